@@ -1,0 +1,26 @@
+/* vtop report layer: where text goes.
+ *
+ * Every formatter writes through a vtop_out, so the same code prints to
+ * stdout on the host and to the serial console in the EFI app (STYLE.md
+ * rule 6). The report layer may use standard C (glibc / newlib).
+ */
+#ifndef VTOP_CMD_OUT_H
+#define VTOP_CMD_OUT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct vtop_out {
+    /* Write n bytes; '\n' is a plain LF (the EFI sink turns it into CRLF). */
+    void (*write)(void *ctx, const char *text, size_t n);
+    void *ctx;
+} vtop_out;
+
+/* printf-style output through out (formats into a stack buffer; longer
+ * output is written in pieces, never truncated). */
+void vtop_printf(const vtop_out *out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void vtop_vprintf(const vtop_out *out, const char *fmt, va_list ap);
+void vtop_puts(const vtop_out *out, const char *text);
+
+#endif
