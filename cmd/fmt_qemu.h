@@ -1,0 +1,37 @@
+/* vtop report layer: QEMU monitor text, byte for byte.
+ *
+ * `tlb` reproduces QEMU 7.2's `info tlb` and `mem` its `info mem`
+ * (target/i386/monitor.c: hmp_info_tlb -> tlb_info_32 / tlb_info_pae32 /
+ * tlb_info_la48 / tlb_info_la57 -> print_pte; hmp_info_mem -> mem_info_32 /
+ * mem_info_pae32 / mem_info_la48 / mem_info_la57 -> mem_print; both through
+ * addr_canonical). Paging disabled prints "PG disabled\n" as QEMU does.
+ * The tables are walked by core (vtop_enumerate with VTOP_ENUM_QEMU and
+ * vtop_qemu_mem_walk); this file only formats.
+ *
+ * Lines (TARGET_FMT_plx = "%016" PRIx64):
+ *   tlb: "%016llx: %016llx XGPDACTUW\n"  (each flag letter or '-')
+ *   mem: "%016llx-%016llx %016llx urw\n" ('u' or '-', always 'r', 'w' or '-')
+ */
+#ifndef VTOP_CMD_FMT_QEMU_H
+#define VTOP_CMD_FMT_QEMU_H
+
+#include <stdint.h>
+
+#include "cmd/out.h"
+#include "core/paging.h"
+#include "core/status.h"
+
+/* max_tables: walk budget (0 = core's default). Return the walk's status
+ * (VTOP_OK, VTOP_LIMIT_REACHED after printing what was found, ...). */
+vtop_status vtop_fmt_qemu_tlb(const vtop_out *out, const vtop_space *space,
+                              uint64_t max_tables);
+vtop_status vtop_fmt_qemu_mem(const vtop_out *out, const vtop_space *space,
+                              uint64_t max_tables);
+
+/* One `info tlb` line for a leaf entry: raw_va is the un-extended linear
+ * address, level the desc->level[] index of the leaf. Exposed for tests and
+ * for callers that filter leaves. */
+void vtop_fmt_qemu_tlb_line(const vtop_out *out, const vtop_space *space,
+                            uint64_t raw_va, uint64_t entry, uint8_t level);
+
+#endif
