@@ -110,6 +110,14 @@ typedef struct vtop_space {
     /* Per level: reserved bits when the entry points to a table [0] or is a
      * large leaf [1] (SDM Vol. 3A tables 4-6, 4-8..4-11, 4-14..4-20). */
     uint64_t reserved[VTOP_MAX_LEVELS][2];
+    /* Precomputed by vtop_space_init so the walk loop only masks (see
+     * core/entry.h, which every walk-like module uses to read entries). */
+    uint64_t leaf_mask[VTOP_MAX_LEVELS];   /* frame bits of a leaf at this level
+                                              (large: low bits incl. PAT cleared) */
+    uint64_t pse36_mask[VTOP_MAX_LEVELS];  /* PSE-36 4M PDE bits 13.. -> PA bits 32.. */
+    uint64_t rights_fill[VTOP_MAX_LEVELS]; /* R/W|U/S for levels without them (PAE PDPTE) */
+    uint64_t nx_mask;        /* PTE_NX with NXE in 8-byte modes, else 0 */
+    uint64_t win_pfn_mask;   /* Windows transition PFN bits 12..min(M,45)-1 */
 } vtop_space;
 
 /* Returns VTOP_OK or VTOP_BAD_SPACE (unknown mode, maxphyaddr out of range,
@@ -151,7 +159,9 @@ typedef struct vtop_translation {
     uint64_t va;
     uint64_t pa;             /* valid when status == VTOP_OK */
     uint64_t page_size;      /* 4K, 2M, 4M or 1G when a leaf was reached */
-    uint8_t nlevels;         /* entries read (valid in levels[]) */
+    uint8_t nlevels;         /* entries read (valid in levels[]); on
+                                VTOP_TABLE_NOT_IN_IMAGE levels[fault_level].entry_pa
+                                is the address that could not be read */
     int8_t fault_level;      /* desc->level[] index where the walk stopped, -1 if none */
     uint64_t reserved_bits;  /* the reserved bits found set, for VTOP_RESERVED_BIT */
     vtop_swpte swpte;        /* Windows software PTE kind, when applicable */
