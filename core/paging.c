@@ -94,6 +94,14 @@ uint64_t vtop_canonical(const vtop_mode_desc *desc, uint64_t va)
     return va & (~0ull >> unused);
 }
 
+/* PSE-36: a 4M PDE's bits 13..(M'-20) are PA bits 32..M'-1, where
+ * M' = min(MAXPHYADDR, 40) (SDM Vol. 3A 4.3, table 4-4). */
+static uint64_t pse36_bits(unsigned m)
+{
+    unsigned mp = m < 40 ? m : 40;
+    return (0xffull >> (40u - mp)) << 13; /* 4..8 bits for M in 36..52 */
+}
+
 /* Reserved bits of an entry at level l, pointing to a table (large=0) or
  * mapping a large page (large=1); the last level uses large=1 for its 4K
  * leaf as well. SDM Vol. 3A tables 4-6 (32-bit), 4-8..4-11 (PAE),
@@ -105,12 +113,10 @@ static uint64_t reserved_mask(const vtop_mode_desc *d, unsigned l, bool large,
     uint64_t nx = nxe ? 0 : PTE_NX;
     switch (d->mode) {
     case VTOP_MODE_32BIT_PSE:
-        if (l == 0 && large) {
-            /* 4M PDE: bit 21 reserved; PSE-36 gives PA bits 32..M'-1 in PDE
-             * bits 13..M'-20 with M' = min(M, 40); bits above are reserved. */
-            unsigned mp = m < 40 ? m : 40;
-            return BITS(21, 21) | (mp < 40 ? BITS(20, mp - 19) : 0);
-        }
+        /* 4M PDE: bit 21 reserved, and PDE bits 13..20 not used by PSE-36
+         * for PA bits 32..M-1. */
+        if (l == 0 && large)
+            return BITS(21, 21) | (BITS(20, 13) & ~pse36_bits(m));
         return 0;
     case VTOP_MODE_PAE:
         if (l == 0) /* PDPTE: 2:1, 8:5 and 63:M (no NX here) */
@@ -149,10 +155,8 @@ static void init_levels(vtop_space *s, unsigned m)
                                               s->cfg.nxe) &
                                 ~s->cfg.pa_extra_mask;
         s->leaf_mask[l] = s->addr_mask & ~(((uint64_t)1 << d->level[l].shift) - 1);
-        if (d->mode == VTOP_MODE_32BIT_PSE && l == 0) {
-            unsigned mp = m < 40 ? m : 40;
-            s->pse36_mask[l] = BITS(13 + (mp - 32) - 1, 13);
-        }
+        if (d->mode == VTOP_MODE_32BIT_PSE && l == 0)
+            s->pse36_mask[l] = pse36_bits(m);
         if (d->mode == VTOP_MODE_PAE && l == 0)
             s->rights_fill[l] = PTE_RW | PTE_US;
     }
