@@ -31,7 +31,7 @@ $(eval $(call host_libs,fuzz))
 # of a line in core/ and cmd/ sources).
 FUZZ_ALL := walker formats enum cmd
 FUZZ_NEEDS_walker  := vtop_space_init vtop_translate vtop_read_virtual vtop_read_physical vtop_physmem_validate
-FUZZ_NEEDS_formats := vtop_image_open
+FUZZ_NEEDS_formats := vtop_image_open vtop_image_space_config $(FUZZ_NEEDS_walker)
 FUZZ_NEEDS_enum    := vtop_enumerate vtop_ptov
 FUZZ_NEEDS_cmd     := vtop_cmd_execute_line vtop_session_open_span
 # Longest input per harness (-max_len): images need a few pages of tables.
