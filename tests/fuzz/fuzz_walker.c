@@ -1,17 +1,8 @@
 /* Fuzz harness: the page walker (core/paging.h) over arbitrary bytes.
  *
- * Input layout (little-endian, short inputs read as zeros):
- *   [0]      mode (mod VTOP_MODE_COUNT, so NONE and every paging mode)
- *   [1]      flags: bit0 NXE, bit1 Windows software PTEs, bits2-3 extra runs,
- *            bit4 raw MAXPHYADDR byte (may be invalid), bit5 pa_extra_mask
- *   [2]      MAXPHYADDR (36 + b % 17 unless bit4), [3] extra-mask bit number
- *   [4..11]  CR3            [12..43] four virtual addresses
- *   [44..45] read length (bytes, < 16 KiB)
- *   then 6 bytes per extra run {u16 phys page, u8 shift, u8 data offset
- *   page, u16 length}, then the image bytes.
- * Run 0 maps the whole image at physical 0; extra runs map slices of it at
- * other physical addresses (also near 2^64), so lookups cross holes and runs.
- * The runs are validated with vtop_physmem_validate and dropped if invalid.
+ * Input: the address space of fuzz_space.h (mode, flags, MAXPHYADDR, CR3,
+ * runs, image) with, as parameters, four virtual addresses and a read
+ * length (u16, below 16 KiB).
  *
  * Contracts checked (paging.h): the returned status equals out->status and
  * is a known status; nlevels fits the mode; a successful translation has a
@@ -25,8 +16,8 @@
 #include "core/physmem.h"
 #include "core/status.h"
 #include "fuzz_common.h"
+#include "fuzz_space.h"
 
-#define MAX_RUNS 4
 #define MAX_READ 0x4000u
 
 static void check_translation(const vtop_space *space, uint64_t va,
@@ -76,87 +67,28 @@ static void check_read(vtop_status st, size_t len, size_t done)
     }
 }
 
-static size_t build_runs(fuzz_cursor *c, unsigned extra, vtop_run *runs)
-{
-    vtop_run cand[MAX_RUNS];
-    uint64_t desc[MAX_RUNS][4];
-    for (unsigned i = 0; i < extra; i++) {
-        desc[i][0] = fuzz_take(c, 2);
-        desc[i][1] = fuzz_take(c, 1);
-        desc[i][2] = fuzz_take(c, 1);
-        desc[i][3] = fuzz_take(c, 2);
-    }
-    const uint8_t *img = c->p;
-    uint64_t n = c->n;
-    size_t count = 0;
-    if (n > 0) {
-        cand[count++] = (vtop_run){0, n, 0, img};
-    }
-    for (unsigned i = 0; i < extra; i++) {
-        uint64_t off = (desc[i][2] << 12) % (n + 1);
-        uint64_t len = desc[i][3] % (n - off + 1);
-        if (len == 0) {
-            continue;
-        }
-        uint64_t phys = desc[i][0] << (12 + desc[i][1] % 41);
-        if (desc[i][1] == 0xff) {
-            phys = 0 - len;   /* the very top of the physical space */
-        }
-        cand[count++] = (vtop_run){phys, len, off, img + off};
-    }
-    /* Insertion sort by phys: the physmem contract wants sorted runs. */
-    for (size_t i = 1; i < count; i++) {
-        for (size_t j = i; j > 0 && cand[j - 1].phys > cand[j].phys; j--) {
-            vtop_run t = cand[j];
-            cand[j] = cand[j - 1];
-            cand[j - 1] = t;
-        }
-    }
-    if (count > 1 && vtop_physmem_validate(cand, count) != VTOP_OK) {
-        count = n > 0 ? 1 : 0;
-        cand[0] = (vtop_run){0, n, 0, img};
-    }
-    memcpy(runs, cand, count * sizeof cand[0]);
-    return count;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fuzz_cursor c = {data, size};
-    vtop_space_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.mode = (vtop_mode)(fuzz_take(&c, 1) % VTOP_MODE_COUNT);
-    unsigned flags = (unsigned)fuzz_take(&c, 1);
-    unsigned mpa = (unsigned)fuzz_take(&c, 1);
-    unsigned xbit = (unsigned)fuzz_take(&c, 1);
-    cfg.nxe = flags & 1u;
-    cfg.windows_pte = (flags >> 1) & 1u;
-    cfg.maxphyaddr = (uint8_t)((flags & 0x10u) ? mpa : 36u + mpa % 17u);
-    cfg.pa_extra_mask = (flags & 0x20u) ? 1ull << (xbit % 64u) : 0;
-    cfg.cr3 = fuzz_take(&c, 8);
-    uint64_t va[4];
-    for (int i = 0; i < 4; i++) {
-        va[i] = fuzz_take(&c, 8);
-    }
-    size_t rlen = (size_t)fuzz_take(&c, 2) % MAX_READ;
-
-    vtop_run runs[MAX_RUNS];
-    vtop_physmem mem = {runs, build_runs(&c, (flags >> 2) & 3u, runs)};
-    vtop_space space;
-    if (vtop_space_init(&space, &cfg, &mem) != VTOP_OK) {
+    /* Parameters: four virtual addresses, a read length. */
+    uint8_t p[4 * 8 + 2];
+    static fuzz_space fs;
+    if (!fuzz_space_build(&c, &fs, p, sizeof p)) {
         return 0;
     }
     for (int i = 0; i < 4; i++) {
+        uint64_t va = fuzz_le64(p + 8 * i);
         vtop_translation t;
-        vtop_status st = vtop_translate(&space, va[i], &t);
-        check_translation(&space, va[i], &t, st);
+        vtop_status st = vtop_translate(&fs.space, va, &t);
+        check_translation(&fs.space, va, &t, st);
     }
+    size_t rlen = (size_t)(p[32] | (unsigned)p[33] << 8) % MAX_READ;
     static uint8_t buf[MAX_READ];
     size_t done = 0;
-    vtop_status st = vtop_read_virtual(&space, va[0], buf, rlen, &done);
+    vtop_status st = vtop_read_virtual(&fs.space, fuzz_le64(p), buf, rlen, &done);
     check_read(st, rlen, done);
     done = 0;
-    st = vtop_read_physical(&space, va[1], buf, rlen, &done);
+    st = vtop_read_physical(&fs.space, fuzz_le64(p + 8), buf, rlen, &done);
     check_read(st, rlen, done);
     return 0;
 }
