@@ -35,14 +35,15 @@ FUZZ_NEEDS_formats := vtop_image_open vtop_image_space_config $(FUZZ_NEEDS_walke
 FUZZ_NEEDS_enum    := vtop_enumerate_ex vtop_ptov vtop_ptov_map vtop_qemu_mem_walk $(FUZZ_NEEDS_walker)
 FUZZ_NEEDS_cmd     := vtop_cmd_execute_line vtop_session_open_span vtop_session_new vtop_open_options_init
 # Longest input per harness (-max_len): images need a few pages of tables.
-FUZZ_MAXLEN_walker  := 24576
+FUZZ_MAXLEN_walker  := 32768
 FUZZ_MAXLEN_formats := 65536
-FUZZ_MAXLEN_enum    := 24576
+FUZZ_MAXLEN_enum    := 32768
 FUZZ_MAXLEN_cmd     := 4096
 
 fuzz_lparen := (
 fuzz_defined = $(shell grep -lE '^([A-Za-z].*[^A-Za-z0-9_])?$(1)[$(fuzz_lparen)]' $(CORE_SRCS) $(CMD_SRCS) /dev/null 2>/dev/null)
-fuzz_ready = $(if $(wildcard tests/fuzz/fuzz_$(1).c),$(if $(strip $(foreach s,$(FUZZ_NEEDS_$(1)),$(if $(call fuzz_defined,$(s)),,$(s)))),,$(1)))
+fuzz_missing = $(strip $(foreach s,$(FUZZ_NEEDS_$(1)),$(if $(call fuzz_defined,$(s)),,$(s))))
+fuzz_ready = $(if $(wildcard tests/fuzz/fuzz_$(1).c),$(if $(call fuzz_missing,$(1)),,$(1)))
 FUZZ_HARNESSES := $(foreach h,$(FUZZ_ALL),$(call fuzz_ready,$(h)))
 FUZZ_ONLY ?= $(FUZZ_HARNESSES)
 FUZZ_RUN := $(filter $(FUZZ_ONLY),$(FUZZ_HARNESSES))
@@ -51,6 +52,9 @@ FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/bin/fuzz_%,$(FUZZ_HARNESSES))
 $(BUILD)/fuzz/bin/fuzz_%: $(BUILD)/fuzz/tests/fuzz/fuzz_%.o $(BUILD)/fuzz/libvtopcmd.a $(BUILD)/fuzz/libvtop.a
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_LDFLAGS) $< -o $@ $(BUILD)/fuzz/libvtopcmd.a $(BUILD)/fuzz/libvtop.a
+
+# Keep harness objects between runs (they are intermediates of a pattern rule).
+.SECONDARY: $(patsubst %,$(BUILD)/fuzz/tests/fuzz/fuzz_%.o,$(FUZZ_ALL))
 
 TEST_SUITES += test-fuzz
 
@@ -70,4 +74,4 @@ test-fuzz: $(FUZZ_BINS)
 	  $(BUILD) $(h) $(FUZZ_TEST_SECONDS) $(FUZZ_MAXLEN_$(h)) || rc=1; \
 	  tests/fuzz/run-fuzz.sh --regress $(BUILD) $(h) || rc=1;) \
 	$(foreach h,$(filter-out $(FUZZ_HARNESSES),$(FUZZ_ALL)),echo "ok - fuzz $(h) # SKIP \
-	  needs $(FUZZ_NEEDS_$(h)) (not all on this branch yet)";) exit $$rc
+	  needs $(call fuzz_missing,$(h)) (not on this branch yet)";) exit $$rc
