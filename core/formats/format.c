@@ -1,0 +1,178 @@
+/* vtop core/formats: detection, dispatch, names, raw images, and the
+ * step from image metadata to a space configuration.
+ *
+ * Detection is by content (the issue: "not by file name"): the first
+ * parser whose magic matches is used; raw is the fallback.
+ */
+#include "bytes.h"
+#include "parse.h"
+
+static const char *const format_names[VTOP_FMT_COUNT] = {
+    [VTOP_FMT_AUTO] = "auto",
+    [VTOP_FMT_RAW] = "raw",
+    [VTOP_FMT_ELF] = "elf",
+    [VTOP_FMT_LIME] = "lime",
+    [VTOP_FMT_WINDMP64] = "windmp64",
+    [VTOP_FMT_WINDMP32] = "windmp32",
+};
+
+const char *vtop_format_name(vtop_format format)
+{
+    if ((unsigned)format >= VTOP_FMT_COUNT)
+        return "unknown";
+    return format_names[format];
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+    while (*a && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
+vtop_status vtop_format_parse(const char *name, vtop_format *out)
+{
+    static const struct { const char *name; vtop_format f; } aliases[] = {
+        {"qemu", VTOP_FMT_ELF}, {"kdump", VTOP_FMT_ELF},
+        {"vmcore", VTOP_FMT_ELF}, {"dmp", VTOP_FMT_WINDMP64},
+        {"dmp64", VTOP_FMT_WINDMP64}, {"dmp32", VTOP_FMT_WINDMP32},
+    };
+    if (!name || !out)
+        return VTOP_BAD_ARGUMENT;
+    for (int f = 0; f < VTOP_FMT_COUNT; f++)
+        if (str_eq(name, format_names[f])) {
+            *out = (vtop_format)f;
+            return VTOP_OK;
+        }
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+        if (str_eq(name, aliases[i].name)) {
+            *out = aliases[i].f;
+            return VTOP_OK;
+        }
+    return VTOP_BAD_ARGUMENT;
+}
+
+vtop_format vtop_image_detect(const uint8_t *base, uint64_t size)
+{
+    if (!base)
+        return VTOP_FMT_RAW;
+    if (fmt_probe_elf(base, size))
+        return VTOP_FMT_ELF;
+    if (fmt_probe_lime(base, size))
+        return VTOP_FMT_LIME;
+    if (fmt_probe_windmp64(base, size))
+        return VTOP_FMT_WINDMP64;
+    if (fmt_probe_windmp32(base, size))
+        return VTOP_FMT_WINDMP32;
+    return VTOP_FMT_RAW;
+}
+
+/* SDM Vol. 3A 4.1.1 (table 4-1) and 4.1.2: the paging mode follows from
+ * CR0.PG, CR4.PAE, IA32_EFER.LME and CR4.LA57. */
+vtop_mode fmt_infer_mode(uint64_t cr0, uint64_t cr4, bool long_mode,
+                         const char **why)
+{
+    if (!(cr0 & CR0_PG)) {
+        *why = "CR0.PG=0: paging disabled";
+        return VTOP_MODE_NONE;
+    }
+    if (!(cr4 & CR4_PAE)) {
+        *why = (cr4 & CR4_PSE) ? "CR0.PG=1, CR4.PAE=0, CR4.PSE=1: 32-bit with 4M pages"
+                               : "CR0.PG=1, CR4.PAE=0, CR4.PSE=0: 32-bit, 4K pages only";
+        return (cr4 & CR4_PSE) ? VTOP_MODE_32BIT_PSE : VTOP_MODE_32BIT;
+    }
+    if (!long_mode) {
+        *why = "CR0.PG=1, CR4.PAE=1, not long mode: PAE";
+        return VTOP_MODE_PAE;
+    }
+    if (cr4 & CR4_LA57) {
+        *why = "CR0.PG=1, CR4.PAE=1, long mode, CR4.LA57=1: 5-level";
+        return VTOP_MODE_5LEVEL;
+    }
+    *why = "CR0.PG=1, CR4.PAE=1, long mode, CR4.LA57=0: 4-level";
+    return VTOP_MODE_4LEVEL;
+}
+
+static vtop_status open_raw(fmt_ctx *c)
+{
+    c->info->format_name = "raw";
+    if (c->size == 0)
+        return fmt_fail(c, VTOP_FORMAT_TRUNCATED, 0, "empty image");
+    c->info->mode_reason = "raw image: no CPU state (supply CR3 and mode, or scan for roots)";
+    return fmt_add_run(c, 0, c->size, 0, 0);
+}
+
+static vtop_status dispatch(fmt_ctx *c, vtop_format f)
+{
+    switch (f) {
+    case VTOP_FMT_RAW:
+        return open_raw(c);
+    case VTOP_FMT_ELF:
+        return fmt_probe_elf(c->base, c->size) ? fmt_open_elf(c) : VTOP_FORMAT_UNKNOWN;
+    case VTOP_FMT_LIME:
+        return fmt_probe_lime(c->base, c->size) ? fmt_open_lime(c) : VTOP_FORMAT_UNKNOWN;
+    case VTOP_FMT_WINDMP64:
+        return fmt_probe_windmp64(c->base, c->size) ? fmt_open_windmp64(c)
+                                                    : VTOP_FORMAT_UNKNOWN;
+    case VTOP_FMT_WINDMP32:
+        return fmt_probe_windmp32(c->base, c->size) ? fmt_open_windmp32(c)
+                                                    : VTOP_FORMAT_UNKNOWN;
+    default:
+        return VTOP_BAD_ARGUMENT;
+    }
+}
+
+vtop_status vtop_image_open(const uint8_t *base, uint64_t size,
+                            vtop_format forced, vtop_run *runs, size_t cap,
+                            vtop_image_info *out)
+{
+    if (!out)
+        return VTOP_BAD_ARGUMENT;
+    uint8_t *p = (uint8_t *)out;
+    for (size_t i = 0; i < sizeof *out; i++)
+        p[i] = 0;
+    out->mode_reason = "unknown";
+    out->format_name = "unknown";
+    if ((!base && size) || (!runs && cap) || (unsigned)forced >= VTOP_FMT_COUNT)
+        return VTOP_BAD_ARGUMENT;
+    fmt_ctx c = { .base = base, .size = size, .runs = runs, .cap = cap,
+                  .info = out };
+    vtop_format f = forced == VTOP_FMT_AUTO ? vtop_image_detect(base, size) : forced;
+    out->format = f;
+    vtop_status st = dispatch(&c, f);
+    if (st == VTOP_FORMAT_UNKNOWN)
+        return fmt_fail(&c, st, 0, "magic of the forced format not found");
+    if (st != VTOP_OK)
+        return st;
+    return fmt_finish_runs(&c);
+}
+
+vtop_status vtop_image_space_config(const vtop_image_info *info, uint32_t cpu,
+                                    vtop_space_config *cfg)
+{
+    if (!info || !cfg)
+        return VTOP_BAD_ARGUMENT;
+    cfg->maxphyaddr = 0;
+    cfg->pa_extra_mask = 0;
+    cfg->windows_pte = info->windows;
+    cfg->nxe = info->nxe;
+    if (!info->has_root)
+        return VTOP_NO_ROOT;
+    if (info->cpu_count == 0) {
+        if (cpu != 0)
+            return VTOP_BAD_ARGUMENT;
+        cfg->mode = info->mode;
+        cfg->cr3 = info->root;
+        return VTOP_OK;
+    }
+    if (cpu >= info->cpu_count)
+        return VTOP_BAD_ARGUMENT;
+    const vtop_cpu_state *s = &info->cpus[cpu];
+    cfg->mode = s->mode;
+    cfg->cr3 = s->cr3;
+    if (s->has_efer)
+        cfg->nxe = (s->efer & EFER_NXE) != 0;
+    return VTOP_OK;
+}

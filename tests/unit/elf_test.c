@@ -1,0 +1,196 @@
+/* Tests for core/formats/elf.c: QEMU ELF cores (ELF64/ELF32, notes of
+ * size 0x1B0 and 0x1B8, several vCPUs), kdump-style cores, and bad input. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/formats/format.h"
+#include "images/writers.h"
+
+static uint8_t img[64 * 1024];
+static vtop_run runs[16];
+static vtop_image_info info;
+
+static const tseg segs2[] = { {0x0, 0x2000}, {0x100000, 0x1000} };
+static const tcpu cpus2[] = {
+    {0x80050033, 0x1234000, 0x6F0},          /* PG, PAE, PSE: 4-level in long mode */
+    {0x80050033, 0x5678000, 0x16F0},         /* LA57 */
+};
+
+static size_t elf64_qemu(uint32_t qsize)
+{
+    return build_elf(img, true, 62, segs2, 2, cpus2, 2, qsize);
+}
+
+static void test_elf64_qemu_notes(void **state)
+{
+    (void)state;
+    uint32_t sizes[] = { 0x1B0, 0x1B8 };
+    for (int k = 0; k < 2; k++) {
+        size_t n = elf64_qemu(sizes[k]);
+        assert_int_equal(vtop_image_detect(img, n), VTOP_FMT_ELF);
+        assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_OK);
+        assert_string_equal(info.format_name, "elf64-qemu");
+        assert_int_equal(info.run_count, 2);
+        assert_int_equal(runs[0].phys, 0);
+        assert_int_equal(runs[0].len, 0x2000);
+        assert_int_equal(runs[1].phys, 0x100000);
+        assert_int_equal(runs[1].len, 0x1000);
+        assert_int_equal(runs[1].file_offset, runs[0].file_offset + 0x2000);
+        /* data bound to the span: the page at 0x100000 starts with its PA */
+        assert_ptr_equal(runs[1].data, img + runs[1].file_offset);
+        assert_int_equal(runs[1].data[2], 0x10);
+        assert_int_equal(info.run_bytes, 0x3000);
+        assert_int_equal(info.phys_end, 0x101000);
+        assert_int_equal(info.cpu_count, 2);
+        assert_true(info.has_root);
+        assert_int_equal(info.root, 0x1234000);
+        assert_int_equal(info.mode, VTOP_MODE_4LEVEL);
+        assert_int_equal(info.cpus[1].mode, VTOP_MODE_5LEVEL);
+        assert_int_equal(info.cpus[1].cr4, 0x16F0);
+        assert_true(info.nxe);
+        vtop_space_config cfg;
+        assert_int_equal(vtop_image_space_config(&info, 1, &cfg), VTOP_OK);
+        assert_int_equal(cfg.cr3, 0x5678000);
+        assert_int_equal(cfg.mode, VTOP_MODE_5LEVEL);
+        assert_false(cfg.windows_pte);
+        assert_int_equal(vtop_image_space_config(&info, 2, &cfg), VTOP_BAD_ARGUMENT);
+    }
+}
+
+static void test_elf_classes_and_machines(void **state)
+{
+    (void)state;
+    /* QEMU 7.2 writes ELF64 with EM_386 for a small 32-bit guest: PAE by CR4. */
+    tcpu pae = {0x80000011, 0x3000, 0x20}, pse = {0x80000011, 0x4000, 0x10};
+    size_t n = build_elf(img, true, 3, segs2, 2, &pae, 1, 0x1B0);
+    assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_OK);
+    assert_int_equal(info.mode, VTOP_MODE_PAE);
+    assert_int_equal(info.elf_machine, 3);
+    n = build_elf(img, false, 3, segs2, 2, &pse, 1, 0x1B0);
+    assert_int_equal(vtop_image_open(img, n, VTOP_FMT_ELF, runs, 16, &info), VTOP_OK);
+    assert_string_equal(info.format_name, "elf32-qemu");
+    assert_int_equal(info.mode, VTOP_MODE_32BIT_PSE);
+    assert_false(info.nxe);
+    assert_int_equal(info.root, 0x4000);
+    assert_int_equal(runs[1].phys, 0x100000);
+}
+
+static void test_kdump_style_has_no_root(void **state)
+{
+    (void)state;
+    size_t n = build_elf(img, true, 62, segs2, 2, NULL, 0, 0);
+    assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_OK);
+    assert_string_equal(info.format_name, "elf64-kdump");
+    assert_false(info.has_root);
+    vtop_space_config cfg;
+    assert_int_equal(vtop_image_space_config(&info, 0, &cfg), VTOP_NO_ROOT);
+}
+
+static void test_adjacent_loads_coalesce(void **state)
+{
+    (void)state;
+    tseg s[] = { {0x1000, 0x1000}, {0x2000, 0x1000}, {0x5000, 0x1000} };
+    size_t n = build_elf(img, true, 62, s, 3, cpus2, 1, 0x1B0);
+    assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_OK);
+    assert_int_equal(info.run_count, 2);
+    assert_int_equal(runs[0].len, 0x2000);
+    /* a buffer of one run reports the two needed */
+    assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 1, &info), VTOP_BUFFER_TOO_SMALL);
+    assert_int_equal(info.run_count, 2);
+    assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, NULL, 0, &info), VTOP_BUFFER_TOO_SMALL);
+}
+
+/* Every prefix of a good image fails with an offset inside the prefix. */
+static void test_truncated_at_every_byte(void **state)
+{
+    (void)state;
+    size_t n = elf64_qemu(0x1B8);
+    for (size_t len = 0; len < n; len++) {
+        vtop_status st = vtop_image_open(img, len, VTOP_FMT_ELF, runs, 16, &info);
+        assert_int_not_equal(st, VTOP_OK);
+        if (len >= 4) {
+            assert_true(st == VTOP_FORMAT_TRUNCATED || st == VTOP_FORMAT_CORRUPT);
+            assert_true(info.error_offset <= len);
+            assert_non_null(info.error_what);
+        }
+    }
+}
+
+static vtop_status open_damaged(size_t at, uint64_t v, int width)
+{
+    size_t n = elf64_qemu(0x1B0);
+    if (width == 2) put16(img, at, (uint16_t)v);
+    else if (width == 4) put32(img, at, (uint32_t)v);
+    else put64(img, at, v);
+    return vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info);
+}
+
+/* Program header i of the ELF64 image (0 is PT_NOTE, 1..2 PT_LOAD). */
+#define PH(i) (64 + 56 * (i))
+
+static void test_bad_program_headers(void **state)
+{
+    (void)state;
+    assert_int_equal(open_damaged(0x20, 0xFFFFFFFFFFFFFFF0ull, 8), VTOP_FORMAT_TRUNCATED);
+    assert_int_equal(info.error_offset, 0x20);
+    assert_int_equal(open_damaged(0x20, 60000, 8), VTOP_FORMAT_TRUNCATED);
+    assert_int_equal(open_damaged(0x38, 0xFFFE, 2), VTOP_FORMAT_TRUNCATED);
+    assert_int_equal(open_damaged(0x38, 0, 2), VTOP_FORMAT_CORRUPT);
+    assert_int_equal(open_damaged(0x36, 20, 2), VTOP_FORMAT_CORRUPT);
+    /* PN_XNUM with no section header table */
+    assert_int_equal(open_damaged(0x38, 0xFFFF, 2), VTOP_FORMAT_CORRUPT);
+    /* p_offset + p_filesz overflowing 64 bits, and past the end */
+    assert_int_equal(open_damaged(PH(1) + 8, 0xFFFFFFFFFFFFF000ull, 8), VTOP_FORMAT_TRUNCATED);
+    assert_int_equal(info.error_offset, PH(1));
+    assert_int_equal(open_damaged(PH(2) + 0x20, 0x100000, 8), VTOP_FORMAT_TRUNCATED);
+    assert_int_equal(info.error_offset, PH(2));
+    assert_int_equal(open_damaged(PH(0) + 0x20, 0xFFFFFFFFFFFFFFFFull, 8), VTOP_FORMAT_TRUNCATED);
+    /* unsorted and overlapping PT_LOADs */
+    assert_int_equal(open_damaged(PH(2) + 0x18, 0, 8), VTOP_FORMAT_CORRUPT);
+    assert_int_equal(info.error_offset, PH(2));
+    assert_int_equal(open_damaged(PH(2) + 0x18, 0x1000, 8), VTOP_FORMAT_CORRUPT);
+    /* physical range wrapping past 2^64 */
+    assert_int_equal(open_damaged(PH(2) + 0x18, 0xFFFFFFFFFFFFF800ull, 8), VTOP_FORMAT_CORRUPT);
+    /* not a core, big-endian, other machine, bad class */
+    assert_int_equal(open_damaged(0x10, 2, 2), VTOP_FORMAT_UNSUPPORTED);
+    assert_int_equal(open_damaged(0x12, 183, 2), VTOP_FORMAT_UNSUPPORTED);
+    assert_int_equal(open_damaged(4, 0x0203, 2), VTOP_FORMAT_CORRUPT);
+    assert_int_equal(open_damaged(5, 2, 2), VTOP_FORMAT_UNSUPPORTED);
+}
+
+static void test_bad_notes(void **state)
+{
+    (void)state;
+    size_t notes = 64 + 3 * 56, q = notes + 20 + 336;   /* the first QEMU note */
+    /* QEMU size field smaller than the CR block, and larger than descsz */
+    assert_int_equal(open_damaged(q + 20 + 4, 0x100, 4), VTOP_FORMAT_CORRUPT);
+    assert_int_equal(info.error_offset, q + 24);
+    assert_int_equal(open_damaged(q + 20 + 4, 0x1B8, 4), VTOP_FORMAT_CORRUPT);
+    /* descsz past the end of the PT_NOTE segment; namesz likewise */
+    assert_int_equal(open_damaged(q + 4, 0x10000, 4), VTOP_FORMAT_CORRUPT);
+    assert_int_equal(info.error_offset, q + 4);
+    assert_int_equal(open_damaged(notes, 0xFFFFFFFF, 4), VTOP_FORMAT_CORRUPT);
+    assert_int_equal(open_damaged(q + 20, 7, 4), VTOP_FORMAT_UNSUPPORTED);
+    /* PT_NOTE p_filesz ending inside a note header */
+    assert_int_equal(open_damaged(PH(0) + 0x20, 20 + 336 + 4, 8), VTOP_FORMAT_TRUNCATED);
+    assert_int_equal(info.error_offset, q);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_elf64_qemu_notes),
+        cmocka_unit_test(test_elf_classes_and_machines),
+        cmocka_unit_test(test_kdump_style_has_no_root),
+        cmocka_unit_test(test_adjacent_loads_coalesce),
+        cmocka_unit_test(test_truncated_at_every_byte),
+        cmocka_unit_test(test_bad_program_headers),
+        cmocka_unit_test(test_bad_notes),
+    };
+    return cmocka_run_group_tests_name("elf", tests, NULL, NULL);
+}
