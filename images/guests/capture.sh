@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Capture the real Linux guests the truth tests compare vtop against (one per
+# x86 paging mode), cached in build/guests/<mode>/ (a DONE file marks a
+# complete capture: a second run costs nothing). Usage:
+#   images/guests/capture.sh [MODE...]   (default: every mode)
+# Modes: amd64-4level amd64-5level i386-32bit i386-pae. A mode that fails
+# prints "could not capture <mode>: <why>" and the script exits non-zero.
+set -u
+cd "$(dirname "$0")/../.."
+exec python3 images/guests/guest.py "$@"

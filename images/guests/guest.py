@@ -1,0 +1,442 @@
+#!/usr/bin/env python3
+"""Capture one real Linux guest per x86 paging mode for the truth tests.
+
+For a mode (see MODES), this script:
+  1. picks Debian's kernel package with `apt-cache depends` (never a
+     hard-coded version), downloads it and busybox-static with
+     `apt-get download`, extracts vmlinuz with `dpkg-deb -x`;
+  2. packs a tiny initramfs (newc cpio written here) with busybox and
+     images/guests/init.sh;
+  3. boots QEMU (TCG, -m 256) with a QMP unix socket, waits for the marker
+     init prints on the serial console;
+  4. stops the vCPU (QMP `stop`) so every answer describes one moment, then
+     records `info registers`, `info tlb`, `info mem`, `gva2gpa` for a
+     seeded sample of addresses, and `dump-guest-memory` (paging=false,
+     ELF) polled with `query-dump` until completed;
+  5. converts the ELF to raw and LiME with images/convert/elfconv.py.
+
+Results go to build/guests/<mode>/; a file DONE marks a complete capture,
+so a second run costs nothing. On failure the script prints
+"could not capture <mode>: <why>", writes FAILED with the reason and exits 1.
+QEMU monitor commands: QEMU target/i386/monitor.c and monitor/hmp-cmds.c
+(QEMU 7.2); QMP dump: qapi/dump.json.
+"""
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+
+# mode -> how to build and boot it. `vtop_mode` is the --mode name of the
+# vtop CLI; `va_bits` the width of the virtual address space.
+MODES = {
+    "amd64-4level": dict(meta="linux-image-amd64", arch="amd64",
+                         qemu="qemu-system-x86_64", cpu="qemu64",
+                         vtop_mode="4level", va_bits=48),
+    "amd64-5level": dict(meta="linux-image-amd64", arch="amd64",
+                         qemu="qemu-system-x86_64", cpu="qemu64,+la57",
+                         vtop_mode="5level", va_bits=57),
+    "i386-32bit": dict(meta="linux-image-686:i386", arch="i386",
+                       qemu="qemu-system-i386", cpu="qemu32",
+                       vtop_mode="32bit", va_bits=32),
+    "i386-pae": dict(meta="linux-image-686-pae:i386", arch="i386",
+                     qemu="qemu-system-i386", cpu="qemu32,+pae,+nx",
+                     vtop_mode="pae", va_bits=32),
+}
+MARKER = b"VTOP-GUEST-READY"
+BOOT_TIMEOUT = int(os.environ.get("VTOP_GUEST_BOOT_TIMEOUT", "240"))
+DUMP_TIMEOUT = int(os.environ.get("VTOP_GUEST_DUMP_TIMEOUT", "300"))
+SAMPLE_MAPPED = 700
+SAMPLE_RANDOM = 200
+
+
+class CaptureError(Exception):
+    pass
+
+
+def log(mode, msg):
+    print(f"[guests] {mode}: {msg}", flush=True)
+
+
+def run(cmd, timeout=300, **kw):
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       timeout=timeout, **kw)
+    return r.returncode, r.stdout.decode(errors="replace")
+
+
+# ---------------------------------------------------------------- packages
+
+def ensure_i386_arch():
+    """i386 packages need the foreign architecture and an update; a partial
+    update failure (one index mid-sync) is only a warning (REFERENCE.md 7)."""
+    rc, out = run(["dpkg", "--print-foreign-architectures"])
+    if "i386" in out.split():
+        rc, out = run(["apt-cache", "policy", "busybox-static:i386"])
+        m = re.search(r"Candidate:\s*(\S+)", out)
+        if m and m.group(1) != "(none)":
+            return
+    else:
+        run(["dpkg", "--add-architecture", "i386"])
+    rc, out = run(["apt-get", "update", "-q", "-o", "DPkg::Lock::Timeout=120"],
+                  timeout=600)
+    if rc != 0:
+        print("[guests] warning: apt-get update reported errors; continuing",
+              flush=True)
+
+
+def depends_of(meta):
+    """The kernel package a meta package depends on right now."""
+    rc, out = run(["apt-cache", "depends", meta])
+    for line in out.splitlines():
+        m = re.match(r"\s*Depends:\s*(linux-image-\S+)", line)
+        if m:
+            return m.group(1)
+    raise CaptureError(f"apt-cache depends {meta} names no kernel: {out[-200:]}")
+
+
+def download(pkg, debdir):
+    """apt-get download PKG into debdir (cached by file), with retries."""
+    os.makedirs(debdir, exist_ok=True)
+    name, _, arch = pkg.partition(":")
+    pat = re.compile(re.escape(name) + r"_[^_]+_" + (arch or r"[^_]+") + r"\.deb$")
+    for _ in range(3):
+        hits = [f for f in os.listdir(debdir) if pat.match(f)]
+        if hits:
+            return os.path.join(debdir, sorted(hits)[-1])
+        rc, out = run(["apt-get", "download", "-q", pkg], cwd=debdir, timeout=300)
+        if rc != 0:
+            last = out.strip().splitlines()[-1:] or ["?"]
+            print(f"[guests] apt-get download {pkg} failed: {last[0]}", flush=True)
+            time.sleep(3)
+    raise CaptureError(f"apt-get download {pkg} failed")
+
+
+def extract(deb, dest, member_re):
+    """dpkg-deb -x the package, return the first file matching member_re."""
+    if os.path.isdir(dest):
+        shutil.rmtree(dest)
+    rc, out = run(["dpkg-deb", "-x", deb, dest])
+    if rc != 0:
+        raise CaptureError(f"dpkg-deb -x {os.path.basename(deb)}: {out[-200:]}")
+    for d, _, files in os.walk(dest):
+        for f in sorted(files):
+            p = os.path.join(d, f)
+            if re.search(member_re, p):
+                return p
+    raise CaptureError(f"{os.path.basename(deb)} holds no {member_re}")
+
+
+# --------------------------------------------------------------- initramfs
+
+def cpio_newc(entries):
+    """A newc cpio archive (the format the kernel unpacks as initramfs,
+    Documentation/driver-api/early-userspace/buffer-format.rst).
+    entries: list of (name, mode, data)."""
+    out = bytearray()
+
+    def add(name, mode, data, ino):
+        nb = name.encode() + b"\0"
+        hdr = "070701" + "".join("%08X" % v for v in (
+            ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(nb), 0))
+        out.extend(hdr.encode() + nb)
+        out.extend(b"\0" * (-len(out) % 4))
+        out.extend(data)
+        out.extend(b"\0" * (-len(out) % 4))
+
+    for i, (name, mode, data) in enumerate(entries, 1):
+        add(name, mode, data, i)
+    add("TRAILER!!!", 0, b"", 0)
+    return bytes(out)
+
+
+def make_initramfs(busybox, path):
+    with open(busybox, "rb") as f:
+        bb = f.read()
+    with open(os.path.join(HERE, "init.sh"), "rb") as f:
+        init = f.read()
+    d, r, x = 0o040755, 0o100755, 0o100755
+    entries = [("bin", d, b""), ("dev", d, b""), ("proc", d, b""),
+               ("sys", d, b""), ("tmp", d, b""),
+               ("bin/busybox", r, bb), ("bin/sh", 0o120777, b"busybox"),
+               ("init", x, init)]
+    with open(path, "wb") as f:
+        f.write(cpio_newc(entries))
+
+
+# --------------------------------------------------------------------- QMP
+
+class Qmp:
+    """Minimal QMP client (docs/interop/qmp-spec.txt): greeting,
+    qmp_capabilities, then one command at a time; events are skipped."""
+
+    def __init__(self, path, timeout):
+        deadline = time.time() + timeout
+        while True:
+            try:
+                self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                self.s.connect(path)
+                break
+            except OSError:
+                self.s.close()
+                if time.time() > deadline:
+                    raise CaptureError("QMP socket did not open")
+                time.sleep(0.2)
+        self.s.settimeout(timeout)
+        self.buf = b""
+        self._read()  # greeting
+        self.cmd("qmp_capabilities")
+
+    def _read(self):
+        while b"\n" not in self.buf:
+            chunk = self.s.recv(1 << 20)
+            if not chunk:
+                raise CaptureError("QMP connection closed")
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\n", 1)
+        return json.loads(line)
+
+    def cmd(self, name, **args):
+        msg = {"execute": name}
+        if args:
+            msg["arguments"] = args
+        self.s.sendall(json.dumps(msg).encode() + b"\n")
+        while True:
+            r = self._read()
+            if "return" in r:
+                return r["return"]
+            if "error" in r:
+                raise CaptureError(f"QMP {name}: {r['error'].get('desc')}")
+
+    def hmp(self, line):
+        return self.cmd("human-monitor-command", **{"command-line": line})
+
+
+# ------------------------------------------------------------------ sample
+
+def parse_tlb(text):
+    """(va, pa, large) of every `info tlb` line."""
+    leaves = []
+    for line in text.splitlines():
+        m = re.match(r"([0-9a-f]+): ([0-9a-f]+) (\S{9})$", line.strip())
+        if m:
+            leaves.append((int(m.group(1), 16), int(m.group(2), 16),
+                           m.group(3)[2] == "P"))
+    return leaves
+
+
+def parse_mem(text):
+    ranges = []
+    for line in text.splitlines():
+        m = re.match(r"([0-9a-f]+)-([0-9a-f]+) ", line.strip())
+        if m:
+            ranges.append((int(m.group(1), 16), int(m.group(2), 16)))
+    return ranges
+
+
+def sample_addresses(cfg, leaves, ranges, seed):
+    """Seeded sample: mapped leaves' VAs plus offsets (inside the page; for
+    large pages inside the smallest large size of the mode), range edges
+    (last byte inside, first byte after: usually unmapped) and random
+    canonical addresses (mostly unmapped)."""
+    rnd = random.Random(seed)
+    bits = cfg["va_bits"]
+    large = (4 << 20) if cfg["vtop_mode"] == "32bit" else (2 << 20)
+    top = (1 << 64) if bits > 32 else (1 << 32)
+    out = set()
+    for va, _, is_large in rnd.sample(leaves, min(SAMPLE_MAPPED, len(leaves))):
+        out.add(va + rnd.randrange(large if is_large else 4096))
+    for start, end in ranges[:100]:
+        out.add(end - 1)
+        if end < top:
+            out.add(end)
+        if start > 0:
+            out.add(start - 1)
+    for _ in range(SAMPLE_RANDOM):
+        a = rnd.randrange(1 << (bits - 1)) if bits > 32 else rnd.randrange(1 << 32)
+        if bits > 32 and rnd.random() < 0.5:
+            a = (1 << 64) - (1 << (bits - 1)) + a  # upper canonical half
+        out.add(a)
+    out.update({0, 0xfff, top - 1})
+    return sorted(a for a in out if a < top)
+
+
+# -------------------------------------------------------------------- boot
+
+def boot_and_capture(mode, cfg, kernel, initrd, outdir):
+    tmp = os.path.join(outdir, "tmp")
+    os.makedirs(tmp, exist_ok=True)
+    sock = os.path.join(tmp, "qmp.sock")
+    console = os.path.join(outdir, "console.log")
+    for p in (sock, console):
+        if os.path.exists(p):
+            os.unlink(p)
+    qemu = [cfg["qemu"], "-accel", "tcg", "-m", "256", "-smp", "1",
+            "-cpu", cfg["cpu"], "-nographic", "-monitor", "none",
+            "-serial", f"file:{console}", "-no-reboot", "-net", "none",
+            "-kernel", kernel, "-initrd", initrd,
+            "-append", "console=ttyS0 panic=-1 loglevel=4",
+            "-qmp", f"unix:{sock},server=on,wait=off"]
+    with open(os.path.join(outdir, "qemu.cmd"), "w") as f:
+        f.write(" ".join(qemu) + "\n")
+    proc = subprocess.Popen(qemu, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        t0 = time.time()
+        qmp = Qmp(sock, 60)
+        while True:
+            if proc.poll() is not None:
+                raise CaptureError(f"QEMU exited ({proc.returncode}): "
+                                   f"{proc.stderr.read().decode()[-300:]}")
+            if os.path.exists(console):
+                with open(console, "rb") as f:
+                    if MARKER in f.read():
+                        break
+            if time.time() - t0 > BOOT_TIMEOUT:
+                raise CaptureError(f"no userland marker after {BOOT_TIMEOUT} s "
+                                   f"(see {console})")
+            time.sleep(0.5)
+        log(mode, f"userland up after {time.time() - t0:.1f} s; stopping vCPU")
+        time.sleep(2)  # let init start its processes
+        qmp.cmd("stop")
+        qmp.s.settimeout(DUMP_TIMEOUT)
+        answers = {}
+        for what in ("info registers", "info tlb", "info mem"):
+            answers[what] = qmp.hmp(what)
+            fname = what.replace("info ", "") + ".txt"
+            with open(os.path.join(outdir, fname), "w") as f:
+                f.write(answers[what])
+        leaves = parse_tlb(answers["info tlb"])
+        if not leaves:
+            raise CaptureError("info tlb listed no leaves")
+        addrs = sample_addresses(cfg, leaves, parse_mem(answers["info mem"]),
+                                 seed=0x7672)
+        with open(os.path.join(outdir, "gva2gpa.txt"), "w") as f:
+            for a in addrs:
+                ans = qmp.hmp(f"gva2gpa 0x{a:x}").strip()
+                f.write(f"0x{a:x} {ans}\n")
+        log(mode, f"{len(leaves)} tlb leaves, {len(addrs)} gva2gpa answers; dumping")
+        elf = os.path.join(outdir, "guest.elf")
+        qmp.cmd("dump-guest-memory", paging=False, protocol=f"file:{elf}",
+                detach=True)
+        deadline = time.time() + DUMP_TIMEOUT
+        while True:
+            st = qmp.cmd("query-dump")
+            if st.get("status") == "completed":
+                break
+            if st.get("status") == "failed" or time.time() > deadline:
+                raise CaptureError(f"dump-guest-memory: {st}")
+            time.sleep(0.3)
+        try:
+            qmp.cmd("quit")
+        except (CaptureError, OSError):
+            pass
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def registers(outdir):
+    with open(os.path.join(outdir, "registers.txt")) as f:
+        text = f.read()
+    regs = {}
+    for name in ("CR0", "CR3", "CR4"):
+        m = re.search(name + r"=([0-9a-f]+)", text)
+        if not m:
+            raise CaptureError(f"info registers has no {name}")
+        regs[name] = int(m.group(1), 16)
+    m = re.search(r"EFER=([0-9a-f]+)", text)
+    regs["EFER"] = int(m.group(1), 16) if m else 0
+    return regs
+
+
+def capture(mode):
+    cfg = MODES[mode]
+    base = os.path.join(ROOT, "build", "guests")
+    outdir = os.path.join(base, mode)
+    if os.path.exists(os.path.join(outdir, "DONE")):
+        log(mode, "cached")
+        return
+    t0 = time.time()
+    os.makedirs(outdir, exist_ok=True)
+    for stale in ("FAILED", "guest.elf", "guest.raw", "guest.lime"):
+        if os.path.exists(os.path.join(outdir, stale)):
+            os.unlink(os.path.join(outdir, stale))
+    if cfg["arch"] == "i386":
+        ensure_i386_arch()
+    debdir = os.path.join(base, "debs")
+    kpkg = depends_of(cfg["meta"])
+    if cfg["arch"] == "i386" and not kpkg.endswith(":i386"):
+        kpkg += ":i386"
+    bbpkg = "busybox-static" + (":i386" if cfg["arch"] == "i386" else "")
+    log(mode, f"kernel {kpkg}, {bbpkg}")
+    kdeb = download(kpkg, debdir)
+    bdeb = download(bbpkg, debdir)
+    x = os.path.join(outdir, "x")
+    kernel = os.path.join(outdir, "vmlinuz")
+    shutil.copy(extract(kdeb, x, r"/boot/vmlinuz-"), kernel)
+    initrd = os.path.join(outdir, "initrd.cpio")
+    make_initramfs(extract(bdeb, x, r"/bin/busybox$"), initrd)
+    shutil.rmtree(x, ignore_errors=True)
+    for attempt in (1, 2):
+        log(mode, f"booting {cfg['qemu']} -cpu {cfg['cpu']} (attempt {attempt})")
+        try:
+            boot_and_capture(mode, cfg, kernel, initrd, outdir)
+            break
+        except (CaptureError, OSError, subprocess.TimeoutExpired) as e:
+            if attempt == 2:
+                raise CaptureError(str(e))
+            log(mode, f"attempt failed ({e}); retrying")
+    regs = registers(outdir)
+    elf = os.path.join(outdir, "guest.elf")
+    conv = os.path.join(ROOT, "images", "convert", "elfconv.py")
+    for fmt in ("raw", "lime"):
+        rc, out = run([sys.executable, conv, fmt, elf,
+                       os.path.join(outdir, "guest." + fmt)], timeout=600)
+        if rc != 0:
+            raise CaptureError(f"elfconv {fmt}: {out[-300:]}")
+    meta = dict(mode=mode, vtop_mode=cfg["vtop_mode"], kernel=kpkg,
+                cpu=cfg["cpu"], qemu=cfg["qemu"],
+                cr0=f"0x{regs['CR0']:x}", cr3=f"0x{regs['CR3']:x}",
+                cr4=f"0x{regs['CR4']:x}", efer=f"0x{regs['EFER']:x}",
+                seconds=round(time.time() - t0, 1))
+    with open(os.path.join(outdir, "meta.json"), "w") as f:
+        json.dump(meta, f, indent=1)
+    with open(os.path.join(outdir, "DONE"), "w") as f:
+        f.write("ok\n")
+    log(mode, f"captured in {time.time() - t0:.1f} s (CR3 {meta['cr3']}, "
+              f"CR4 {meta['cr4']})")
+
+
+def main(argv):
+    modes = argv[1:] or list(MODES)
+    rc = 0
+    for mode in modes:
+        if mode not in MODES:
+            print(f"could not capture {mode}: unknown mode "
+                  f"(known: {' '.join(MODES)})", flush=True)
+            rc = 1
+            continue
+        try:
+            capture(mode)
+        except (CaptureError, OSError, subprocess.TimeoutExpired) as e:
+            why = str(e).replace("\n", " ")
+            print(f"could not capture {mode}: {why}", flush=True)
+            os.makedirs(os.path.join(ROOT, "build", "guests", mode), exist_ok=True)
+            with open(os.path.join(ROOT, "build", "guests", mode, "FAILED"), "w") as f:
+                f.write(why + "\n")
+            rc = 1
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
