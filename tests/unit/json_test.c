@@ -1,0 +1,84 @@
+/* Tests for cmd/json.c: the streaming JSON writer. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "cmd/json.h"
+
+typedef struct buf {
+    char text[512];
+    size_t n;
+} buf;
+
+static void buf_write(void *ctx, const char *text, size_t n)
+{
+    buf *b = ctx;
+    assert_true(b->n + n < sizeof b->text);
+    memcpy(b->text + b->n, text, n);
+    b->n += n;
+    b->text[b->n] = '\0';
+}
+
+static void test_object_with_every_kind(void **state)
+{
+    (void)state;
+    buf b = {.n = 0};
+    vtop_out out = {buf_write, &b};
+    vtop_json j;
+    vtop_json_begin(&j, &out);
+    vtop_json_str(&j, "cmd", "vtop");
+    vtop_json_hex(&j, "va", 0xfffff80000001000ull);
+    vtop_json_uint(&j, "n", 18446744073709551615ull);
+    vtop_json_int(&j, "level", -1);
+    vtop_json_bool(&j, "ok", true);
+    vtop_json_null(&j, "pa");
+    vtop_json_array(&j, "levels");
+    vtop_json_object(&j, NULL);
+    vtop_json_hex(&j, "entry", 0x63);
+    vtop_json_close(&j, '}');
+    vtop_json_hex(&j, NULL, 0);
+    vtop_json_close(&j, ']');
+    vtop_json_end(&j);
+    assert_string_equal(b.text,
+        "{\"cmd\":\"vtop\",\"va\":\"0xfffff80000001000\","
+        "\"n\":18446744073709551615,\"level\":-1,\"ok\":true,\"pa\":null,"
+        "\"levels\":[{\"entry\":\"0x63\"},\"0x0\"]}\n");
+}
+
+static void test_escapes(void **state)
+{
+    (void)state;
+    buf b = {.n = 0};
+    vtop_out out = {buf_write, &b};
+    vtop_json_quote(&out, "a\"b\\c\nd\te\x01" "f\r");
+    assert_string_equal(b.text, "\"a\\\"b\\\\c\\nd\\te\\u0001f\\r\"");
+    b.n = 0;
+    vtop_json_quote(&out, "");
+    assert_string_equal(b.text, "\"\"");
+}
+
+static void test_end_closes_open_containers(void **state)
+{
+    (void)state;
+    buf b = {.n = 0};
+    vtop_out out = {buf_write, &b};
+    vtop_json j;
+    vtop_json_begin(&j, &out);
+    vtop_json_object(&j, "x");
+    vtop_json_bool(&j, "y", false);
+    vtop_json_end(&j);
+    assert_string_equal(b.text, "{\"x\":{\"y\":false}}\n");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_object_with_every_kind),
+        cmocka_unit_test(test_escapes),
+        cmocka_unit_test(test_end_closes_open_containers),
+    };
+    return cmocka_run_group_tests_name("json", tests, NULL, NULL);
+}
