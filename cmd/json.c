@@ -11,7 +11,7 @@ void vtop_json_quote(const vtop_out *out, const char *text)
     out->write(out->ctx, "\"", 1);
     for (const char *p = text;; p++) {
         unsigned char c = (unsigned char)*p;
-        if (c && c >= 0x20 && c != '"' && c != '\\')
+        if (c >= 0x20 && c != '"' && c != '\\')
             continue;
         if (p > run)
             out->write(out->ctx, run, (size_t)(p - run));
@@ -26,7 +26,9 @@ void vtop_json_quote(const vtop_out *out, const char *text)
         else if (c == '\r')
             esc[1] = 'r';
         else if (c < 0x20) {
-            memcpy(esc, "\\u00", 4);
+            esc[1] = 'u';
+            esc[2] = '0';
+            esc[3] = '0';
             esc[4] = hex[c >> 4];
             esc[5] = hex[c & 15];
             n = 6;
