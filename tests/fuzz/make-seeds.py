@@ -100,5 +100,109 @@ def main():
                 f.write(header(mode, cr3, params) + img)
 
 
+def elf_core(cls, machine, pages, cr3, cr4, with_qemu=True, qsize=0x1B0):
+    """QEMU dump-guest-memory style core (REFERENCE.md section 4): one PT_NOTE
+    (CORE prstatus + QEMU CPU state) and one PT_LOAD of `pages` at phys 0."""
+    def note(name, ntype, desc):
+        nm = name + b"\0"
+        pad = lambda b: b + b"\0" * (-len(b) % 4)
+        return struct.pack("<III", len(nm), len(desc), ntype) + pad(nm) + pad(desc)
+    cpu = bytearray(qsize)
+    struct.pack_into("<II", cpu, 0, 1, qsize)
+    struct.pack_into("<QQQQQ", cpu, 0x188, 0x80010033, 0, 0, cr3, cr4)
+    notes = note(b"CORE", 1, bytes(336 if cls == 2 else 144))
+    if with_qemu:
+        notes += note(b"QEMU", 0, bytes(cpu))
+    ehsize, phsize = (64, 56) if cls == 2 else (52, 32)
+    phoff = ehsize
+    note_off = phoff + 2 * phsize
+    load_off = note_off + len(notes)
+    load_off += -load_off % 16
+    ident = b"\x7fELF" + bytes([cls, 1, 1]) + bytes(9)
+    if cls == 2:
+        eh = ident + struct.pack("<HHIQQQIHHHHHH", 4, machine, 1, 0, phoff, 0, 0,
+                                 ehsize, phsize, 2, 0, 0, 0)
+        ph = struct.pack("<IIQQQQQQ", 4, 0, note_off, 0, 0, len(notes), len(notes), 0)
+        ph += struct.pack("<IIQQQQQQ", 1, 7, load_off, 0, 0, len(pages), len(pages), 0)
+    else:
+        eh = ident + struct.pack("<HHIIIIIHHHHHH", 4, machine, 1, 0, phoff, 0, 0,
+                                 ehsize, phsize, 2, 0, 0, 0)
+        ph = struct.pack("<IIIIIIII", 4, note_off, 0, 0, len(notes), len(notes), 0, 0)
+        ph += struct.pack("<IIIIIIII", 1, load_off, 0, 0, len(pages), len(pages), 7, 0)
+    out = bytearray(eh + ph + notes)
+    out += bytes(load_off - len(out))
+    return bytes(out + pages)
+
+
+def lime(ranges):
+    out = b""
+    for base, data in ranges:
+        out += struct.pack("<IIQQ8x", 0x4C694D45, 1, base, base + len(data) - 1) + data
+    return out
+
+
+def dmp64(pages, cr3, runs, bitmap=False):
+    hdr = bytearray(0x2000)
+    hdr[0:8] = b"PAGEDU64"
+    struct.pack_into("<Q", hdr, 0x10, cr3)
+    struct.pack_into("<II", hdr, 0x30, 0x8664, 1)
+    npages = sum(c for _, c in runs)
+    struct.pack_into("<IIQ", hdr, 0x88, len(runs), 0, npages)
+    for i, (b, c) in enumerate(runs):
+        struct.pack_into("<QQ", hdr, 0x98 + 16 * i, b, c)
+    if not bitmap:
+        struct.pack_into("<I", hdr, 0xF98, 1)
+        return bytes(hdr) + pages
+    struct.pack_into("<I", hdr, 0xF98, 5)
+    total = max(b + c for b, c in runs)
+    bmp = bytearray((total + 7) // 8)
+    for b, c in runs:
+        for pfn in range(b, b + c):
+            bmp[pfn // 8] |= 1 << (pfn % 8)
+    first = 0x2000 + 0x38 + len(bmp)
+    first += -first % PAGE
+    sd = bytearray(0x38)
+    sd[0:8] = b"SDMPDUMP"
+    struct.pack_into("<QQQ", sd, 0x20, first, npages, total)
+    body = bytes(hdr) + bytes(sd) + bytes(bmp)
+    return body + bytes(first - len(body)) + pages
+
+
+def dmp32(pages, cr3, pae):
+    hdr = bytearray(0x1000)
+    hdr[0:8] = b"PAGEDUMP"
+    struct.pack_into("<I", hdr, 0x10, cr3)
+    struct.pack_into("<II", hdr, 0x20, 0x14C, 1)
+    hdr[0x5C] = 1 if pae else 0
+    struct.pack_into("<IIII", hdr, 0x64, 1, len(pages) // PAGE, 0, len(pages) // PAGE)
+    struct.pack_into("<I", hdr, 0xF88, 1)
+    return bytes(hdr) + pages
+
+
+def format_seeds(root):
+    long4 = va_of([39, 30, 21, 12])
+    pages4 = chain(4, 8)
+    pages32 = chain(2, 4)
+    self4 = struct.pack("<Q", P | RW | US) * 512
+    seeds = {
+        "raw-4level": (0, pages4, long4),
+        "elf64-qemu-4level": (0, elf_core(2, 62, pages4, 0, 0x6a0), long4),
+        "elf64-qemu-1b8": (0, elf_core(2, 62, self4, 0, 0x6a0, qsize=0x1B8), 0x123),
+        "elf64-em386-32bit": (0, elf_core(2, 3, pages32, 0, 0x10), va_of([22, 12])),
+        "elf32-qemu-32bit": (0, elf_core(1, 3, pages32, 0, 0x10), va_of([22, 12])),
+        "elf64-kdump": (0, elf_core(2, 62, self4, 0, 0x6a0, with_qemu=False), 0x123),
+        "lime-two-ranges": (0, lime([(0, self4), (0x100000, b"\xaa" * 64)]), 0x123),
+        "windmp64-full": (0, dmp64(pages4, 0, [(0, 5)]), long4),
+        "windmp64-bitmap": (0, dmp64(self4 + self4, 0, [(0, 1), (3, 1)], bitmap=True), 0x123),
+        "windmp32-full": (0, dmp32(pages32, 0, False), va_of([22, 12])),
+    }
+    d = os.path.join(root, "formats")
+    os.makedirs(d, exist_ok=True)
+    for name, (forced, img, va) in seeds.items():
+        with open(os.path.join(d, "seed-" + name), "wb") as f:
+            f.write(bytes([forced, 16]) + struct.pack("<Q", va) + img)
+
+
 if __name__ == "__main__":
     main()
+    format_seeds(os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus"))
