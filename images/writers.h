@@ -17,9 +17,15 @@ static inline void put64(uint8_t *b, size_t o, uint64_t v) { for (int i = 0; i <
 typedef struct tseg { uint64_t phys, len; } tseg;
 typedef struct tcpu { uint64_t cr0, cr3, cr4; } tcpu;
 
-/* Fill len bytes of run data so each page starts with its physical address. */
-static inline void fill_phys(uint8_t *b, uint64_t phys, uint64_t len)
+/* Write the bytes of [phys, phys+len): from mem (a flat buffer indexed by
+ * physical address) when given, else a pattern where each page starts with
+ * its physical address. */
+static inline void fill_phys(uint8_t *b, uint64_t phys, uint64_t len, const uint8_t *mem)
 {
+    if (mem) {
+        memcpy(b, mem + phys, len);
+        return;
+    }
     memset(b, 0xA5, len);
     for (uint64_t o = 0; o + 8 <= len; o += 4096)
         put64(b, o, phys + o);
@@ -32,7 +38,8 @@ static inline void fill_phys(uint8_t *b, uint64_t phys, uint64_t len)
  * then a QEMU note of qsize bytes), then the data of each segment. */
 static inline size_t build_elf(uint8_t *out, bool is64, uint16_t machine,
                                const tseg *segs, size_t nseg,
-                               const tcpu *cpus, size_t ncpu, uint32_t qsize)
+                               const tcpu *cpus, size_t ncpu, uint32_t qsize,
+                               const uint8_t *mem)
 {
     size_t eh = is64 ? 64 : 52, ph = is64 ? 56 : 32;
     size_t nph = nseg + (ncpu ? 1 : 0);
@@ -69,28 +76,28 @@ static inline size_t build_elf(uint8_t *out, bool is64, uint16_t machine,
                     put64(out, p + 0x18, segs[i].phys); put64(out, p + 0x20, segs[i].len); put64(out, p + 0x28, segs[i].len); }
         else { put32(out, p + 4, (uint32_t)d); put32(out, p + 0xC, (uint32_t)segs[i].phys);
                put32(out, p + 0x10, (uint32_t)segs[i].len); put32(out, p + 0x14, (uint32_t)segs[i].len); }
-        fill_phys(out + d, segs[i].phys, segs[i].len);
+        fill_phys(out + d, segs[i].phys, segs[i].len, mem);
         d += segs[i].len;
     }
     return d;
 }
 
 /* LiME: a 32-byte header per segment then its bytes. */
-static inline size_t build_lime(uint8_t *out, const tseg *segs, size_t nseg)
+static inline size_t build_lime(uint8_t *out, const tseg *segs, size_t nseg, const uint8_t *mem)
 {
     size_t o = 0;
     for (size_t i = 0; i < nseg; i++) {
         memset(out + o, 0, 32);
         put32(out, o, 0x4C694D45); put32(out, o + 4, 1);
         put64(out, o + 8, segs[i].phys); put64(out, o + 16, segs[i].phys + segs[i].len - 1);
-        fill_phys(out + o + 32, segs[i].phys, segs[i].len);
+        fill_phys(out + o + 32, segs[i].phys, segs[i].len, mem);
         o += 32 + segs[i].len;
     }
     return o;
 }
 
 /* Windows 64-bit full dump (DumpType 1). */
-static inline size_t build_dmp64_full(uint8_t *out, uint64_t dtb, const tseg *segs, size_t nseg)
+static inline size_t build_dmp64_full(uint8_t *out, uint64_t dtb, const tseg *segs, size_t nseg, const uint8_t *mem)
 {
     memset(out, 0, 0x2000);
     memcpy(out, "PAGEDU64", 8);
@@ -101,7 +108,7 @@ static inline size_t build_dmp64_full(uint8_t *out, uint64_t dtb, const tseg *se
     for (size_t i = 0; i < nseg; i++) {
         put64(out, 0x98 + 16 * i, segs[i].phys >> 12); put64(out, 0xA0 + 16 * i, segs[i].len >> 12);
         pages += segs[i].len >> 12;
-        fill_phys(out + o, segs[i].phys, segs[i].len);
+        fill_phys(out + o, segs[i].phys, segs[i].len, mem);
         o += segs[i].len;
     }
     put64(out, 0x90, pages);
@@ -109,7 +116,8 @@ static inline size_t build_dmp64_full(uint8_t *out, uint64_t dtb, const tseg *se
 }
 
 /* Windows 64-bit bitmap dump (DumpType 5): one bit per PFN below maxpfn. */
-static inline size_t build_dmp64_bitmap(uint8_t *out, uint64_t dtb, const tseg *segs, size_t nseg, uint64_t maxpfn)
+static inline size_t build_dmp64_bitmap(uint8_t *out, uint64_t dtb, const tseg *segs, size_t nseg, uint64_t maxpfn,
+                                        const uint8_t *mem)
 {
     memset(out, 0, 0x2000);
     memcpy(out, "PAGEDU64", 8);
@@ -126,13 +134,14 @@ static inline size_t build_dmp64_bitmap(uint8_t *out, uint64_t dtb, const tseg *
             present++;
         }
     /* pages are stored in PFN order: segs must be sorted */
-    for (size_t i = 0; i < nseg; i++) { fill_phys(out + o, segs[i].phys, segs[i].len); o += segs[i].len; }
+    for (size_t i = 0; i < nseg; i++) { fill_phys(out + o, segs[i].phys, segs[i].len, mem); o += segs[i].len; }
     put64(out, h + 0x20, first); put64(out, h + 0x28, present); put64(out, h + 0x30, maxpfn);
     return o;
 }
 
 /* Windows 32-bit full dump. */
-static inline size_t build_dmp32(uint8_t *out, uint32_t dtb, bool pae, const tseg *segs, size_t nseg)
+static inline size_t build_dmp32(uint8_t *out, uint32_t dtb, bool pae, const tseg *segs, size_t nseg,
+                                 const uint8_t *mem)
 {
     memset(out, 0, 0x1000);
     memcpy(out, "PAGEDUMP", 8);
@@ -143,7 +152,7 @@ static inline size_t build_dmp32(uint8_t *out, uint32_t dtb, bool pae, const tse
     for (size_t i = 0; i < nseg; i++) {
         put32(out, 0x6C + 8 * i, (uint32_t)(segs[i].phys >> 12)); put32(out, 0x70 + 8 * i, (uint32_t)(segs[i].len >> 12));
         pages += (uint32_t)(segs[i].len >> 12);
-        fill_phys(out + o, segs[i].phys, segs[i].len);
+        fill_phys(out + o, segs[i].phys, segs[i].len, mem);
         o += segs[i].len;
     }
     put32(out, 0x68, pages);

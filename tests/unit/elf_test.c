@@ -23,7 +23,7 @@ static const tcpu cpus2[] = {
 
 static size_t elf64_qemu(uint32_t qsize)
 {
-    return build_elf(img, true, 62, segs2, 2, cpus2, 2, qsize);
+    return build_elf(img, true, 62, segs2, 2, cpus2, 2, qsize, NULL);
 }
 
 static void test_elf64_qemu_notes(void **state)
@@ -67,11 +67,11 @@ static void test_elf_classes_and_machines(void **state)
     (void)state;
     /* QEMU 7.2 writes ELF64 with EM_386 for a small 32-bit guest: PAE by CR4. */
     tcpu pae = {0x80000011, 0x3000, 0x20}, pse = {0x80000011, 0x4000, 0x10};
-    size_t n = build_elf(img, true, 3, segs2, 2, &pae, 1, 0x1B0);
+    size_t n = build_elf(img, true, 3, segs2, 2, &pae, 1, 0x1B0, NULL);
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_OK);
     assert_int_equal(info.mode, VTOP_MODE_PAE);
     assert_int_equal(info.elf_machine, 3);
-    n = build_elf(img, false, 3, segs2, 2, &pse, 1, 0x1B0);
+    n = build_elf(img, false, 3, segs2, 2, &pse, 1, 0x1B0, NULL);
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_ELF, runs, 16, &info), VTOP_OK);
     assert_string_equal(info.format_name, "elf32-qemu");
     assert_int_equal(info.mode, VTOP_MODE_32BIT_PSE);
@@ -83,7 +83,7 @@ static void test_elf_classes_and_machines(void **state)
 static void test_kdump_style_has_no_root(void **state)
 {
     (void)state;
-    size_t n = build_elf(img, true, 62, segs2, 2, NULL, 0, 0);
+    size_t n = build_elf(img, true, 62, segs2, 2, NULL, 0, 0, NULL);
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_OK);
     assert_string_equal(info.format_name, "elf64-kdump");
     assert_false(info.has_root);
@@ -95,7 +95,7 @@ static void test_adjacent_loads_coalesce(void **state)
 {
     (void)state;
     tseg s[] = { {0x1000, 0x1000}, {0x2000, 0x1000}, {0x5000, 0x1000} };
-    size_t n = build_elf(img, true, 62, s, 3, cpus2, 1, 0x1B0);
+    size_t n = build_elf(img, true, 62, s, 3, cpus2, 1, 0x1B0, NULL);
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_OK);
     assert_int_equal(info.run_count, 2);
     assert_int_equal(runs[0].len, 0x2000);

@@ -94,7 +94,7 @@ static void test_mode_inferred_from_control_registers(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         tcpu c = {cases[i].cr0, 0x5000, cases[i].cr4};
-        size_t n = build_elf(elf, true, cases[i].machine, &s, 1, &c, 1, 0x1B0);
+        size_t n = build_elf(elf, true, cases[i].machine, &s, 1, &c, 1, 0x1B0, NULL);
         assert_int_equal(vtop_image_open(elf, n, VTOP_FMT_AUTO, runs, 4, &info), VTOP_OK);
         assert_int_equal(info.mode, cases[i].mode);
         assert_non_null(info.mode_reason);

@@ -17,7 +17,7 @@ static const tseg segs[] = { {0x1000, 0x2000}, {0x9F000, 0x1000}, {0x100000, 0x1
 static void test_lime_three_ranges(void **state)
 {
     (void)state;
-    size_t n = build_lime(img, segs, 3);
+    size_t n = build_lime(img, segs, 3, NULL);
     assert_int_equal(vtop_image_detect(img, n), VTOP_FMT_LIME);
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 8, &info), VTOP_OK);
     assert_string_equal(info.format_name, "lime");
@@ -35,7 +35,7 @@ static void test_lime_three_ranges(void **state)
 static void test_lime_truncated_everywhere(void **state)
 {
     (void)state;
-    size_t n = build_lime(img, segs, 3);
+    size_t n = build_lime(img, segs, 3, NULL);
     /* A prefix ending exactly after a range is a valid, shorter image. */
     size_t end1 = 32 + 0x2000, end2 = end1 + 32 + 0x1000;
     for (size_t len = 4; len < n; len++) {
@@ -53,34 +53,34 @@ static void test_lime_truncated_everywhere(void **state)
 static void test_lime_bad_headers(void **state)
 {
     (void)state;
-    size_t n = build_lime(img, segs, 3), h2 = 32 + 0x2000;
+    size_t n = build_lime(img, segs, 3, NULL), h2 = 32 + 0x2000;
     /* e_addr < s_addr in the second header */
     put64(img, h2 + 16, 0x9E000);
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 8, &info), VTOP_FORMAT_CORRUPT);
     assert_int_equal(info.error_offset, h2 + 16);
     /* bad magic, bad version */
-    n = build_lime(img, segs, 3);
+    n = build_lime(img, segs, 3, NULL);
     put32(img, h2, 0x12345678);
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 8, &info), VTOP_FORMAT_CORRUPT);
     assert_int_equal(info.error_offset, h2);
-    n = build_lime(img, segs, 3);
+    n = build_lime(img, segs, 3, NULL);
     put32(img, h2 + 4, 2);
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 8, &info), VTOP_FORMAT_UNSUPPORTED);
     /* a whole-address-space range, and a range past the end of the file */
-    n = build_lime(img, segs, 3);
+    n = build_lime(img, segs, 3, NULL);
     put64(img, 8, 0); put64(img, 16, UINT64_MAX);
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 8, &info), VTOP_FORMAT_CORRUPT);
-    n = build_lime(img, segs, 3);
+    n = build_lime(img, segs, 3, NULL);
     put64(img, 16, 0xFFFFFFFFull);
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 8, &info), VTOP_FORMAT_TRUNCATED);
     assert_int_equal(info.error_offset, 0);
     /* unsorted and overlapping ranges */
     tseg uns[] = { {0x100000, 0x1000}, {0x1000, 0x1000} };
-    n = build_lime(img, uns, 2);
+    n = build_lime(img, uns, 2, NULL);
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 8, &info), VTOP_FORMAT_CORRUPT);
     assert_int_equal(info.error_offset, 32 + 0x1000);
     tseg ovl[] = { {0x1000, 0x2000}, {0x2000, 0x1000} };
-    n = build_lime(img, ovl, 2);
+    n = build_lime(img, ovl, 2, NULL);
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 8, &info), VTOP_FORMAT_CORRUPT);
 }
 

@@ -18,7 +18,7 @@ static const tseg segs[] = { {0x1000, 0x3000}, {0x10000, 0x1000}, {0x20000, 0x20
 static void test_full64(void **state)
 {
     (void)state;
-    size_t n = build_dmp64_full(img, 0x1AD000, segs, 3);
+    size_t n = build_dmp64_full(img, 0x1AD000, segs, 3, NULL);
     assert_int_equal(vtop_image_detect(img, n), VTOP_FMT_WINDMP64);
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_OK);
     assert_string_equal(info.format_name, "windmp64-full");
@@ -42,7 +42,7 @@ static void test_full64(void **state)
 static void test_bitmap64_coalesces_pages(void **state)
 {
     (void)state;
-    size_t n = build_dmp64_bitmap(img, 0x1AD000, segs, 3, 0x40);
+    size_t n = build_dmp64_bitmap(img, 0x1AD000, segs, 3, 0x40, NULL);
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_OK);
     assert_string_equal(info.format_name, "windmp64-bitmap");
     assert_int_equal(info.run_count, 3);
@@ -60,19 +60,19 @@ static void test_bitmap64_coalesces_pages(void **state)
 static void test_bitmap64_bad(void **state)
 {
     (void)state;
-    size_t n = build_dmp64_bitmap(img, 0x1AD000, segs, 3, 0x40);
+    size_t n = build_dmp64_bitmap(img, 0x1AD000, segs, 3, 0x40, NULL);
     /* bitmap shorter than claimed */
     put64(img, 0x2030, 0x1000000);
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_FORMAT_TRUNCATED);
     assert_int_equal(info.error_offset, 0x2038);
-    n = build_dmp64_bitmap(img, 0x1AD000, segs, 3, 0x40);
+    n = build_dmp64_bitmap(img, 0x1AD000, segs, 3, 0x40, NULL);
     put64(img, 0x2028, 5);
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_FORMAT_CORRUPT);
     assert_int_equal(info.error_offset, 0x2028);
-    n = build_dmp64_bitmap(img, 0x1AD000, segs, 3, 0x40);
+    n = build_dmp64_bitmap(img, 0x1AD000, segs, 3, 0x40, NULL);
     memcpy(img + 0x2000, "XDMP", 4);
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_FORMAT_CORRUPT);
-    n = build_dmp64_bitmap(img, 0x1AD000, segs, 3, 0x40);
+    n = build_dmp64_bitmap(img, 0x1AD000, segs, 3, 0x40, NULL);
     /* pages past the end of the file */
     assert_int_equal(vtop_image_open(img, n - 1, VTOP_FMT_AUTO, runs, 16, &info), VTOP_FORMAT_TRUNCATED);
     put64(img, 0x2020, 0x2010);
@@ -82,7 +82,7 @@ static void test_bitmap64_bad(void **state)
 static void test_full64_bad_run_lists(void **state)
 {
     (void)state;
-    size_t n = build_dmp64_full(img, 0x1AD000, segs, 3);
+    size_t n = build_dmp64_full(img, 0x1AD000, segs, 3, NULL);
     for (size_t len = 8; len < n; len += (len < 0x2000 ? 0x101 : 0x7F)) {
         assert_int_equal(vtop_image_open(img, len, VTOP_FMT_AUTO, runs, 16, &info), VTOP_FORMAT_TRUNCATED);
         assert_true(info.error_offset <= len);
@@ -93,29 +93,29 @@ static void test_full64_bad_run_lists(void **state)
     put64(img, 0x90, 3 + 1 + 0x100);
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_FORMAT_TRUNCATED);
     assert_int_equal(info.error_offset, 0x98 + 32);
-    n = build_dmp64_full(img, 0x1AD000, segs, 3);
+    n = build_dmp64_full(img, 0x1AD000, segs, 3, NULL);
     put32(img, 0x88, 1000);
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_FORMAT_CORRUPT);
     assert_int_equal(info.error_offset, 0x88);
-    n = build_dmp64_full(img, 0x1AD000, segs, 3);
+    n = build_dmp64_full(img, 0x1AD000, segs, 3, NULL);
     put64(img, 0x90, 7);
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_FORMAT_CORRUPT);
-    n = build_dmp64_full(img, 0x1AD000, segs, 3);
+    n = build_dmp64_full(img, 0x1AD000, segs, 3, NULL);
     put64(img, 0xA0 + 16, 0);     /* zero-length run */
     put64(img, 0x90, 5);
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_FORMAT_CORRUPT);
     assert_int_equal(info.error_offset, 0xA8);
-    n = build_dmp64_full(img, 0x1AD000, segs, 3);
+    n = build_dmp64_full(img, 0x1AD000, segs, 3, NULL);
     put64(img, 0x98 + 16, 0x2);   /* second run inside the first */
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_FORMAT_CORRUPT);
-    n = build_dmp64_full(img, 0x1AD000, segs, 3);
+    n = build_dmp64_full(img, 0x1AD000, segs, 3, NULL);
     put64(img, 0x98, 0xFFFFFFFFFFFFFull);
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_FORMAT_CORRUPT);
-    n = build_dmp64_full(img, 0x1AD000, segs, 3);
+    n = build_dmp64_full(img, 0x1AD000, segs, 3, NULL);
     put32(img, 0xF98, 2);
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_FORMAT_UNSUPPORTED);
     assert_int_equal(info.error_offset, 0xF98);
-    n = build_dmp64_full(img, 0x1AD000, segs, 3);
+    n = build_dmp64_full(img, 0x1AD000, segs, 3, NULL);
     put32(img, 0x30, 0xAA64);
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_FORMAT_UNSUPPORTED);
 }
@@ -123,7 +123,7 @@ static void test_full64_bad_run_lists(void **state)
 static void test_dump32_pae_flag(void **state)
 {
     (void)state;
-    size_t n = build_dmp32(img, 0x39000, true, segs, 3);
+    size_t n = build_dmp32(img, 0x39000, true, segs, 3, NULL);
     assert_int_equal(vtop_image_detect(img, n), VTOP_FMT_WINDMP32);
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_OK);
     assert_string_equal(info.format_name, "windmp32-full");
@@ -131,13 +131,13 @@ static void test_dump32_pae_flag(void **state)
     assert_true(info.pae);
     assert_int_equal(info.root, 0x39000);
     assert_int_equal(runs[1].file_offset, 0x1000 + 0x3000);
-    n = build_dmp32(img, 0x39000, false, segs, 3);
+    n = build_dmp32(img, 0x39000, false, segs, 3, NULL);
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_OK);
     assert_int_equal(info.mode, VTOP_MODE_32BIT_PSE);
     assert_false(info.nxe);
     put32(img, 0x64, 200);
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_FORMAT_CORRUPT);
-    n = build_dmp32(img, 0x39000, false, segs, 3);
+    n = build_dmp32(img, 0x39000, false, segs, 3, NULL);
     assert_int_equal(vtop_image_open(img, 0xFFF, VTOP_FMT_AUTO, runs, 16, &info), VTOP_FORMAT_TRUNCATED);
     assert_int_equal(vtop_image_open(img, n - 0x1000, VTOP_FMT_AUTO, runs, 16, &info), VTOP_FORMAT_TRUNCATED);
     assert_int_equal(info.error_offset, 0x6C + 16);

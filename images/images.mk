@@ -1,0 +1,21 @@
+# Synthetic memory images: build/images/gen writes one address space per
+# paging mode in every format, plus build/images/MANIFEST and MODE.map
+# (expected mappings) for the golden tests of every helper.
+IMAGES_DIR := $(BUILD)/images
+IMAGES_GEN := $(IMAGES_DIR)/gen
+IMAGES_STAMP := $(IMAGES_DIR)/MANIFEST
+
+$(IMAGES_GEN): images/gen_images.c images/writers.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $< -o $@
+
+$(IMAGES_STAMP): $(IMAGES_GEN)
+	$(IMAGES_GEN) $(IMAGES_DIR)
+
+.PHONY: images
+images: $(IMAGES_STAMP)
+ALL_TARGETS += images
+
+# The image round-trip test reads build/images.
+$(BUILD)/asan/tests/unit/format_images_test: $(IMAGES_STAMP)
+$(BUILD)/cov/tests/unit/format_images_test: $(IMAGES_STAMP)

@@ -1,0 +1,163 @@
+/* Round trip of the synthetic images (images/gen_images.c): every image of
+ * build/images/MANIFEST opens in its format, yields the CR3 and mode the
+ * generator used, and translates every listed VA to the expected PA, page
+ * size and rights (faults to the expected status), identically through
+ * every format of the same address space. One TAP line per image. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/formats/format.h"
+#include "core/paging.h"
+
+#define MAX_IMAGES 64
+
+typedef struct image_case {
+    char file[64], format[32], mode[16];
+    unsigned long long cr3;
+    int has_root;
+} image_case;
+
+static const char *dir(void)
+{
+    const char *d = getenv("VTOP_IMAGES_DIR");
+    return d ? d : "build/images";
+}
+
+static uint8_t *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *b = malloc((size_t)len + 1);
+    assert_non_null(b);
+    assert_int_equal(fread(b, 1, (size_t)len, f), (size_t)len);
+    fclose(f);
+    *n = (size_t)len;
+    return b;
+}
+
+static uint8_t rights_of(const char *r)
+{
+    return (uint8_t)((r[0] == 'u' ? VTOP_RIGHT_USER : 0) |
+                     (r[1] == 'w' ? VTOP_RIGHT_WRITE : 0) |
+                     (r[2] == 'x' ? VTOP_RIGHT_EXEC : 0));
+}
+
+/* Hash of every translation done, per mode, to compare formats. */
+static uint64_t mode_hash[VTOP_MODE_COUNT];
+static bool mode_hash_set[VTOP_MODE_COUNT];
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    return (h ^ v) * 0x100000001B3ull;
+}
+
+static uint64_t check_map_line(const vtop_space *sp, bool windows, const char *line)
+{
+    unsigned long long va, pa, size;
+    char what[16], arg[24];
+    vtop_translation t;
+    uint64_t h = 0;
+    if (sscanf(line, "map %llx %llx %llx %15s", &va, &pa, &size, arg) == 4) {
+        uint64_t offs[] = { 0, size / 2 + 8, size - 1 };
+        for (int i = 0; i < 3; i++) {
+            assert_int_equal(vtop_translate(sp, va + offs[i], &t), VTOP_OK);
+            assert_int_equal(t.pa, pa + offs[i]);
+            assert_int_equal(t.page_size, size);
+            assert_int_equal(t.rights, rights_of(arg));
+            h = mix(mix(h, t.pa), t.rights);
+        }
+    } else if (sscanf(line, "fault %llx %23s", &va, arg) == 2) {
+        vtop_status st = vtop_translate(sp, va, &t);
+        const char *name = vtop_status_name(st);
+        /* A Windows space reads a zero PTE as a software PTE (demand zero):
+         * the same dbgeng HRESULT as not-present. */
+        if (windows && !strcmp(arg, "not-present") && st == VTOP_SOFTWARE_PTE)
+            name = "not-present";
+        if (strcmp(name, arg) != 0)
+            fail_msg("VA 0x%llx: %s, expected %s", va, vtop_status_name(st), arg);
+        h = mix(h, (uint64_t)vtop_hresult(st));
+    } else {
+        assert_true(sscanf(line, "%15s", what) != 1 || what[0] == '#');
+    }
+    return h;
+}
+
+static void test_image(void **state)
+{
+    const image_case *c = *state;
+    char path[256];
+    size_t n;
+    snprintf(path, sizeof path, "%s/%s", dir(), c->file);
+    uint8_t *img = slurp(path, &n);
+    static vtop_run runs[64];
+    static vtop_image_info info;
+    assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 64, &info), VTOP_OK);
+    assert_string_equal(info.format_name, c->format);
+    vtop_mode mode;
+    assert_int_equal(vtop_mode_parse(c->mode, &mode), VTOP_OK);
+    vtop_space_config cfg = {0};
+    if (c->has_root) {
+        assert_int_equal(vtop_image_space_config(&info, 0, &cfg), VTOP_OK);
+        assert_int_equal(cfg.cr3, c->cr3);
+        assert_int_equal(cfg.mode, mode);
+    } else {
+        assert_int_equal(vtop_image_space_config(&info, 0, &cfg), VTOP_NO_ROOT);
+        cfg.mode = mode;
+        cfg.cr3 = c->cr3;
+        cfg.nxe = mode >= VTOP_MODE_PAE;
+    }
+    vtop_physmem mem = { runs, info.run_count };
+    vtop_space sp;
+    assert_int_equal(vtop_space_init(&sp, &cfg, &mem), VTOP_OK);
+    const char *stem = c->file;
+    char mpath[256], line[256];
+    snprintf(mpath, sizeof mpath, "%s/%.*s.map", dir(), (int)strcspn(stem, "."), stem);
+    FILE *m = fopen(mpath, "r");
+    assert_non_null(m);
+    uint64_t h = 0;
+    int lines = 0;
+    while (fgets(line, sizeof line, m)) {
+        h = mix(h, check_map_line(&sp, info.windows, line));
+        lines++;
+    }
+    fclose(m);
+    assert_true(lines >= 8);
+    if (mode_hash_set[mode])
+        assert_int_equal(h, mode_hash[mode]);
+    mode_hash[mode] = h;
+    mode_hash_set[mode] = true;
+    free(img);
+}
+
+int main(void)
+{
+    static image_case cases[MAX_IMAGES];
+    static struct CMUnitTest tests[MAX_IMAGES];
+    char path[256], line[256];
+    size_t count = 0;
+    snprintf(path, sizeof path, "%s/MANIFEST", dir());
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        printf("not ok 1 - %s missing (run `make images`)\n", path);
+        return 1;
+    }
+    while (fgets(line, sizeof line, f) && count < MAX_IMAGES) {
+        image_case *c = &cases[count];
+        if (sscanf(line, "image %63s %31s %15s %llx %d", c->file, c->format,
+                   c->mode, &c->cr3, &c->has_root) != 5)
+            continue;
+        tests[count] = (struct CMUnitTest){ c->file, test_image, NULL, NULL, c };
+        count++;
+    }
+    fclose(f);
+    return _cmocka_run_group_tests("format_images", tests, count, NULL, NULL);
+}
