@@ -1,0 +1,102 @@
+/* vtop EFI app: start-up banner (see banner.h). */
+#include "banner.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "console.h"
+#include "efi_env.h"
+
+#ifndef VTOP_VERSION
+#define VTOP_VERSION "dev"
+#endif
+
+void machine_state_read(machine_state *m)
+{
+    m->cr0 = cpu_read_cr0();
+    m->cr3 = cpu_read_cr3();
+    m->cr4 = cpu_read_cr4();
+    cpu_query_features(&m->cpu);
+    /* IA32_EFER exists when CPUID reports long mode or NX (SDM Vol. 4). */
+    m->efer = (m->cpu.lm || m->cpu.nx) ? cpu_rdmsr(MSR_IA32_EFER) : 0;
+}
+
+/* Control-register bits (SDM Vol. 3A 2.5, 4.1.1). */
+#define BIT_CR0_PG   (1ull << 31)
+#define BIT_CR4_PSE  (1ull << 4)
+#define BIT_CR4_PAE  (1ull << 5)
+#define BIT_CR4_LA57 (1ull << 12)
+#define BIT_EFER_LMA (1ull << 10)
+#define BIT_EFER_NXE (1ull << 11)
+
+const char *machine_paging_mode_name(const machine_state *m)
+{
+    if (!(m->cr0 & BIT_CR0_PG))
+        return "none";
+    if (!(m->cr4 & BIT_CR4_PAE))
+        return (m->cr4 & BIT_CR4_PSE) ? "32bit-pse" : "32bit";
+    if (!(m->efer & BIT_EFER_LMA))
+        return "pae";
+    return (m->cr4 & BIT_CR4_LA57) ? "5level" : "4level";
+}
+
+static void ascii_from_wide(char *dst, size_t cap, const CHAR16 *w)
+{
+    size_t i = 0;
+    for (; w && w[i] && i + 1 < cap; i++)
+        dst[i] = w[i] < 0x80 && w[i] >= 0x20 ? (char)w[i] : '?';
+    dst[i] = '\0';
+}
+
+static void print_firmware(const vtop_out *out)
+{
+    char vendor[64];
+    EFI_SYSTEM_TABLE *st = g_efi.st;
+    ascii_from_wide(vendor, sizeof vendor, st->FirmwareVendor);
+    /* UEFI revision: major in the high 16 bits, minor as 2.70 -> 70, with
+     * a third digit for 2.3.1 -> 31 (UEFI spec 2.10 section 4.2). */
+    uint32_t rev = st->Hdr.Revision, minor = rev & 0xffff;
+    char ver[16];
+    if (minor % 10)
+        snprintf(ver, sizeof ver, "%u.%u.%u", (unsigned)(rev >> 16),
+                 (unsigned)(minor / 10), (unsigned)(minor % 10));
+    else
+        snprintf(ver, sizeof ver, "%u.%u", (unsigned)(rev >> 16),
+                 (unsigned)(minor / 10));
+    vtop_printf(out, "firmware: %s revision 0x%08x, UEFI %s\n", vendor,
+                (unsigned)st->FirmwareRevision, ver);
+}
+
+static void print_cpu(const machine_state *m, const vtop_out *out)
+{
+    const cpu_features *c = &m->cpu;
+    vtop_printf(out, "cpu: %s family 0x%x model 0x%x stepping %u \"%s\"\n",
+                c->vendor, (unsigned)c->family, (unsigned)c->model,
+                (unsigned)c->stepping, c->brand);
+    vtop_printf(out,
+                "cpuid: PSE=%d PAE=%d PSE36=%d PGE=%d NX=%d PDPE1GB=%d LA57=%d "
+                "LM=%d MAXPHYADDR=%u LINEAR=%u\n",
+                c->pse, c->pae, c->pse36, c->pge, c->nx, c->pdpe1gb, c->la57,
+                c->lm, (unsigned)c->maxphyaddr, (unsigned)c->linear_bits);
+}
+
+void banner_print(const machine_state *m, const efi_memmap *map,
+                  const vtop_out *out)
+{
+    vtop_printf(out, "vtop %s (UEFI application)\n", VTOP_VERSION);
+    print_firmware(out);
+    vtop_printf(out, "console: %s\n", console_kind_name(console_init()));
+    print_cpu(m, out);
+    vtop_printf(out, "registers: CR0=0x%llx CR3=0x%llx CR4=0x%llx EFER=0x%llx\n",
+                (unsigned long long)m->cr0, (unsigned long long)m->cr3,
+                (unsigned long long)m->cr4, (unsigned long long)m->efer);
+    vtop_printf(out,
+                "paging: %s (CR0.PG=%d CR4.PSE=%d CR4.PAE=%d EFER.LMA=%d "
+                "CR4.LA57=%d EFER.NXE=%d)\n",
+                machine_paging_mode_name(m), !!(m->cr0 & BIT_CR0_PG),
+                !!(m->cr4 & BIT_CR4_PSE), !!(m->cr4 & BIT_CR4_PAE),
+                !!(m->efer & BIT_EFER_LMA), !!(m->cr4 & BIT_CR4_LA57),
+                !!(m->efer & BIT_EFER_NXE));
+    if (map)
+        efi_memmap_print_summary(map, out);
+}

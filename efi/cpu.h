@@ -1,0 +1,101 @@
+/* vtop EFI app: the few privileged x86 instructions the app needs.
+ *
+ * Sources: Intel SDM Vol. 2 (CPUID, MOV CRn, RDMSR, OUT), Vol. 3A 2.5
+ * (control registers), Vol. 4 (IA32_EFER = MSR 0xC0000080).
+ */
+#ifndef VTOP_EFI_CPU_H
+#define VTOP_EFI_CPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define MSR_IA32_EFER 0xC0000080u
+
+typedef struct cpuid_regs {
+    uint32_t eax, ebx, ecx, edx;
+} cpuid_regs;
+
+static inline cpuid_regs cpu_cpuid(uint32_t leaf, uint32_t subleaf)
+{
+    cpuid_regs r;
+    __asm__ volatile("cpuid"
+                     : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+                     : "a"(leaf), "c"(subleaf));
+    return r;
+}
+
+static inline uint64_t cpu_read_cr0(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr0, %0" : "=r"(v));
+    return v;
+}
+
+static inline uint64_t cpu_read_cr3(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr3, %0" : "=r"(v));
+    return v;
+}
+
+static inline uint64_t cpu_read_cr4(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr4, %0" : "=r"(v));
+    return v;
+}
+
+/* Loading CR3 flushes non-global TLB entries (SDM Vol. 3A 4.10.4.1). */
+static inline void cpu_write_cr3(uint64_t v)
+{
+    __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+static inline uint64_t cpu_rdmsr(uint32_t msr)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static inline uint64_t cpu_read_rflags(void)
+{
+    uint64_t v;
+    __asm__ volatile("pushfq; popq %0" : "=r"(v));
+    return v;
+}
+
+static inline void cpu_cli(void) { __asm__ volatile("cli" ::: "memory"); }
+static inline void cpu_sti(void) { __asm__ volatile("sti" ::: "memory"); }
+
+static inline void cpu_outb(uint16_t port, uint8_t v)
+{
+    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t cpu_inb(uint16_t port)
+{
+    uint8_t v;
+    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static inline void cpu_outl(uint16_t port, uint32_t v)
+{
+    __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
+/* Paging-relevant CPU features (CPUID leaves 1, 7, 0x80000001, 0x80000008;
+ * SDM Vol. 2A CPUID, Vol. 3A 4.1.4). */
+typedef struct cpu_features {
+    char vendor[13];
+    char brand[49];
+    uint32_t family, model, stepping;
+    bool pse, pae, pse36, pge, nx, pdpe1gb, la57, lm;
+    uint8_t maxphyaddr;   /* 36 when leaf 0x80000008 is absent (SDM 4.1.4) */
+    uint8_t linear_bits;
+} cpu_features;
+
+void cpu_query_features(cpu_features *f);
+
+#endif

@@ -1,0 +1,8 @@
+# End-to-end tests of the EFI app under QEMU/OVMF (TCG): each boot goes
+# through tools/qemu-efi.sh; tests/efi/e2e.py asserts on the serial
+# transcripts and the app's exit status and prints TAP lines.
+TEST_SUITES += test-efi
+
+.PHONY: test-efi
+test-efi: $(EFI_APP)
+	@python3 tests/efi/e2e.py --app $(EFI_APP) --work $(BUILD)/efi-test

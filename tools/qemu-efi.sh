@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Boot the vtop EFI app under QEMU/OVMF (TCG) and return its status.
+# Shared by `make run` and tests/efi (REFERENCE.md section 6).
+#
+#   qemu-efi.sh [--app build/efi/vtop.efi] [--args "APP ARGS"] [--runs N]
+#               [--add SRC:DEST]... [--cpu qemu64] [--mem 512M]
+#               [--timeout 60] [--dir build/efi-run/default] [--stream]
+#               [--no-serial] [--monitor SOCKET] [--usb]
+#
+# The ESP holds the app at \EFI\vtop\vtop.efi and a startup.nsh that runs it
+# N times with ARGS (default "-qemu-exit -shutdown"; -qemu-exit only on the
+# last run) and then "reset -s", so QEMU always ends. The transcript
+# (serial) is DIR/serial.log; --stream also copies it to stdout live.
+#
+# Exit status: the app's own status when it reported one through
+# isa-debug-exit (QEMU exits with (value << 1) | 1, value = 0x20 + status);
+# 124 on timeout; 125
+# when QEMU ended without a status from the app (e.g. powered off by the
+# shell after the app failed to start).
+set -u
+app=build/efi/vtop.efi args="-qemu-exit -shutdown" runs=1 cpu=qemu64 mem=512M
+timeout=60 dir=build/efi-run/default stream=0 serial=1 monitor= usb=0 adds=()
+while [ $# -gt 0 ]; do
+  case $1 in
+  --app) app=$2; shift 2 ;;
+  --args) args=$2; shift 2 ;;
+  --runs) runs=$2; shift 2 ;;
+  --add) adds+=(--add "$2"); shift 2 ;;
+  --cpu) cpu=$2; shift 2 ;;
+  --mem) mem=$2; shift 2 ;;
+  --timeout) timeout=$2; shift 2 ;;
+  --dir) dir=$2; shift 2 ;;
+  --stream) stream=1; shift ;;
+  --no-serial) serial=0; shift ;;
+  --monitor) monitor=$2; shift 2 ;;
+  --usb) usb=1; shift ;;
+  *) echo "qemu-efi: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+ovmf_code=/usr/share/OVMF/OVMF_CODE_4M.fd ovmf_vars=/usr/share/OVMF/OVMF_VARS_4M.fd
+for f in "$app" "$ovmf_code" "$ovmf_vars"; do
+  [ -r "$f" ] || { echo "qemu-efi: missing $f (make deps / make all)" >&2; exit 2; }
+done
+mkdir -p "$dir"
+log=$dir/serial.log
+: >"$log"
+
+# startup.nsh: the UEFI Shell runs it from the first file system. The
+# last line powers off whatever happened (UEFI Shell spec 2.2, "reset").
+{
+  echo "@echo -off"
+  echo "fs0:"
+  for i in $(seq 1 "$runs"); do
+    a=$args
+    [ "$i" -lt "$runs" ] && a=$(sed 's/-qemu-exit//; s/-shutdown//' <<<"$args")
+    echo "\\EFI\\vtop\\vtop.efi $a"
+  done
+  echo "reset -s"
+} >"$dir/startup.nsh"
+cp "$ovmf_vars" "$dir/OVMF_VARS.fd"
+esp_args=(--out "$dir/esp.img" --app "$app" --startup "$dir/startup.nsh")
+[ "$usb" = 1 ] && esp_args=(--out "$dir/esp.img" --app "$app" --usb)
+tools/esp-image.sh "${esp_args[@]}" ${adds[@]+"${adds[@]}"} >/dev/null || exit 2
+
+qemu=(qemu-system-x86_64 -accel tcg -machine q35 -cpu "$cpu" -m "$mem"
+  -drive "if=pflash,format=raw,readonly=on,file=$ovmf_code"
+  -drive "if=pflash,format=raw,file=$dir/OVMF_VARS.fd"
+  -drive "format=raw,file=$dir/esp.img"
+  -device isa-debug-exit,iobase=0xf4,iosize=0x04
+  -display none -no-reboot -net none -vga none)
+if [ -n "$monitor" ]; then
+  qemu+=(-monitor "unix:$monitor,server=on,wait=off")
+else
+  qemu+=(-monitor none)
+fi
+# Serial input is a FIFO we hold open: when the Shell prints its 5 s
+# "Press ESC in 5 seconds to skip startup.nsh or any other key to continue"
+# we send one blank (not ESC) so startup.nsh starts at once.
+rm -f "$dir/serial.in"
+mkfifo "$dir/serial.in"
+exec 3<>"$dir/serial.in"
+start=$(date +%s.%N)
+if [ "$serial" = 0 ]; then
+  qemu+=(-serial none)
+else
+  qemu+=(-serial stdio)
+fi
+timeout -k 5 "$timeout" "${qemu[@]}" <&3 >"$log" 2>"$dir/qemu.err" &
+qpid=$!
+if [ "$serial" = 1 ]; then
+  (
+    for _ in $(seq 1 300); do
+      if grep -q 'startup.nsh' "$log" 2>/dev/null; then printf ' ' >&3; exit 0; fi
+      kill -0 $qpid 2>/dev/null || exit 0
+      sleep 0.1
+    done
+  ) &
+  keypid=$!
+fi
+[ "$stream" = 1 ] && tail -n +1 -f --pid=$qpid "$log" 2>/dev/null
+wait $qpid
+rc=$?
+[ -n "${keypid:-}" ] && { kill "$keypid" 2>/dev/null; wait "$keypid" 2>/dev/null; }
+exec 3>&-
+rm -f "$dir/serial.in"
+secs=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
+[ -s "$dir/qemu.err" ] && sed 's/^/qemu: /' "$dir/qemu.err" >&2
+if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+  echo "qemu-efi: timeout after ${timeout} s (transcript: $log)" >&2
+  exit 124
+fi
+# The app writes 0x20 + status to isa-debug-exit (efi/power.c) so its
+# report (65, 67, ...) differs from QEMU's own failure exit 1.
+if [ "$rc" -ge 65 ] && [ $((rc & 1)) -eq 1 ]; then
+  status=$(((rc >> 1) - 0x20))
+  echo "qemu-efi: app status $status after $secs s (transcript: $log)" >&2
+  exit "$status"
+fi
+echo "qemu-efi: QEMU exited $rc without an app status after $secs s (transcript: $log)" >&2
+exit 125
