@@ -21,23 +21,15 @@ void machine_state_read(machine_state *m)
     m->efer = (m->cpu.lm || m->cpu.nx) ? cpu_rdmsr(MSR_IA32_EFER) : 0;
 }
 
-/* Control-register bits (SDM Vol. 3A 2.5, 4.1.1). */
-#define BIT_CR0_PG   (1ull << 31)
-#define BIT_CR4_PSE  (1ull << 4)
-#define BIT_CR4_PAE  (1ull << 5)
-#define BIT_CR4_LA57 (1ull << 12)
-#define BIT_EFER_LMA (1ull << 10)
-#define BIT_EFER_NXE (1ull << 11)
+vtop_mode machine_paging_mode(const machine_state *m)
+{
+    return vtop_mode_from_registers(m->cr0, m->cr4, m->efer);
+}
 
 const char *machine_paging_mode_name(const machine_state *m)
 {
-    if (!(m->cr0 & BIT_CR0_PG))
-        return "none";
-    if (!(m->cr4 & BIT_CR4_PAE))
-        return (m->cr4 & BIT_CR4_PSE) ? "32bit-pse" : "32bit";
-    if (!(m->efer & BIT_EFER_LMA))
-        return "pae";
-    return (m->cr4 & BIT_CR4_LA57) ? "5level" : "4level";
+    const vtop_mode_desc *d = vtop_mode_describe(machine_paging_mode(m));
+    return d ? d->name : "none";
 }
 
 static void ascii_from_wide(char *dst, size_t cap, const CHAR16 *w)
@@ -93,10 +85,10 @@ void banner_print(const machine_state *m, const efi_memmap *map,
     vtop_printf(out,
                 "paging: %s (CR0.PG=%d CR4.PSE=%d CR4.PAE=%d EFER.LMA=%d "
                 "CR4.LA57=%d EFER.NXE=%d)\n",
-                machine_paging_mode_name(m), !!(m->cr0 & BIT_CR0_PG),
-                !!(m->cr4 & BIT_CR4_PSE), !!(m->cr4 & BIT_CR4_PAE),
-                !!(m->efer & BIT_EFER_LMA), !!(m->cr4 & BIT_CR4_LA57),
-                !!(m->efer & BIT_EFER_NXE));
+                machine_paging_mode_name(m), !!(m->cr0 & CR0_PG),
+                !!(m->cr4 & CR4_PSE), !!(m->cr4 & CR4_PAE),
+                !!(m->efer & EFER_LMA), !!(m->cr4 & CR4_LA57),
+                !!(m->efer & EFER_NXE));
     if (map)
         efi_memmap_print_summary(map, out);
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "cmd/out.h"
+#include "core/paging.h"
 #include "cpu.h"
 #include "memmap.h"
 
@@ -17,7 +18,9 @@ typedef struct machine_state {
 
 void machine_state_read(machine_state *m);
 
-/* "4level", "pae", ... for the registers (SDM Vol. 3A 4.1.1 table 4-1). */
+/* The mode the registers imply (core: SDM Vol. 3A 4.1.1 table 4-1) and
+ * its name ("4level", "pae", ...; "none" without paging). */
+vtop_mode machine_paging_mode(const machine_state *m);
 const char *machine_paging_mode_name(const machine_state *m);
 
 void banner_print(const machine_state *m, const efi_memmap *map,
