@@ -22,6 +22,7 @@ import difflib
 import json
 import os
 import re
+import struct
 import subprocess
 import sys
 import time
@@ -30,6 +31,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 import refwalk  # noqa: E402
+sys.path.insert(0, os.path.join(ROOT, "images", "convert"))
+import elfconv  # noqa: E402
 
 MODES = ["amd64-4level", "amd64-5level", "i386-32bit", "i386-pae"]
 FORMATS = [("elf", "guest.elf"), ("raw", "guest.raw"), ("lime", "guest.lime")]
@@ -180,6 +183,50 @@ def roots_first(vtop, meta, raw):
     return False, f"no candidate found in: {out[:300]!r}", secs
 
 
+def lime_runs(path):
+    """[(s_addr, e_addr, data offset)] of a LiME file (LiME src/lime.h)."""
+    out = []
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        off = 0
+        while off < size:
+            f.seek(off)
+            magic, ver, s, e, _ = struct.unpack("<IIQQ8s", f.read(32))
+            if magic != elfconv.LIME_MAGIC or ver != 1 or e < s:
+                raise ValueError(f"bad LiME header at 0x{off:x}")
+            out.append((s, e, off + 32))
+            off += 32 + e - s + 1
+    return out
+
+
+def converters_agree(tap, mode, d, leaves):
+    """elfconv's raw and LiME images hold the ELF's bytes at every sampled
+    physical page (the pages QEMU's info tlb names)."""
+    elf, raw, lime = (os.path.join(d, f) for f in
+                      ("guest.elf", "guest.raw", "guest.lime"))
+    with open(elf, "rb") as fe, open(raw, "rb") as fr, open(lime, "rb") as fl:
+        loads, _ = elfconv.load_segments(fe)
+        lruns = lime_runs(lime)
+        pages = sorted({pa & 0xfffffffff000 for pa in leaves})
+        pages = pages[::max(1, len(pages) // 300)]
+        checked = bad = 0
+        for pa in pages:
+            seg = [(o + pa - p) for p, o, n in loads if p <= pa < p + n]
+            if not seg:
+                continue  # MMIO page (e.g. the APIC): not in the dump
+            fe.seek(seg[0]); want = fe.read(4096)
+            fr.seek(pa); got_raw = fr.read(4096)
+            lo = [(o + pa - s) for s, e, o in lruns if s <= pa <= e]
+            got_lime = b""
+            if lo:
+                fl.seek(lo[0]); got_lime = fl.read(4096)
+            checked += 1
+            bad += (got_raw != want) + (got_lime != want)
+    tap.ok(checked > 0 and bad == 0,
+           f"{mode} converters: raw and LiME pages == ELF pages "
+           f"({checked} pages, {bad} differ, {len(lruns)} LiME ranges)")
+
+
 def oracle_checks(tap, mode, meta, d, qemu):
     """refwalk.py must reproduce QEMU's text where QEMU is sane."""
     phys = refwalk.Phys(os.path.join(d, "guest.raw"))
@@ -222,6 +269,7 @@ def compare_mode(tap, vtop, guests, mode, table):
         with open(os.path.join(d, what + ".txt")) as f:
             qemu[what] = text_lines(f.read())
     ref = oracle_checks(tap, mode, meta, d, qemu)
+    converters_agree(tap, mode, d, [int(l.split()[1], 16) for l in qemu["tlb"]])
     expect = dict(qemu)
     mem_src = "QEMU info mem"
     if meta["vtop_mode"] == "5level" and not qemu["mem"]:
