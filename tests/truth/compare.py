@@ -39,13 +39,38 @@ FORMATS = [("elf", "guest.elf"), ("raw", "guest.raw"), ("lime", "guest.lime")]
 TIMEOUT = int(os.environ.get("VTOP_TRUTH_TIMEOUT", "300"))
 
 
+def load_known(path):
+    """tests/truth/known-issues.txt: `REGEX<TAB>reason` per line. A failing
+    check whose name matches is reported as `# SKIP known discrepancy`
+    (counted apart by tools/run-tests.sh, never as a pass) until the cause
+    is fixed; a matching check that passes asks for its line's removal."""
+    known = []
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                if line.strip() and not line.startswith("#"):
+                    pat, _, why = line.rstrip("\n").partition("\t")
+                    known.append((re.compile(pat), why.strip()))
+    return known
+
+
 class Tap:
-    def __init__(self):
+    def __init__(self, known=()):
         self.n = 0
         self.failed = 0
+        self.known = list(known)
+        self.known_hits = 0
 
     def ok(self, good, name, skip=None):
         self.n += 1
+        why = next((w for p, w in self.known if p.search(name)), None)
+        if why is not None and not skip:
+            if good:
+                print(f"# known issue no longer seen, remove it from "
+                      f"known-issues.txt: {why}")
+            else:
+                self.known_hits += 1
+                skip = f"known discrepancy: {why}"
         if skip:
             print(f"ok {self.n} - {name} # SKIP {skip}", flush=True)
         elif good:
@@ -89,10 +114,38 @@ def run_vtop(vtop, args, stdin=None):
     return rc, out, err, time.time() - t0
 
 
+def cli_mode(meta):
+    """--mode for images without CPU state; a 32-bit guest with CR4.PSE
+    set is vtop's 32bit-pse."""
+    if meta["vtop_mode"] == "32bit" and int(meta["cr4"], 16) & 0x10:
+        return "32bit-pse"
+    return meta["vtop_mode"]
+
+
 def image_args(meta, fmt, path):
     if fmt == "elf":
         return [path]
-    return ["--cr3", meta["cr3"], "--mode", meta["vtop_mode"], path]
+    return ["--cr3", meta["cr3"], "--mode", cli_mode(meta), path]
+
+
+def check_api(apicheck, meta, fmt, path, answers):
+    """The same sample through libvtop's API directly (tests/truth/apicheck.c)."""
+    args = image_args(meta, fmt, path)
+    if fmt != "elf":
+        args += ["--nxe", "1" if int(meta.get("efer", "0"), 16) & 0x800 else "0"]
+    script = "".join(f"0x{va:x}\n" for va, _ in answers).encode()
+    rc, out, err, secs = run_vtop(apicheck, args, stdin=script)
+    lines = out.splitlines()
+    if rc != 0 or len(lines) != len(answers):
+        return None, [f"apicheck exit {rc}, {len(lines)} answers: {err.strip()[:300]}"], secs
+    bad = []
+    for (va, want), line in zip(answers, lines):
+        f = line.split()
+        got = None if f[1] == "Unmapped" else int(f[1], 16)
+        if got != want:
+            w = "Unmapped" if want is None else f"gpa: 0x{want:x}"
+            bad.append(f"0x{va:x}: QEMU {w}; libvtop {' '.join(f[1:])}")
+    return len(bad), bad, secs
 
 
 # ------------------------------------------------------------- gva2gpa
@@ -249,7 +302,7 @@ def oracle_checks(tap, mode, meta, d, qemu):
     return ref
 
 
-def compare_mode(tap, vtop, guests, mode, table):
+def compare_mode(tap, vtop, apicheck, guests, mode, table):
     d = os.path.join(guests, mode)
     if not os.path.exists(os.path.join(d, "DONE")):
         why = "no capture"
@@ -279,6 +332,13 @@ def compare_mode(tap, vtop, guests, mode, table):
     for fmt, fname in FORMATS:
         path = os.path.join(d, fname)
         label = f"{mode} {fmt}"
+        if apicheck:
+            nbad, details, secs = check_api(apicheck, meta, fmt, path, answers)
+            tap.ok(nbad == 0, f"{label} libvtop API translate vs gva2gpa: "
+                              f"{len(answers)} addresses, "
+                              f"{'?' if nbad is None else nbad} mismatches, {secs:.2f} s")
+            for line in details[:8]:
+                print("#   " + line)
         if not have_vtop:
             for what in ("tlb", "mem", "gva2gpa"):
                 tap.ok(True, f"{label} {what}", skip=f"{vtop} not built")
@@ -326,19 +386,21 @@ def compare_mode(tap, vtop, guests, mode, table):
 def main(argv):
     ap = argparse.ArgumentParser()
     ap.add_argument("--vtop", default=os.path.join(ROOT, "build", "vtop"))
+    ap.add_argument("--apicheck", default=None)
     ap.add_argument("--guests", default=os.path.join(ROOT, "build", "guests"))
     ap.add_argument("modes", nargs="*")
     a = ap.parse_args(argv[1:])
-    tap = Tap()
+    tap = Tap(load_known(os.path.join(HERE, "known-issues.txt")))
     table = []
     t0 = time.time()
     for mode in a.modes or MODES:
-        compare_mode(tap, a.vtop, a.guests, mode, table)
+        compare_mode(tap, a.vtop, a.apicheck, a.guests, mode, table)
     print("#")
     print(f"# {'mode':<14} {'format':<6} {'leaves':>7} {'mismatches':>10}  time")
     for mode, fmt, leaves, bad, secs in table:
         print(f"# {mode:<14} {fmt:<6} {leaves:>7} {bad:>10}  {secs}")
     print(f"# truth: {tap.n} checks, {tap.failed} failed, "
+          f"{tap.known_hits} known discrepancies skipped, "
           f"{time.time() - t0:.1f} s")
     return 1 if tap.failed else 0
 

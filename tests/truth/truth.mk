@@ -7,13 +7,21 @@ GUEST_MODES ?= amd64-4level amd64-5level i386-32bit i386-pae
 
 TEST_SUITES += test-truth
 
+# apicheck: translations through libvtop's API directly (ASan+UBSan build).
+TRUTH_APICHECK := $(BUILD)/asan/tests/truth/apicheck
+$(TRUTH_APICHECK): tests/truth/apicheck.c $(BUILD)/asan/libvtop.a
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $< -o $@ $(BUILD)/asan/libvtop.a
+ALL_TARGETS += $(TRUTH_APICHECK)
+
 .PHONY: guests test-truth test-guests
 # A capture failure is reported by compare.py as "not ok ... capture", so
 # the suite goes on with the modes that did capture.
 guests:
 	@images/guests/capture.sh $(GUEST_MODES) || true
 
-test-truth: guests
-	@python3 tests/truth/compare.py --vtop $(BUILD)/vtop $(GUEST_MODES)
+test-truth: guests $(TRUTH_APICHECK)
+	@python3 tests/truth/compare.py --vtop $(BUILD)/vtop \
+	  --apicheck $(TRUTH_APICHECK) $(GUEST_MODES)
 
 test-guests: test-truth
