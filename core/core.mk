@@ -33,10 +33,4 @@ test-coverage: coverage-run
 	@mkdir -p $(BUILD)/coverage
 	@gcovr -r . --object-directory $(BUILD)/cov -f 'core/' \
 	  --json-summary $(BUILD)/coverage/summary.json >/dev/null
-	@python3 -c 'import json,sys; \
-	d={f["filename"]:f for f in json.load(open(sys.argv[1]))["files"]}; \
-	rc=0; \
-	for i,f in enumerate(sys.argv[3:],1): \
-	  p=d.get(f,{}).get("line_percent",0.0); ok=p>=float(sys.argv[2]); rc|=not ok; \
-	  print(("ok" if ok else "not ok"), i, "- line coverage of", f, "%.1f%%" % p, ">=" if ok else "<", sys.argv[2]+"%"); \
-	sys.exit(rc)' $(BUILD)/coverage/summary.json $(COV_MIN) $(COV_CORE_FILES)
+	@python3 tools/check-coverage.py $(BUILD)/coverage/summary.json $(COV_MIN) $(COV_CORE_FILES)
