@@ -119,8 +119,12 @@ static uint64_t reserved_mask(const vtop_mode_desc *d, unsigned l, bool large,
             return BITS(21, 21) | (BITS(20, 13) & ~pse36_bits(m));
         return 0;
     case VTOP_MODE_PAE:
-        if (l == 0) /* PDPTE: 2:1, 8:5 and 63:M (no NX here) */
-            return BITS(2, 1) | BITS(8, 5) | BITS(63, m);
+        /* PDPTE: 2:1 and 63:M (no NX here). SDM table 4-8 also reserves
+         * 8:5, but QEMU's TCG walker sets the A bit (5) in PDPTEs and
+         * checks only 63:M/NX, so every PAE image from QEMU carries it
+         * (tests/truth finding F1); a real CPU never sets 5..8. */
+        if (l == 0)
+            return BITS(2, 1) | BITS(63, m);
         return BITS(62, m) | nx | (large && !last ? BITS(20, 13) : 0);
     case VTOP_MODE_4LEVEL:
     case VTOP_MODE_5LEVEL: {

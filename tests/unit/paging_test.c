@@ -110,7 +110,7 @@ static void test_space_init_roots_and_masks(void **state)
     assert_int_equal(s.root, 0xffffffe0);
     assert_int_equal(s.addr_mask, 0x0000000ffffff000ull);
     assert_int_equal(s.nx_mask, PTE_NX);
-    assert_int_equal(s.reserved[0][0], 0xfffffff0000001e6ull);
+    assert_int_equal(s.reserved[0][0], 0xfffffff000000006ull);
     assert_int_equal(s.reserved[1][1], 0x7ffffff0001fe000ull);
     assert_int_equal(s.reserved[2][0], 0x7ffffff000000000ull);
     assert_int_equal(fx_space(&s, (fx_cfg){VTOP_MODE_4LEVEL, ~0ull, 0, 46, 0, 0}), VTOP_OK);
