@@ -15,9 +15,10 @@
  *   name (PML5E PML4E PDPTE PDE PTE), the entry's physical address, the raw
  *   entry (8 hex digits for 4-byte entries, 16 otherwise), the frame number
  *   (entry address field >> 12; for a large leaf the frame of its base), and
- *   11 flag letters as !pte prints them: C(-) G L(large) D A N(PCD) T(PWT)
- *   U|K W|R E|- V|-  ('-' when clear; E is shown when the entry has no NX or
- *   NXE is off; V = present).
+ *   11 flag letters as !pte prints them: C G L D A N T U|K W|R E V, '-' when
+ *   clear: C = bit 9 (copy-on-write) in a windows_pte space, G = bit 8,
+ *   L = large leaf, D = bit 6, A = bit 5, N = PCD, T = PWT, U (user) or K,
+ *   W (writable) or R, E = executable (no NX with NXE), V = present.
  * - on success: "pa %016llx size %s pfn %llx rights %s": size one of 4K 2M
  *   4M 1G; rights 4 letters 'r', 'w'|'-', 'x'|'-', 'u'|'k' (effective rights,
  *   AND/OR over all levels).

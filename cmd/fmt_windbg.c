@@ -1,0 +1,129 @@
+/* vtop report layer: WinDbg-style `pte` and `vtop` views (fmt_windbg.h has
+ * the exact formats). The flag letters follow WinDbg's !pte legend
+ * (valid, writable, owner, write-through, no-cache, accessed, dirty, large,
+ * global, copy-on-write, executable); the rest is our own fixed layout,
+ * documented in the header so scripts and the JSON layer can rely on it.
+ */
+#include "cmd/fmt_windbg.h"
+
+#include <inttypes.h>
+
+#include "core/entry.h"
+#include "core/status.h"
+
+const char *vtop_fmt_size_name(uint64_t size)
+{
+    switch (size) {
+    case 1ull << 12: return "4K";
+    case 1ull << 21: return "2M";
+    case 1ull << 22: return "4M";
+    case 1ull << 30: return "1G";
+    default:         return "?";
+    }
+}
+
+void vtop_fmt_rights(uint8_t rights, char out[5])
+{
+    out[0] = 'r';
+    out[1] = (rights & VTOP_RIGHT_WRITE) ? 'w' : '-';
+    out[2] = (rights & VTOP_RIGHT_EXEC) ? 'x' : '-';
+    out[3] = (rights & VTOP_RIGHT_USER) ? 'u' : 'k';
+    out[4] = 0;
+}
+
+#define PTE_WIN_COPY_ON_WRITE (1ull << 9)
+
+void vtop_fmt_windbg_flags(const vtop_space *space, uint64_t entry,
+                           uint8_t level, bool leaf, char out[12])
+{
+    bool large = leaf && (unsigned)level + 1u < space->desc->levels;
+    out[0] = (space->cfg.windows_pte && (entry & PTE_WIN_COPY_ON_WRITE)) ? 'C' : '-';
+    out[1] = (entry & PTE_G) ? 'G' : '-';
+    out[2] = large ? 'L' : '-';
+    out[3] = (entry & PTE_D) ? 'D' : '-';
+    out[4] = (entry & PTE_A) ? 'A' : '-';
+    out[5] = (entry & PTE_PCD) ? 'N' : '-';
+    out[6] = (entry & PTE_PWT) ? 'T' : '-';
+    out[7] = (entry & PTE_US) ? 'U' : 'K';
+    out[8] = (entry & PTE_RW) ? 'W' : 'R';
+    out[9] = (entry & space->nx_mask) ? '-' : 'E';
+    out[10] = (entry & PTE_P) ? 'V' : '-';
+    out[11] = 0;
+}
+
+static const char *level_name(const vtop_space *space, int level)
+{
+    if (level < 0 || level >= (int)space->desc->levels)
+        return "-";
+    return space->desc->level[level].name;
+}
+
+static const char *swpte_name(vtop_swpte k)
+{
+    switch (k) {
+    case VTOP_SWPTE_TRANSITION:  return "transition";
+    case VTOP_SWPTE_PROTOTYPE:   return "prototype";
+    case VTOP_SWPTE_PAGEFILE:    return "pagefile";
+    case VTOP_SWPTE_DEMAND_ZERO: return "demand-zero";
+    default:                     return "none";
+    }
+}
+
+/* One level line: the frame is the leaf's base for the leaf entry, the
+ * address field otherwise. */
+static void pte_level_line(const vtop_out *out, const vtop_space *space,
+                           const vtop_translation *tr, unsigned i)
+{
+    const vtop_level_read *r = &tr->levels[i];
+    bool is_last_read = i + 1u == tr->nlevels;
+    bool leaf = is_last_read && tr->status == VTOP_OK && (r->entry & PTE_P);
+    uint64_t frame = leaf ? vtop_entry_leaf_base(space, r->level, r->entry)
+                          : (r->entry & space->addr_mask);
+    char flags[12];
+    vtop_fmt_windbg_flags(space, r->entry, r->level, leaf, flags);
+    vtop_printf(out, "%-5s at %016" PRIx64 " contains %0*" PRIx64 " pfn %-8" PRIx64 " %s\n",
+                level_name(space, r->level), r->entry_pa,
+                space->desc->entry_size * 2, r->entry, frame >> 12, flags);
+}
+
+void vtop_fmt_windbg_pte(const vtop_out *out, const vtop_space *space,
+                         const vtop_translation *tr)
+{
+    vtop_printf(out, space->desc->sign_extended ? "VA %016" PRIx64 "\n"
+                                                : "VA %08" PRIx64 "\n", tr->va);
+    for (unsigned i = 0; i < tr->nlevels && i < VTOP_MAX_LEVELS; i++)
+        pte_level_line(out, space, tr, i);
+    if (tr->status == VTOP_OK) {
+        char rights[5];
+        vtop_fmt_rights(tr->rights, rights);
+        vtop_printf(out, "pa %016" PRIx64 " size %s pfn %" PRIx64 " rights %s\n",
+                    tr->pa, vtop_fmt_size_name(tr->page_size), tr->pa >> 12, rights);
+    } else {
+        vtop_printf(out, "fault at %s: %s", level_name(space, tr->fault_level),
+                    vtop_status_name(tr->status));
+        if (tr->status == VTOP_RESERVED_BIT)
+            vtop_printf(out, " reserved %016" PRIx64, tr->reserved_bits);
+        if (tr->status == VTOP_SOFTWARE_PTE)
+            vtop_printf(out, " swpte %s", swpte_name(tr->swpte));
+        vtop_puts(out, "\n");
+    }
+    vtop_printf(out, "status 0x%08" PRIX32 " %s\n", vtop_hresult(tr->status),
+                vtop_status_name(tr->status));
+}
+
+void vtop_fmt_windbg_vtop(const vtop_out *out, const vtop_space *space,
+                          const vtop_translation *tr)
+{
+    if (tr->status == VTOP_OK) {
+        char rights[5];
+        vtop_fmt_rights(tr->rights, rights);
+        vtop_printf(out, "va %016" PRIx64 " pa %016" PRIx64 " size %s rights %s"
+                    " status 0x%08" PRIX32 " ok\n", tr->va, tr->pa,
+                    vtop_fmt_size_name(tr->page_size), rights,
+                    vtop_hresult(tr->status));
+        return;
+    }
+    vtop_printf(out, "va %016" PRIx64 " status 0x%08" PRIX32 " %s at %s\n", tr->va,
+                vtop_hresult(tr->status), vtop_status_name(tr->status),
+                level_name(space, tr->fault_level));
+}
