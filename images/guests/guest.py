@@ -49,6 +49,14 @@ MODES = {
     "i386-pae": dict(meta="linux-image-686-pae:i386", arch="i386",
                      qemu="qemu-system-i386", cpu="qemu32,+pae,+nx",
                      vtop_mode="pae", va_bits=32),
+    # PAE with RAM above 4 GiB (the pc machine puts 3 GiB below the PCI hole
+    # and the rest from 4 GiB up), so entries hold physical addresses > 32 bits.
+    # +pse36: without it QEMU gives a 32-bit CPU 32 physical address bits and
+    # the guest's first highmem PTE faults with RSVD (seen: Oops in
+    # kernel_init_pages, error_code 0x000a).
+    "i386-pae-highmem": dict(meta="linux-image-686-pae:i386", arch="i386",
+                             qemu="qemu-system-i386", cpu="qemu32,+pae,+nx,+pse36",
+                             vtop_mode="pae", va_bits=32, mem="4608"),
 }
 MARKER = b"VTOP-GUEST-READY"
 BOOT_TIMEOUT = int(os.environ.get("VTOP_GUEST_BOOT_TIMEOUT", "240"))
@@ -277,7 +285,7 @@ def boot_and_capture(mode, cfg, kernel, initrd, outdir):
     for p in (sock, console):
         if os.path.exists(p):
             os.unlink(p)
-    qemu = [cfg["qemu"], "-accel", "tcg", "-m", "256", "-smp", "1",
+    qemu = [cfg["qemu"], "-accel", "tcg", "-m", cfg.get("mem", "256"), "-smp", "1",
             "-cpu", cfg["cpu"], "-nographic", "-monitor", "none",
             "-serial", f"file:{console}", "-no-reboot", "-net", "none",
             "-kernel", kernel, "-initrd", initrd,
@@ -296,8 +304,13 @@ def boot_and_capture(mode, cfg, kernel, initrd, outdir):
                                    f"{proc.stderr.read().decode()[-300:]}")
             if os.path.exists(console):
                 with open(console, "rb") as f:
-                    if MARKER in f.read():
-                        break
+                    text = f.read()
+                if MARKER in text:
+                    break
+                m = re.search(rb"(Kernel panic[^\r\n]*|Oops:[^\r\n]*|BUG:[^\r\n]*)", text)
+                if m:
+                    raise CaptureError("guest kernel failed: " +
+                                       m.group(1).decode(errors="replace"))
             if time.time() - t0 > BOOT_TIMEOUT:
                 raise CaptureError(f"no userland marker after {BOOT_TIMEOUT} s "
                                    f"(see {console})")
