@@ -1,0 +1,187 @@
+/* Tests for core/cache.c: hits and misses per page size, statistics,
+ * invalidation (all, by root, by range), and the property that 100k random
+ * queries give identical records with and without the cache, including
+ * after table changes followed by invalidation. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/cache.h"
+#include "enum_fixture.h"
+
+static int reset(void **state)
+{
+    (void)state;
+    fx_reset();
+    return 0;
+}
+
+static void same_record(const vtop_translation *a, const vtop_translation *b)
+{
+    assert_int_equal(a->status, b->status);
+    assert_int_equal(a->va, b->va);
+    assert_int_equal(a->pa, b->pa);
+    assert_int_equal(a->page_size, b->page_size);
+    assert_int_equal(a->nlevels, b->nlevels);
+    assert_int_equal(a->fault_level, b->fault_level);
+    assert_int_equal(a->reserved_bits, b->reserved_bits);
+    assert_int_equal(a->swpte, b->swpte);
+    assert_int_equal(a->rights, b->rights);
+    assert_int_equal(a->leaf_flags, b->leaf_flags);
+    for (unsigned i = 0; i < a->nlevels; i++) {
+        assert_int_equal(a->levels[i].entry_pa, b->levels[i].entry_pa);
+        assert_int_equal(a->levels[i].entry, b->levels[i].entry);
+        assert_int_equal(a->levels[i].level, b->levels[i].level);
+    }
+}
+
+static void build(vtop_space *s)
+{
+    fx_put64(0x1000, 0x2007);
+    fx_put64(0x2000, 0x4007);
+    fx_put64(0x4000, 0x5007);
+    fx_put64(0x4008, 0x8000000000200183ull);  /* 2M at 0x200000 */
+    fx_put64(0x5010, 0x8067);                 /* 4K at 0x2000 */
+    fx_space(s, (fx_cfg){VTOP_MODE_4LEVEL, 0x1000, 1, 40, 0, 0});
+}
+
+static void test_hits_misses_sizes(void **state)
+{
+    (void)state;
+    vtop_space s;
+    build(&s);
+    vtop_cache_entry e[16];
+    vtop_cache c;
+    assert_int_equal(vtop_cache_init(&c, e, 0), VTOP_BAD_ARGUMENT);
+    assert_int_equal(vtop_cache_init(&c, NULL, 16), VTOP_BAD_ARGUMENT);
+    assert_int_equal(vtop_cache_init(&c, e, 16), VTOP_OK);
+    vtop_translation t;
+    assert_int_equal(vtop_translate_cached(&s, &c, 0x2123, &t), VTOP_OK);
+    assert_int_equal(t.pa, 0x8123);
+    assert_int_equal(vtop_translate_cached(&s, &c, 0x2fff, &t), VTOP_OK);
+    assert_int_equal(t.pa, 0x8fff);
+    assert_int_equal(t.va, 0x2fff);
+    assert_int_equal(c.stats.misses, 1);
+    assert_int_equal(c.stats.hits, 1);
+    /* one 2M entry serves the whole large page */
+    vtop_translate_cached(&s, &c, 0x200010, &t);
+    vtop_translate_cached(&s, &c, 0x3ffff0, &t);
+    assert_int_equal(t.pa, 0x3ffff0);
+    assert_int_equal(t.page_size, 0x200000);
+    assert_int_equal(c.stats.misses, 2);
+    assert_int_equal(c.stats.hits, 2);
+    assert_int_equal(c.stats.fills, 2);
+    /* failures are not cached: two misses */
+    assert_int_equal(vtop_translate_cached(&s, &c, 0x4000, &t), VTOP_NOT_PRESENT);
+    assert_int_equal(vtop_translate_cached(&s, &c, 0x4000, &t), VTOP_NOT_PRESENT);
+    assert_int_equal(c.stats.misses, 4);
+    /* non-canonical goes straight to translate */
+    assert_int_equal(vtop_translate_cached(&s, &c, 0x0000800000000000ull, &t),
+                     VTOP_NON_CANONICAL);
+    /* NULL cache: plain translate */
+    assert_int_equal(vtop_translate_cached(&s, NULL, 0x2123, &t), VTOP_OK);
+}
+
+static void test_invalidation(void **state)
+{
+    (void)state;
+    vtop_space s;
+    build(&s);
+    vtop_cache_entry e[16];
+    vtop_cache c;
+    vtop_cache_init(&c, e, 16);
+    vtop_translation t;
+    vtop_translate_cached(&s, &c, 0x2000, &t);
+    vtop_translate_cached(&s, &c, 0x200000, &t);
+    /* the table changes: the cache keeps the old answer until invalidated,
+     * as a hardware TLB does (SDM Vol. 3A 4.10.4) */
+    fx_put64(0x5010, 0x9067);
+    vtop_translate_cached(&s, &c, 0x2000, &t);
+    assert_int_equal(t.pa, 0x8000);
+    assert_int_equal(vtop_cache_invalidate_range(&c, s.root, 0x1000, 0x1fff), 0);
+    assert_int_equal(vtop_cache_invalidate_range(&c, s.root + 0x1000, 0, ~0ull), 0);
+    assert_int_equal(vtop_cache_invalidate_range(&c, s.root, 0x2fff, 0x2fff), 1);
+    vtop_translate_cached(&s, &c, 0x2000, &t);
+    assert_int_equal(t.pa, 0x9000);
+    /* a range touching the 2M page drops it */
+    assert_int_equal(vtop_cache_invalidate_range(&c, s.root, 0x3fffff, 0x400000), 1);
+    assert_int_equal(vtop_cache_invalidate_root(&c, s.root + 0x1000), 0);
+    assert_int_equal(vtop_cache_invalidate_root(&c, s.root), 1);
+    vtop_translate_cached(&s, &c, 0x2000, &t);
+    assert_int_equal(vtop_cache_invalidate_all(&c), 1);
+    assert_int_equal(c.stats.invalidations, 4);
+}
+
+/* 100k queries per mode with a small cache (evictions), invalidations of
+ * every kind, and table edits followed by a range invalidation. */
+static void property(vtop_mode mode, uint64_t seed)
+{
+    vtop_space s;
+    gen_space(&s, mode, seed, 40, 80, 150);
+    collect l = collect_new();
+    vtop_enumerate(&s, 0, ~0ull, NULL, collect_leaf, &l);
+    assert_true(l.n > 0);
+    static vtop_cache_entry e[61];
+    vtop_cache c;
+    vtop_cache_init(&c, e, 61);
+    uint64_t last_base = 0, last_size = 0;
+    for (int q = 0; q < 100000; q++) {
+        uint64_t va;
+        if (last_size && rx_below(2) == 0) {
+            va = last_base + rx_below(last_size);   /* locality: same page */
+        } else if (rx_below(4) == 0) {
+            va = vtop_canonical(s.desc, rx_next());
+        } else {
+            const vtop_leaf *lf = &l.v[rx_below(l.n < l.cap ? l.n : l.cap)];
+            va = lf->va + rx_below(lf->size);
+        }
+        vtop_translation a, b;
+        memset(&a, 0xAA, sizeof a);
+        memset(&b, 0x55, sizeof b);
+        vtop_status sa = vtop_translate(&s, va, &a);
+        vtop_status sb = vtop_translate_cached(&s, &c, va, &b);
+        assert_int_equal(sa, sb);
+        same_record(&a, &b);
+        last_size = a.status == VTOP_OK ? a.page_size : 0;
+        last_base = va & ~(last_size - 1);
+        if (q % 5000 == 4999)
+            vtop_cache_invalidate_all(&c);
+        else if (q % 3001 == 3000)
+            vtop_cache_invalidate_root(&c, s.root);
+        else if (q % 997 == 996 && a.status == VTOP_OK) {
+            /* move the leaf's frame, then invalidate just that page */
+            const vtop_level_read *r = &a.levels[a.nlevels - 1];
+            uint64_t moved = r->entry ^ (a.page_size << 1);
+            fx_put(&s, r->entry_pa, moved);
+            vtop_cache_invalidate_range(&c, s.root, va, va);
+            for (size_t i = 0; i < l.n && i < l.cap; i++)
+                if (l.v[i].levels[l.v[i].nlevels - 1].entry_pa == r->entry_pa)
+                    l.v[i].entry = moved;
+        }
+    }
+    assert_true(c.stats.hits > 10000);
+    assert_true(c.stats.evictions > 0);
+    free(l.v);
+}
+
+static void test_property_100k(void **state)
+{
+    (void)state;
+    property(VTOP_MODE_4LEVEL, 11);
+    property(VTOP_MODE_5LEVEL, 12);
+    property(VTOP_MODE_PAE, 13);
+    property(VTOP_MODE_32BIT_PSE, 14);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_hits_misses_sizes, reset),
+        cmocka_unit_test_setup(test_invalidation, reset),
+        cmocka_unit_test_setup(test_property_100k, reset),
+    };
+    return cmocka_run_group_tests_name("cache", tests, NULL, NULL);
+}
