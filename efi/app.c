@@ -1,24 +1,96 @@
-/* vtop EFI app: the run itself (see app.h). */
+/* vtop EFI app: the run itself (see app.h).
+ *
+ * Order (issue 8, "Done when"): banner; the firmware's paging as found
+ * (summary and audit); the app's own identity map, its self-check and the
+ * switch to it; images and commands; then restoring the firmware's CR3.
+ */
 #include "app.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "banner.h"
+#include "live.h"
 #include "memmap.h"
+#include "ownmap.h"
 #include "power.h"
 #include "sink.h"
 
+typedef struct app {
+    const app_options *opt;
+    const vtop_out *out;
+    machine_state m;
+    efi_memmap map;
+    live_memory live;
+    vtop_space fw;         /* the firmware's tables, as found */
+    bool fw_ok;
+    ownmap own;
+    int status;
+} app;
+
+static bool firmware_space(app *a)
+{
+    vtop_space_config cfg = { 0 };
+    cfg.mode = machine_paging_mode(&a->m);
+    cfg.cr3 = a->m.cr3;
+    cfg.nxe = (a->m.efer & EFER_NXE) != 0;
+    cfg.maxphyaddr = a->m.cpu.maxphyaddr;
+    vtop_status st = vtop_space_init(&a->fw, &cfg, &a->live.mem);
+    if (st != VTOP_OK)
+        vtop_printf(a->out, "firmware paging: error: %s\n", vtop_status_name(st));
+    return st == VTOP_OK;
+}
+
+/* The app's own code and stack must translate to themselves under the
+ * loaded tables, code executable, stack writable (and NX when in use). */
+static void live_identity_check(app *a)
+{
+    vtop_space ours;
+    if (ownmap_space(&a->own, &a->m, &a->live, &ours) != VTOP_OK)
+        return;
+    volatile int on_stack = 0;
+    uint64_t code = (uint64_t)(uintptr_t)&live_identity_check;
+    uint64_t stack = (uint64_t)(uintptr_t)&on_stack;
+    vtop_translation tc, ts;
+    vtop_translate(&ours, code, &tc);
+    vtop_translate(&ours, stack, &ts);
+    bool ok = tc.status == VTOP_OK && tc.pa == code &&
+              (tc.rights & VTOP_RIGHT_EXEC) && ts.status == VTOP_OK &&
+              ts.pa == stack && (ts.rights & VTOP_RIGHT_WRITE) &&
+              (!a->own.plan.use_nx || !(ts.rights & VTOP_RIGHT_EXEC));
+    vtop_printf(a->out,
+                "live check: code 0x%llx -> 0x%llx%s, stack 0x%llx -> 0x%llx%s%s: %s\n",
+                (unsigned long long)code, (unsigned long long)tc.pa,
+                (tc.rights & VTOP_RIGHT_EXEC) ? " X" : " NX",
+                (unsigned long long)stack, (unsigned long long)ts.pa,
+                (ts.rights & VTOP_RIGHT_WRITE) ? " W" : " RO",
+                (ts.rights & VTOP_RIGHT_EXEC) ? " X" : " NX", ok ? "pass" : "FAIL");
+    if (!ok)
+        a->status = APP_STATUS_FAILED;
+}
+
 int app_run(const app_options *opt)
 {
-    const vtop_out *out = efi_stdout_sink();
-    machine_state m;
-    machine_state_read(&m);
-    efi_memmap map;
-    EFI_STATUS s = efi_memmap_get(&map);
-    if (EFI_ERROR(s))
+    app a = { .opt = opt, .out = efi_stdout_sink(), .status = APP_STATUS_OK };
+    machine_state_read(&a.m);
+    EFI_STATUS s = efi_memmap_get(&a.map);
+    if (EFI_ERROR(s)) {
         printf("vtop: error: GetMemoryMap failed (0x%llx)\n", (unsigned long long)s);
+        return APP_STATUS_FAILED;
+    }
     if (!opt->quiet_banner)
-        banner_print(&m, EFI_ERROR(s) ? NULL : &map, out);
-    efi_memmap_free(&map);
-    return EFI_ERROR(s) ? APP_STATUS_FAILED : APP_STATUS_OK;
+        banner_print(&a.m, &a.map, a.out);
+    if (EFI_ERROR(live_memory_build(&a.map, false, &a.live))) {
+        efi_memmap_free(&a.map);
+        return APP_STATUS_NO_MEMORY;
+    }
+    a.fw_ok = firmware_space(&a);
+    if (a.fw_ok && ownmap_setup(&a.own, &a.m, &a.map, &a.fw, &a.live, a.out))
+        live_identity_check(&a);
+    else
+        a.status = APP_STATUS_FAILED;
+    ownmap_restore(&a.own, a.out);
+    live_memory_free(&a.live);
+    efi_memmap_free(&a.map);
+    return a.status;
 }

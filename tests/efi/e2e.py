@@ -14,6 +14,7 @@ import time
 
 N = 0
 FAILED = 0
+BANNER = re.compile(r"vtop \S+ \(UEFI application\)")
 
 
 def tap(ok, name, diag=None):
@@ -43,8 +44,9 @@ def boot(args, name, *extra, timeout=45):
 
 
 def app_lines(text):
-    """Lines the app printed (CRLF stripped), from its first banner line."""
-    i = text.find("vtop ")
+    """Lines of the app's last run (CRLF stripped), from its banner line."""
+    starts = [m.start() for m in BANNER.finditer(text)]
+    i = starts[-1] if starts else -1
     return [l for l in text[i:].split("\r\n")] if i >= 0 else []
 
 
@@ -108,6 +110,53 @@ def check_memmap(lines, tag):
         "\n".join([head] + [t[0] for t in types]))
 
 
+def check_ownmap(lines, tag, want_1g, want_5level):
+    om = [l for l in lines if l.startswith("own map: ") and "-level," in l]
+    leaves = dict(re.findall(r"(1G|2M|4K)=(\d+)", om[0])) if om else {}
+    tap(bool(om) and (int(leaves.get("1G", "0")) > 0) == want_1g,
+        f"{tag}: own map built, 1 GiB leaves {'used' if want_1g else 'absent'}",
+        om[0] if om else "no own-map line")
+    sc = [l for l in lines if l.startswith("self-check: ")]
+    ok = len(sc) == 1 and sc[0].startswith("self-check: pass:") and \
+        re.search(r" 0 mismatches$", sc[0]) and \
+        int(re.search(r"(\d+) addresses", sc[0])[1]) > 1000 and \
+        int(re.search(r"(\d+) firmware identity", sc[0])[1]) > 1000
+    tap(bool(ok), f"{tag}: self-check passes with counts", "\n".join(sc))
+    five = [l for l in lines if l.startswith("self-check 5-level: ")]
+    if want_5level:
+        tap(len(five) == 1 and five[0].startswith("self-check 5-level: pass:"),
+            f"{tag}: 5-level map built in memory and verified", "\n".join(five))
+    else:
+        tap(not five, f"{tag}: no 5-level map without LA57", "\n".join(five))
+    loaded = [l for l in lines if l.startswith("own map: loaded CR3=")]
+    restored = [l for l in lines if l.startswith("own map: firmware CR3=")]
+    r = regs(lines)
+    ok = len(loaded) == 1 and len(restored) == 1 and r and \
+        restored[0] == f"own map: firmware CR3=0x{r['CR3']:x} restored" and \
+        f"CR3=0x{r['CR3']:x}" not in loaded[0].split(" (")[0]
+    tap(bool(ok), f"{tag}: own tables loaded into CR3, firmware CR3 restored",
+        "\n".join(loaded + restored))
+    live = [l for l in lines if l.startswith("live check: ")]
+    m = re.match(r"live check: code (0x\w+) -> (0x\w+) X, stack (0x\w+) -> (0x\w+) W NX: pass$",
+                 live[0]) if live else None
+    tap(bool(m) and m[1] == m[2] and m[3] == m[4],
+        f"{tag}: app code and stack translate to themselves under the new CR3",
+        "\n".join(live))
+
+
+def check_twice(text, tag):
+    """Two runs from one startup.nsh: the reports after the banner (the
+    memory map can change between runs: the Shell allocates) are equal."""
+    runs = BANNER.split(text)[1:]
+    def report(r):
+        ls = r.split("\r\n")
+        return [l for l in ls if not re.match(r"(firmware|console|cpu|cpuid|registers|paging|memory map): |  \S", l)][:-1]
+    ok = len(runs) == 2 and report(runs[0]) == report(runs[1]) and len(report(runs[0])) > 4
+    tap(ok, f"{tag}: two runs in one boot give the same report",
+        f"{len(runs)} runs" if len(runs) != 2 else "\n".join(
+            f"{a!r} | {b!r}" for a, b in zip(report(runs[0]), report(runs[1])) if a != b))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--app", default="build/efi/vtop.efi")
@@ -115,8 +164,9 @@ def main():
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
 
-    # 1. Default CPU (qemu64): banner, consistency, status through isa-debug-exit.
-    st, text, secs = boot(args, "qemu64")
+    # 1. Default CPU (qemu64, no 1 GiB pages), 512 MiB, the app run twice
+    #    from startup.nsh: banner, consistency, own map, status.
+    st, text, secs = boot(args, "qemu64", "--runs", "2")
     lines = app_lines(text)
     tap(st == 0, "qemu64: app reported success through isa-debug-exit", f"status {st}")
     tap(secs < 30, f"qemu64: boot to power-off under 30 s ({secs:.1f} s)")
@@ -124,6 +174,21 @@ def main():
         "qemu64: app output uses CRLF line ends only")
     check_banner(lines, {"PSE": "1", "PAE": "1", "NX": "1", "PDPE1GB": "0", "LA57": "0"}, "qemu64")
     check_memmap(lines, "qemu64")
+    check_ownmap(lines, "qemu64", want_1g=False, want_5level=False)
+    check_twice(text, "qemu64")
+
+    # 2. -cpu max (1 GiB pages, LA57 offered while OVMF runs 4-level), 2 GiB.
+    st, text, secs = boot(args, "max-2g", "--cpu", "max", "--mem", "2048M")
+    lines = app_lines(text)
+    tap(st == 0 and secs < 30, f"max/2G: success in {secs:.1f} s", f"status {st}")
+    check_banner(lines, {"PDPE1GB": "1", "LA57": "1", "NX": "1"}, "max/2G")
+    check_ownmap(lines, "max/2G", want_1g=True, want_5level=True)
+
+    # 3. qemu64 with 256 MiB.
+    st, text, secs = boot(args, "qemu64-256m", "--mem", "256M")
+    lines = app_lines(text)
+    tap(st == 0 and secs < 30, f"qemu64/256M: success in {secs:.1f} s", f"status {st}")
+    check_ownmap(lines, "qemu64/256M", want_1g=False, want_5level=False)
 
     # 2. A bad option: an error line, status 2, and QEMU still ends.
     st, text, _ = boot(args, "badopt", "--args", "-qemu-exit -shutdown -bogus")

@@ -1,0 +1,106 @@
+/* vtop EFI app: identity-map self-check (see selfcheck.h). */
+#include "selfcheck.h"
+
+#include <string.h>
+
+#define PAGE 4096ull
+#define MIB2 (2ull << 20)
+#define GIB  (1ull << 30)
+#define MAX_REPORTED 8
+
+typedef struct checker {
+    const vtop_space *ours;
+    const idmap *map;
+    const idplan *plan;
+    const vtop_out *out;
+    selfcheck_result *res;
+} checker;
+
+static void mismatch(checker *c, uint64_t va, const char *what,
+                     const vtop_translation *t)
+{
+    if (c->res->mismatches++ < MAX_REPORTED)
+        vtop_printf(c->out,
+                    "self-check: mismatch at 0x%llx: %s (status %s, pa 0x%llx, "
+                    "page 0x%llx, rights 0x%x)\n",
+                    (unsigned long long)va, what, vtop_status_name(t->status),
+                    (unsigned long long)t->pa, (unsigned long long)t->page_size,
+                    (unsigned)t->rights);
+}
+
+static void check_mapped(checker *c, uint64_t va)
+{
+    uint8_t attr = 0;
+    uint64_t page = idmap_expected_page(c->map, c->plan, va, &attr);
+    vtop_translation t;
+    vtop_translate(c->ours, va, &t);
+    c->res->addresses++;
+    if (t.status != VTOP_OK || t.pa != va) {
+        mismatch(c, va, "not identity mapped", &t);
+        return;
+    }
+    bool w = t.rights & VTOP_RIGHT_WRITE, x = t.rights & VTOP_RIGHT_EXEC;
+    if (w != !!(attr & IDMAP_W) || x != !!(attr & IDMAP_X) ||
+        (t.rights & VTOP_RIGHT_USER))
+        mismatch(c, va, "rights differ from the plan", &t);
+    else if (t.page_size != page)
+        mismatch(c, va, "page size differs from the plan", &t);
+}
+
+static void check_range(checker *c, const idplan_range *r)
+{
+    c->res->ranges++;
+    check_mapped(c, r->start);
+    uint64_t step = r->start >= (4ull << 30) ? GIB : MIB2;
+    for (uint64_t a = (r->start | (step - 1)) + 1; a < r->end - PAGE && a > r->start;
+         a += step)
+        check_mapped(c, a);
+    if (r->end - r->start > PAGE)
+        check_mapped(c, r->end - PAGE);
+    /* The page after the range, when nothing else is planned there. */
+    uint8_t attr;
+    if (r->end < c->plan->limit && idplan_query(c->plan, r->end, PAGE, &attr) == 0) {
+        vtop_translation t;
+        vtop_translate(c->ours, r->end, &t);
+        c->res->unmapped++;
+        if (t.status == VTOP_OK)
+            mismatch(c, r->end, "mapped but outside the plan", &t);
+    }
+}
+
+/* Every firmware identity mapping, sampled, must still be identity. */
+static void check_firmware(checker *c, const vtop_space *fw, uint64_t low_top)
+{
+    uint64_t limit = c->plan->limit;
+    for (uint64_t a = 0; a < limit;) {
+        uint64_t step = a < low_top ? MIB2 : GIB;
+        vtop_translation f;
+        vtop_translate(fw, a, &f);
+        if (f.status == VTOP_OK && f.pa == a) {
+            vtop_translation t;
+            vtop_translate(c->ours, a, &t);
+            c->res->fw_identity++;
+            if (t.status != VTOP_OK || t.pa != a)
+                mismatch(c, a, "firmware maps it, we do not", &t);
+        } else if (f.status != VTOP_OK && f.fault_level >= 0) {
+            uint64_t cov = 1ull << fw->desc->level[f.fault_level].shift;
+            if (cov > step)
+                step = cov - (a & (cov - 1));
+        }
+        if (step > limit - a)
+            break;
+        a += step;
+    }
+}
+
+void selfcheck_run(const vtop_space *ours, const vtop_space *fw,
+                   const idmap *map, const idplan *plan, uint64_t low_top,
+                   const vtop_out *out, selfcheck_result *res)
+{
+    memset(res, 0, sizeof *res);
+    checker c = { ours, map, plan, out, res };
+    for (size_t i = 0; i < plan->count; i++)
+        check_range(&c, &plan->ranges[i]);
+    if (fw)
+        check_firmware(&c, fw, low_top);
+}
