@@ -1,9 +1,11 @@
 /* apicheck: translate addresses through libvtop's own API (formats +
  * walker), the way an embedder would, for the truth tests.
  *
- *   apicheck IMAGE [--cr3 X --mode M] [--nxe 0|1]  < addresses
+ *   apicheck IMAGE [--cr3 X --mode M] [--nxe 0|1] [tlb|mem]  < addresses
  *
- * Reads one hexadecimal virtual address per line on stdin and prints, per
+ * With tlb or mem it prints cmd/fmt_qemu's text for the whole space (QEMU's
+ * `info tlb` / `info mem`) and exits. Otherwise it
+ * reads one hexadecimal virtual address per line on stdin and prints, per
  * address, "0xVA 0xPA" or "0xVA Unmapped <status-name>", the same shape as
  * QEMU's `gva2gpa` answers the capture recorded (tests/truth/compare.py
  * compares them). An image with QEMU notes gives CR3 and the mode itself.
@@ -18,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd/fmt_qemu.h"
 #include "core/formats/format.h"
 #include "core/paging.h"
 
@@ -25,6 +28,11 @@
 
 static vtop_run runs[MAX_RUNS];
 static vtop_image_info info;
+
+static void write_stdout(void *ctx, const char *text, size_t n)
+{
+    fwrite(text, 1, n, (FILE *)ctx);
+}
 
 static int fail(const char *what, const char *detail)
 {
@@ -46,7 +54,7 @@ static const uint8_t *map_file(const char *path, uint64_t *size)
 
 int main(int argc, char **argv)
 {
-    const char *image = NULL, *cr3 = NULL, *mode = NULL;
+    const char *image = NULL, *cr3 = NULL, *mode = NULL, *what = NULL;
     int nxe = -1;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--cr3") && i + 1 < argc)
@@ -57,6 +65,8 @@ int main(int argc, char **argv)
             nxe = atoi(argv[++i]);
         else if (!image)
             image = argv[i];
+        else if (!what && (!strcmp(argv[i], "tlb") || !strcmp(argv[i], "mem")))
+            what = argv[i];
         else
             return fail("usage", "apicheck IMAGE [--cr3 X --mode M] [--nxe 0|1]");
     }
@@ -83,6 +93,13 @@ int main(int argc, char **argv)
     vtop_space space;
     if ((st = vtop_space_init(&space, &cfg, &mem)) != VTOP_OK)
         return fail("vtop_space_init", vtop_status_name(st));
+    if (what) {
+        vtop_out out = { write_stdout, stdout };
+        st = what[0] == 't' ? vtop_fmt_qemu_tlb(&out, &space, 0)
+                            : vtop_fmt_qemu_mem(&out, &space, 0);
+        fflush(stdout);
+        return st == VTOP_OK ? 0 : fail(what, vtop_status_name(st));
+    }
     char line[128];
     while (fgets(line, sizeof line, stdin)) {
         uint64_t va = strtoull(line, NULL, 16);

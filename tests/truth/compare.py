@@ -302,7 +302,60 @@ def oracle_checks(tap, mode, meta, d, qemu):
     return ref
 
 
-def compare_mode(tap, vtop, apicheck, guests, mode, table):
+def text_check(tap, name, want, got, rc, err, secs, ref=None):
+    """One byte-for-byte comparison; returns the mismatch count."""
+    bad = count_mismatches(want, got) if rc == 0 else max(len(want), 1)
+    tap.ok(rc == 0 and bad == 0, f"{name}: {len(want)} lines, {bad} mismatches, "
+                                 f"{secs:.2f} s")
+    if rc != 0:
+        print(f"#   exit {rc}: {err.strip()[:300]}")
+    elif bad:
+        show_diff(want, got, "QEMU", "vtop")
+        if ref is not None and got == ref:
+            print("#   (this output equals refwalk.py's, the QEMU algorithm "
+                  "without its 7.2 bugs)")
+    return bad
+
+
+def gva_check(tap, name, answers, result):
+    nbad, details, secs = result
+    mapped = sum(1 for _, pa in answers if pa is not None)
+    tap.ok(nbad == 0, f"{name}: {len(answers)} addresses ({mapped} mapped), "
+                      f"{'?' if nbad is None else nbad} mismatches, {secs:.2f} s")
+    for line in details[:8]:
+        print("#   " + line)
+    return len(answers) if nbad is None else nbad
+
+
+def compare_format(tap, tools, meta, d, fmt, qemu, ref, answers):
+    """Every check of one image format; returns (mismatches, seconds)."""
+    vtop, apicheck = tools
+    path = os.path.join(d, dict(FORMATS)[fmt])
+    label = f"{meta['mode']} {fmt}"
+    t0, bad = time.time(), 0
+    if apicheck:
+        nxe = ["--nxe", "1" if int(meta.get("efer", "0"), 16) & 0x800 else "0"]
+        for what in ("tlb", "mem"):
+            args = image_args(meta, fmt, path) + (nxe if fmt != "elf" else [])
+            rc, out, err, secs = run_vtop(apicheck, args + [what])
+            bad += text_check(tap, f"{label} libvtop fmt_qemu {what} vs QEMU info {what}",
+                              qemu[what], text_lines(out), rc, err, secs, ref[what])
+        bad += gva_check(tap, f"{label} libvtop API translate vs gva2gpa", answers,
+                         check_api(apicheck, meta, fmt, path, answers))
+    if not os.access(vtop, os.X_OK):
+        for what in ("tlb", "mem", "gva2gpa"):
+            tap.ok(True, f"{label} vtop {what}", skip=f"{vtop} not built")
+        return bad, time.time() - t0
+    for what in ("tlb", "mem"):
+        rc, out, err, secs = run_vtop(vtop, image_args(meta, fmt, path) + [what])
+        bad += text_check(tap, f"{label} vtop {what} vs QEMU info {what}",
+                          qemu[what], text_lines(out), rc, err, secs, ref[what])
+    bad += gva_check(tap, f"{label} vtop translate vs gva2gpa", answers,
+                     check_gva2gpa(vtop, meta, fmt, path, answers))
+    return bad, time.time() - t0
+
+
+def compare_mode(tap, tools, guests, mode, table):
     d = os.path.join(guests, mode)
     if not os.path.exists(os.path.join(d, "DONE")):
         why = "no capture"
@@ -325,58 +378,12 @@ def compare_mode(tap, vtop, apicheck, guests, mode, table):
     converters_agree(tap, mode, d, [int(l.split()[1], 16) for l in qemu["tlb"]])
     # QEMU is the oracle, quirks included: on a 5-level guest QEMU 7.2's
     # `info mem` is empty (see refwalk.py) and so must vtop's `mem` be.
-    expect = dict(qemu)
-    mem_src = "QEMU info mem"
     answers = parse_qemu_gva2gpa(os.path.join(d, "gva2gpa.txt"))
-    have_vtop = os.access(vtop, os.X_OK)
-    for fmt, fname in FORMATS:
-        path = os.path.join(d, fname)
-        label = f"{mode} {fmt}"
-        if apicheck:
-            nbad, details, secs = check_api(apicheck, meta, fmt, path, answers)
-            tap.ok(nbad == 0, f"{label} libvtop API translate vs gva2gpa: "
-                              f"{len(answers)} addresses, "
-                              f"{'?' if nbad is None else nbad} mismatches, {secs:.2f} s")
-            for line in details[:8]:
-                print("#   " + line)
-        if not have_vtop:
-            for what in ("tlb", "mem", "gva2gpa"):
-                tap.ok(True, f"{label} {what}", skip=f"{vtop} not built")
-            table.append((mode, fmt, "-", "-", "vtop not built"))
-            continue
-        t0 = time.time()
-        total_bad = 0
-        for what in ("tlb", "mem"):
-            rc, out, err, secs = run_vtop(vtop, image_args(meta, fmt, path) + [what])
-            got = text_lines(out)
-            want = expect[what]
-            bad = count_mismatches(want, got) if rc == 0 else max(len(want), 1)
-            total_bad += bad
-            src = mem_src if what == "mem" else "QEMU info tlb"
-            tap.ok(rc == 0 and bad == 0,
-                   f"{label} {what}: {len(want)} lines vs {src}, "
-                   f"{bad} mismatches, {secs:.2f} s")
-            if rc != 0:
-                print(f"#   vtop exit {rc}: {err.strip()[:300]}")
-            elif bad:
-                show_diff(want, got, src, f"vtop {what}")
-                if got == ref[what]:
-                    print(f"#   (vtop's {what} equals refwalk.py's, the QEMU "
-                          f"algorithm without its 7.2 bugs)")
-        nbad, details, secs = check_gva2gpa(vtop, meta, fmt, path, answers)
-        mapped = sum(1 for _, pa in answers if pa is not None)
-        if nbad is None:
-            total_bad += len(answers)
-        else:
-            total_bad += nbad
-        tap.ok(nbad == 0, f"{label} gva2gpa: {len(answers)} addresses "
-                          f"({mapped} mapped), "
-                          f"{'?' if nbad is None else nbad} mismatches, {secs:.2f} s")
-        for line in details[:8]:
-            print("#   " + line)
-        table.append((mode, fmt, str(len(qemu["tlb"])), str(total_bad),
-                      f"{time.time() - t0:.2f} s"))
-    if have_vtop:
+    for fmt, _ in FORMATS:
+        bad, secs = compare_format(tap, tools, meta, d, fmt, qemu, ref, answers)
+        table.append((mode, fmt, str(len(qemu["tlb"])), str(bad), f"{secs:.2f} s"))
+    vtop = tools[0]
+    if os.access(vtop, os.X_OK):
         good, why, secs = roots_first(vtop, meta, os.path.join(d, "guest.raw"))
         tap.ok(bool(good), f"{mode} raw roots: true CR3 {meta['cr3']} ranked "
                            f"first ({secs:.2f} s)")
@@ -397,9 +404,11 @@ def main(argv):
     table = []
     t0 = time.time()
     for mode in a.modes or MODES:
-        compare_mode(tap, a.vtop, a.apicheck, a.guests, mode, table)
+        compare_mode(tap, (a.vtop, a.apicheck), a.guests, mode, table)
     print("#")
-    print(f"# {'mode':<14} {'format':<6} {'leaves':>7} {'mismatches':>10}  time")
+    print(f"# {'mode':<14} {'format':<6} {'leaves':>7} {'mismatches':>10}  time"
+          f"  (mismatches over tlb lines + mem lines + gva2gpa answers, "
+          f"libvtop API and vtop CLI)")
     for mode, fmt, leaves, bad, secs in table:
         print(f"# {mode:<14} {fmt:<6} {leaves:>7} {bad:>10}  {secs}")
     print(f"# truth: {tap.n} checks, {tap.failed} failed, "

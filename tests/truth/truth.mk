@@ -9,9 +9,9 @@ TEST_SUITES += test-truth
 
 # apicheck: translations through libvtop's API directly (ASan+UBSan build).
 TRUTH_APICHECK := $(BUILD)/asan/tests/truth/apicheck
-$(TRUTH_APICHECK): tests/truth/apicheck.c $(BUILD)/asan/libvtop.a
+$(TRUTH_APICHECK): tests/truth/apicheck.c $(BUILD)/asan/libvtopcmd.a $(BUILD)/asan/libvtop.a
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $< -o $@ $(BUILD)/asan/libvtop.a
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $< -o $@ $(BUILD)/asan/libvtopcmd.a $(BUILD)/asan/libvtop.a
 ALL_TARGETS += $(TRUTH_APICHECK)
 
 .PHONY: guests test-truth test-guests
