@@ -1,0 +1,80 @@
+/* vtop command language: one address at a time: vtop.
+ * --json gives the whole record (record_json.h). The text line is the one
+ * fmt_windbg.h documents for `vtop VA`. */
+#include "session_int.h"
+
+#include <inttypes.h>
+
+#include "lex.h"
+#include "record_json.h"
+
+static const char *fault_level_name(const vtop_space *space,
+                                    const vtop_translation *t)
+{
+    if (t->fault_level < 0 || t->fault_level >= space->desc->levels)
+        return "-";
+    return space->desc->level[t->fault_level].name;
+}
+
+/* "va V pa P size S rights R status 0x00000000 ok" or
+ * "va V status HRESULT NAME at LEVEL". */
+static void vtop_line(const vtop_out *out, const vtop_space *space,
+                      const vtop_translation *t)
+{
+    if (t->status == VTOP_OK) {
+        char rights[5];
+        vtop_rights_text(t->rights, rights);
+        vtop_printf(out, "va %016" PRIx64 " pa %016" PRIx64 " size %s rights %s"
+                    " status 0x%08" PRIX32 " ok\n", t->va, t->pa,
+                    vtop_size_name(t->page_size), rights, vtop_hresult(t->status));
+        return;
+    }
+    vtop_printf(out, "va %016" PRIx64 " status 0x%08" PRIX32 " %s at %s\n", t->va,
+                vtop_hresult(t->status), vtop_status_name(t->status),
+                fault_level_name(space, t));
+}
+
+/* Translate each VA argument; print with `view`. Exit 1 if any failed. */
+static int translate_each(vtop_cmd_ctx *c, int argc, char **argv,
+                          void (*view)(const vtop_out *, const vtop_space *,
+                                       const vtop_translation *))
+{
+    if (!vtop_cmd_argc(c, argc, 2, VTOP_MAX_ARGS))
+        return VTOP_EXIT_USAGE;
+    const vtop_space *space = vtop_cmd_need_space(c);
+    if (!space)
+        return VTOP_EXIT_IMAGE;
+    uint64_t va[VTOP_MAX_ARGS];
+    for (int i = 1; i < argc; i++)       /* check them all before answering */
+        if (!vtop_cmd_addr(c, "address", argv[i], &va[i]))
+            return VTOP_EXIT_USAGE;
+    int rc = VTOP_EXIT_OK;
+    for (int i = 1; i < argc; i++) {
+        vtop_translation t;
+        if (vtop_translate(space, va[i], &t) != VTOP_OK)
+            rc = VTOP_EXIT_FAIL;
+        if (c->json)
+            vtop_record_json(c->out, c->cmd->name, space, &t);
+        else
+            view(c->out, space, &t);
+    }
+    return rc;
+}
+
+static int run_vtop(vtop_cmd_ctx *c, int argc, char **argv)
+{
+    return translate_each(c, argc, argv, vtop_line);
+}
+
+static const vtop_command cmd_vtop = {
+    "vtop", "vtop VA [VA...]",
+    "translate virtual to physical (dbgeng VirtualToPhysical), one line each",
+    "  ok:   va V pa P size S rights R status 0x00000000 ok\n"
+    "  else: va V status HRESULT REASON at LEVEL\n"
+    "  HRESULT 0xD0000147 = HRESULT_FROM_NT(STATUS_NO_PAGEFILE): no physical\n"
+    "  page; 0x80070057 = E_INVALIDARG (e.g. non-canonical address).\n"
+    "  Rights: r, w|-, x|-, u(ser)|k(ernel), combined over all levels.\n"
+    "  Exit status 1 when any address does not translate.\n",
+    true, run_vtop, NULL};
+
+const vtop_command *const vtop_cmds_translate[] = {&cmd_vtop, NULL};

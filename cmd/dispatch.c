@@ -1,0 +1,119 @@
+/* vtop command language: the command table, line execution and the helpers
+ * every command uses for arguments and errors. */
+#include "session_int.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "lex.h"
+#include "num.h"
+
+int vtop_cmd_register(vtop_session *s, const vtop_command *cmd)
+{
+    for (size_t i = 0; i < s->ncmds; i++) {
+        if (strcmp(s->cmds[i]->name, cmd->name) == 0) {
+            s->cmds[i] = cmd; /* a platform's version replaces the built-in */
+            return 0;
+        }
+    }
+    if (s->ncmds == VTOP_MAX_COMMANDS)
+        return -1;
+    s->cmds[s->ncmds++] = cmd;
+    return 0;
+}
+
+const vtop_command *vtop_cmd_find(const vtop_session *s, const char *name)
+{
+    for (size_t i = 0; i < s->ncmds; i++)
+        if (strcmp(s->cmds[i]->name, name) == 0)
+            return s->cmds[i];
+    return NULL;
+}
+
+int vtop_cmd_error(vtop_cmd_ctx *c, int code, const char *fmt, ...)
+{
+    va_list ap;
+    vtop_puts(c->err, "vtop: error: ");
+    if (c->session->line)
+        vtop_printf(c->err, "line %u: ", c->session->line);
+    va_start(ap, fmt);
+    vtop_vprintf(c->err, fmt, ap);
+    va_end(ap);
+    vtop_puts(c->err, "\n");
+    return code;
+}
+
+const vtop_space *vtop_cmd_need_space(vtop_cmd_ctx *c)
+{
+    vtop_session *s = c->session;
+    if (s->has_space)
+        return &s->space;
+    vtop_cmd_error(c, VTOP_EXIT_IMAGE,
+                   "%s: no CR3 known for %s: open it with --cr3 X --mode M "
+                   "(`roots` lists candidates)",
+                   c->cmd->name, s->name);
+    return NULL;
+}
+
+bool vtop_cmd_addr(vtop_cmd_ctx *c, const char *what, const char *text,
+                   uint64_t *out)
+{
+    if (vtop_parse_addr(text, out))
+        return true;
+    vtop_cmd_error(c, VTOP_EXIT_USAGE, "%s: bad %s '%s' (hex, e.g. 0x1000 or "
+                   "fffff800`00001000)", c->cmd->name, what, text);
+    return false;
+}
+
+bool vtop_cmd_argc(vtop_cmd_ctx *c, int argc, int min, int max)
+{
+    if (argc >= min && argc <= max)
+        return true;
+    vtop_cmd_error(c, VTOP_EXIT_USAGE, "%s: %s; usage: %s", c->cmd->name,
+                   argc < min ? "missing argument" : "too many arguments",
+                   c->cmd->usage);
+    return false;
+}
+
+void vtop_rights_text(uint8_t rights, char text[5])
+{
+    text[0] = 'r';
+    text[1] = (rights & VTOP_RIGHT_WRITE) ? 'w' : '-';
+    text[2] = (rights & VTOP_RIGHT_EXEC) ? 'x' : '-';
+    text[3] = (rights & VTOP_RIGHT_USER) ? 'u' : 'k';
+    text[4] = '\0';
+}
+
+const char *vtop_size_name(uint64_t size)
+{
+    switch (size) {
+    case 1ull << 12: return "4K";
+    case 1ull << 21: return "2M";
+    case 1ull << 22: return "4M";
+    case 1ull << 30: return "1G";
+    default: return "?";
+    }
+}
+
+int vtop_cmd_execute_line(vtop_session *s, const char *line,
+                          const vtop_out *out, const vtop_out *err)
+{
+    static const vtop_command none = {.name = "vtop"};
+    vtop_cmd_ctx c = {s, &none, out, err, s->json};
+    vtop_words w;
+    vtop_lex_result r = vtop_lex(line, &w);
+    if (r != VTOP_LEX_OK)
+        return vtop_cmd_error(&c, VTOP_EXIT_USAGE, "%s", vtop_lex_message(r));
+    if (w.argc == 0)
+        return VTOP_EXIT_OK;
+    const vtop_command *cmd = vtop_cmd_find(s, w.argv[0]);
+    if (!cmd)
+        return vtop_cmd_error(&c, VTOP_EXIT_USAGE,
+                              "unknown command '%s' (try `help`)", w.argv[0]);
+    c.cmd = cmd;
+    if (cmd->needs_target && !s->open)
+        return vtop_cmd_error(&c, VTOP_EXIT_IMAGE,
+                              "%s: no image is open (use `open IMAGE`)",
+                              cmd->name);
+    return cmd->run(&c, w.argc, w.argv);
+}

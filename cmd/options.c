@@ -1,0 +1,98 @@
+/* vtop command language: parsing `open` options (see options.h). */
+#include "options.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "num.h"
+
+/* Option value: "--opt=V" or "--opt V". Returns NULL when missing. */
+static const char *option_value(int argc, char **argv, int *i, size_t name_len)
+{
+    const char *arg = argv[*i];
+    if (arg[name_len] == '=')
+        return arg + name_len + 1;
+    if (*i + 1 >= argc)
+        return NULL;
+    (*i)++;
+    return argv[*i];
+}
+
+/* Does arg name option `name` (alone or as name=value)? */
+static bool is_option(const char *arg, const char *name)
+{
+    size_t n = strlen(name);
+    return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+}
+
+static int valued_option(const char *name, const char *v,
+                         vtop_open_options *opt, char *why, size_t why_len)
+{
+    uint64_t n;
+    if (strcmp(name, "--format") == 0) {
+        if (vtop_format_parse(v, &opt->format) == VTOP_OK)
+            return 1;
+        snprintf(why, why_len, "--format: unknown format '%s' (raw, elf, lime, "
+                 "windmp64, windmp32)", v);
+    } else if (strcmp(name, "--cr3") == 0) {
+        if (vtop_parse_addr(v, &opt->cr3)) {
+            opt->has_cr3 = true;
+            return 1;
+        }
+        snprintf(why, why_len, "--cr3: bad address '%s'", v);
+    } else if (strcmp(name, "--mode") == 0) {
+        if (vtop_mode_parse(v, &opt->mode) == VTOP_OK &&
+            opt->mode != VTOP_MODE_NONE) {
+            opt->has_mode = true;
+            return 1;
+        }
+        snprintf(why, why_len, "--mode: unknown mode '%s' (32bit, 32bit-pse, "
+                 "pae, 4level, 5level)", v);
+    } else if (strcmp(name, "--cpu") == 0) {
+        if (vtop_parse_count(v, VTOP_IMAGE_MAX_CPUS - 1, &n)) {
+            opt->cpu = (uint32_t)n;
+            return 1;
+        }
+        snprintf(why, why_len, "--cpu: bad vCPU number '%s' (0..%d)", v,
+                 VTOP_IMAGE_MAX_CPUS - 1);
+    } else {
+        if (vtop_parse_count(v, 52, &n) && n >= 32) {
+            opt->maxphyaddr = (uint8_t)n;
+            return 1;
+        }
+        snprintf(why, why_len, "--maxphyaddr: bad width '%s' (32..52)", v);
+    }
+    return -1;
+}
+
+int vtop_open_option(int argc, char **argv, int *i, vtop_open_options *opt,
+                     char *why, size_t why_len)
+{
+    static const char *const valued[] = {"--format", "--cr3", "--mode",
+                                         "--cpu", "--maxphyaddr"};
+    const char *arg = argv[*i];
+    if (strcmp(arg, "--windows") == 0) {
+        opt->windows = true;
+    } else if (strcmp(arg, "--nxe") == 0) {
+        opt->nxe = 1;
+    } else if (strcmp(arg, "--no-nxe") == 0) {
+        opt->nxe = 0;
+    } else {
+        for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++) {
+            if (!is_option(arg, valued[k]))
+                continue;
+            const char *v = option_value(argc, argv, i, strlen(valued[k]));
+            if (!v) {
+                snprintf(why, why_len, "%s: missing value", valued[k]);
+                return -1;
+            }
+            int r = valued_option(valued[k], v, opt, why, why_len);
+            if (r == 1)
+                (*i)++;
+            return r;
+        }
+        return 0;
+    }
+    (*i)++;
+    return 1;
+}

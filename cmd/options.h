@@ -1,0 +1,25 @@
+/* vtop command language: the options of `open` (also the host CLI's). */
+#ifndef VTOP_CMD_OPTIONS_H
+#define VTOP_CMD_OPTIONS_H
+
+#include <stddef.h>
+
+#include "session.h"
+
+/* The option list for help texts and the man page. */
+#define VTOP_OPEN_OPTIONS_HELP \
+    "  --format F       raw, elf, lime, windmp64, windmp32 (default: detect)\n" \
+    "  --cr3 X          page-table root (hex); default: the image's vCPU CR3\n" \
+    "  --mode M         32bit, 32bit-pse, pae, 4level, 5level\n" \
+    "  --cpu N          use vCPU N's registers (decimal, default 0)\n" \
+    "  --maxphyaddr N   physical address width in bits, 32..52 (default 52)\n" \
+    "  --windows        decode not-present entries as Windows software PTEs\n" \
+    "  --nxe, --no-nxe  EFER.NXE on/off (default: the image's, else on)\n"
+
+/* Try argv[*i] as an open option. Returns 1 when it was one (consumed with
+ * its value; *i is advanced past it), 0 when argv[*i] is not an open option,
+ * -1 on error with a message naming the offending word in why. */
+int vtop_open_option(int argc, char **argv, int *i, vtop_open_options *opt,
+                     char *why, size_t why_len);
+
+#endif

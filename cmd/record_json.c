@@ -1,0 +1,90 @@
+/* vtop report layer: translation record as JSON (see record_json.h). */
+#include "record_json.h"
+
+#include "json.h"
+#include "session_int.h"
+
+const char *vtop_swpte_name(vtop_swpte kind)
+{
+    switch (kind) {
+    case VTOP_SWPTE_NONE: return "none";
+    case VTOP_SWPTE_TRANSITION: return "transition";
+    case VTOP_SWPTE_PROTOTYPE: return "prototype";
+    case VTOP_SWPTE_PAGEFILE: return "pagefile";
+    case VTOP_SWPTE_DEMAND_ZERO: return "demand-zero";
+    }
+    return "unknown";
+}
+
+static const char *level_name(const vtop_space *space, int level)
+{
+    if (level < 0 || !space->desc || level >= space->desc->levels)
+        return "?";
+    return space->desc->level[level].name;
+}
+
+static void record_levels(vtop_json *j, const vtop_space *space,
+                          const vtop_translation *t)
+{
+    vtop_json_array(j, "levels");
+    for (unsigned i = 0; i < t->nlevels && i < VTOP_MAX_LEVELS; i++) {
+        vtop_json_object(j, NULL);
+        vtop_json_str(j, "name", level_name(space, t->levels[i].level));
+        vtop_json_hex(j, "entry_pa", t->levels[i].entry_pa);
+        vtop_json_hex(j, "entry", t->levels[i].entry);
+        vtop_json_close(j, '}');
+    }
+    vtop_json_close(j, ']');
+    vtop_json_array(j, "offsets");
+    for (unsigned i = 0; i < t->nlevels && i < VTOP_MAX_LEVELS; i++)
+        vtop_json_hex(j, NULL, t->levels[i].entry_pa);
+    if (t->status == VTOP_OK)
+        vtop_json_hex(j, NULL, t->pa);
+    vtop_json_close(j, ']');
+}
+
+void vtop_record_json(const vtop_out *out, const char *cmd,
+                      const vtop_space *space, const vtop_translation *t)
+{
+    vtop_json j;
+    vtop_json_begin(&j, out);
+    vtop_json_str(&j, "cmd", cmd);
+    vtop_json_hex(&j, "va", t->va);
+    vtop_json_str(&j, "status", vtop_status_name(t->status));
+    vtop_json_hex(&j, "hresult", vtop_hresult(t->status));
+    if (t->status == VTOP_OK) {
+        char rights[5];
+        vtop_rights_text(t->rights, rights);
+        vtop_json_hex(&j, "pa", t->pa);
+        vtop_json_hex(&j, "page_size", t->page_size);
+        vtop_rights_text(t->rights, rights);
+        vtop_json_str(&j, "rights", rights);
+    } else {
+        vtop_json_null(&j, "pa");
+        if (t->page_size)
+            vtop_json_hex(&j, "page_size", t->page_size);
+        else
+            vtop_json_null(&j, "page_size");
+        vtop_json_null(&j, "rights");
+    }
+    vtop_json_bool(&j, "writable", (t->rights & VTOP_RIGHT_WRITE) != 0);
+    vtop_json_bool(&j, "user", (t->rights & VTOP_RIGHT_USER) != 0);
+    vtop_json_bool(&j, "executable", (t->rights & VTOP_RIGHT_EXEC) != 0);
+    vtop_json_object(&j, "leaf_flags");
+    vtop_json_bool(&j, "G", (t->leaf_flags & VTOP_LEAF_G) != 0);
+    vtop_json_bool(&j, "D", (t->leaf_flags & VTOP_LEAF_D) != 0);
+    vtop_json_bool(&j, "A", (t->leaf_flags & VTOP_LEAF_A) != 0);
+    vtop_json_bool(&j, "PAT", (t->leaf_flags & VTOP_LEAF_PAT) != 0);
+    vtop_json_bool(&j, "PCD", (t->leaf_flags & VTOP_LEAF_PCD) != 0);
+    vtop_json_bool(&j, "PWT", (t->leaf_flags & VTOP_LEAF_PWT) != 0);
+    vtop_json_close(&j, '}');
+    if (t->fault_level >= 0)
+        vtop_json_str(&j, "fault_level", level_name(space, t->fault_level));
+    else
+        vtop_json_null(&j, "fault_level");
+    vtop_json_hex(&j, "reserved_bits", t->reserved_bits);
+    vtop_json_str(&j, "swpte", vtop_swpte_name(t->swpte));
+    vtop_json_uint(&j, "nlevels", t->nlevels);
+    record_levels(&j, space, t);
+    vtop_json_end(&j);
+}

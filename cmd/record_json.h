@@ -1,0 +1,16 @@
+/* vtop report layer: a translation record as one JSON object (every field
+ * of vtop_translation, plus dbgeng's GetVirtualTranslationPhysicalOffsets
+ * list: each entry's physical address, then the final physical address). */
+#ifndef VTOP_CMD_RECORD_JSON_H
+#define VTOP_CMD_RECORD_JSON_H
+
+#include "../core/paging.h"
+#include "out.h"
+
+void vtop_record_json(const vtop_out *out, const char *cmd,
+                      const vtop_space *space, const vtop_translation *t);
+
+/* Name of a Windows software-PTE kind ("none", "transition", ...). */
+const char *vtop_swpte_name(vtop_swpte kind);
+
+#endif

@@ -1,0 +1,307 @@
+/* vtop command language: session lifetime and opening targets. */
+#include "session_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void vtop_open_options_init(vtop_open_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->format = VTOP_FMT_AUTO;
+    opt->mode = VTOP_MODE_NONE;
+    opt->nxe = -1;
+}
+
+static void register_table(vtop_session *s, const vtop_command *const *t)
+{
+    for (; *t; t++)
+        vtop_cmd_register(s, *t);
+}
+
+vtop_session *vtop_session_new(const vtop_platform *platform)
+{
+    vtop_session *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->info = calloc(1, sizeof *s->info);
+    if (!s->info) {
+        free(s);
+        return NULL;
+    }
+    if (platform) {
+        s->platform = *platform;
+        s->has_platform = true;
+    }
+    register_table(s, vtop_cmds_session);
+    register_table(s, vtop_cmds_translate);
+    register_table(s, vtop_cmds_read);
+    return s;
+}
+
+/* Drop the current target (and what the platform loaded for it). */
+static void session_close(vtop_session *s)
+{
+    if (s->has_loaded && s->has_platform && s->platform.unload)
+        s->platform.unload(s->platform.ctx, &s->loaded);
+    s->has_loaded = false;
+    s->open = false;
+    s->has_image = false;
+    s->has_space = false;
+    s->space_status = VTOP_NO_ROOT;
+    s->name[0] = '\0';
+    memset(&s->mem, 0, sizeof s->mem);
+}
+
+void vtop_session_free(vtop_session *s)
+{
+    if (!s)
+        return;
+    session_close(s);
+    free(s->runs);
+    free(s->info);
+    free(s);
+}
+
+void vtop_session_set_json(vtop_session *s, bool on) { s->json = on; }
+void vtop_session_set_line(vtop_session *s, unsigned line) { s->line = line; }
+bool vtop_session_quit_requested(const vtop_session *s) { return s->quit; }
+
+const vtop_space *vtop_session_space(const vtop_session *s)
+{
+    return s->has_space ? &s->space : NULL;
+}
+
+const vtop_image_info *vtop_session_image(const vtop_session *s)
+{
+    return s->has_image ? s->info : NULL;
+}
+
+/* Errors before a command context exists (opening from the platform). */
+static int open_error(vtop_session *s, const vtop_out *err, int code,
+                      const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int open_error(vtop_session *s, const vtop_out *err, int code,
+                      const char *fmt, ...)
+{
+    va_list ap;
+    vtop_puts(err, "vtop: error: ");
+    if (s->line)
+        vtop_printf(err, "line %u: ", s->line);
+    va_start(ap, fmt);
+    vtop_vprintf(err, fmt, ap);
+    va_end(ap);
+    vtop_puts(err, "\n");
+    return code;
+}
+
+/* Parse the image into s->runs/s->info, growing the run buffer once. */
+static vtop_status parse_image(vtop_session *s, const uint8_t *base,
+                               uint64_t size, vtop_format format)
+{
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (!s->runs) {
+            s->run_cap = 64;
+            s->runs = calloc(s->run_cap, sizeof *s->runs);
+            if (!s->runs)
+                return VTOP_BUFFER_TOO_SMALL;
+        }
+        memset(s->info, 0, sizeof *s->info);
+        vtop_status st = vtop_image_open(base, size, format, s->runs,
+                                         s->run_cap, s->info);
+        if (st != VTOP_BUFFER_TOO_SMALL || attempt == 1)
+            return st;
+        size_t need = s->info->run_count;
+        vtop_run *bigger = need ? realloc(s->runs, need * sizeof *bigger) : NULL;
+        if (!bigger)
+            return VTOP_BUFFER_TOO_SMALL;
+        s->runs = bigger;
+        s->run_cap = need;
+    }
+    return VTOP_BUFFER_TOO_SMALL;
+}
+
+static int report_parse_error(vtop_session *s, const char *name,
+                              vtop_status st, const vtop_open_options *opt,
+                              const vtop_out *err)
+{
+    const vtop_image_info *in = s->info;
+    if (st == VTOP_FORMAT_UNKNOWN)
+        return open_error(s, err, VTOP_EXIT_IMAGE,
+                          "%s: not a %s image", name,
+                          vtop_format_name(opt->format));
+    if (st == VTOP_BUFFER_TOO_SMALL)
+        return open_error(s, err, VTOP_EXIT_IMAGE,
+                          "%s: out of memory for %zu runs", name,
+                          in->run_count);
+    if (in->error_what)
+        return open_error(s, err, VTOP_EXIT_IMAGE,
+                          "%s: damaged image (%s at offset 0x%llx: %s)", name,
+                          vtop_status_name(st),
+                          (unsigned long long)in->error_offset, in->error_what);
+    return open_error(s, err, VTOP_EXIT_IMAGE, "%s: damaged image (%s)", name,
+                      vtop_status_name(st));
+}
+
+/* Work out the space config from the image and the options. Returns a
+ * VTOP_EXIT_* status; a missing root is not an error (s->has_space false). */
+static int configure_space(vtop_session *s, const vtop_open_options *opt,
+                           const vtop_out *err)
+{
+    vtop_space_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    const vtop_image_info *in = s->info;
+    if (s->has_image && opt->cpu >= in->cpu_count && in->cpu_count > 0)
+        return open_error(s, err, VTOP_EXIT_USAGE,
+                          "--cpu %u: the image has %u vCPU(s)", opt->cpu,
+                          in->cpu_count);
+    if (s->has_image && in->cpu_count == 0 && opt->cpu > 0)
+        return open_error(s, err, VTOP_EXIT_USAGE,
+                          "--cpu %u: the image carries no vCPU state", opt->cpu);
+    vtop_status st = VTOP_NO_ROOT;
+    if (s->has_image)
+        st = vtop_image_space_config(in, opt->cpu, &cfg);
+    if (st != VTOP_OK) {
+        memset(&cfg, 0, sizeof cfg);
+        cfg.windows_pte = s->has_image && in->windows;
+        cfg.nxe = true;
+    }
+    s->cpu = opt->cpu;
+    s->space_from_image = !opt->has_cr3 && !opt->has_mode;
+    if (opt->has_cr3)
+        cfg.cr3 = opt->cr3;
+    if (opt->has_mode)
+        cfg.mode = opt->mode;
+    if (opt->nxe >= 0)
+        cfg.nxe = opt->nxe != 0;
+    if (opt->windows)
+        cfg.windows_pte = true;
+    cfg.maxphyaddr = opt->maxphyaddr;
+    if (!opt->has_cr3 && st != VTOP_OK) {
+        s->space_status = VTOP_NO_ROOT;
+        return VTOP_EXIT_OK;
+    }
+    if (cfg.mode == VTOP_MODE_NONE && !opt->has_mode)
+        return open_error(s, err, VTOP_EXIT_USAGE,
+                          "--cr3 0x%llx: the paging mode is unknown: add --mode "
+                          "32bit|32bit-pse|pae|4level|5level",
+                          (unsigned long long)cfg.cr3);
+    st = vtop_space_init(&s->space, &cfg, &s->mem);
+    if (st != VTOP_OK)
+        return open_error(s, err, VTOP_EXIT_USAGE,
+                          "cannot use this address space (%s): check --cr3, "
+                          "--mode and --maxphyaddr", vtop_status_name(st));
+    s->has_space = true;
+    return VTOP_EXIT_OK;
+}
+
+static void set_name(vtop_session *s, const char *name)
+{
+    size_t n = strlen(name);
+    if (n >= sizeof s->name)
+        n = sizeof s->name - 1;
+    memcpy(s->name, name, n);
+    s->name[n] = '\0';
+}
+
+int vtop_session_open_span(vtop_session *s, const char *name,
+                           const uint8_t *base, uint64_t size,
+                           const vtop_open_options *opt, const vtop_out *err)
+{
+    vtop_open_options defaults;
+    if (!opt) {
+        vtop_open_options_init(&defaults);
+        opt = &defaults;
+    }
+    bool keep_loaded = s->has_loaded && s->loaded.base == base;
+    if (!keep_loaded)
+        session_close(s);
+    vtop_status st = parse_image(s, base, size, opt->format);
+    if (st != VTOP_OK) {
+        int rc = report_parse_error(s, name, st, opt, err);
+        session_close(s);
+        return rc;
+    }
+    s->has_image = true;
+    s->mem.runs = s->runs;
+    s->mem.count = s->info->run_count;
+    set_name(s, name);
+    int rc = configure_space(s, opt, err);
+    if (rc != VTOP_EXIT_OK) {
+        session_close(s);
+        return rc;
+    }
+    s->open = true;
+    return VTOP_EXIT_OK;
+}
+
+int vtop_session_open_physmem(vtop_session *s, const char *name,
+                              const vtop_physmem *mem,
+                              const vtop_space_config *cfg,
+                              const vtop_out *err)
+{
+    bool keep_loaded = s->has_loaded && s->loaded.mem == mem;
+    if (!keep_loaded)
+        session_close(s);
+    s->mem = *mem;
+    set_name(s, name);
+    if (cfg) {
+        vtop_status st = vtop_space_init(&s->space, cfg, &s->mem);
+        if (st != VTOP_OK) {
+            session_close(s);
+            return open_error(s, err, VTOP_EXIT_USAGE,
+                              "%s: cannot use this address space (%s)", name,
+                              vtop_status_name(st));
+        }
+        s->has_space = true;
+    }
+    s->open = true;
+    return VTOP_EXIT_OK;
+}
+
+/* Live memory from the platform: its CPU's config, overridden by options. */
+static int open_loaded_physmem(vtop_session *s, const char *name,
+                               const vtop_open_options *opt,
+                               const vtop_out *err)
+{
+    vtop_space_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    if (s->loaded.has_config)
+        cfg = s->loaded.cfg;
+    bool any = s->loaded.has_config;
+    if (opt) {
+        any = any || opt->has_cr3;
+        if (opt->has_cr3)
+            cfg.cr3 = opt->cr3;
+        if (opt->has_mode)
+            cfg.mode = opt->mode;
+        if (opt->nxe >= 0)
+            cfg.nxe = opt->nxe != 0;
+        if (opt->windows)
+            cfg.windows_pte = true;
+        if (opt->maxphyaddr)
+            cfg.maxphyaddr = opt->maxphyaddr;
+    }
+    return vtop_session_open_physmem(s, name, s->loaded.mem, any ? &cfg : NULL,
+                                     err);
+}
+
+int vtop_session_open_file(vtop_session *s, const char *name,
+                           const vtop_open_options *opt, const vtop_out *err)
+{
+    if (!s->has_platform || !s->platform.load)
+        return open_error(s, err, VTOP_EXIT_IMAGE,
+                          "%s: this platform cannot load files", name);
+    vtop_loaded l;
+    char why[160] = "cannot load";
+    memset(&l, 0, sizeof l);
+    session_close(s);
+    if (s->platform.load(s->platform.ctx, name, &l, why, sizeof why) != 0) {
+        why[sizeof why - 1] = '\0';
+        return open_error(s, err, VTOP_EXIT_IMAGE, "%s: %s", name, why);
+    }
+    s->loaded = l;
+    s->has_loaded = true;
+    if (l.mem)
+        return open_loaded_physmem(s, name, opt, err);
+    return vtop_session_open_span(s, name, l.base, l.size, opt, err);
+}

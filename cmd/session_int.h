@@ -1,0 +1,62 @@
+/* vtop command language: session internals shared by the command files
+ * (not part of the platform API; see session.h). */
+#ifndef VTOP_CMD_SESSION_INT_H
+#define VTOP_CMD_SESSION_INT_H
+
+#include "session.h"
+
+#define VTOP_MAX_COMMANDS 48
+#define VTOP_NAME_MAX 256
+
+struct vtop_session {
+    vtop_platform platform;
+    bool has_platform;
+    /* Target. */
+    bool open;
+    char name[VTOP_NAME_MAX];
+    vtop_loaded loaded;          /* what the platform loaded (to unload) */
+    bool has_loaded;
+    bool has_image;              /* info describes a parsed image */
+    vtop_image_info *info;       /* heap: large (per-vCPU state) */
+    vtop_run *runs;              /* heap: the image's run list */
+    size_t run_cap;
+    vtop_physmem mem;
+    bool has_space;              /* space is ready to walk */
+    vtop_space space;
+    vtop_status space_status;    /* why not, when !has_space */
+    uint32_t cpu;
+    bool space_from_image;       /* no --cr3/--mode given: the image's */
+    /* Settings. */
+    bool json;
+    unsigned line;
+    bool quit;
+    /* Commands: built-ins first, platform additions after. */
+    const vtop_command *cmds[VTOP_MAX_COMMANDS];
+    size_t ncmds;
+};
+
+/* Built-in command tables (one per command file), NULL-terminated. */
+extern const vtop_command *const vtop_cmds_session[];
+extern const vtop_command *const vtop_cmds_translate[];
+extern const vtop_command *const vtop_cmds_read[];
+extern const vtop_command *const vtop_cmds_space[];
+extern const vtop_command *const vtop_cmds_ptov[];
+
+/* Look a command up by name (NULL when unknown). */
+const vtop_command *vtop_cmd_find(const vtop_session *s, const char *name);
+
+/* The space, or an error (VTOP_EXIT_IMAGE) explaining why there is none. */
+const vtop_space *vtop_cmd_need_space(vtop_cmd_ctx *c);
+
+/* Parse an address argument; on failure prints the error naming it. */
+bool vtop_cmd_addr(vtop_cmd_ctx *c, const char *what, const char *text,
+                   uint64_t *out);
+/* Check argc is within [min, max] (argv[0] included); else a usage error. */
+bool vtop_cmd_argc(vtop_cmd_ctx *c, int argc, int min, int max);
+
+/* Rights as fmt_windbg.h prints them: 'r', 'w'|'-', 'x'|'-', 'u'|'k'. */
+void vtop_rights_text(uint8_t rights, char text[5]);
+/* Page size "4K", "2M", "4M", "1G", else "?". */
+const char *vtop_size_name(uint64_t size);
+
+#endif

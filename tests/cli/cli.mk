@@ -1,0 +1,20 @@
+# tests/cli: golden tests of the `vtop` CLI (run.sh over cases.txt) and its
+# JSON answers parsed back (json_check.py), against the sanitized CLI.
+# VTOP_RUN_PREFIX="valgrind --error-exitcode=99 -q" runs them under a tool.
+CLI_IMG_DIR := $(BUILD)/cli-images
+
+$(CLI_IMG_DIR)/cli4.raw: tests/cli/mkimage.py
+	@mkdir -p $(CLI_IMG_DIR)
+	python3 tests/cli/mkimage.py $(CLI_IMG_DIR)
+
+TEST_SUITES += test-cli
+
+.PHONY: test-cli
+test-cli: $(BUILD)/asan/vtop $(CLI_IMG_DIR)/cli4.raw $(if $(wildcard images/images.mk),images)
+	@rc=0; \
+	VTOP=$(BUILD)/asan/vtop IMG=$(CLI_IMG_DIR) SYN=$(BUILD)/images \
+	  WORK=$(BUILD)/cli-work tests/cli/run.sh || rc=1; \
+	VTOP=$(BUILD)/asan/vtop IMG=$(CLI_IMG_DIR) SYN=$(BUILD)/images \
+	  python3 tests/cli/json_check.py || rc=1; \
+	tests/cli/install_check.sh "$(MAKE)" $(BUILD)/cli-install || rc=1; \
+	exit $$rc
