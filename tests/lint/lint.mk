@@ -13,15 +13,20 @@ LINT_HDRS := $(sort $(wildcard core/*.h core/formats/*.h cmd/*.h host/*.h efi/*.
 CPPCHECK  ?= cppcheck
 CLANG_TIDY ?= clang-tidy
 
-# Compiler flags the checkers parse each file with. efi/ sources need the
-# gnu-efi and newlib headers (REFERENCE.md section 6: newlib first, then gcc's
-# own include dir, then gnu-efi). EFI_LINT_CFLAGS may be set by efi/efi.mk.
+# Compiler flags the checkers parse each file with. efi/ sources take the EFI
+# build's own flags from efi/efi.mk (newlib first, then gcc's include dir,
+# then gnu-efi: REFERENCE.md section 6), minus the code-generation options
+# clang does not need for analysis.
 LINT_HOST_FLAGS := -std=c11 -I. -DVTOP_VERSION='"lint"'
-EFI_NEWLIB_INC ?= $(firstword $(wildcard $(BUILD)/efi/newlib/x86_64-elf/include $(BUILD)/newlib/x86_64-elf/include))
-EFI_LINT_CFLAGS ?= -std=c11 -I. -DVTOP_VERSION='"lint"' -ffreestanding -fshort-wchar \
-  -DGNU_EFI_USE_MS_ABI -DEFI_FUNCTION_WRAPPER \
-  $(if $(EFI_NEWLIB_INC),-nostdinc -isystem $(EFI_NEWLIB_INC) -isystem $(shell $(HOST_CC) -print-file-name=include)) \
-  -I/usr/include/efi -I/usr/include/efi/x86_64 -Iefi
+EFI_LINT_CFLAGS = $(filter-out -march=% -mtune=% -O2 -g,$(EFI_CFLAGS))
+# Per-file extra clang-tidy options: temporary suppressions of findings in
+# other areas' files, each reported in /work/briefs/fuzz-findings.md; remove
+# an entry when its file is fixed.
+#  efi/cpu.c:20 `raw + 16 * i` (i < 3) and efi/syscalls.c:203
+#  `t.Minute * 60` (< 3600): int multiplications widened to size_t/time_t
+#  that cannot overflow at these ranges.
+LINT_TIDY_EXTRA_efi/cpu.c := --checks=-bugprone-implicit-widening-of-multiplication-result
+LINT_TIDY_EXTRA_efi/syscalls.c := --checks=-bugprone-implicit-widening-of-multiplication-result
 lint_flags = $(if $(filter efi/%,$(1)),$(EFI_LINT_CFLAGS),$(LINT_HOST_FLAGS))
 
 # cppcheck: warning, style, performance and portability classes; system
@@ -41,7 +46,12 @@ $(BUILD)/lint/%.c.cppcheck: %.c $(LINT_HDRS) tests/lint/lint.mk
 	  then echo ok >$@; else echo fail >$@; fi
 $(BUILD)/lint/%.c.tidy: %.c $(LINT_HDRS) .clang-tidy tests/lint/lint.mk
 	@mkdir -p $(dir $@)
-	@if $(CLANG_TIDY) --quiet $< -- $(call lint_flags,$<) >$@.log 2>&1; \
+	@if $(CLANG_TIDY) --quiet $(LINT_TIDY_EXTRA_$<) $< -- $(call lint_flags,$<) >$@.log 2>&1; \
+	  then echo ok >$@; else echo fail >$@; fi
+# efi/ needs newlib's headers, built by efi/efi.mk.
+$(BUILD)/lint/efi/%.c.tidy: efi/%.c $(LINT_HDRS) .clang-tidy tests/lint/lint.mk | $(NEWLIB_LIBC)
+	@mkdir -p $(dir $@)
+	@if $(CLANG_TIDY) --quiet $(LINT_TIDY_EXTRA_$<) $< -- $(EFI_LINT_CFLAGS) >$@.log 2>&1; \
 	  then echo ok >$@; else echo fail >$@; fi
 
 TEST_SUITES += test-lint
