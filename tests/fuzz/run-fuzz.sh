@@ -23,7 +23,7 @@ if [ "${1:-}" = --regress ]; then
       echo "ok - fuzz regress $h/$(basename "$f")"
     else
       echo "not ok - fuzz regress $h/$(basename "$f")"
-      grep -E 'ERROR|SUMMARY|contract|runtime error' "$build/fuzz/regress.log" | head -5 | sed 's/^/# /'
+      grep -aE 'ERROR|SUMMARY|contract|runtime error' "$build/fuzz/regress.log" | head -5 | sed 's/^/# /'
       rc=1
     fi
   done
@@ -45,10 +45,10 @@ ${FUZZ_NICE:-} "$bin" -max_total_time="$secs" -print_final_stats=1 -timeout=10 \
   "${dict[@]}" "$work" "${seeds[@]}" >"$log" 2>&1
 rc=$?
 took=$(( $(date +%s) - start ))
-execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-cov=$(grep -oE ' cov: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
-ft=$(grep -oE ' ft: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
-corp=$(grep -oE ' corp: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
+execs=$(grep -a '^stat::number_of_executed_units:' "$log" | sed 's/^[^:]*: *//' | tail -1)
+cov=$(grep -aoE ' cov: [0-9]+' "$log" | tail -1 | grep -aoE '[0-9]+')
+ft=$(grep -aoE ' ft: [0-9]+' "$log" | tail -1 | grep -aoE '[0-9]+')
+corp=$(grep -aoE ' corp: [0-9]+' "$log" | tail -1 | grep -aoE '[0-9]+')
 after=$(find "$art" -type f | wc -l)
 found=$((after - before))
 printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$h" "$took" "${execs:-0}" \
@@ -58,6 +58,6 @@ if [ "$rc" -eq 0 ] && [ "$found" -eq 0 ]; then
   echo "ok - $summary"
 else
   echo "not ok - $summary (exit $rc; log $log)"
-  grep -E 'ERROR|SUMMARY|contract|runtime error|Test unit written' "$log" | head -8 | sed 's/^/# /'
+  grep -aE 'ERROR|SUMMARY|contract|runtime error|Test unit written' "$log" | head -8 | sed 's/^/# /'
   exit 1
 fi
