@@ -3,7 +3,7 @@
  * whole ptov map (core/ptov.h), QEMU's `info mem` walk.
  *
  * Input: the address space of fuzz_space.h with, as parameters:
- *   [0] policy (bit0: QEMU) and budget (bits1-7: 1..128 tables),
+ *   [0] policy (bit0: QEMU) and budget (bits1-4: 1..16 tables),
  *   [1] ptov capacity (0..63), [2..9] va_start, [10..17] va_end,
  *   [18..25] pa_start, [26..33] pa length (mod 2^24).
  *
@@ -153,7 +153,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vtop_enum_options opt;
     memset(&opt, 0, sizeof opt);
     opt.policy = (p[0] & 1u) ? VTOP_ENUM_QEMU : VTOP_ENUM_STRICT;
-    opt.max_tables = 1u + (p[0] >> 1);
+    opt.max_tables = 1u + ((p[0] >> 1) & 15u);
     size_t cap = p[1] % MAX_HITS;
     check_enum(&fs.space, &opt, fuzz_le64(p + 2), fuzz_le64(p + 10));
     uint64_t pa0 = fuzz_le64(p + 18);

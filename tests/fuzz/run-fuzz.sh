@@ -45,7 +45,7 @@ ${FUZZ_NICE:-} "$bin" -max_total_time="$secs" -print_final_stats=1 -timeout=10 \
   "${dict[@]}" "$work" "${seeds[@]}" >"$log" 2>&1
 rc=$?
 took=$(( $(date +%s) - start ))
-execs=$(grep -a '^stat::number_of_executed_units:' "$log" | sed 's/^[^:]*: *//' | tail -1)
+execs=$(grep -a '^stat::number_of_executed_units:' "$log" | sed 's/.*: *//' | tail -1)
 cov=$(grep -aoE ' cov: [0-9]+' "$log" | tail -1 | grep -aoE '[0-9]+')
 ft=$(grep -aoE ' ft: [0-9]+' "$log" | tail -1 | grep -aoE '[0-9]+')
 corp=$(grep -aoE ' corp: [0-9]+' "$log" | tail -1 | grep -aoE '[0-9]+')
