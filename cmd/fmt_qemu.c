@@ -155,6 +155,12 @@ static int mem_unit(void *ctx, uint64_t end, unsigned prot)
 vtop_status vtop_fmt_qemu_mem(const vtop_out *out, const vtop_space *space,
                               uint64_t max_tables)
 {
+    return vtop_fmt_qemu_mem_ex(out, space, max_tables, 0);
+}
+
+vtop_status vtop_fmt_qemu_mem_ex(const vtop_out *out, const vtop_space *space,
+                                 uint64_t max_tables, unsigned flags)
+{
     if (!out || !space || !space->desc)
         return VTOP_BAD_ARGUMENT;
     if (space->desc->levels == 0) {
@@ -162,5 +168,5 @@ vtop_status vtop_fmt_qemu_mem(const vtop_out *out, const vtop_space *space,
         return VTOP_OK;
     }
     mem_ctx m = {out, space, ~0ull, 0};
-    return vtop_qemu_mem_walk(space, max_tables, mem_unit, &m);
+    return vtop_qemu_mem_walk_ex(space, max_tables, flags, mem_unit, &m);
 }

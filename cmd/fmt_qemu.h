@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "cmd/out.h"
+#include "core/enum.h"
 #include "core/paging.h"
 #include "core/status.h"
 
@@ -27,6 +28,13 @@ vtop_status vtop_fmt_qemu_tlb(const vtop_out *out, const vtop_space *space,
                               uint64_t max_tables);
 vtop_status vtop_fmt_qemu_mem(const vtop_out *out, const vtop_space *space,
                               uint64_t max_tables);
+
+/* `mem` with walk flags (core/enum.h): VTOP_QEMU_MEM_FIX_LA57 prints what
+ * QEMU 7.2's mem_info_la57 means instead of what it prints (on a 5-level
+ * Linux guest QEMU 7.2 prints nothing; the fixed walk gives the 4-level
+ * format with sign extension at bit 56). flags 0 = vtop_fmt_qemu_mem. */
+vtop_status vtop_fmt_qemu_mem_ex(const vtop_out *out, const vtop_space *space,
+                                 uint64_t max_tables, unsigned flags);
 
 /* One `info tlb` line for a leaf entry: raw_va is the un-extended linear
  * address, level the desc->level[] index of the leaf. Exposed for tests and

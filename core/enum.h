@@ -126,4 +126,13 @@ typedef int (*vtop_qemu_mem_fn)(void *ctx, uint64_t raw_end, unsigned prot);
 vtop_status vtop_qemu_mem_walk(const vtop_space *space, uint64_t max_tables,
                                vtop_qemu_mem_fn on_unit, void *ctx);
 
+/* Same, choosing the la57 behaviour: VTOP_QEMU_MEM_FIX_LA57 tests P the
+ * right way round at every level (what mem_info_la57 means: the 4-level
+ * algorithm plus the PML5E level, AND of U/RW over five levels). Other
+ * modes are unaffected. */
+#define VTOP_QEMU_MEM_FIX_LA57 (1u << 0)
+vtop_status vtop_qemu_mem_walk_ex(const vtop_space *space, uint64_t max_tables,
+                                  unsigned flags, vtop_qemu_mem_fn on_unit,
+                                  void *ctx);
+
 #endif

@@ -47,9 +47,10 @@ static uint64_t qemu_root(const vtop_space *s)
 }
 
 /* mem_info_la57 follows a PDPTE or PDE when P is clear (QEMU 7.2). */
-static bool qemu_inverted(const vtop_mode_desc *d, uint8_t level)
+static bool qemu_inverted(const vtop_mode_desc *d, uint8_t level, unsigned flags)
 {
-    return d->mode == VTOP_MODE_5LEVEL && (level == 2 || level == 3);
+    return !(flags & VTOP_QEMU_MEM_FIX_LA57) && d->mode == VTOP_MODE_5LEVEL &&
+           (level == 2 || level == 3);
 }
 
 static uint64_t qemu_entry(const vtop_space *s, const mem_frame *f, uint32_t i)
@@ -77,12 +78,13 @@ static void mem_push(const vtop_space *s, mem_frame *f, uint8_t level,
 /* One entry: returns 1 when a table was pushed at level + 1, 0 when a unit
  * was reported, -1 when the callback asked to stop. */
 static int mem_visit(const vtop_space *s, mem_frame *fr, uint8_t level,
-                     uint64_t e, vtop_qemu_mem_fn on_unit, void *ctx)
+                     uint64_t e, unsigned flags, vtop_qemu_mem_fn on_unit,
+                     void *ctx)
 {
     const vtop_mode_desc *d = s->desc;
     mem_frame *f = &fr[level];
     uint64_t end = f->base + ((uint64_t)(f->idx - 1) << d->level[level].shift);
-    bool follow = qemu_inverted(d, level) ? !(e & PTE_P) : (e & PTE_P);
+    bool follow = qemu_inverted(d, level, flags) ? !(e & PTE_P) : (e & PTE_P);
     unsigned prot = 0;
     if (follow && vtop_entry_is_leaf(s, level, e)) {
         prot = (unsigned)(e & QEMU_PROT_MASK & f->acc);
@@ -99,6 +101,13 @@ static int mem_visit(const vtop_space *s, mem_frame *fr, uint8_t level,
 
 vtop_status vtop_qemu_mem_walk(const vtop_space *space, uint64_t max_tables,
                                vtop_qemu_mem_fn on_unit, void *ctx)
+{
+    return vtop_qemu_mem_walk_ex(space, max_tables, 0, on_unit, ctx);
+}
+
+vtop_status vtop_qemu_mem_walk_ex(const vtop_space *space, uint64_t max_tables,
+                                  unsigned flags, vtop_qemu_mem_fn on_unit,
+                                  void *ctx)
 {
     if (!space || !on_unit)
         return VTOP_BAD_ARGUMENT;
@@ -117,7 +126,7 @@ vtop_status vtop_qemu_mem_walk(const vtop_space *space, uint64_t max_tables,
             continue;
         }
         uint64_t e = qemu_entry(space, f, f->idx++);
-        int r = mem_visit(space, fr, (uint8_t)depth, e, on_unit, ctx);
+        int r = mem_visit(space, fr, (uint8_t)depth, e, flags, on_unit, ctx);
         if (r < 0)
             return VTOP_OK;
         if (r > 0) {

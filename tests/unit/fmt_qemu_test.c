@@ -205,6 +205,12 @@ static void test_5level_tlb_and_la57_mem_quirk(void **state)
      * PS PDPTE[2] becomes a "urw" 1G range. */
     assert_string_equal(mem(&s),
         "0001000080000000-00010000c0000000 0000000040000000 urw\n");
+    /* the fixed walk: the two present leaves, and PDPTE[2] is a hole */
+    out_buf.n = 0;
+    assert_int_equal(vtop_fmt_qemu_mem_ex(&out, &s, 0, VTOP_QEMU_MEM_FIX_LA57), VTOP_OK);
+    assert_string_equal(out_buf.buf,
+        "0001000000000000-0001000000001000 0000000000001000 -rw\n"
+        "ffffffffc0000000-0200000000000000 0000000040000000 -rw\n");
 }
 
 static void test_paging_disabled(void **state)
