@@ -409,6 +409,134 @@ static void test_75k_leaves_timing(void **state)
     assert_true(best < 60.0);
 }
 
+
+/* Windows software PTEs (windows_pte): a transition PTE is a leaf (the page
+ * is still in RAM), a transition PDE is followed, other P=0 kinds are
+ * events; every leaf agrees with vtop_translate. */
+static void test_windows_transition_and_software_ptes(void **state)
+{
+    (void)state;
+    vtop_space s;
+    fx_put64(0x1000, 0x2007);
+    fx_put64(0x2000, 0x3007);
+    fx_put64(0x3000, 0x4007);
+    fx_put64(0x3008, 0x5000 | 0x800 | 0x6);     /* PDE: transition to PT 0x5000 */
+    fx_put64(0x4008, 0x7000 | 0x800 | 0x2);     /* PTE: transition, RW */
+    fx_put64(0x4010, 0x0000000500000080ull);    /* page file */
+    fx_put64(0x4018, 0x400);                    /* prototype */
+    fx_put64(0x5000, 0x9005);                   /* under the transition PDE */
+    fx_space(&s, (fx_cfg){VTOP_MODE_4LEVEL, 0x1000, 1, 40, 0, 1});
+    collect c = collect_new();
+    events ev = {0};
+    vtop_enum_options o = {VTOP_ENUM_STRICT, 0, on_event, &ev};
+    assert_int_equal(vtop_enumerate(&s, 0, ~0ull, &o, collect_leaf, &c), VTOP_OK);
+    const want w[] = {
+        {0x1000, 0x7000, 0x1000, 3, RW | US | EX, 0},
+        {0x200000, 0x9000, 0x1000, 3, US | EX, 0},
+    };
+    check_leaves(&c, w, 2);
+    for (size_t i = 0; i < c.n; i++) {
+        vtop_translation t;
+        assert_int_equal(vtop_translate(&s, c.v[i].va, &t), VTOP_OK);
+        assert_int_equal(t.pa, c.v[i].pa);
+        assert_int_equal(t.rights, c.v[i].rights);
+    }
+    size_t sw = 0;
+    for (size_t i = 0; i < ev.n; i++)
+        if (ev.v[i].kind == VTOP_EVENT_SOFTWARE_PTE)
+            sw++;
+    assert_int_equal(sw, 2);
+    /* the QEMU policy looks at P only */
+    vtop_enum_options q = {VTOP_ENUM_QEMU, 0, NULL, NULL};
+    c.n = 0;
+    vtop_enumerate(&s, 0, ~0ull, &q, collect_leaf, &c);
+    assert_int_equal(c.n, 0);
+    free(c.v);
+}
+
+/* A table split over two runs is read entry by entry; a table outside the
+ * image is an event (strict) or zeros (QEMU). */
+static void test_split_and_missing_tables(void **state)
+{
+    (void)state;
+    vtop_space s;
+    static vtop_run split[2];
+    split[0] = (vtop_run){0, 0x4800, 0, fx_mem};
+    split[1] = (vtop_run){0x4800, 0x100000, 0x4800, fx_mem + 0x4800};
+    vtop_physmem pm = {split, 2};
+    fx_put64(0x1000, 0x2007);
+    fx_put64(0x2000, 0x4007);
+    fx_put64(0x2008, 0x4000007);                /* PD outside the image */
+    fx_put64(0x4008, 0x8000e3);                 /* PD[1] 2M, first half */
+    fx_put64(0x4900, 0xa000e3);                 /* PD[0x120] 2M, second half */
+    vtop_space_config cfg = {VTOP_MODE_4LEVEL, 0x1000, true, 40, 0, false};
+    assert_int_equal(vtop_space_init(&s, &cfg, &pm), VTOP_OK);
+    collect c = collect_new();
+    events ev = {0};
+    vtop_enum_options o = {VTOP_ENUM_STRICT, 0, on_event, &ev};
+    assert_int_equal(vtop_enumerate(&s, 0, ~0ull, &o, collect_leaf, &c), VTOP_OK);
+    assert_int_equal(c.n, 2);
+    assert_int_equal(c.v[0].va, 0x200000);
+    assert_int_equal(c.v[1].va, 0x120ull << 21);
+    assert_int_equal(c.v[1].pa, 0xa00000);
+    size_t missing = 0;
+    for (size_t i = 0; i < ev.n; i++)
+        if (ev.v[i].kind == VTOP_EVENT_TABLE_NOT_IN_IMAGE) {
+            missing++;
+            assert_int_equal(ev.v[i].table_pa, 0x4000000);
+            assert_int_equal(ev.v[i].entry_pa, 0x2008);
+            assert_int_equal(ev.v[i].va, 0x40000000);
+        }
+    assert_int_equal(missing, 1);
+    vtop_enum_options q = {VTOP_ENUM_QEMU, 0, NULL, NULL};
+    c.n = 0;
+    assert_int_equal(vtop_enumerate(&s, 0, ~0ull, &q, collect_leaf, &c), VTOP_OK);
+    assert_int_equal(c.n, 2);
+    free(c.v);
+}
+
+static int stop_on_event(void *ctx, const vtop_enum_event *e)
+{
+    (void)e;
+    return ++*(int *)ctx >= 2;
+}
+
+static int stop_unit(void *ctx, uint64_t end, unsigned prot)
+{
+    (void)end;
+    return prot && ++*(int *)ctx >= 1;
+}
+
+static void test_stops_and_bad_spaces(void **state)
+{
+    (void)state;
+    vtop_space s;
+    build_4level();
+    fx_space(&s, (fx_cfg){VTOP_MODE_4LEVEL, 0x1000, 1, 40, 0, 0});
+    int n = 0;
+    uint64_t leaves = 0;
+    vtop_enum_options o = {VTOP_ENUM_STRICT, 0, stop_on_event, &n};
+    vtop_enum_stats st;
+    assert_int_equal(vtop_enumerate_ex(&s, 0, ~0ull, &o, count_leaf, &leaves, &st), VTOP_OK);
+    assert_true(st.stopped);
+    assert_int_equal(leaves, 0);
+    n = 0;
+    assert_int_equal(vtop_qemu_mem_walk(&s, 0, stop_unit, &n), VTOP_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(vtop_qemu_mem_walk(NULL, 0, stop_unit, &n), VTOP_BAD_ARGUMENT);
+    assert_int_equal(vtop_qemu_mem_walk(&s, 2, stop_unit, &n), VTOP_LIMIT_REACHED);
+    vtop_space none;
+    fx_space(&none, (fx_cfg){VTOP_MODE_NONE, 0, 0, 40, 0, 0});
+    assert_int_equal(vtop_enumerate(&none, 0, ~0ull, NULL, count_leaf, &leaves), VTOP_BAD_SPACE);
+    assert_int_equal(vtop_qemu_mem_walk(&none, 0, stop_unit, &n), VTOP_BAD_SPACE);
+    /* 32-bit: a range above 4 GiB holds nothing */
+    vtop_space s32;
+    fx_space(&s32, (fx_cfg){VTOP_MODE_32BIT, 0x1000, 0, 40, 0, 0});
+    leaves = 0;
+    assert_int_equal(vtop_enumerate(&s32, 1ull << 32, ~0ull, NULL, count_leaf, &leaves), VTOP_OK);
+    assert_int_equal(leaves, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -423,6 +551,9 @@ int main(void)
         cmocka_unit_test_setup(test_table_loop_budget, reset),
         cmocka_unit_test_setup(test_random_tables_agree_with_translate, reset),
         cmocka_unit_test_setup(test_75k_leaves_timing, reset),
+        cmocka_unit_test_setup(test_windows_transition_and_software_ptes, reset),
+        cmocka_unit_test_setup(test_split_and_missing_tables, reset),
+        cmocka_unit_test_setup(test_stops_and_bad_spaces, reset),
     };
     return cmocka_run_group_tests_name("enum", tests, NULL, NULL);
 }
