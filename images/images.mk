@@ -19,3 +19,5 @@ ALL_TARGETS += images
 # The image round-trip test reads build/images.
 $(BUILD)/asan/tests/unit/format_images_test: $(IMAGES_STAMP)
 $(BUILD)/cov/tests/unit/format_images_test: $(IMAGES_STAMP)
+$(BUILD)/asan/tests/unit/roots_test: $(IMAGES_STAMP)
+$(BUILD)/cov/tests/unit/roots_test: $(IMAGES_STAMP)

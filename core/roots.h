@@ -1,0 +1,109 @@
+/* vtop core: root discovery (finding CR3 in an image that carries none).
+ *
+ * vtop_roots_scan looks at every page of a physical memory (and, for PAE,
+ * every 32-byte slot: Linux allocates PAE PDPTs from a 32-byte slab) for
+ * tables that look like the top level of a paging mode, then ranks them:
+ *  - structure: every present entry has its reserved bits clear and points
+ *    inside the image (SDM Vol. 3A 4.4, 4.5: PS is reserved in a PML4E and
+ *    PML5E; PAE PDPTEs have no R/W, U/S or NX), at least one upper-half
+ *    (kernel) entry is present;
+ *  - a bounded walk below the candidate: leaves whose physical addresses
+ *    advance by their own size from one entry to the next (a direct map or a
+ *    kernel image) count for it, large pages with misaligned addresses and
+ *    tables outside the image count against it. This is what tells the modes
+ *    apart: a 4-level PML4 read as a PML5 makes 2M leaves look like
+ *    misaligned 1G leaves; a PML5 read as a PML4 makes 2M leaves look like
+ *    4K leaves 2M apart;
+ *  - Windows x64: an upper-half entry pointing back to the table itself
+ *    (the self-map) is decisive;
+ *  - a table that a root of a deeper mode points to (a 5-level kernel's
+ *    P4D reads as a perfect 4-level root) is a child, not a root;
+ *  - Linux: every process has its own top table with (nearly) the same
+ *    kernel half: such candidates share the best structural score of their
+ *    group, and are then ordered by their user halves: a process over a
+ *    kernel-only table, a trampoline (user half mapping VA == PA) last, and
+ *    more writable dirty user pages first.
+ * What "true root" means: the CR3 of the vCPU at the time of the dump. Among
+ * processes sharing one kernel half nothing in memory says for sure which
+ * one ran; the dirty-page order is a heuristic (a process that keeps
+ * running keeps its written pages writable, one that forks loses them to
+ * copy-on-write), so the others are listed right after it. The number of
+ * times a candidate's address is stored as a value is reported
+ * (value_refs) but not scored: round addresses such as 16 MiB are common
+ * values.
+ *
+ * Contract: freestanding, no allocation, bounded work (two passes over the
+ * image plus a walk of at most opts->walk_tables tables per kept
+ * candidate), results best first in a caller buffer.
+ */
+#ifndef VTOP_ROOTS_H
+#define VTOP_ROOTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "paging.h"
+#include "physmem.h"
+#include "status.h"
+
+/* Evidence bits (vtop_root_evidence_name gives their text). */
+#define VTOP_ROOT_EV_KERNEL_HALF   (1u << 0) /* upper-half entries present */
+#define VTOP_ROOT_EV_USER_HALF     (1u << 1) /* lower-half entries present */
+#define VTOP_ROOT_EV_SELF_MAP      (1u << 2) /* an entry maps the table itself */
+#define VTOP_ROOT_EV_SHARED_KERNEL (1u << 3) /* kernel half shared with others */
+#define VTOP_ROOT_EV_LINEAR_LEAVES (1u << 4) /* leaves advance by their size */
+#define VTOP_ROOT_EV_CR3_VALUE     (1u << 5) /* its address stored in memory */
+#define VTOP_ROOT_EV_BAD_LEAVES    (1u << 6) /* misaligned large pages below */
+#define VTOP_ROOT_EV_MISSING_TABLES (1u << 7) /* tables below outside the image */
+#define VTOP_ROOT_EV_PROCESS       (1u << 8) /* user-half leaves: a process */
+#define VTOP_ROOT_EV_DIRTY_USER    (1u << 9) /* writable dirty user pages */
+#define VTOP_ROOT_EV_IDENTITY_USER (1u << 10) /* user half maps VA == PA (trampoline) */
+#define VTOP_ROOT_EV_CHILD_TABLE   (1u << 11) /* pointed to by a deeper mode's root */
+#define VTOP_ROOT_EV_COUNT 12
+
+typedef struct vtop_root_candidate {
+    uint64_t root;          /* physical address of the top table */
+    vtop_mode mode;
+    int64_t score;          /* higher is better */
+    uint32_t evidence;      /* VTOP_ROOT_EV_* */
+    uint32_t present;       /* present entries in the top table */
+    uint32_t kernel;        /* of which in the upper half */
+    int32_t self_index;     /* self-map entry index, or -1 */
+    uint32_t sharers;       /* other tables with the same kernel half */
+    uint32_t leaves;        /* leaves seen by the bounded walk */
+    uint32_t sound;         /* tables below whose entries all look right */
+    uint32_t linear;        /* leaf pairs advancing by their size */
+    uint32_t top_bad;       /* top-table entries with reserved bits */
+    uint32_t bad;           /* of those plus misaligned large leaves below */
+    uint32_t missing;       /* tables outside the image */
+    uint32_t value_refs;    /* times its address appears as a value */
+    uint32_t user_leaves;   /* leaves below the lower half (bounded walk) */
+    uint32_t user_dirty;    /* of which writable and dirty */
+} vtop_root_candidate;
+
+typedef struct vtop_roots_options {
+    vtop_mode mode;         /* VTOP_MODE_NONE: try 32bit-pse, pae, 4level, 5level */
+    uint32_t walk_tables;   /* tables per candidate walk; 0 means 24 */
+    bool skip_value_refs;   /* skip the second pass (shares, stored values) */
+} vtop_roots_options;
+
+typedef struct vtop_roots_result {
+    uint64_t pages_scanned;
+    uint64_t candidates;    /* tables that passed the structural test */
+    size_t count;           /* candidates written, best first (<= cap) */
+} vtop_roots_result;
+
+/* Scan mem and write the best min(cap, candidates) candidates to out, best
+ * first. opts may be NULL (defaults). Returns VTOP_OK, VTOP_BAD_ARGUMENT
+ * (NULL mem/res, out NULL with cap > 0, mode not a paging mode), or
+ * VTOP_NO_ROOT when no table qualified (res filled either way). */
+vtop_status vtop_roots_scan(const vtop_physmem *mem,
+                            const vtop_roots_options *opts,
+                            vtop_root_candidate *out, size_t cap,
+                            vtop_roots_result *res);
+
+/* "kernel-half", "self-map", ... for one VTOP_ROOT_EV_* bit; "?" otherwise. */
+const char *vtop_root_evidence_name(uint32_t bit);
+
+#endif
