@@ -1,38 +1,11 @@
-/* vtop command language: one address at a time: vtop.
- * --json gives the whole record (record_json.h). The text line is the one
- * fmt_windbg.h documents for `vtop VA`. */
+/* vtop command language: one address at a time: vtop and pte.
+ * Text comes from the WinDbg-style views (fmt_windbg.h); --json gives the
+ * whole record (record_json.h). */
 #include "session_int.h"
 
-#include <inttypes.h>
-
+#include "fmt_windbg.h"
 #include "lex.h"
 #include "record_json.h"
-
-static const char *fault_level_name(const vtop_space *space,
-                                    const vtop_translation *t)
-{
-    if (t->fault_level < 0 || t->fault_level >= space->desc->levels)
-        return "-";
-    return space->desc->level[t->fault_level].name;
-}
-
-/* "va V pa P size S rights R status 0x00000000 ok" or
- * "va V status HRESULT NAME at LEVEL". */
-static void vtop_line(const vtop_out *out, const vtop_space *space,
-                      const vtop_translation *t)
-{
-    if (t->status == VTOP_OK) {
-        char rights[5];
-        vtop_rights_text(t->rights, rights);
-        vtop_printf(out, "va %016" PRIx64 " pa %016" PRIx64 " size %s rights %s"
-                    " status 0x%08" PRIX32 " ok\n", t->va, t->pa,
-                    vtop_size_name(t->page_size), rights, vtop_hresult(t->status));
-        return;
-    }
-    vtop_printf(out, "va %016" PRIx64 " status 0x%08" PRIX32 " %s at %s\n", t->va,
-                vtop_hresult(t->status), vtop_status_name(t->status),
-                fault_level_name(space, t));
-}
 
 /* Translate each VA argument; print with `view`. Exit 1 if any failed. */
 static int translate_each(vtop_cmd_ctx *c, int argc, char **argv,
@@ -63,7 +36,12 @@ static int translate_each(vtop_cmd_ctx *c, int argc, char **argv,
 
 static int run_vtop(vtop_cmd_ctx *c, int argc, char **argv)
 {
-    return translate_each(c, argc, argv, vtop_line);
+    return translate_each(c, argc, argv, vtop_fmt_windbg_vtop);
+}
+
+static int run_pte(vtop_cmd_ctx *c, int argc, char **argv)
+{
+    return translate_each(c, argc, argv, vtop_fmt_windbg_pte);
 }
 
 static const vtop_command cmd_vtop = {
@@ -76,5 +54,12 @@ static const vtop_command cmd_vtop = {
     "  Rights: r, w|-, x|-, u(ser)|k(ernel), combined over all levels.\n"
     "  Exit status 1 when any address does not translate.\n",
     true, run_vtop, NULL};
+static const vtop_command cmd_pte = {
+    "pte", "pte VA [VA...]",
+    "show every paging entry read for VA, in the style of WinDbg !pte",
+    "  One line per level: entry address, raw value, pfn and flags\n"
+    "  (C G L(arge) D A N(PCD) T(PWT) U|K W|R E V), then the result and the\n"
+    "  status line \"status HRESULT NAME\".\n",
+    true, run_pte, NULL};
 
-const vtop_command *const vtop_cmds_translate[] = {&cmd_vtop, NULL};
+const vtop_command *const vtop_cmds_translate[] = {&cmd_vtop, &cmd_pte, NULL};

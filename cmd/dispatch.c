@@ -75,26 +75,6 @@ bool vtop_cmd_argc(vtop_cmd_ctx *c, int argc, int min, int max)
     return false;
 }
 
-void vtop_rights_text(uint8_t rights, char text[5])
-{
-    text[0] = 'r';
-    text[1] = (rights & VTOP_RIGHT_WRITE) ? 'w' : '-';
-    text[2] = (rights & VTOP_RIGHT_EXEC) ? 'x' : '-';
-    text[3] = (rights & VTOP_RIGHT_USER) ? 'u' : 'k';
-    text[4] = '\0';
-}
-
-const char *vtop_size_name(uint64_t size)
-{
-    switch (size) {
-    case 1ull << 12: return "4K";
-    case 1ull << 21: return "2M";
-    case 1ull << 22: return "4M";
-    case 1ull << 30: return "1G";
-    default: return "?";
-    }
-}
-
 int vtop_cmd_execute_line(vtop_session *s, const char *line,
                           const vtop_out *out, const vtop_out *err)
 {

@@ -1,8 +1,8 @@
 /* vtop report layer: translation record as JSON (see record_json.h). */
 #include "record_json.h"
 
+#include "fmt_windbg.h"
 #include "json.h"
-#include "session_int.h"
 
 const char *vtop_swpte_name(vtop_swpte kind)
 {
@@ -14,6 +14,18 @@ const char *vtop_swpte_name(vtop_swpte kind)
     case VTOP_SWPTE_DEMAND_ZERO: return "demand-zero";
     }
     return "unknown";
+}
+
+void vtop_json_leaf_flags(vtop_json *j, const char *key, uint8_t flags)
+{
+    vtop_json_object(j, key);
+    vtop_json_bool(j, "G", (flags & VTOP_LEAF_G) != 0);
+    vtop_json_bool(j, "D", (flags & VTOP_LEAF_D) != 0);
+    vtop_json_bool(j, "A", (flags & VTOP_LEAF_A) != 0);
+    vtop_json_bool(j, "PAT", (flags & VTOP_LEAF_PAT) != 0);
+    vtop_json_bool(j, "PCD", (flags & VTOP_LEAF_PCD) != 0);
+    vtop_json_bool(j, "PWT", (flags & VTOP_LEAF_PWT) != 0);
+    vtop_json_close(j, '}');
 }
 
 static const char *level_name(const vtop_space *space, int level)
@@ -54,10 +66,10 @@ void vtop_record_json(const vtop_out *out, const char *cmd,
     vtop_json_hex(&j, "hresult", vtop_hresult(t->status));
     if (t->status == VTOP_OK) {
         char rights[5];
-        vtop_rights_text(t->rights, rights);
+        vtop_fmt_rights(t->rights, rights);
         vtop_json_hex(&j, "pa", t->pa);
         vtop_json_hex(&j, "page_size", t->page_size);
-        vtop_rights_text(t->rights, rights);
+        vtop_fmt_rights(t->rights, rights);
         vtop_json_str(&j, "rights", rights);
     } else {
         vtop_json_null(&j, "pa");
@@ -70,14 +82,7 @@ void vtop_record_json(const vtop_out *out, const char *cmd,
     vtop_json_bool(&j, "writable", (t->rights & VTOP_RIGHT_WRITE) != 0);
     vtop_json_bool(&j, "user", (t->rights & VTOP_RIGHT_USER) != 0);
     vtop_json_bool(&j, "executable", (t->rights & VTOP_RIGHT_EXEC) != 0);
-    vtop_json_object(&j, "leaf_flags");
-    vtop_json_bool(&j, "G", (t->leaf_flags & VTOP_LEAF_G) != 0);
-    vtop_json_bool(&j, "D", (t->leaf_flags & VTOP_LEAF_D) != 0);
-    vtop_json_bool(&j, "A", (t->leaf_flags & VTOP_LEAF_A) != 0);
-    vtop_json_bool(&j, "PAT", (t->leaf_flags & VTOP_LEAF_PAT) != 0);
-    vtop_json_bool(&j, "PCD", (t->leaf_flags & VTOP_LEAF_PCD) != 0);
-    vtop_json_bool(&j, "PWT", (t->leaf_flags & VTOP_LEAF_PWT) != 0);
-    vtop_json_close(&j, '}');
+    vtop_json_leaf_flags(&j, "leaf_flags", t->leaf_flags);
     if (t->fault_level >= 0)
         vtop_json_str(&j, "fault_level", level_name(space, t->fault_level));
     else

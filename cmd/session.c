@@ -35,6 +35,8 @@ vtop_session *vtop_session_new(const vtop_platform *platform)
     register_table(s, vtop_cmds_session);
     register_table(s, vtop_cmds_translate);
     register_table(s, vtop_cmds_read);
+    register_table(s, vtop_cmds_space);
+    register_table(s, vtop_cmds_ptov);
     return s;
 }
 

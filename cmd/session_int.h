@@ -54,9 +54,4 @@ bool vtop_cmd_addr(vtop_cmd_ctx *c, const char *what, const char *text,
 /* Check argc is within [min, max] (argv[0] included); else a usage error. */
 bool vtop_cmd_argc(vtop_cmd_ctx *c, int argc, int min, int max);
 
-/* Rights as fmt_windbg.h prints them: 'r', 'w'|'-', 'x'|'-', 'u'|'k'. */
-void vtop_rights_text(uint8_t rights, char text[5]);
-/* Page size "4K", "2M", "4M", "1G", else "?". */
-const char *vtop_size_name(uint64_t size);
-
 #endif

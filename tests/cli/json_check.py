@@ -121,6 +121,49 @@ def info_read_checks():
         check('readp full read: no stop fields', 'stopped_at' not in objs[0])
 
 
+def space_checks():
+    raw = f'{IMG}/cli4.raw'
+    rc, objs, err = run(SPACE + [raw, 'tlb'])
+    check('tlb: 8 leaves, exit 0', rc == 0 and len(objs) == 8, f'{rc} {err}')
+    got = [(o['va'], o['pa'], o['size'], o['level']) for o in objs]
+    check('tlb leaves in VA order with QEMU physical addresses', got == [
+        ('0x400000', '0x10000', '0x1000', 'PTE'),
+        ('0x401000', '0x11000', '0x1000', 'PTE'),
+        ('0x402000', '0x12000', '0x1000', 'PTE'),
+        ('0x403000', '0x13000', '0x1000', 'PTE'),
+        ('0x405000', '0x10000000', '0x1000', 'PTE'),
+        ('0x600000', '0x200000', '0x200000', 'PDE'),
+        ('0x800000', '0x400000', '0x200000', 'PDE'),
+        ('0xffff800000000000', '0x0', '0x200000', 'PDE')], str(got))
+    if len(objs) == 8:
+        expect_fields('tlb upper-half leaf: raw_va un-extended, entry', objs[7], {
+            'raw_va': '0x800000000000', 'entry': '0x8000000000000183',
+            'rights': 'rw-k'})
+        check('tlb reserved-bit leaf reported with its bits (QEMU policy)',
+              objs[6]['reserved_bits'] == '0x2000', str(objs[6]))
+    rc, objs, err = run(SPACE + [raw, 'mem', '402000-700000'])
+    got = [(o['start'], o['end'], o['prot']) for o in objs]
+    check('mem range: overlapping lines only', got == [
+        ('0x402000', '0x403000', 'ur-'), ('0x403000', '0x404000', 'urw'),
+        ('0x405000', '0x406000', 'urw'), ('0x600000', '0xa00000', '-rw')],
+        str(got))
+    rc, objs, err = run(SPACE + [raw, 'ptov', '10000'])
+    got = sorted((o['va'], o['leaf_size'], o['level']) for o in objs)
+    check('ptov: the user page and the direct-map alias', rc == 0 and got == [
+        ('0x400000', '0x1000', 'PTE'),
+        ('0xffff800000010000', '0x200000', 'PDE')], str(got))
+    rc, objs, err = run(SPACE + [raw, 'audit'])
+    kinds = sorted((o.get('finding'), o.get('va_start')) for o in objs
+                   if o['cmd'] == 'audit')
+    check('audit findings', kinds == [
+        ('outside-memory', '0x405000'), ('reserved-bits', '0x800000'),
+        ('wx', '0x400000'), ('wx', '0x405000'), ('wx', '0x600000')], str(kinds))
+    summary = [o for o in objs if o['cmd'] == 'audit-summary']
+    check('audit summary counts', len(summary) == 1 and
+          summary[0]['findings'] == 5 and summary[0]['wx'] == 3 and
+          summary[0]['leaves'] == 7, str(summary))
+
+
 def manifest_checks():
     """Every image of the synthetic set (build/images, the formats helper's
     generator): translate each VA of MODE.map through the CLI (one script on
@@ -175,6 +218,7 @@ def manifest_checks():
 def main():
     vtop_checks()
     info_read_checks()
+    space_checks()
     manifest_checks()
     return 1 if failed else 0
 

@@ -1,0 +1,131 @@
+/* vtop command language: ptov, physical to virtual (WinDbg !ptov):
+ * every VA that maps a physical address or range, or the whole map. */
+#include "session_int.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "../core/ptov.h"
+#include "fmt_windbg.h"
+#include "json.h"
+#include "num.h"
+
+/* Hits printed for one query; the total is always reported. */
+#define PTOV_MAX_HITS 4096
+
+static const char *level_name(const vtop_space *space, uint8_t level)
+{
+    return level < space->desc->levels ? space->desc->level[level].name : "-";
+}
+
+static void hit_line(vtop_cmd_ctx *c, const vtop_space *space,
+                     const vtop_ptov_hit *h)
+{
+    char rights[5];
+    vtop_fmt_rights(h->rights, rights);
+    if (!c->json) {
+        vtop_printf(c->out, "pa %016" PRIx64 " va %016" PRIx64 " len %" PRIx64
+                    " leaf %016" PRIx64 " size %s %s rights %s\n", h->pa, h->va,
+                    h->len, h->leaf_va, vtop_fmt_size_name(h->leaf_size),
+                    level_name(space, h->level), rights);
+        return;
+    }
+    vtop_json j;
+    vtop_json_begin(&j, c->out);
+    vtop_json_str(&j, "cmd", "ptov");
+    vtop_json_hex(&j, "pa", h->pa);
+    vtop_json_hex(&j, "va", h->va);
+    vtop_json_hex(&j, "len", h->len);
+    vtop_json_hex(&j, "leaf_va", h->leaf_va);
+    vtop_json_hex(&j, "leaf_pa", h->leaf_pa);
+    vtop_json_hex(&j, "leaf_size", h->leaf_size);
+    vtop_json_str(&j, "level", level_name(space, h->level));
+    vtop_json_str(&j, "rights", rights);
+    vtop_json_end(&j);
+}
+
+static int ptov_query(vtop_cmd_ctx *c, const vtop_space *space, uint64_t first,
+                      uint64_t last)
+{
+    vtop_ptov_hit *hits = calloc(PTOV_MAX_HITS, sizeof *hits);
+    if (!hits)
+        return vtop_cmd_error(c, VTOP_EXIT_FAIL, "ptov: out of memory");
+    size_t stored = 0;
+    uint64_t total = 0;
+    vtop_status st = vtop_ptov(space, first, last, NULL, hits, PTOV_MAX_HITS,
+                               &stored, &total);
+    for (size_t i = 0; i < stored; i++)
+        hit_line(c, space, &hits[i]);
+    free(hits);
+    if (st != VTOP_OK && st != VTOP_BUFFER_TOO_SMALL)
+        return vtop_cmd_error(c, VTOP_EXIT_FAIL, "ptov: %s", vtop_status_name(st));
+    if (!c->json)
+        vtop_printf(c->out, "%" PRIu64 " mapping(s)%s\n", total,
+                    total > stored ? " (first ones shown)" : "");
+    return total ? VTOP_EXIT_OK : VTOP_EXIT_FAIL;
+}
+
+static int ptov_map(vtop_cmd_ctx *c, const vtop_space *space)
+{
+    size_t count = 0;
+    vtop_status st = vtop_ptov_map(space, NULL, NULL, 0, &count);
+    if (st != VTOP_OK && st != VTOP_BUFFER_TOO_SMALL)
+        return vtop_cmd_error(c, VTOP_EXIT_FAIL, "ptov: %s", vtop_status_name(st));
+    vtop_ptov_pair *pairs = calloc(count ? count : 1, sizeof *pairs);
+    if (!pairs)
+        return vtop_cmd_error(c, VTOP_EXIT_FAIL, "ptov: out of memory");
+    st = vtop_ptov_map(space, NULL, pairs, count, &count);
+    for (size_t i = 0; st == VTOP_OK && i < count; i++) {
+        const vtop_ptov_pair *p = &pairs[i];
+        char rights[5];
+        vtop_fmt_rights(p->rights, rights);
+        if (c->json) {
+            vtop_json j;
+            vtop_json_begin(&j, c->out);
+            vtop_json_str(&j, "cmd", "ptov");
+            vtop_json_hex(&j, "pa", p->pa);
+            vtop_json_hex(&j, "va", p->va);
+            vtop_json_hex(&j, "size", p->size);
+            vtop_json_str(&j, "level", level_name(space, p->level));
+            vtop_json_str(&j, "rights", rights);
+            vtop_json_end(&j);
+        } else {
+            vtop_printf(c->out, "%016" PRIx64 " %016" PRIx64 " %s %s\n", p->pa,
+                        p->va, vtop_fmt_size_name(p->size), rights);
+        }
+    }
+    free(pairs);
+    if (st != VTOP_OK)
+        return vtop_cmd_error(c, VTOP_EXIT_FAIL, "ptov: %s", vtop_status_name(st));
+    return VTOP_EXIT_OK;
+}
+
+static int run_ptov(vtop_cmd_ctx *c, int argc, char **argv)
+{
+    const vtop_space *space = vtop_cmd_need_space(c);
+    if (!space)
+        return VTOP_EXIT_IMAGE;
+    if (!vtop_cmd_argc(c, argc, 1, 4))
+        return VTOP_EXIT_USAGE;
+    if (argc == 1)
+        return ptov_map(c, space);
+    uint64_t pa;
+    if (argc == 2 && vtop_parse_addr(argv[1], &pa))
+        return ptov_query(c, space, pa, pa);
+    vtop_range r;
+    int bad;
+    if (!vtop_parse_range(argc - 1, argv + 1, &r, &bad))
+        return vtop_cmd_error(c, VTOP_EXIT_USAGE, "ptov: bad address or range "
+                              "'%s'", argv[1 + bad]);
+    return ptov_query(c, space, r.start, r.end_is_top ? UINT64_MAX : r.end - 1);
+}
+
+static const vtop_command cmd_ptov = {
+    "ptov", "ptov [PA | RANGE]",
+    "virtual addresses mapping a physical address (WinDbg !ptov)",
+    "  With PA or RANGE: one line per mapping \"pa P va V len N leaf LEAF_VA\n"
+    "  size S LEVEL rights R\", then the count (exit 1 when none).\n"
+    "  Alone: the whole map, \"PA VA SIZE RIGHTS\" per leaf, sorted by PA.\n",
+    true, run_ptov, NULL};
+
+const vtop_command *const vtop_cmds_ptov[] = {&cmd_ptov, NULL};
