@@ -233,6 +233,16 @@ static vtop_status run(walk *w)
     return s;
 }
 
+uint64_t vtop_enum_default_budget(const vtop_space *space)
+{
+    uint64_t pages = vtop_physmem_total(&space->mem) >> 12;
+    uint64_t levels = (space->desc && space->desc->levels) ? space->desc->levels : 1;
+    if (pages >= VTOP_ENUM_DEFAULT_MAX_TABLES / levels)
+        return VTOP_ENUM_DEFAULT_MAX_TABLES;
+    uint64_t b = pages * levels + 64;
+    return b < VTOP_ENUM_DEFAULT_MAX_TABLES ? b : VTOP_ENUM_DEFAULT_MAX_TABLES;
+}
+
 /* Clip a canonical range to the mode's canonical space and turn it into raw
  * linear addresses. false: nothing of it is translatable. */
 static bool raw_range(const vtop_mode_desc *d, uint64_t s, uint64_t e,
@@ -276,7 +286,7 @@ vtop_status vtop_enumerate_ex(const vtop_space *space, uint64_t va_start,
         .space = space, .d = space->desc, .opt = opt, .on_leaf = on_leaf,
         .ctx = ctx, .st = st,
         .max_tables = (opt && opt->max_tables) ? opt->max_tables
-                                               : VTOP_ENUM_DEFAULT_MAX_TABLES,
+                                               : vtop_enum_default_budget(space),
         .qemu = opt && opt->policy == VTOP_ENUM_QEMU,
     };
     if (!raw_range(w.d, va_start, va_end, &w.rs, &w.re))

@@ -36,9 +36,15 @@ typedef enum vtop_enum_policy {
     VTOP_ENUM_QEMU
 } vtop_enum_policy;
 
-/* Default budget of table visits when vtop_enum_options.max_tables is 0:
- * 2^20 tables = 4 GiB of paging structures, far above any real space. */
+/* Default budget of table visits when vtop_enum_options.max_tables is 0
+ * (vtop_enum_default_budget): levels * (pages of the image) + 64, capped
+ * at VTOP_ENUM_DEFAULT_MAX_TABLES. Every table is a page of the image and
+ * a real walk meets a table once per level at most (a self-map shows each
+ * table once per depth), so real spaces stay far below it, while a hostile
+ * one-page self-map (512 entries -> itself) stops after 68 tables instead
+ * of 2^20 (fuzz finding E1). */
 #define VTOP_ENUM_DEFAULT_MAX_TABLES (1ull << 20)
+uint64_t vtop_enum_default_budget(const vtop_space *space);
 
 /* One leaf. va is canonical (sign-extended in long mode); in the QEMU
  * policy, raw_va is the un-extended linear address QEMU computes (the two
@@ -87,7 +93,7 @@ typedef int (*vtop_event_fn)(void *ctx, const vtop_enum_event *event);
 
 typedef struct vtop_enum_options {
     vtop_enum_policy policy;
-    uint64_t max_tables;    /* budget of table visits; 0 = default */
+    uint64_t max_tables;    /* budget of table visits; 0 = vtop_enum_default_budget */
     vtop_event_fn on_event; /* optional */
     void *event_ctx;
 } vtop_enum_options;

@@ -114,7 +114,7 @@ vtop_status vtop_qemu_mem_walk_ex(const vtop_space *space, uint64_t max_tables,
     const vtop_mode_desc *d = space->desc;
     if (!d || d->levels == 0 || d->levels > VTOP_MAX_LEVELS)
         return VTOP_BAD_SPACE;
-    uint64_t budget = max_tables ? max_tables : VTOP_ENUM_DEFAULT_MAX_TABLES;
+    uint64_t budget = max_tables ? max_tables : vtop_enum_default_budget(space);
     uint64_t tables = 1;
     mem_frame fr[VTOP_MAX_LEVELS];
     mem_push(space, &fr[0], 0, qemu_root(space), 0, ~0ull);

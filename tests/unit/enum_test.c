@@ -537,6 +537,32 @@ static void test_stops_and_bad_spaces(void **state)
     assert_int_equal(leaves, 0);
 }
 
+/* Fuzz finding E1: a one-page image whose 512 entries all point at itself.
+ * The default budget follows the image size: 4 levels * 1 page + 64. */
+static void test_default_budget_follows_image_size(void **state)
+{
+    (void)state;
+    static uint8_t page[4096];
+    for (int i = 0; i < 512; i++)
+        page[i * 8] = 0x07;
+    vtop_run run = {0, 4096, 0, page};
+    vtop_physmem pm = {&run, 1};
+    vtop_space_config cfg = {VTOP_MODE_4LEVEL, 0, true, 52, 0, false};
+    vtop_space s;
+    assert_int_equal(vtop_space_init(&s, &cfg, &pm), VTOP_OK);
+    assert_int_equal(vtop_enum_default_budget(&s), 68);
+    uint64_t n = 0;
+    vtop_enum_stats st;
+    assert_int_equal(vtop_enumerate_ex(&s, 0, ~0ull, NULL, count_leaf, &n, &st),
+                     VTOP_LIMIT_REACHED);
+    assert_int_equal(st.tables, 68);
+    assert_true(n <= 68 * 512);
+    /* the 8 MiB fixture: 2048 pages * 4 + 64 */
+    vtop_space big;
+    fx_space(&big, (fx_cfg){VTOP_MODE_4LEVEL, 0x1000, 1, 40, 0, 0});
+    assert_int_equal(vtop_enum_default_budget(&big), 2048 * 4 + 64);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -554,6 +580,7 @@ int main(void)
         cmocka_unit_test_setup(test_windows_transition_and_software_ptes, reset),
         cmocka_unit_test_setup(test_split_and_missing_tables, reset),
         cmocka_unit_test_setup(test_stops_and_bad_spaces, reset),
+        cmocka_unit_test_setup(test_default_budget_follows_image_size, reset),
     };
     return cmocka_run_group_tests_name("enum", tests, NULL, NULL);
 }
