@@ -46,7 +46,7 @@ static const char usage_text[] =
     "  read VA LEN          hexdump of virtual memory\n"
     "  readp PA LEN         hexdump of physical memory\n"
     "  audit                W+X, user pages in the upper half, shared tables...\n"
-    "  roots                candidate page-table roots (CR3) found in the image\n"
+    "  roots [N]            candidate page-table roots (CR3) found in the image\n"
     "  open IMAGE [OPTIONS] switch image;  json on|off;  help [CMD];  quit\n"
     "Numbers are hex (0x optional; fffff800`00000000 grouping; 0n for decimal).\n"
     "RANGE: START-END (END exclusive), START END, or START L LEN.\n"

@@ -164,6 +164,33 @@ def space_checks():
           summary[0]['leaves'] == 7, str(summary))
 
 
+def roots_checks():
+    """roots ranks the true CR3 first: on cli4 (text and JSON) and on every
+    rootless synthetic image (raw, LiME, kdump-style ELF) of the manifest."""
+    p = subprocess.run(PREFIX + [VTOP, f'{IMG}/cli4.raw', 'roots', '2'],
+                       capture_output=True, text=True, timeout=120)
+    lines = p.stdout.splitlines()
+    check('roots text: header, rank 1 = 0x1000 4level, count line',
+          p.returncode == 0 and len(lines) == 4 and
+          lines[0].split() == ['rank', 'root', 'mode', 'score', 'evidence'] and
+          lines[1].split()[:3] == ['1', '0000000000001000', '4level'] and
+          lines[3].endswith('pages scanned'), p.stdout + p.stderr)
+    syn = os.environ.get('SYN', 'build/images')
+    try:
+        manifest = open(f'{syn}/MANIFEST').read().splitlines()
+    except OSError:
+        return
+    for line in manifest:
+        f = line.split()
+        if f[0] != 'image' or f[5] != '0':
+            continue
+        rc, objs, err = run([f'{syn}/{f[1]}', 'roots', '1'])
+        got = (objs[0]['root'], objs[0]['mode'], objs[0]['rank']) if objs else None
+        want = (hex(int(f[4], 16)), f[3], 1)
+        check(f'roots {f[1]}: true CR3 ranked first', rc == 0 and got == want,
+              f'got {got} want {want} {err}')
+
+
 def manifest_checks():
     """Every image of the synthetic set (build/images, the formats helper's
     generator): translate each VA of MODE.map through the CLI (one script on
@@ -219,6 +246,7 @@ def main():
     vtop_checks()
     info_read_checks()
     space_checks()
+    roots_checks()
     manifest_checks()
     return 1 if failed else 0
 

@@ -1,0 +1,132 @@
+/* vtop command language: roots, candidate page-table roots (CR3) found by
+ * scanning the image (core/roots.h), best first. */
+#include "session_int.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/roots.h"
+#include "json.h"
+#include "num.h"
+
+#define ROOTS_DEFAULT 10
+#define ROOTS_MAX 1000
+
+static const char *mode_name(vtop_mode mode)
+{
+    const vtop_mode_desc *d = vtop_mode_describe(mode);
+    return d ? d->name : "none";
+}
+
+/* "kernel-half,self-map,..." into text. */
+static void evidence_text(uint32_t evidence, char *text, size_t cap)
+{
+    size_t o = 0;
+    text[0] = '\0';
+    for (uint32_t b = 0; b < VTOP_ROOT_EV_COUNT; b++) {
+        if (!(evidence & (1u << b)))
+            continue;
+        const char *name = vtop_root_evidence_name(1u << b);
+        size_t n = strlen(name);
+        if (o + n + 2 >= cap)
+            break;
+        if (o)
+            text[o++] = ',';
+        memcpy(text + o, name, n + 1);
+        o += n;
+    }
+    if (!o && cap > 1)
+        memcpy(text, "-", 2);
+}
+
+static void candidate_out(vtop_cmd_ctx *c, size_t rank,
+                          const vtop_root_candidate *r)
+{
+    char ev[200];
+    evidence_text(r->evidence, ev, sizeof ev);
+    if (!c->json) {
+        vtop_printf(c->out, "%-4zu %016" PRIx64 " %-9s %8" PRId64 "  %s\n", rank,
+                    r->root, mode_name(r->mode), r->score, ev);
+        return;
+    }
+    vtop_json j;
+    vtop_json_begin(&j, c->out);
+    vtop_json_str(&j, "cmd", "roots");
+    vtop_json_uint(&j, "rank", rank);
+    vtop_json_hex(&j, "root", r->root);
+    vtop_json_str(&j, "mode", mode_name(r->mode));
+    vtop_json_int(&j, "score", r->score);
+    vtop_json_str(&j, "evidence", ev);
+    vtop_json_uint(&j, "present", r->present);
+    vtop_json_uint(&j, "kernel", r->kernel);
+    vtop_json_int(&j, "self_index", r->self_index);
+    vtop_json_uint(&j, "sharers", r->sharers);
+    vtop_json_uint(&j, "leaves", r->leaves);
+    vtop_json_uint(&j, "linear", r->linear);
+    vtop_json_uint(&j, "bad", r->bad);
+    vtop_json_uint(&j, "missing", r->missing);
+    vtop_json_uint(&j, "value_refs", r->value_refs);
+    vtop_json_end(&j);
+}
+
+/* roots [--mode M] [COUNT] */
+static bool roots_args(vtop_cmd_ctx *c, int argc, char **argv,
+                       vtop_roots_options *opt, uint64_t *count)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--mode") == 0 && i + 1 < argc) {
+            i++;
+            if (vtop_mode_parse(argv[i], &opt->mode) != VTOP_OK ||
+                opt->mode == VTOP_MODE_NONE) {
+                vtop_cmd_error(c, VTOP_EXIT_USAGE, "roots: unknown mode '%s'",
+                               argv[i]);
+                return false;
+            }
+        } else if (!vtop_parse_count(argv[i], ROOTS_MAX, count) || !*count) {
+            vtop_cmd_error(c, VTOP_EXIT_USAGE, "roots: bad count '%s' (1..%d, "
+                           "decimal)", argv[i], ROOTS_MAX);
+            return false;
+        }
+    }
+    return true;
+}
+
+static int run_roots(vtop_cmd_ctx *c, int argc, char **argv)
+{
+    vtop_roots_options opt;
+    memset(&opt, 0, sizeof opt);
+    uint64_t count = ROOTS_DEFAULT;
+    if (!vtop_cmd_argc(c, argc, 1, 4) || !roots_args(c, argc, argv, &opt, &count))
+        return VTOP_EXIT_USAGE;
+    vtop_root_candidate *cands = calloc((size_t)count, sizeof *cands);
+    if (!cands)
+        return vtop_cmd_error(c, VTOP_EXIT_FAIL, "roots: out of memory");
+    vtop_roots_result res;
+    memset(&res, 0, sizeof res);
+    vtop_status st = vtop_roots_scan(&c->session->mem, &opt, cands,
+                                     (size_t)count, &res);
+    if (!c->json && res.count)
+        vtop_puts(c->out, "rank root             mode         score  evidence\n");
+    for (size_t i = 0; i < res.count; i++)
+        candidate_out(c, i + 1, &cands[i]);
+    free(cands);
+    if (!c->json)
+        vtop_printf(c->out, "%" PRIu64 " candidate(s) in %" PRIu64
+                    " pages scanned\n", res.candidates, res.pages_scanned);
+    if (st == VTOP_OK)
+        return VTOP_EXIT_OK;
+    if (st == VTOP_NO_ROOT)
+        return VTOP_EXIT_FAIL;
+    return vtop_cmd_error(c, VTOP_EXIT_FAIL, "roots: %s", vtop_status_name(st));
+}
+
+static const vtop_command cmd_roots = {
+    "roots", "roots [--mode M] [COUNT]",
+    "candidate page-table roots (CR3) found by scanning the image",
+    "  Best first (default 10): rank, root, mode, score, evidence (kernel-half,\n"
+    "  self-map, shared-kernel, linear-leaves, cr3-value, ...). Use one with\n"
+    "  `open IMAGE --cr3 ROOT --mode MODE`. Exit 1 when none qualifies.\n",
+    true, run_roots, NULL};
+
+const vtop_command *const vtop_cmds_roots[] = {&cmd_roots, NULL};
