@@ -1,10 +1,8 @@
 /* vtop core: root discovery, the scan and the ranking (see roots.h).
  *
- * Pass 1 tests every page (every 32-byte slot for PAE) as the top table of
- * each mode asked for, walks below the survivors and keeps the best in the
- * caller's buffer. Pass 2 reads the image once more to count, for each kept
- * candidate, the other tables with the same kernel half and the places
- * where its physical address is stored as a plain value.
+ * One pass tests every page (every 32-byte slot for PAE) as the top table
+ * of each mode asked for, walks below the survivors and keeps the best in
+ * the caller's buffer; roots_rank.c then orders the kept candidates.
  */
 #include "roots_int.h"
 
@@ -16,9 +14,9 @@ const char *vtop_root_evidence_name(uint32_t bit)
 {
     static const char *const names[VTOP_ROOT_EV_COUNT] = {
         "kernel-half", "user-half", "self-map", "shared-kernel-half",
-        "linear-leaves", "address-stored-in-memory", "misaligned-large-pages",
-        "tables-outside-image", "process", "dirty-user-pages",
-        "identity-user-half", "child-of-deeper-root",
+        "linear-leaves", "misaligned-large-pages", "tables-outside-image",
+        "process", "dirty-user-pages", "identity-user-half",
+        "child-of-deeper-root",
     };
     for (unsigned i = 0; i < VTOP_ROOT_EV_COUNT; i++)
         if (bit == (1u << i))
@@ -137,7 +135,7 @@ vtop_status vtop_roots_scan(const vtop_physmem *mem,
             scan_page(mem, &o, pa, run->data + (pa - run->phys), out, cap, &n, res);
         }
     }
-    if (!o.skip_value_refs && n)
+    if (!o.skip_rank && n)
         roots_rank(mem, out, n);
     res->count = n;
     return n ? VTOP_OK : VTOP_NO_ROOT;

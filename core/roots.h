@@ -27,14 +27,17 @@
  * processes sharing one kernel half nothing in memory says for sure which
  * one ran; the dirty-page order is a heuristic (a process that keeps
  * running keeps its written pages writable, one that forks loses them to
- * copy-on-write), so the others are listed right after it. The number of
- * times a candidate's address is stored as a value is reported
- * (value_refs) but not scored: round addresses such as 16 MiB are common
- * values.
+ * copy-on-write), so the others are listed right after it. (Counting
+ * where a candidate's address is stored as a plain value was tried and
+ * dropped: it found nothing on real guests and round addresses such as
+ * 16 MiB are common values.)
  *
- * Contract: freestanding, no allocation, bounded work (two passes over the
- * image plus a walk of at most opts->walk_tables tables per kept
- * candidate), results best first in a caller buffer.
+ * Contract: freestanding, no allocation, bounded work (one pass over the
+ * image, a walk of at most opts->walk_tables tables per structural
+ * candidate, then a bounded user-half walk and pairwise kernel-half
+ * comparisons among the kept candidates: keep cap modest, e.g. <= 256),
+ * results best first in a caller buffer. The kept set is the caller's
+ * buffer: pass cap >= 32 so every process of a Linux guest is compared.
  */
 #ifndef VTOP_ROOTS_H
 #define VTOP_ROOTS_H
@@ -48,19 +51,18 @@
 #include "status.h"
 
 /* Evidence bits (vtop_root_evidence_name gives their text). */
-#define VTOP_ROOT_EV_KERNEL_HALF   (1u << 0) /* upper-half entries present */
-#define VTOP_ROOT_EV_USER_HALF     (1u << 1) /* lower-half entries present */
-#define VTOP_ROOT_EV_SELF_MAP      (1u << 2) /* an entry maps the table itself */
-#define VTOP_ROOT_EV_SHARED_KERNEL (1u << 3) /* kernel half shared with others */
-#define VTOP_ROOT_EV_LINEAR_LEAVES (1u << 4) /* leaves advance by their size */
-#define VTOP_ROOT_EV_CR3_VALUE     (1u << 5) /* its address stored in memory */
-#define VTOP_ROOT_EV_BAD_LEAVES    (1u << 6) /* misaligned large pages below */
-#define VTOP_ROOT_EV_MISSING_TABLES (1u << 7) /* tables below outside the image */
-#define VTOP_ROOT_EV_PROCESS       (1u << 8) /* user-half leaves: a process */
-#define VTOP_ROOT_EV_DIRTY_USER    (1u << 9) /* writable dirty user pages */
-#define VTOP_ROOT_EV_IDENTITY_USER (1u << 10) /* user half maps VA == PA (trampoline) */
-#define VTOP_ROOT_EV_CHILD_TABLE   (1u << 11) /* pointed to by a deeper mode's root */
-#define VTOP_ROOT_EV_COUNT 12
+#define VTOP_ROOT_EV_KERNEL_HALF    (1u << 0)  /* upper-half entries present */
+#define VTOP_ROOT_EV_USER_HALF      (1u << 1)  /* lower-half entries present */
+#define VTOP_ROOT_EV_SELF_MAP       (1u << 2)  /* an entry maps the table itself */
+#define VTOP_ROOT_EV_SHARED_KERNEL  (1u << 3)  /* kernel half like other candidates' */
+#define VTOP_ROOT_EV_LINEAR_LEAVES  (1u << 4)  /* leaves advance by their size */
+#define VTOP_ROOT_EV_BAD_LEAVES     (1u << 5)  /* misaligned large pages / reserved bits */
+#define VTOP_ROOT_EV_MISSING_TABLES (1u << 6)  /* tables below outside the image */
+#define VTOP_ROOT_EV_PROCESS        (1u << 7)  /* user-half leaves: a process */
+#define VTOP_ROOT_EV_DIRTY_USER     (1u << 8)  /* writable dirty user pages */
+#define VTOP_ROOT_EV_IDENTITY_USER  (1u << 9)  /* user half maps VA == PA (trampoline) */
+#define VTOP_ROOT_EV_CHILD_TABLE    (1u << 10) /* pointed to by a deeper mode's root */
+#define VTOP_ROOT_EV_COUNT 11
 
 typedef struct vtop_root_candidate {
     uint64_t root;          /* physical address of the top table */
@@ -70,14 +72,13 @@ typedef struct vtop_root_candidate {
     uint32_t present;       /* present entries in the top table */
     uint32_t kernel;        /* of which in the upper half */
     int32_t self_index;     /* self-map entry index, or -1 */
-    uint32_t sharers;       /* other tables with the same kernel half */
+    uint32_t sharers;       /* other kept candidates with a like kernel half */
     uint32_t leaves;        /* leaves seen by the bounded walk */
     uint32_t sound;         /* tables below whose entries all look right */
     uint32_t linear;        /* leaf pairs advancing by their size */
     uint32_t top_bad;       /* top-table entries with reserved bits */
     uint32_t bad;           /* of those plus misaligned large leaves below */
     uint32_t missing;       /* tables outside the image */
-    uint32_t value_refs;    /* times its address appears as a value */
     uint32_t user_leaves;   /* leaves below the lower half (bounded walk) */
     uint32_t user_dirty;    /* of which writable and dirty */
 } vtop_root_candidate;
@@ -85,7 +86,7 @@ typedef struct vtop_root_candidate {
 typedef struct vtop_roots_options {
     vtop_mode mode;         /* VTOP_MODE_NONE: try 32bit-pse, pae, 4level, 5level */
     uint32_t walk_tables;   /* tables per candidate walk; 0 means 24 */
-    bool skip_value_refs;   /* skip the second pass (shares, stored values) */
+    bool skip_rank;         /* skip the group and user-half ranking */
 } vtop_roots_options;
 
 typedef struct vtop_roots_result {

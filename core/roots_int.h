@@ -24,8 +24,9 @@ void roots_user_walk(const vtop_physmem *mem, const vtop_root_candidate *c,
                      uint32_t max_tables, roots_user *u);
 
 /* The kernel halves of two top tables of mode agree on >= 90% of the
- * entries present in either. */
-bool roots_kernel_similar(vtop_mode mode, const uint8_t *p, const uint8_t *q);
+ * entries present in either (PAE: the kernel PMDs they point to). */
+bool roots_kernel_similar(const vtop_physmem *mem, vtop_mode mode,
+                          const uint8_t *p, const uint8_t *q);
 
 /* A present 8-byte entry of the top table p (PAE: its 4 entries) points to
  * target. */
@@ -38,8 +39,5 @@ bool roots_better(const vtop_root_candidate *a, const vtop_root_candidate *b);
 
 /* Pass 2 and the final order of out[0..n) (roots_rank.c). */
 void roots_rank(const vtop_physmem *mem, vtop_root_candidate *out, size_t n);
-
-/* Hash of the kernel half of a top table (0 when it has none). */
-uint64_t roots_kernel_hash(vtop_mode mode, const uint8_t *p);
 
 #endif

@@ -1,10 +1,9 @@
-/* vtop core: root discovery, pass 2 and the final order (see roots.h).
- *
- * Pass 2 reads the image once more for the kept candidates: other tables
- * with the same kernel half (exact hash), and the places where a
- * candidate's address is stored as a plain value. Then each candidate's
- * user half is walked (bounded), candidates pointed to by a root of a
- * deeper mode are marked as children, and the list is re-sorted.
+/* vtop core: root discovery, the final order of the kept candidates (see
+ * roots.h): candidates of one mode whose kernel halves agree form a group
+ * and share its best structural score; each user half is walked (bounded);
+ * candidates pointed to by a root of a deeper mode are marked as children;
+ * the list is re-sorted. No pass over the image: a 4 GiB raw file is read
+ * once, not twice.
  */
 #include "roots_int.h"
 
@@ -13,64 +12,7 @@
 
 static bool narrow_mode(vtop_mode m)
 {
-    return m == VTOP_MODE_PAE || m == VTOP_MODE_32BIT || m == VTOP_MODE_32BIT_PSE;
-}
-
-static uint32_t rd32le(const uint8_t *p)
-{
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-           ((uint32_t)p[3] << 24);
-}
-
-/* Places where a candidate's address is stored as a plain value (u32 for
- * 32-bit and PAE roots, aligned u64 otherwise). */
-static void refs_page(const uint8_t *p, vtop_root_candidate *out, size_t n)
-{
-    for (unsigned o = 0; o < 4096; o += 4) {
-        uint32_t lo = rd32le(p + o);
-        if (lo & 0x1F)
-            continue;   /* roots are 32-byte aligned at least */
-        uint64_t v = (o & 7) ? lo : (lo | ((uint64_t)rd32le(p + o + 4) << 32));
-        if (v == 0)
-            continue;
-        for (size_t k = 0; k < n; k++) {
-            if (narrow_mode(out[k].mode) ? lo == out[k].root
-                                         : (!(o & 7) && v == out[k].root))
-                out[k].value_refs++;
-        }
-    }
-}
-
-static void pass2(const vtop_physmem *mem, vtop_root_candidate *out, size_t n)
-{
-    uint64_t hash[MAX_RANKED];
-    for (size_t k = 0; k < n; k++) {
-        const uint8_t *p = vtop_physmem_span(mem, out[k].root & ~0xFFFull, 4096);
-        hash[k] = (p && out[k].mode != VTOP_MODE_PAE)
-                      ? roots_kernel_hash(out[k].mode, p) : 0;
-    }
-    for (size_t r = 0; r < mem->count; r++) {
-        const vtop_run *run = &mem->runs[r];
-        uint64_t first = (run->phys + 0xFFF) & ~0xFFFull;
-        for (uint64_t pa = first; pa >= run->phys && pa - run->phys + 4096 <= run->len;
-             pa += 4096) {
-            const uint8_t *p = run->data + (pa - run->phys);
-            uint64_t page_hash[VTOP_MODE_COUNT] = {0};
-            bool done[VTOP_MODE_COUNT] = {false};
-            refs_page(p, out, n);
-            for (size_t k = 0; k < n; k++) {
-                vtop_mode m = out[k].mode;
-                if (!hash[k] || pa == out[k].root)
-                    continue;
-                if (!done[m]) {
-                    page_hash[m] = roots_kernel_hash(m, p);
-                    done[m] = true;
-                }
-                if (page_hash[m] == hash[k])
-                    out[k].sharers++;
-            }
-        }
-    }
+    return m == VTOP_MODE_32BIT || m == VTOP_MODE_32BIT_PSE;
 }
 
 static unsigned depth_of(vtop_mode m)
@@ -80,7 +22,7 @@ static unsigned depth_of(vtop_mode m)
 
 /* Group base: the best structural score among candidates of the same mode
  * whose kernel halves agree (one kernel, many processes). */
-static int64_t group_base(const vtop_physmem *mem, const vtop_root_candidate *out,
+static int64_t group_base(const vtop_physmem *mem, vtop_root_candidate *out,
                           size_t n, size_t k)
 {
     int64_t best = roots_base_score(&out[k]);
@@ -89,8 +31,11 @@ static int64_t group_base(const vtop_physmem *mem, const vtop_root_candidate *ou
         if (j == k || out[j].mode != out[k].mode)
             continue;
         const uint8_t *q = vtop_physmem_span(mem, out[j].root, out[j].mode == VTOP_MODE_PAE ? 32 : 4096);
+        if (!q || !roots_kernel_similar(mem, out[k].mode, p, q))
+            continue;
+        out[k].sharers++;
         int64_t s = roots_base_score(&out[j]);
-        if (q && s > best && roots_kernel_similar(out[k].mode, p, q))
+        if (s > best)
             best = s;
     }
     return best;
@@ -123,9 +68,13 @@ static int64_t final_score(const vtop_physmem *mem, vtop_root_candidate *out,
         c->evidence |= VTOP_ROOT_EV_PROCESS;
         s += 1000;
     }
-    if (u.dirty_writable) {
+    if (u.dirty_writable && u.leaves) {
+        /* Share of the user pages that are written and still writable, in
+         * tenths of a percent (at most 1000 points): a running process that
+         * forks no children keeps its written pages writable; a freshly
+         * exec'd one maps mostly clean file pages. A heuristic (roots.h). */
         c->evidence |= VTOP_ROOT_EV_DIRTY_USER;
-        s += (int64_t)(u.dirty_writable < 200 ? u.dirty_writable : 200) * 10;
+        s += (int64_t)((uint64_t)u.dirty_writable * 1000 / u.leaves);
     }
     if (u.leaves && 2 * u.identity > u.leaves) {
         c->evidence |= VTOP_ROOT_EV_IDENTITY_USER;
@@ -142,14 +91,11 @@ void roots_rank(const vtop_physmem *mem, vtop_root_candidate *out, size_t n)
 {
     if (n > MAX_RANKED)
         n = MAX_RANKED;
-    pass2(mem, out, n);
     int64_t score[MAX_RANKED];
     for (size_t k = 0; k < n; k++) {
+        score[k] = final_score(mem, out, n, k);
         if (out[k].sharers)
             out[k].evidence |= VTOP_ROOT_EV_SHARED_KERNEL;
-        if (out[k].value_refs)
-            out[k].evidence |= VTOP_ROOT_EV_CR3_VALUE;
-        score[k] = final_score(mem, out, n, k);
     }
     for (size_t k = 0; k < n; k++)
         out[k].score = score[k];

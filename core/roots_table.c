@@ -141,27 +141,6 @@ bool roots_top_table(const vtop_physmem *mem, vtop_mode mode, uint64_t pa,
     return true;
 }
 
-uint64_t roots_kernel_hash(vtop_mode mode, const uint8_t *p)
-{
-    unsigned from = 256, to = 512, esz = 8;
-    if (mode == VTOP_MODE_PAE) {
-        from = 2;
-        to = 4;
-    } else if (mode == VTOP_MODE_32BIT || mode == VTOP_MODE_32BIT_PSE) {
-        from = 512;
-        to = 1024;
-        esz = 4;
-    }
-    uint64_t h = 0xCBF29CE484222325ull;
-    bool any = false;
-    for (unsigned i = from; i < to; i++) {
-        uint64_t e = rd_entry(p, i, esz);
-        any |= (e & PTE_P) != 0;
-        h = (h ^ e) * 0x100000001B3ull;
-    }
-    return any ? (h | 1) : 0;
-}
-
 /* The walk: one frame per level, explicit stack (no recursion). */
 typedef struct walk_frame {
     const uint8_t *table;
@@ -219,9 +198,27 @@ static uint64_t leaf_pa(const walk_shape *s, unsigned l, uint64_t e,
     return pa;
 }
 
+/* Top-level table addresses already walked: a table reached from two top
+ * entries (a trampoline mapping the kernel at 0 and at 3 GiB) counts once. */
+typedef struct seen_set {
+    uint64_t pa[8];
+    unsigned n;
+} seen_set;
+
+static bool seen_before(seen_set *s, uint64_t pa)
+{
+    for (unsigned i = 0; i < s->n; i++)
+        if (s->pa[i] == pa)
+            return true;
+    if (s->n < 8)
+        s->pa[s->n++] = pa;
+    return false;
+}
+
 void roots_walk(const vtop_physmem *mem, vtop_root_candidate *c,
                 uint32_t max_tables)
 {
+    seen_set seen = { {0}, 0 };
     walk_shape s;
     shape_of(c->mode, &s);
     walk_frame st[VTOP_MAX_LEVELS];
@@ -229,8 +226,6 @@ void roots_walk(const vtop_physmem *mem, vtop_root_candidate *c,
     const uint8_t *top = vtop_physmem_span(mem, c->root, (uint64_t)top_n * s.esz);
     if (!top)
         return;
-    /* The top table is read from its last entry down: the kernel half
-     * (identical in every process) comes first within the budget. */
     st[0] = (walk_frame){ top, 0, top_n, ~0ull, 0, 0 };
     unsigned depth = 0;
     uint32_t tables = 1;
@@ -245,10 +240,14 @@ void roots_walk(const vtop_physmem *mem, vtop_root_candidate *c,
             depth--;
             continue;
         }
-        unsigned idx = depth == 0 ? f->n - 1 - f->next : f->next;
+        /* Tables above the PD are read from their last entry down: the
+         * kernel image and the direct map (the same in every process, and
+         * at the top of the address space) come first within the budget. */
+        unsigned idx = depth + 2 < s.levels ? f->n - 1 - f->next : f->next;
         f->next++;
         uint64_t e = rd_entry(f->table, idx, s.esz);
-        if (!(e & PTE_P) || (depth == 0 && c->self_index == (int32_t)idx)) {
+        if (!(e & PTE_P) || (depth == 0 && (c->self_index == (int32_t)idx ||
+                                            seen_before(&seen, e & ADDR_64)))) {
             f->prev_pa = ~0ull;
             continue;
         }
@@ -337,17 +336,9 @@ void roots_user_walk(const vtop_physmem *mem, const vtop_root_candidate *c,
     }
 }
 
-bool roots_kernel_similar(vtop_mode mode, const uint8_t *p, const uint8_t *q)
+static bool entries_similar(const uint8_t *p, const uint8_t *q, unsigned from,
+                            unsigned to, unsigned esz)
 {
-    unsigned from = 256, to = 512, esz = 8;
-    if (mode == VTOP_MODE_PAE) {
-        from = 2;
-        to = 4;
-    } else if (mode == VTOP_MODE_32BIT || mode == VTOP_MODE_32BIT_PSE) {
-        from = 512;
-        to = 1024;
-        esz = 4;
-    }
     unsigned used = 0, same = 0;
     for (unsigned i = from; i < to; i++) {
         uint64_t a = rd_entry(p, i, esz), b = rd_entry(q, i, esz);
@@ -357,6 +348,21 @@ bool roots_kernel_similar(vtop_mode mode, const uint8_t *p, const uint8_t *q)
         same += a == b;
     }
     return used && 10 * same >= 9 * used;
+}
+
+bool roots_kernel_similar(const vtop_physmem *mem, vtop_mode mode,
+                          const uint8_t *p, const uint8_t *q)
+{
+    if (mode == VTOP_MODE_PAE) {
+        /* Each process may own a copy of the kernel's PMD (PDPTE 3): compare
+         * the copies' contents. */
+        const uint8_t *pd = vtop_physmem_span(mem, rd_entry(p, 3, 8) & ADDR_64, 4096);
+        const uint8_t *qd = vtop_physmem_span(mem, rd_entry(q, 3, 8) & ADDR_64, 4096);
+        return pd && qd && entries_similar(pd, qd, 0, 512, 8);
+    }
+    if (mode == VTOP_MODE_32BIT || mode == VTOP_MODE_32BIT_PSE)
+        return entries_similar(p, q, 512, 1024, 4);
+    return entries_similar(p, q, 256, 512, 8);
 }
 
 bool roots_points_to(vtop_mode mode, const uint8_t *p, uint64_t target)
