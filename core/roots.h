@@ -79,6 +79,8 @@ typedef struct vtop_root_candidate {
     uint32_t top_bad;       /* top-table entries with reserved bits */
     uint32_t bad;           /* of those plus misaligned large leaves below */
     uint32_t missing;       /* tables outside the image */
+    uint32_t value_refs;    /* always 0: stored-value counting was dropped
+                               (kept so existing reports still build) */
     uint32_t user_leaves;   /* leaves below the lower half (bounded walk) */
     uint32_t user_dirty;    /* of which writable and dirty */
 } vtop_root_candidate;
