@@ -2,6 +2,9 @@
 # JSON answers parsed back (json_check.py), against the sanitized CLI.
 # VTOP_RUN_PREFIX="valgrind --error-exitcode=99 -q" runs them under a tool.
 CLI_IMG_DIR := $(BUILD)/cli-images
+# The CLI under test: sanitized by default; the Valgrind suite passes
+# CLI_VTOP=$(BUILD)/vtop (ASan and Valgrind do not mix).
+CLI_VTOP ?= $(BUILD)/asan/vtop
 
 $(CLI_IMG_DIR)/cli4.raw: tests/cli/mkimage.py
 	@mkdir -p $(CLI_IMG_DIR)
@@ -10,11 +13,12 @@ $(CLI_IMG_DIR)/cli4.raw: tests/cli/mkimage.py
 TEST_SUITES += test-cli
 
 .PHONY: test-cli
-test-cli: $(BUILD)/asan/vtop $(CLI_IMG_DIR)/cli4.raw $(if $(wildcard images/images.mk),images)
+test-cli: $(CLI_VTOP) $(CLI_IMG_DIR)/cli4.raw $(if $(wildcard images/images.mk),images)
 	@rc=0; \
-	VTOP=$(BUILD)/asan/vtop IMG=$(CLI_IMG_DIR) SYN=$(BUILD)/images \
+	VTOP=$(CLI_VTOP) IMG=$(CLI_IMG_DIR) SYN=$(BUILD)/images \
 	  WORK=$(BUILD)/cli-work tests/cli/run.sh || rc=1; \
-	VTOP=$(BUILD)/asan/vtop IMG=$(CLI_IMG_DIR) SYN=$(BUILD)/images \
+	VTOP=$(CLI_VTOP) IMG=$(CLI_IMG_DIR) SYN=$(BUILD)/images \
 	  python3 tests/cli/json_check.py || rc=1; \
+	VTOP=$(CLI_VTOP) IMG=$(CLI_IMG_DIR) python3 tests/cli/tty_check.py || rc=1; \
 	tests/cli/install_check.sh "$(MAKE)" $(BUILD)/cli-install || rc=1; \
 	exit $$rc
