@@ -22,3 +22,14 @@ test-cli: $(CLI_VTOP) $(CLI_IMG_DIR)/cli4.raw $(if $(wildcard images/images.mk),
 	VTOP=$(CLI_VTOP) IMG=$(CLI_IMG_DIR) python3 tests/cli/tty_check.py || rc=1; \
 	tests/cli/install_check.sh "$(MAKE)" $(BUILD)/cli-install || rc=1; \
 	exit $$rc
+
+# Line coverage of the command language and the CLI (cmd/, host/) from the
+# unit tests plus the CLI suite run on a coverage build: `make coverage-cli`.
+.PHONY: coverage-cli
+coverage-cli: $(BUILD)/cov/vtop $(CLI_IMG_DIR)/cli4.raw
+	@$(MAKE) --no-print-directory -s $(UNIT_COV_BINS) >/dev/null
+	@find $(BUILD)/cov -name '*.gcda' -delete; rm -f *.gcda
+	@for t in $(UNIT_COV_BINS); do $$t >/dev/null 2>&1 || true; done
+	@$(MAKE) --no-print-directory -s test-cli CLI_VTOP=$(BUILD)/cov/vtop >/dev/null 2>&1 || true
+	@gcovr -r . --object-directory $(BUILD)/cov -f 'cmd/' -f 'host/' \
+	  --exclude 'cmd/fmt_.*' --print-summary | sed -n '/^File/,$$p'
