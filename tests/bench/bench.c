@@ -1,0 +1,206 @@
+/* `make bench` (issue 10): translation speed against the hardware limit.
+ *
+ * usage: bench [--quick] [--guests DIR] [--json FILE] [--synthetic]
+ * Uses DIR/amd64-4level and DIR/amd64-5level (guest.raw for the flat
+ * minimal walk, guest.elf/guest.lime through the format API) when they
+ * exist, synthetic 4/5-level tables (~75,000 4K leaves) otherwise. Prints
+ * one table (median of >= 5 reps with min and max) and writes JSON.
+ * --quick: tiny iteration counts, TAP `ok`/`not ok` lines for the checks
+ * (the test-bench-smoke suite). Host code. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "bench.h"
+#include "bench_run.h"
+
+#ifndef BENCH_CFLAGS
+#define BENCH_CFLAGS "?"
+#endif
+
+void bench_row(bench_ctx *b, const char *section, const char *image,
+               const char *what, const char *unit, bench_stat s,
+               const char *target, int met)
+{
+    if (b->nrows == BENCH_MAX_ROWS)
+        return;
+    bench_row_data *r = &b->rows[b->nrows++];
+    snprintf(r->section, sizeof r->section, "%s", section);
+    snprintf(r->image, sizeof r->image, "%s", image);
+    snprintf(r->what, sizeof r->what, "%s", what);
+    snprintf(r->unit, sizeof r->unit, "%s", unit);
+    snprintf(r->target, sizeof r->target, "%s", target ? target : "");
+    r->stat = s;
+    r->met = target ? met : -1;
+}
+
+void bench_note(bench_ctx *b, const char *fmt, ...)
+{
+    if (b->nnotes == 64)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(b->notes[b->nnotes++], sizeof b->notes[0], fmt, ap);
+    va_end(ap);
+}
+
+void bench_check(bench_ctx *b, int ok, const char *fmt, ...)
+{
+    char text[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    b->checks++;
+    b->failed += !ok;
+    printf("%s %d - %s\n", ok ? "ok" : "not ok", b->checks, text);
+}
+
+static void cpu_model(char *out, size_t n)
+{
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    char line[512];
+    snprintf(out, n, "unknown");
+    while (f && fgets(line, sizeof line, f)) {
+        if (!strncmp(line, "model name", 10) && strchr(line, ':')) {
+            snprintf(out, n, "%s", strchr(line, ':') + 2);
+            out[strcspn(out, "\n")] = 0;
+            break;
+        }
+    }
+    if (f)
+        fclose(f);
+}
+
+static void print_table(const bench_ctx *b, const char *cpu)
+{
+    printf("# vtop bench: CPU %s; flags %s; %d reps, %zu translations/rep\n", cpu,
+           BENCH_CFLAGS, b->reps, b->translations);
+    printf("%-10s %-24s %-38s %12s %12s %12s %-6s  %s\n", "section", "image", "figure",
+           "median", "min", "max", "unit", "target");
+    for (int i = 0; i < b->nrows; i++) {
+        const bench_row_data *r = &b->rows[i];
+        printf("%-10s %-24s %-38s %12.3f %12.3f %12.3f %-6s  %s%s\n", r->section,
+               r->image, r->what, r->stat.median, r->stat.min, r->stat.max, r->unit,
+               r->met < 0 ? "" : r->met ? "MET " : "MISSED ", r->target);
+    }
+    for (int i = 0; i < b->nnotes; i++)
+        printf("# %s\n", b->notes[i]);
+}
+
+static void write_json(const bench_ctx *b, const char *path, const char *cpu)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return;
+    fprintf(f, "{\n  \"cpu\": \"%s\",\n  \"cflags\": \"%s\",\n  \"reps\": %d,\n"
+               "  \"translations_per_rep\": %zu,\n  \"rows\": [\n",
+            cpu, BENCH_CFLAGS, b->reps, b->translations);
+    for (int i = 0; i < b->nrows; i++) {
+        const bench_row_data *r = &b->rows[i];
+        fprintf(f, "    {\"section\": \"%s\", \"image\": \"%s\", \"figure\": \"%s\", "
+                   "\"unit\": \"%s\", \"median\": %.4f, \"min\": %.4f, \"max\": %.4f, "
+                   "\"reps\": %d, \"target\": \"%s\", \"met\": %s}%s\n",
+                r->section, r->image, r->what, r->unit, r->stat.median, r->stat.min,
+                r->stat.max, r->stat.reps, r->target,
+                r->met < 0 ? "null" : r->met ? "true" : "false",
+                i + 1 < b->nrows ? "," : "");
+    }
+    fprintf(f, "  ],\n  \"notes\": [\n");
+    for (int i = 0; i < b->nnotes; i++)
+        fprintf(f, "    \"%s\"%s\n", b->notes[i], i + 1 < b->nnotes ? "," : "");
+    fprintf(f, "  ]\n}\n");
+    fclose(f);
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* One guest directory: raw (flat minimal walk + vtop), ELF (vtop through
+ * the run list), open times of every format present. */
+static void bench_guest(bench_ctx *b, const char *dir, const char *mode)
+{
+    char elf[512], raw[512], lime[512], name[64];
+    snprintf(elf, sizeof elf, "%s/%s/guest.elf", dir, mode);
+    snprintf(raw, sizeof raw, "%s/%s/guest.raw", dir, mode);
+    snprintf(lime, sizeof lime, "%s/%s/guest.lime", dir, mode);
+    static bench_image e, r;
+    snprintf(name, sizeof name, "%s elf", mode);
+    if (bench_image_load(&e, elf, name) != 0) {
+        bench_check(b, 0, "open %s", elf);
+        return;
+    }
+    snprintf(name, sizeof name, "%s raw", mode);
+    if (exists(raw) && bench_image_load_raw(&r, raw, name, &e) == 0)
+        bench_translate(b, &r, &e);
+    else if (e.flat)
+        bench_translate(b, &e, NULL);
+    const char *files[3] = {elf, lime, raw};
+    const char *fmts[3] = {"elf", "lime", "raw"};
+    for (int i = 0; i < 3; i++) {
+        if (!exists(files[i]))
+            continue;
+        double v[BENCH_MAX_REPS];
+        int ok = 0;
+        for (int k = 0; k < b->reps; k++)
+            v[k] = bench_open_us(files[i], &ok);
+        char what[64];
+        snprintf(what, sizeof what, "open %s (map+parse+unmap)", fmts[i]);
+        bench_stat s = bench_stats(v, b->reps);
+        bench_row(b, "open", mode, what, "us", s, "<= 1000 us", ok && s.median <= 1000);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    static bench_ctx b;
+    const char *guests = "build/guests", *json = "build/bench.json";
+    int synthetic = 0;
+    b.reps = 7;
+    b.translations = 1u << 20;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--quick")) {
+            b.quick = 1;
+            b.reps = 5;
+            b.translations = 20000;
+        } else if (!strcmp(argv[i], "--synthetic")) {
+            synthetic = 1;
+        } else if (!strcmp(argv[i], "--guests") && i + 1 < argc) {
+            guests = argv[++i];
+        } else if (!strcmp(argv[i], "--json") && i + 1 < argc) {
+            json = argv[++i];
+        } else {
+            fprintf(stderr, "usage: bench [--quick] [--synthetic] [--guests DIR] [--json FILE]\n");
+            return 2;
+        }
+    }
+    char cpu[160], probe[512];
+    cpu_model(cpu, sizeof cpu);
+    const char *modes[2] = {"amd64-4level", "amd64-5level"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(probe, sizeof probe, "%s/%s/guest.elf", guests, modes[i]);
+        if (!synthetic && exists(probe)) {
+            bench_guest(&b, guests, modes[i]);
+        } else {
+            static bench_image syn;
+            if (bench_synthetic(&syn, i ? 5 : 4, 75000) != 0) {
+                bench_check(&b, 0, "build synthetic %s tables", modes[i]);
+                continue;
+            }
+            bench_note(&b, "%s: no captured guest in %s, synthetic tables used",
+                       modes[i], guests);
+            bench_translate(&b, &syn, NULL);
+            free((void *)syn.base);
+        }
+    }
+    bench_note(&b, "EFI boot-to-first-report: not measured by this binary");
+    print_table(&b, cpu);
+    write_json(&b, json, cpu);
+    bench_check(&b, exists(json), "wrote %s", json);
+    return b.quick && b.failed ? 1 : 0;
+}

@@ -1,0 +1,25 @@
+# Benchmarks (issue 10): `make bench` prints the table and writes
+# build/bench.json; test-bench-smoke runs it with tiny iteration counts
+# on synthetic tables (TAP checks that the fast paths agree).
+BENCH_SRCS   := $(sort $(wildcard tests/bench/*.c))
+BENCH_BIN    := $(BUILD)/host/tests/bench/bench
+BENCH_OPT    := -O2 -march=x86-64 -mtune=generic
+BENCH_DEFS   := $(if $(wildcard core/cache.c),-DVTOP_BENCH_CACHE) \
+                $(if $(wildcard core/ptov.c),-DVTOP_BENCH_PTOV)
+BENCH_GUESTS ?= $(BUILD)/guests
+
+$(BENCH_BIN): $(BENCH_SRCS) $(wildcard tests/bench/*.h) $(BUILD)/host/libvtopcmd.a $(BUILD)/host/libvtop.a
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(BENCH_OPT) $(BENCH_DEFS) -D_POSIX_C_SOURCE=200809L \
+	  -DBENCH_CFLAGS='"libvtop: $(HOST_CC) $(filter-out -DVTOP_VERSION%,$(HOST_CFLAGS)); bench: $(BENCH_OPT)"' \
+	  $(BENCH_SRCS) -o $@ $(BUILD)/host/libvtopcmd.a $(BUILD)/host/libvtop.a
+
+ALL_TARGETS += $(BENCH_BIN)
+TEST_SUITES += test-bench-smoke
+
+.PHONY: bench test-bench-smoke
+bench: $(BENCH_BIN)
+	@$(BENCH_BIN) --guests $(BENCH_GUESTS) --json $(BUILD)/bench.json
+
+test-bench-smoke: $(BENCH_BIN)
+	@timeout 120 $(BENCH_BIN) --quick --synthetic --json $(BUILD)/bench-smoke.json

@@ -1,0 +1,97 @@
+/* Measurements that need the translation cache and the reverse map
+ * (core/cache.c, core/ptov.c): compiled in when those exist. Host code. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "bench.h"
+#include "bench_run.h"
+#ifdef VTOP_BENCH_CACHE
+#include "core/cache.h"
+#endif
+#ifdef VTOP_BENCH_PTOV
+#include "core/ptov.h"
+#endif
+
+static volatile uint64_t sink;
+
+#ifdef VTOP_BENCH_CACHE
+static double run_cached(const vtop_space *s, vtop_cache *c, const uint64_t *va,
+                         size_t n)
+{
+    vtop_translation t;
+    uint64_t acc = 0;
+    double t0 = bench_now_ns();
+    for (size_t i = 0; i < n; i++) {
+        vtop_translate_cached(s, c, va[i], &t);
+        acc += t.pa;
+    }
+    sink = acc;
+    return (bench_now_ns() - t0) / (double)n;
+}
+
+void bench_cached(bench_ctx *b, const bench_image *im, const void *leaves,
+                  const uint64_t *hot, size_t n)
+{
+    const bench_leaf_list *l = leaves;
+    enum { CAP = 4096, WS = 1024 };
+    static vtop_cache_entry entries[CAP];
+    vtop_cache c;
+    uint64_t *seq = malloc(n * sizeof *seq), *reuse = malloc(n * sizeof *reuse);
+    uint64_t rng = 99;
+    /* Sequential page scan: leaves in VA order, 8 reads per 4K page. */
+    for (size_t i = 0, k = 0; i < n; k++) {
+        uint64_t va = l->va[k % l->n], pages = l->size[k % l->n] / 4096;
+        for (uint64_t p = 0; p < pages && i < n; p++)
+            for (int j = 0; j < 8 && i < n; j++)
+                seq[i++] = va + p * 4096 + (uint64_t)j * 512;
+    }
+    /* Random reuse: a working set of WS hot addresses, picked at random. */
+    for (size_t i = 0; i < n; i++)
+        reuse[i] = hot[bench_rand(&rng) % WS];
+    double v[3][BENCH_MAX_REPS];
+    double hit_seq = 0, hit_reuse = 0;
+    for (int r = 0; r < b->reps; r++) {
+        vtop_cache_init(&c, entries, CAP);
+        v[0][r] = run_cached(&im->space, &c, seq, n);
+        hit_seq = (double)c.stats.hits / (double)(c.stats.hits + c.stats.misses);
+        vtop_cache_init(&c, entries, CAP);
+        v[1][r] = run_cached(&im->space, &c, reuse, n);
+        hit_reuse = (double)c.stats.hits / (double)(c.stats.hits + c.stats.misses);
+        /* Pure hits: the working set is already cached. */
+        v[2][r] = run_cached(&im->space, &c, reuse, n);
+    }
+    bench_stat hits = bench_stats(v[2], b->reps);
+    bench_row(b, "cached", im->name, "sequential page scan (8 reads/page)", "ns",
+              bench_stats(v[0], b->reps), NULL, -1);
+    bench_row(b, "cached", im->name, "random reuse (1024-address set)", "ns",
+              bench_stats(v[1], b->reps), NULL, -1);
+    bench_row(b, "cached", im->name, "hit", "ns", hits, "<= 5 ns", hits.median <= 5);
+    bench_note(b, "%s: cache hit rate %.1f%% sequential scan, %.1f%% random reuse; "
+               "%.0f M cached translations/s", im->name, 100 * hit_seq,
+               100 * hit_reuse, 1e3 / hits.median);
+    free(seq);
+    free(reuse);
+}
+#endif
+
+#ifdef VTOP_BENCH_PTOV
+void bench_ptov(bench_ctx *b, const bench_image *im, uint64_t leaves)
+{
+    size_t cap = (size_t)leaves + 16, count = 0;
+    vtop_ptov_pair *pairs = malloc(cap * sizeof *pairs);
+    double v[BENCH_MAX_REPS];
+    vtop_status st = VTOP_OK;
+    for (int r = 0; r < b->reps; r++) {
+        double t0 = bench_now_ns();
+        st = vtop_ptov_map(&im->space, NULL, pairs, cap, &count);
+        v[r] = (bench_now_ns() - t0) / 1e6;
+    }
+    bench_check(b, st == VTOP_OK && count == leaves,
+                "%s: vtop_ptov_map maps all %llu leaves (%zu)", im->name,
+                (unsigned long long)leaves, count);
+    bench_stat s = bench_stats(v, b->reps);
+    bench_row(b, "ptov", im->name, "whole reverse map", "ms", s, "<= 20 ms",
+              s.median <= 20);
+    free(pairs);
+}
+#endif

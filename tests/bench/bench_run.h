@@ -1,0 +1,45 @@
+/* vtop benchmarks: the run context and the report rows. Host code. */
+#ifndef VTOP_BENCH_RUN_H
+#define VTOP_BENCH_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bench.h"
+
+#define BENCH_MAX_REPS 64
+#define BENCH_MAX_ROWS 128
+
+typedef struct bench_row_data {
+    char section[16], image[64], what[64], unit[12], target[96];
+    bench_stat stat;
+    int met; /* 1 met, 0 missed, -1 no target */
+} bench_row_data;
+
+typedef struct bench_ctx {
+    int reps;
+    size_t translations;
+    int quick;
+    bench_row_data rows[BENCH_MAX_ROWS];
+    int nrows;
+    char notes[64][192];
+    int nnotes;
+    int checks, failed;
+} bench_ctx;
+
+void bench_row(bench_ctx *b, const char *section, const char *image,
+               const char *what, const char *unit, bench_stat s,
+               const char *target, int met);
+void bench_note(bench_ctx *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void bench_check(bench_ctx *b, int ok, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Measurements (bench_run.c, bench_extra.c). */
+void bench_translate(bench_ctx *b, const bench_image *flat, const bench_image *other);
+void bench_enumerate(bench_ctx *b, const bench_image *im, uint64_t min_leaves);
+void bench_cached(bench_ctx *b, const bench_image *im, const void *leaves,
+                  const uint64_t *hot, size_t n);
+void bench_ptov(bench_ctx *b, const bench_image *im, uint64_t leaves);
+
+#endif
