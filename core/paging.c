@@ -140,6 +140,28 @@ static uint64_t reserved_mask(const vtop_mode_desc *d, unsigned l, bool large,
     }
 }
 
+/* The walk loop's copy of level l (vtop_level_fast): the entry's byte
+ * offset is (va >> (shift - log2(entry_size))) & ((entries - 1) * size). */
+static void init_fast(vtop_space *s, unsigned l)
+{
+    const vtop_mode_desc *d = s->desc;
+    const vtop_level_desc *ld = &d->level[l];
+    unsigned lg = d->entry_size == 8 ? 3 : 2;
+    vtop_level_fast *f = &s->fast[l];
+    f->reserved[0] = s->reserved[l][0];
+    f->reserved[1] = s->reserved[l][1];
+    f->ps_mask = ld->leaf_allowed ? PTE_PS : 0;
+    f->fill = s->rights_fill[l];
+    f->leaf_mask = s->leaf_mask[l];
+    f->pse36_mask = s->pse36_mask[l];
+    f->page_size = 1ull << ld->shift;
+    f->off_shift = (uint8_t)(ld->shift - lg);
+    f->off_mask = (uint16_t)((((1u << ld->index_bits) - 1) << lg));
+    f->last = l + 1u == d->levels;
+    f->stop_mask = f->reserved[0] | PTE_P;
+    f->pat_shift = f->last ? 4 : 9;
+}
+
 static void init_levels(vtop_space *s, unsigned m)
 {
     const vtop_mode_desc *d = s->desc;
@@ -149,6 +171,7 @@ static void init_levels(vtop_space *s, unsigned m)
         wm = 32;
     s->win_pfn_mask = BITS(wm - 1, 12) & ~s->cfg.pa_extra_mask;
     for (unsigned l = 0; l < VTOP_MAX_LEVELS; l++) {
+        s->fast[l] = (vtop_level_fast){{0, 0}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
         s->reserved[l][0] = s->reserved[l][1] = 0;
         s->leaf_mask[l] = s->pse36_mask[l] = s->rights_fill[l] = 0;
         if (l >= d->levels)
@@ -163,6 +186,7 @@ static void init_levels(vtop_space *s, unsigned m)
             s->pse36_mask[l] = pse36_bits(m);
         if (d->mode == VTOP_MODE_PAE && l == 0)
             s->rights_fill[l] = PTE_RW | PTE_US;
+        init_fast(s, l);
     }
 }
 
@@ -198,5 +222,14 @@ vtop_status vtop_space_init(vtop_space *space, const vtop_space_config *cfg,
     else
         space->root = cfg->cr3 & space->addr_mask;
     init_levels(space, m);
+    ptrdiff_t run = vtop_physmem_find(mem, space->root);
+    space->root_run = run < 0 ? 0 : (size_t)run;
+    space->root_win_phys = space->root_win_span = 0;
+    space->root_win_data = NULL;
+    if (run >= 0 && mem->runs[run].data && mem->runs[run].len >= d->entry_size) {
+        space->root_win_phys = mem->runs[run].phys;
+        space->root_win_span = mem->runs[run].len - d->entry_size + 1;
+        space->root_win_data = mem->runs[run].data;
+    }
     return VTOP_OK;
 }

@@ -100,6 +100,25 @@ typedef struct vtop_space_config {
     bool windows_pte;        /* interpret P=0 entries as Windows software PTEs */
 } vtop_space_config;
 
+/* Per-level data the walk loop reads, packed together (one cache line per
+ * level) and derived once by vtop_space_init. */
+typedef struct vtop_level_fast {
+    uint64_t reserved[2];    /* = vtop_space.reserved[l] */
+    uint64_t ps_mask;        /* PTE_PS where PS makes a large leaf, else 0 */
+    uint64_t fill;           /* = vtop_space.rights_fill[l] */
+    uint64_t leaf_mask;      /* = vtop_space.leaf_mask[l] */
+    uint64_t pse36_mask;     /* = vtop_space.pse36_mask[l] */
+    uint64_t page_size;      /* bytes one entry maps: 1 << shift */
+    uint64_t stop_mask;      /* reserved[0] | PTE_P: (e ^ PTE_P) & stop_mask
+                                is non-zero iff P=0 or a bit reserved in every
+                                form of the entry is set */
+    uint16_t off_mask;       /* byte offset of the entry in its table: */
+    uint8_t off_shift;       /*   (va >> off_shift) & off_mask */
+    uint8_t last;            /* 1 at the last level (always a leaf) */
+    uint8_t pat_shift;       /* (e >> pat_shift) & 8 = VTOP_LEAF_PAT of a leaf
+                                here: PAT is bit 7 (4K) or bit 12 (large) */
+} vtop_level_fast;
+
 /* A ready-to-walk address space. Caller-owned; init fills it. */
 typedef struct vtop_space {
     vtop_space_config cfg;
@@ -118,6 +137,12 @@ typedef struct vtop_space {
     uint64_t rights_fill[VTOP_MAX_LEVELS]; /* R/W|U/S for levels without them (PAE PDPTE) */
     uint64_t nx_mask;        /* PTE_NX with NXE in 8-byte modes, else 0 */
     uint64_t win_pfn_mask;   /* Windows transition PFN bits 12..min(M,45)-1 */
+    vtop_level_fast fast[VTOP_MAX_LEVELS];
+    size_t root_run;         /* index of the run holding the root (0 if none):
+                                the walk's first guess for the top table */
+    uint64_t root_win_phys;  /* that run as the walk's window: an entry at pa */
+    uint64_t root_win_span;  /*   is inside iff pa - phys < span */
+    const uint8_t *root_win_data;
 } vtop_space;
 
 /* Returns VTOP_OK or VTOP_BAD_SPACE (unknown mode, maxphyaddr out of range,

@@ -2,12 +2,43 @@
  *
  * Per level, as the hardware does (SDM Vol. 3A 4.3-4.5, 4.7): read the entry,
  * stop on P=0 (or classify a Windows software PTE), stop on a set reserved
- * bit, AND the access rights (4.6), then either map the page (a leaf) or
- * descend to the table the entry points to. Every mode difference is in the
- * space's precomputed masks (core/entry.h), so the loop has no per-mode code.
+ * bit, accumulate the access rights (4.6), then either map the page (a leaf)
+ * or descend to the table the entry points to. Every mode difference is in
+ * the space's precomputed per-level data (vtop_level_fast, filled by
+ * vtop_space_init from the mode descriptor), so the loop has no per-mode
+ * code. The decoding rules are the same as core/entry.h's helpers, which
+ * the other walk-like modules use; the loop inlines them on packed data
+ * because it is the hot path (issue 10: within 2x of an unchecked walk).
  */
 #include "entry.h"
 #include "paging.h"
+
+/* The run the previous entry came from: an entry at pa is inside it when
+ * pa - phys < span (span = run length - entry size + 1, 0 if shorter). */
+typedef struct walk_window {
+    uint64_t phys, span;
+    const uint8_t *data;
+} walk_window;
+
+static void window_set(walk_window *w, const vtop_run *r, unsigned esize)
+{
+    w->phys = r->phys;
+    w->span = (r->data && r->len >= esize) ? r->len - esize + 1 : 0;
+    w->data = r->data;
+}
+
+/* Slow path: the entry is outside the current run. NULL when it is not
+ * entirely inside any run of the image. */
+static const uint8_t *window_move(const vtop_space *s, walk_window *w,
+                                  uint64_t pa, unsigned esize)
+{
+    ptrdiff_t i = vtop_physmem_find(&s->mem, pa);
+    if (i < 0)
+        return NULL;
+    window_set(w, &s->mem.runs[i], esize);
+    uint64_t off = pa - w->phys;
+    return off < w->span ? w->data + off : NULL;
+}
 
 static vtop_status walk_stop(vtop_translation *out, unsigned l,
                              vtop_status status)
@@ -15,6 +46,25 @@ static vtop_status walk_stop(vtop_translation *out, unsigned l,
     out->fault_level = (int8_t)l;
     out->status = status;
     return status;
+}
+
+/* Effective rights from the AND of (entry | fill) and the OR of the
+ * entries over the levels walked (SDM 4.6): R/W is bit 1, U/S bit 2, so
+ * (and >> 1) & 3 is VTOP_RIGHT_WRITE | VTOP_RIGHT_USER. */
+static unsigned walk_rights(const vtop_space *s, uint64_t and_acc,
+                            uint64_t or_acc)
+{
+    return (unsigned)((and_acc >> 1) & 3) |
+           ((or_acc & s->nx_mask) ? 0u : VTOP_RIGHT_EXEC);
+}
+
+/* VTOP_LEAF_* of a leaf entry, branch-free: G bit 8 -> 0, D 6 -> 1, A 5 -> 2,
+ * PAT (bit 7 or 12) -> 3, PCD 4 -> 4, PWT 3 -> 5 (same as
+ * vtop_entry_leaf_flags, on the packed level data). */
+static unsigned walk_leaf_flags(const vtop_level_fast *f, uint64_t e)
+{
+    return (unsigned)(((e >> 8) & 1) | ((e >> 5) & 2) | ((e >> 3) & 4) |
+                      ((e >> f->pat_shift) & 8) | (e & 0x10) | ((e << 2) & 0x20));
 }
 
 static vtop_status walk_done(vtop_translation *out, uint64_t base,
@@ -25,13 +75,6 @@ static vtop_status walk_done(vtop_translation *out, uint64_t base,
     out->rights = (uint8_t)rights;
     out->status = VTOP_OK;
     return VTOP_OK;
-}
-
-/* Paging disabled (CR0.PG=0): linear = physical, 32-bit addresses. */
-static vtop_status walk_identity(vtop_translation *out)
-{
-    out->leaf_flags = 0;
-    return walk_done(out, out->va & ~0xfffull, 4096, VTOP_RIGHTS_ALL);
 }
 
 /* P=0 at level l. With windows_pte, a transition entry keeps the walk going
@@ -50,11 +93,8 @@ static vtop_status walk_not_present(const vtop_space *s, vtop_translation *out,
     return VTOP_OK;
 }
 
-vtop_status vtop_translate(const vtop_space *s, uint64_t va,
-                           vtop_translation *out)
+static void record_start(vtop_translation *out, uint64_t va)
 {
-    if (!out)
-        return VTOP_BAD_ARGUMENT;
     out->va = va;
     out->pa = 0;
     out->page_size = 0;
@@ -64,56 +104,132 @@ vtop_status vtop_translate(const vtop_space *s, uint64_t va,
     out->swpte = VTOP_SWPTE_NONE;
     out->rights = 0;
     out->leaf_flags = 0;
+}
+
+/* Canonical for the mode: sign-extended from bit va_bits-1 in long mode,
+ * below 2^32 otherwise (SDM 3.3.7.1; 4.1.1). */
+static bool va_ok(const vtop_mode_desc *d, uint64_t va)
+{
+    unsigned unused = 64u - d->va_bits;
+    if (d->sign_extended)
+        return (uint64_t)((int64_t)(va << unused) >> unused) == va;
+    return (va >> d->va_bits) == 0;
+}
+
+/* A present entry that failed stop_mask, or P=0: why, and whether the walk
+ * goes on (a Windows transition table). Returns VTOP_OK to go on. */
+static vtop_status walk_slow(const vtop_space *s, vtop_translation *out,
+                             unsigned l, uint64_t e, uint64_t *table)
+{
+    if (!(e & PTE_P))
+        return walk_not_present(s, out, l, e, table);
+    out->reserved_bits = e & s->fast[l].reserved[0];
+    return walk_stop(out, l, VTOP_RESERVED_BIT);
+}
+
+/* The leaf at level l: reserved bits of the leaf form, frame, attributes. */
+static vtop_status walk_leaf(const vtop_space *s, vtop_translation *out,
+                             unsigned l, uint64_t e, uint64_t and_acc,
+                             uint64_t or_acc)
+{
+    const vtop_level_fast *f = &s->fast[l];
+    uint64_t rsvd = e & f->reserved[1];
+    if (rsvd) {
+        out->reserved_bits = rsvd;
+        return walk_stop(out, l, VTOP_RESERVED_BIT);
+    }
+    out->leaf_flags = (uint8_t)walk_leaf_flags(f, e);
+    uint64_t base = (e & f->leaf_mask) | ((e & f->pse36_mask) << 19);
+    return walk_done(out, base, f->page_size,
+                     walk_rights(s, and_acc & (e | f->fill), or_acc | e));
+}
+
+/* The loop, instantiated per entry size and level count (compile-time
+ * constants: the entry load is one mov, and the unrolled levels give every
+ * level its own branch sites, which the branch predictor needs to keep
+ * several walks in flight): the only mode dispatch, made once per walk from
+ * the descriptor; the source is one loop for every mode. Per level: entry address, window check, load, record,
+ * one test for P=0-or-reserved, one for PS, one for the last level. The
+ * window (the run the last entry came from) lives in registers; leaving it
+ * is the slow path (a binary search over the runs). */
+static inline __attribute__((always_inline)) vtop_status
+walk_loop(const vtop_space *s, uint64_t va, vtop_translation *out,
+          const unsigned esize, const unsigned levels)
+{
+    uint64_t wphys = s->root_win_phys, wspan = s->root_win_span;
+    const uint8_t *wdata = s->root_win_data;
+    uint64_t table = s->root, and_acc = ~0ull, or_acc = 0;
+    const vtop_level_fast *f = s->fast;
+    vtop_level_read *r = out->levels;
+#pragma GCC unroll 5
+    for (unsigned l = 0; l < levels; l++, f++, r++) {
+        const bool last = l + 1 == levels;
+        uint64_t pa = table + ((va >> f->off_shift) & f->off_mask);
+        uint64_t off = pa - wphys;
+        r->entry_pa = pa;
+        r->level = (uint8_t)l;
+        if (__builtin_expect(off >= wspan, 0)) {
+            walk_window w = {wphys, wspan, NULL};
+            if (!window_move(s, &w, pa, esize)) {
+                r->entry = 0;
+                out->nlevels = (uint8_t)l;
+                return walk_stop(out, l, VTOP_TABLE_NOT_IN_IMAGE);
+            }
+            wphys = w.phys;
+            wspan = w.span;
+            wdata = w.data;
+            off = pa - wphys;
+        }
+        const uint8_t *p = wdata + off;
+        uint64_t e = esize == 8 ? vtop_load_le64(p) : vtop_load_le32(p);
+        r->entry = e;
+        if (__builtin_expect(((e ^ PTE_P) & f->stop_mask) != 0, 0)) {
+            out->nlevels = (uint8_t)(l + 1);
+            vtop_status st = walk_slow(s, out, l, e, &table);
+            if (st != VTOP_OK)
+                return st;
+            if (last) { /* transition page: W from the entry only */
+                and_acc &= (e & PTE_RW) | ~PTE_RW;
+                return walk_done(out, table, 4096, walk_rights(s, and_acc, or_acc));
+            }
+            continue;
+        }
+        if (last || (e & f->ps_mask)) {
+            out->nlevels = (uint8_t)(l + 1);
+            return walk_leaf(s, out, l, e, and_acc, or_acc);
+        }
+        and_acc &= e | f->fill;
+        or_acc |= e;
+        table = e & s->addr_mask;
+    }
+    return walk_stop(out, levels - 1, VTOP_BAD_SPACE); /* not reached */
+}
+
+vtop_status vtop_translate(const vtop_space *s, uint64_t va,
+                           vtop_translation *out)
+{
+    if (!out)
+        return VTOP_BAD_ARGUMENT;
+    record_start(out, va);
     if (!s || !s->desc) {
         out->status = VTOP_BAD_ARGUMENT;
         return VTOP_BAD_ARGUMENT;
     }
     const vtop_mode_desc *d = s->desc;
-    if (vtop_canonical(d, va) != va) {
+    if (!va_ok(d, va)) {
         out->status = d->sign_extended ? VTOP_NON_CANONICAL : VTOP_ADDRESS_WIDTH;
         return out->status;
     }
-    if (d->levels == 0)
-        return walk_identity(out);
-
-    const vtop_run *hint = NULL;
-    uint64_t table = s->root;
-    unsigned rights = VTOP_RIGHTS_ALL;
-    unsigned last = d->levels - 1u;
-    for (unsigned l = 0; l <= last; l++) {
-        vtop_level_read *r = &out->levels[l];
-        uint64_t e = 0;
-        r->level = (uint8_t)l;
-        r->entry_pa = vtop_entry_addr(s, table, vtop_entry_index(s, l, va));
-        r->entry = 0;
-        if (vtop_entry_read_hint(s, &hint, table, vtop_entry_index(s, l, va),
-                                 &e) != VTOP_OK)
-            return walk_stop(out, l, VTOP_TABLE_NOT_IN_IMAGE);
-        r->entry = e;
-        out->nlevels = (uint8_t)(l + 1);
-        if (!(e & PTE_P)) {
-            vtop_status st = walk_not_present(s, out, l, e, &table);
-            if (st != VTOP_OK)
-                return st;
-            if (l == last) { /* transition page: W from the entry only */
-                rights &= (e & PTE_RW) ? VTOP_RIGHTS_ALL : ~VTOP_RIGHT_WRITE;
-                return walk_done(out, table, 4096, rights);
-            }
-            continue;
-        }
-        bool leaf = l == last || ((e & PTE_PS) && d->level[l].leaf_allowed);
-        uint64_t rsvd = e & s->reserved[l][leaf];
-        if (rsvd) {
-            out->reserved_bits = rsvd;
-            return walk_stop(out, l, VTOP_RESERVED_BIT);
-        }
-        rights &= vtop_entry_rights(s, l, e);
-        if (leaf) {
-            out->leaf_flags = (uint8_t)vtop_entry_leaf_flags(s, l, e);
-            return walk_done(out, vtop_entry_leaf_base(s, l, e),
-                             vtop_entry_page_size(s, l), rights);
-        }
-        table = e & s->addr_mask;
+    if (d->levels == 0) /* paging disabled: linear = physical */
+        return walk_done(out, va & ~0xfffull, 4096, VTOP_RIGHTS_ALL);
+    switch (d->levels) {
+    case 5:
+        return walk_loop(s, va, out, 8, 5);
+    case 4:
+        return walk_loop(s, va, out, 8, 4);
+    case 3:
+        return walk_loop(s, va, out, 8, 3);
+    default: /* 2: 32-bit paging, 4-byte entries */
+        return walk_loop(s, va, out, 4, 2);
     }
-    return walk_stop(out, last, VTOP_BAD_SPACE); /* not reached: last is a leaf */
 }

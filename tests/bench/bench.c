@@ -76,13 +76,13 @@ static void cpu_model(char *out, size_t n)
 
 static void print_table(const bench_ctx *b, const char *cpu)
 {
-    printf("# vtop bench: CPU %s; flags %s; %d reps, %zu translations/rep\n", cpu,
+    printf("# vtop bench: CPU %s; flags %s; %d reps, %zu translations/rep; thread CPU time\n", cpu,
            BENCH_CFLAGS, b->reps, b->translations);
-    printf("%-10s %-24s %-38s %12s %12s %12s %-6s  %s\n", "section", "image", "figure",
+    printf("%-10s %-24s %-40s %12s %12s %12s %-6s  %s\n", "section", "image", "figure",
            "median", "min", "max", "unit", "target");
     for (int i = 0; i < b->nrows; i++) {
         const bench_row_data *r = &b->rows[i];
-        printf("%-10s %-24s %-38s %12.3f %12.3f %12.3f %-6s  %s%s\n", r->section,
+        printf("%-10s %-24s %-40s %12.3f %12.3f %12.3f %-6s  %s%s\n", r->section,
                r->image, r->what, r->stat.median, r->stat.min, r->stat.max, r->unit,
                r->met < 0 ? "" : r->met ? "MET " : "MISSED ", r->target);
     }
