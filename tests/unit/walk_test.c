@@ -753,6 +753,111 @@ static void test_random_tables_match_reference(void **state)
     assert_true(agree > 1000); /* the tables really were walked */
 }
 
+static uint32_t rd32(uint64_t pa)
+{
+    return (uint32_t)fx_mem[pa] | (uint32_t)fx_mem[pa + 1] << 8 |
+           (uint32_t)fx_mem[pa + 2] << 16 | (uint32_t)fx_mem[pa + 3] << 24;
+}
+
+/* 32-bit paging with CR4.PSE, M >= 40 (SDM 4.3, tables 4-4..4-6). */
+static vtop_status ref_walk_32(uint64_t cr3, uint64_t va, uint64_t *pa, uint64_t *size)
+{
+    uint64_t epa = (cr3 & 0xfffff000) + ((va >> 22) & 0x3ff) * 4;
+    if (epa + 4 > FX_MEM_SIZE)
+        return VTOP_TABLE_NOT_IN_IMAGE;
+    uint32_t pde = rd32(epa);
+    if (!(pde & 1))
+        return VTOP_NOT_PRESENT;
+    if (pde & 0x80) {
+        if (pde & 0x200000)
+            return VTOP_RESERVED_BIT;
+        *size = 0x400000;
+        *pa = (pde & 0xffc00000u) | ((uint64_t)((pde >> 13) & 0xff) << 32) | (va & 0x3fffff);
+        return VTOP_OK;
+    }
+    epa = (pde & 0xfffff000u) + ((va >> 12) & 0x3ff) * 4;
+    if (epa + 4 > FX_MEM_SIZE)
+        return VTOP_TABLE_NOT_IN_IMAGE;
+    uint32_t pte = rd32(epa);
+    if (!(pte & 1))
+        return VTOP_NOT_PRESENT;
+    *size = 0x1000;
+    *pa = (pte & 0xfffff000u) | (va & 0xfff);
+    return VTOP_OK;
+}
+
+/* PAE with NXE, M = 52 (SDM 4.4, tables 4-8..4-11; PDPTE bits 5..8
+ * accepted as QEMU does). */
+static vtop_status ref_walk_pae(uint64_t cr3, uint64_t va, uint64_t *pa, uint64_t *size)
+{
+    const uint64_t addr = 0x000ffffffffff000ull, high = 0x7ff0000000000000ull;
+    uint64_t epa = (cr3 & 0xffffffe0) + ((va >> 30) & 3) * 8;
+    if (epa + 8 > FX_MEM_SIZE)
+        return VTOP_TABLE_NOT_IN_IMAGE;
+    uint64_t e = rd64(epa);
+    if (!(e & 1))
+        return VTOP_NOT_PRESENT;
+    if (e & (0x6 | high | PTE_NX))
+        return VTOP_RESERVED_BIT;
+    for (int shift = 21; shift >= 12; shift -= 9) {
+        epa = (e & addr) + ((va >> shift) & 0x1ff) * 8;
+        if (epa + 8 > FX_MEM_SIZE)
+            return VTOP_TABLE_NOT_IN_IMAGE;
+        e = rd64(epa);
+        if (!(e & 1))
+            return VTOP_NOT_PRESENT;
+        if (e & high)
+            return VTOP_RESERVED_BIT;
+        if (shift == 21 && (e & 0x80)) {
+            if (e & 0x1fe000)
+                return VTOP_RESERVED_BIT;
+            *size = 0x200000;
+            *pa = (e & addr & ~0x1fffffull) | (va & 0x1fffff);
+            return VTOP_OK;
+        }
+    }
+    *size = 0x1000;
+    *pa = (e & addr) | (va & 0xfff);
+    return VTOP_OK;
+}
+
+static void test_random_32bit_and_pae_match_reference(void **state)
+{
+    (void)state;
+    int agree[2] = {0, 0};
+    for (int seed = 1; seed <= 8; seed++) {
+        rng_state = 0xD1B54A32D192ED03ull * (uint64_t)seed;
+        fx_reset();
+        int pae = seed % 2;
+        for (uint64_t pa = 0; pa < 64 * 4096; pa += 8) {
+            uint64_t e = random_entry();
+            if (pae && (rnd() % 4 == 0))
+                e |= PTE_NX;
+            if (pae)
+                fx_put64(pa, e & ~(rnd() % 8 ? 0x6ull : 0)); /* some PDPTE-legal */
+            else
+                fx_put64(pa, e | (rnd() & 0x1fe000ull) << (rnd() % 2 ? 0 : 32));
+        }
+        vtop_space s = sp((fx_cfg){pae ? VTOP_MODE_PAE : VTOP_MODE_32BIT_PSE,
+                                   0x3000, 1, 0, 0, 0});
+        for (int i = 0; i < 4000; i++) {
+            uint64_t va = rnd() & 0xffffffffull, pa = 0, size = 0;
+            vtop_status want = pae ? ref_walk_pae(0x3000, va, &pa, &size)
+                                   : ref_walk_32(0x3000, va, &pa, &size);
+            vtop_translation t;
+            assert_int_equal(vtop_translate(&s, va, &t), want);
+            if (want == VTOP_OK) {
+                assert_int_equal(t.pa, pa);
+                assert_int_equal(t.page_size, size);
+                agree[pae]++;
+            }
+        }
+    }
+    print_message("# random: %d 32-bit and %d PAE translations agreed on a mapped page\n",
+                  agree[0], agree[1]);
+    assert_true(agree[0] > 500 && agree[1] > 500);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -781,6 +886,7 @@ int main(void)
         cmocka_unit_test_setup(test_windows_software_ptes, reset),
         cmocka_unit_test_setup(test_windows_32bit_pagefile, reset),
         cmocka_unit_test(test_random_tables_match_reference),
+        cmocka_unit_test(test_random_32bit_and_pae_match_reference),
     };
     return cmocka_run_group_tests_name("walk", tests, NULL, NULL);
 }
