@@ -63,10 +63,13 @@ static void candidate_out(vtop_cmd_ctx *c, size_t rank,
     vtop_json_int(&j, "self_index", r->self_index);
     vtop_json_uint(&j, "sharers", r->sharers);
     vtop_json_uint(&j, "leaves", r->leaves);
+    vtop_json_uint(&j, "sound", r->sound);
     vtop_json_uint(&j, "linear", r->linear);
+    vtop_json_uint(&j, "top_bad", r->top_bad);
     vtop_json_uint(&j, "bad", r->bad);
     vtop_json_uint(&j, "missing", r->missing);
-    vtop_json_uint(&j, "value_refs", r->value_refs);
+    vtop_json_uint(&j, "user_leaves", r->user_leaves);
+    vtop_json_uint(&j, "user_dirty", r->user_dirty);
     vtop_json_end(&j);
 }
 
