@@ -1,5 +1,5 @@
 # Benchmarks (issue 10): `make bench` prints the table and writes
-# build/bench.json; test-bench-smoke runs it with tiny iteration counts
+# build/bench.json (EFI boot times: build/bench-efi.json); test-bench-smoke runs it with tiny iteration counts
 # on synthetic tables (TAP checks that the fast paths agree).
 BENCH_SRCS   := $(sort $(wildcard tests/bench/*.c))
 BENCH_BIN    := $(BUILD)/host/tests/bench/bench
@@ -18,8 +18,14 @@ ALL_TARGETS += $(BENCH_BIN)
 TEST_SUITES += test-bench-smoke
 
 .PHONY: bench test-bench-smoke
+# BENCH_EFI=0 skips the EFI boot timing (about 15 s per QEMU/TCG boot).
+BENCH_EFI ?= 1
 bench: $(BENCH_BIN)
 	@$(BENCH_BIN) --guests $(BENCH_GUESTS) --json $(BUILD)/bench.json
+	@if [ "$(BENCH_EFI)" = 1 ] && [ -f $(BUILD)/efi/vtop.efi ]; then \
+	  python3 tests/bench/efi_boot.py --app $(BUILD)/efi/vtop.efi \
+	    --json $(BUILD)/bench-efi.json --work $(BUILD)/bench-efi; \
+	else echo "# EFI boot timing skipped (BENCH_EFI=0 or no $(BUILD)/efi/vtop.efi)"; fi
 
 test-bench-smoke: $(BENCH_BIN)
 	@timeout 120 $(BENCH_BIN) --quick --synthetic --json $(BUILD)/bench-smoke.json
