@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "banner.h"
+#include "fwreport.h"
 #include "live.h"
 #include "memmap.h"
 #include "ownmap.h"
@@ -85,6 +86,8 @@ int app_run(const app_options *opt)
         return APP_STATUS_NO_MEMORY;
     }
     a.fw_ok = firmware_space(&a);
+    if (a.fw_ok)
+        fwreport_summary(&a.fw, a.out);
     if (a.fw_ok && ownmap_setup(&a.own, &a.m, &a.map, &a.fw, &a.live, a.out))
         live_identity_check(&a);
     else

@@ -1,0 +1,47 @@
+/* vtop EFI app: firmware paging summary (see fwreport.h). */
+#include "fwreport.h"
+
+#include "cmd/fmt_qemu.h"
+#include "core/enum.h"
+
+typedef struct leaf_counts {
+    uint64_t by_size[3];     /* 4K, 2M, 1G */
+    uint64_t writable, executable, wx, user, identity, bytes;
+} leaf_counts;
+
+static int count_leaf(void *ctx, const vtop_leaf *leaf)
+{
+    leaf_counts *c = ctx;
+    c->by_size[leaf->size == 4096 ? 0 : leaf->size == (2ull << 20) ? 1 : 2]++;
+    bool w = leaf->rights & VTOP_RIGHT_WRITE, x = leaf->rights & VTOP_RIGHT_EXEC;
+    c->writable += w;
+    c->executable += x;
+    c->wx += w && x;
+    c->user += (leaf->rights & VTOP_RIGHT_USER) != 0;
+    c->identity += leaf->pa == leaf->va;
+    c->bytes += leaf->size;
+    return 0;
+}
+
+vtop_status fwreport_summary(const vtop_space *fw, const vtop_out *out)
+{
+    leaf_counts c = { { 0 }, 0, 0, 0, 0, 0, 0 };
+    vtop_enum_stats st;
+    uint64_t top = fw->desc->sign_extended ? ~0ull : 0xffffffffull;
+    vtop_status s = vtop_enumerate_ex(fw, 0, top, NULL, count_leaf, &c, &st);
+    uint64_t leaves = c.by_size[0] + c.by_size[1] + c.by_size[2];
+    vtop_printf(out,
+                "firmware paging: %s CR3=0x%llx NXE=%d: %llu tables, %llu leaves "
+                "(1G=%llu 2M=%llu 4K=%llu), %llu GiB mapped, %llu identity, "
+                "%llu writable, %llu executable, %llu W+X, %llu user (%s)\n",
+                fw->desc->name, (unsigned long long)fw->cfg.cr3, fw->cfg.nxe,
+                (unsigned long long)st.tables, (unsigned long long)leaves,
+                (unsigned long long)c.by_size[2], (unsigned long long)c.by_size[1],
+                (unsigned long long)c.by_size[0], (unsigned long long)(c.bytes >> 30),
+                (unsigned long long)c.identity, (unsigned long long)c.writable,
+                (unsigned long long)c.executable, (unsigned long long)c.wx,
+                (unsigned long long)c.user, vtop_status_name(s));
+    vtop_printf(out, "firmware mem (QEMU info mem):\n");
+    vtop_status m = vtop_fmt_qemu_mem(out, fw, 0);
+    return s != VTOP_OK ? s : m;
+}
