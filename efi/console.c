@@ -142,7 +142,7 @@ void console_drain(void)
     }
 }
 
-int console_getc(void)
+int console_getkey(void)
 {
     SIMPLE_INPUT_INTERFACE *in = g_efi.st ? g_efi.st->ConIn : NULL;
     if (!in)
@@ -161,6 +161,21 @@ int console_getc(void)
             return -1;
         if (key.UnicodeChar)
             return key.UnicodeChar < 0x80 ? (int)key.UnicodeChar : '?';
-        /* Scan codes (arrows, ...) carry no character: ignore them. */
+        /* Scan codes (UEFI 2.10 table 12-2): 1 up, 2 down, 8 delete. */
+        switch (key.ScanCode) {
+        case 0x01: return CONSOLE_KEY_UP;
+        case 0x02: return CONSOLE_KEY_DOWN;
+        case 0x08: return '\b';
+        default:   break;   /* other keys carry nothing for us */
+        }
+    }
+}
+
+int console_getc(void)
+{
+    for (;;) {
+        int c = console_getkey();
+        if (c < 0x100)
+            return c;
     }
 }

@@ -33,6 +33,12 @@ void console_write(const char *text, size_t n);
  * would lose the last line. */
 void console_drain(void);
 
+/* One key from ConIn: an ASCII byte, CONSOLE_KEY_UP / _DOWN for the arrow
+ * keys (scan codes), or -1 when ConIn is absent or fails. Waits. */
+#define CONSOLE_KEY_UP   0x101
+#define CONSOLE_KEY_DOWN 0x102
+int console_getkey(void);
+
 /* Wait for one key from ConIn: returns the ASCII byte (CR for Enter, 8 for
  * backspace), or -1 when ConIn is absent or reports an error. */
 int console_getc(void);
