@@ -15,6 +15,7 @@
 #include "memmap.h"
 #include "ownmap.h"
 #include "power.h"
+#include "shell.h"
 #include "sink.h"
 
 typedef struct app {
@@ -24,6 +25,7 @@ typedef struct app {
     efi_memmap map;
     live_memory live;
     vtop_space fw;         /* the firmware's tables, as found */
+    vtop_space_config fw_cfg;
     bool fw_ok;
     ownmap own;
     int status;
@@ -36,6 +38,7 @@ static bool firmware_space(app *a)
     cfg.cr3 = a->m.cr3;
     cfg.nxe = (a->m.efer & EFER_NXE) != 0;
     cfg.maxphyaddr = a->m.cpu.maxphyaddr;
+    a->fw_cfg = cfg;
     vtop_status st = vtop_space_init(&a->fw, &cfg, &a->live.mem);
     if (st != VTOP_OK)
         vtop_printf(a->out, "firmware paging: error: %s\n", vtop_status_name(st));
@@ -92,6 +95,11 @@ int app_run(const app_options *opt)
         live_identity_check(&a);
     else
         a.status = APP_STATUS_FAILED;
+    if (a.fw_ok) {
+        shell_env env = { a.opt, &a.live, a.fw_cfg, a.out };
+        unsigned errors = shell_run(&env);
+        vtop_printf(a.out, "commands: %u with usage or image errors\n", errors);
+    }
     ownmap_restore(&a.own, a.out);
     live_memory_free(&a.live);
     efi_memmap_free(&a.map);

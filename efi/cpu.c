@@ -16,8 +16,8 @@ static void read_brand(cpu_features *f, uint32_t max_ext)
 {
     char raw[49] = { 0 };
     if (max_ext >= 0x80000004u) {
-        for (uint32_t i = 0; i < 3; i++)
-            copy_regs(raw + 16 * i, cpu_cpuid(0x80000002u + i, 0));
+        for (size_t i = 0; i < 3; i++)
+            copy_regs(raw + 16 * i, cpu_cpuid(0x80000002u + (uint32_t)i, 0));
     }
     const char *p = raw;
     while (*p == ' ')

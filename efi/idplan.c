@@ -70,7 +70,7 @@ static bool whole_pd_identity(const vtop_space *fw, const vtop_translation *t,
         return false;
     for (unsigned i = 0; i < 512; i++) {
         uint64_t e;
-        memcpy(&e, bytes + 8 * i, sizeof e);
+        memcpy(&e, bytes + (size_t)i * 8, sizeof e);
         if ((e & (PTE_P | PTE_PS)) != (PTE_P | PTE_PS) ||
             (e & fw->addr_mask & ~(big - 1)) != va + i * big)
             return false;

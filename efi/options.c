@@ -132,6 +132,8 @@ bool app_options_parse(const app_args *args, app_options *opt, const char **bad)
             opt->qemu_exit = true;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "-?")) {
             opt->help = true;
+        } else if (!strcmp(a, "-prompt")) {
+            opt->prompt = true;
         } else if (!strcmp(a, "-no-banner")) {
             opt->quiet_banner = true;
         } else if ((!strcmp(a, "-c") || !strcmp(a, "-f")) && i + 1 < args->argc) {
@@ -152,11 +154,13 @@ bool app_options_parse(const app_args *args, app_options *opt, const char **bad)
 
 void app_options_usage(void)
 {
-    printf("usage: vtop.efi [-shutdown] [-qemu-exit] [-no-banner] [-c \"CMD; CMD\"]\n"
-           "                [-f SCRIPT] [IMAGE...]\n"
+    printf("usage: vtop.efi [-shutdown] [-qemu-exit] [-no-banner] [-prompt]\n"
+           "                [-c \"CMD; CMD\"] [-f SCRIPT] [IMAGE...]\n"
            "  -shutdown   power the machine off at the end (ResetSystem)\n"
            "  -qemu-exit  report the status to QEMU's isa-debug-exit (port 0xf4)\n"
-           "  -c CMDS     run these commands, then exit\n"
-           "  -f SCRIPT   run the commands in SCRIPT (a file on the boot volume)\n"
-           "  IMAGE       memory images to open (default: every file in \\images\\)\n");
+           "  -prompt     an interactive prompt even with -shutdown\n"
+           "  -c CMDS     run these commands (';' between them), then exit\n"
+           "  -f SCRIPT   run the commands in SCRIPT (default \\vtop.nsh if present)\n"
+           "  IMAGE       memory images to open and run the commands on (default:\n"
+           "              the live machine, after a report on each \\images\\ file)\n");
 }

@@ -25,6 +25,7 @@ typedef struct app_options {
     bool qemu_exit;            /* -qemu-exit: status to isa-debug-exit */
     bool help;                 /* -h, --help */
     bool quiet_banner;         /* -no-banner */
+    bool prompt;               /* -prompt: interactive even with -shutdown */
     const char *commands;      /* -c "cmd; cmd" */
     const char *script;        /* -f \path\to\script */
     int nimages;

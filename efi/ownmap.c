@@ -55,7 +55,7 @@ static void print_map(const char *tag, const idmap *im, const idplan *plan,
                 tag, im->levels, plan->count,
                 (unsigned long long)(idplan_bytes(plan) >> 20),
                 (unsigned long long)plan->limit, (unsigned long long)im->used,
-                (unsigned long long)(im->used * 4), (unsigned long long)im->leaves[2],
+                (unsigned long long)im->used * 4, (unsigned long long)im->leaves[2],
                 (unsigned long long)im->leaves[1], (unsigned long long)im->leaves[0]);
 }
 

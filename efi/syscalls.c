@@ -200,7 +200,7 @@ int gettimeofday(struct timeval *tv, void *tz)
         return -1;
     }
     /* Seconds of the day are enough for elapsed-time measurements. */
-    tv->tv_sec = (time_t)t.Hour * 3600 + t.Minute * 60 + t.Second;
+    tv->tv_sec = (time_t)t.Hour * 3600 + (time_t)t.Minute * 60 + t.Second;
     tv->tv_usec = (suseconds_t)(t.Nanosecond / 1000);
     return 0;
 }

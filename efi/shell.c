@@ -1,0 +1,215 @@
+/* vtop EFI app: command sources and the platform loader (see shell.h). */
+#include "shell.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/lex.h"
+#include "cmd/session.h"
+#include "files.h"
+#include "prompt.h"
+
+#define DEFAULT_SCRIPT "vtop.nsh"
+#define IMAGES_DIR "images"
+
+typedef struct shell {
+    shell_env *env;
+    vtop_session *session;
+    unsigned errors;
+} shell;
+
+/* ---- platform loader ---- */
+
+static int efi_load(void *ctx, const char *name, vtop_loaded *out, char *why,
+                    size_t why_len)
+{
+    shell_env *env = ctx;
+    if (strcmp(name, "live") == 0) {
+        out->mem = &env->live->mem;
+        out->has_config = true;
+        out->cfg = env->fw_cfg;
+        return 0;
+    }
+    efi_file_data *f = calloc(1, sizeof *f);
+    if (!f) {
+        snprintf(why, why_len, "out of memory");
+        return -1;
+    }
+    if (EFI_ERROR(efi_file_read(name, f, why, why_len))) {
+        free(f);
+        return -1;
+    }
+    out->base = f->data;
+    out->size = f->size;
+    out->handle = f;
+    return 0;
+}
+
+static void efi_unload(void *ctx, vtop_loaded *loaded)
+{
+    (void)ctx;
+    efi_file_data *f = loaded->handle;
+    if (f) {
+        efi_file_release(f);
+        free(f);
+    }
+    loaded->handle = NULL;
+    loaded->base = NULL;
+}
+
+/* ---- the memmap command ---- */
+
+static int cmd_memmap(vtop_cmd_ctx *c, int argc, char **argv)
+{
+    (void)argv;
+    if (argc != 1)
+        return vtop_cmd_error(c, VTOP_EXIT_USAGE, "memmap takes no arguments");
+    efi_memmap map;
+    if (EFI_ERROR(efi_memmap_get(&map)))
+        return vtop_cmd_error(c, VTOP_EXIT_FAIL, "GetMemoryMap failed");
+    efi_memmap_print(&map, c->out);
+    efi_memmap_print_summary(&map, c->out);
+    efi_memmap_free(&map);
+    return VTOP_EXIT_OK;
+}
+
+static const vtop_command memmap_command = {
+    "memmap", "memmap", "the UEFI memory map (EFI app only)",
+    "One line per descriptor: start-end, type, pages, attributes; then the\n"
+    "summary per type. Live reads refuse ranges it does not list as RAM.\n",
+    false, cmd_memmap, NULL
+};
+
+/* ---- running lines ---- */
+
+static void run_line(shell *sh, const char *line)
+{
+    int rc = vtop_cmd_execute_line(sh->session, line, sh->env->out, sh->env->out);
+    if (rc >= VTOP_EXIT_USAGE)
+        sh->errors++;
+}
+
+/* -c "a; b": split on ';' outside quotes. */
+static void run_commands(shell *sh, const char *cmds)
+{
+    char line[VTOP_MAX_LINE];
+    size_t k = 0;
+    bool quoted = false;
+    for (const char *p = cmds;; p++) {
+        if (*p == '"')
+            quoted = !quoted;
+        if (*p == '\0' || (*p == ';' && !quoted)) {
+            line[k] = '\0';
+            run_line(sh, line);
+            k = 0;
+            if (*p == '\0' || vtop_session_quit_requested(sh->session))
+                break;
+            continue;
+        }
+        if (k + 1 < sizeof line)
+            line[k++] = *p;
+    }
+}
+
+static void run_script(shell *sh, const char *path)
+{
+    efi_file_data f;
+    char why[96];
+    if (EFI_ERROR(efi_file_read(path, &f, why, sizeof why))) {
+        vtop_printf(sh->env->out, "vtop: error: script %s: %s\n", path, why);
+        sh->errors++;
+        return;
+    }
+    vtop_printf(sh->env->out, "--- script %s\n", path);
+    char line[VTOP_MAX_LINE];
+    unsigned n = 0;
+    for (uint64_t i = 0; i < f.size && !vtop_session_quit_requested(sh->session);) {
+        size_t k = 0;
+        while (i < f.size && f.data[i] != '\n') {
+            if (k + 1 < sizeof line && f.data[i] != '\r')
+                line[k++] = (char)f.data[i];
+            i++;
+        }
+        i++;
+        line[k] = '\0';
+        vtop_session_set_line(sh->session, ++n);
+        run_line(sh, line);
+    }
+    vtop_session_set_line(sh->session, 0);
+    vtop_printf(sh->env->out, "--- end of script %s\n", path);
+    efi_file_release(&f);
+}
+
+static void interactive(shell *sh)
+{
+    static prompt_history hist;
+    char line[VTOP_MAX_LINE];
+    vtop_printf(sh->env->out, "Type `help` for commands, `quit` to leave.\n");
+    while (!vtop_session_quit_requested(sh->session)) {
+        if (prompt_read_line("vtop> ", line, sizeof line, &hist) < 0)
+            break;
+        run_line(sh, line);
+        fflush(stdout);
+    }
+}
+
+/* ---- targets ---- */
+
+static void open_target(shell *sh, const char *name)
+{
+    vtop_open_options o;
+    vtop_open_options_init(&o);
+    vtop_printf(sh->env->out, "--- target %s\n", name);
+    if (vtop_session_open_file(sh->session, name, &o, sh->env->out) != VTOP_EXIT_OK)
+        sh->errors++;
+}
+
+static void image_report(void *ctx, const char *path, uint64_t size)
+{
+    shell *sh = ctx;
+    (void)size;
+    open_target(sh, path);
+    run_line(sh, "info");
+}
+
+static void run_sources(shell *sh)
+{
+    const app_options *opt = sh->env->opt;
+    const char *script = opt->script;
+    if (!script && !opt->commands && efi_file_exists(DEFAULT_SCRIPT))
+        script = DEFAULT_SCRIPT;
+    if (opt->commands)
+        run_commands(sh, opt->commands);
+    else if (script)
+        run_script(sh, script);
+    else if (!opt->shutdown || opt->prompt)
+        interactive(sh);
+}
+
+unsigned shell_run(shell_env *env)
+{
+    vtop_platform platform = { efi_load, efi_unload, env };
+    shell sh = { env, vtop_session_new(&platform), 0 };
+    if (!sh.session) {
+        vtop_printf(env->out, "vtop: error: out of memory for the session\n");
+        return 1;
+    }
+    vtop_cmd_register(sh.session, &memmap_command);
+    const app_options *opt = env->opt;
+    if (opt->nimages > 0) {
+        for (int i = 0; i < opt->nimages; i++) {
+            open_target(&sh, opt->images[i]);
+            run_sources(&sh);
+        }
+    } else {
+        bool any_source = opt->commands || opt->script ||
+                          efi_file_exists(DEFAULT_SCRIPT);
+        if (!any_source)
+            efi_dir_list(IMAGES_DIR, image_report, &sh);
+        open_target(&sh, "live");
+        run_sources(&sh);
+    }
+    vtop_session_free(sh.session);
+    return sh.errors;
+}
