@@ -132,6 +132,8 @@ bool app_options_parse(const app_args *args, app_options *opt, const char **bad)
             opt->qemu_exit = true;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "-?")) {
             opt->help = true;
+        } else if (!strcmp(a, "-batch")) {
+            opt->batch = true;
         } else if (!strcmp(a, "-prompt")) {
             opt->prompt = true;
         } else if (!strcmp(a, "-no-banner")) {
@@ -154,11 +156,12 @@ bool app_options_parse(const app_args *args, app_options *opt, const char **bad)
 
 void app_options_usage(void)
 {
-    printf("usage: vtop.efi [-shutdown] [-qemu-exit] [-no-banner] [-prompt]\n"
+    printf("usage: vtop.efi [-shutdown] [-qemu-exit] [-no-banner] [-prompt|-batch]\n"
            "                [-c \"CMD; CMD\"] [-f SCRIPT] [IMAGE...]\n"
            "  -shutdown   power the machine off at the end (ResetSystem)\n"
            "  -qemu-exit  report the status to QEMU's isa-debug-exit (port 0xf4)\n"
            "  -prompt     an interactive prompt even with -shutdown\n"
+           "  -batch      never an interactive prompt\n"
            "  -c CMDS     run these commands (';' between them), then exit\n"
            "  -f SCRIPT   run the commands in SCRIPT (default \\vtop.nsh if present)\n"
            "  IMAGE       memory images to open and run the commands on (default:\n"

@@ -26,6 +26,7 @@ typedef struct app_options {
     bool help;                 /* -h, --help */
     bool quiet_banner;         /* -no-banner */
     bool prompt;               /* -prompt: interactive even with -shutdown */
+    bool batch;                /* -batch: never an interactive prompt */
     const char *commands;      /* -c "cmd; cmd" */
     const char *script;        /* -f \path\to\script */
     int nimages;

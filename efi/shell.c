@@ -183,7 +183,7 @@ static void run_sources(shell *sh)
         run_commands(sh, opt->commands);
     else if (script)
         run_script(sh, script);
-    else if (!opt->shutdown || opt->prompt)
+    else if (!opt->batch && (!opt->shutdown || opt->prompt))
         interactive(sh);
 }
 

@@ -52,7 +52,8 @@ log=$dir/serial.log
   echo "fs0:"
   for i in $(seq 1 "$runs"); do
     a=$args
-    [ "$i" -lt "$runs" ] && a=$(sed 's/-qemu-exit//; s/-shutdown//' <<<"$args")
+    # Earlier runs: no power-off, no status, and no prompt to wait at.
+    [ "$i" -lt "$runs" ] && a="-batch $(sed 's/-qemu-exit//; s/-shutdown//' <<<"$args")"
     echo "\\EFI\\vtop\\vtop.efi $a"
   done
   echo "reset -s"

@@ -157,10 +157,81 @@ def check_twice(text, tag):
             f"{a!r} | {b!r}" for a, b in zip(report(runs[0]), report(runs[1])) if a != b))
 
 
+def manifest(images):
+    rows = []
+    for line in open(os.path.join(images, "MANIFEST")):
+        f = line.split()
+        if f and f[0] == "image":
+            rows.append({"file": f[1], "format": f[2], "mode": f[3],
+                         "cr3": f[4], "has_root": f[5] == "1"})
+    return rows
+
+
+def host_commands(args, image):
+    """Commands the host CLI offers (the script uses only those)."""
+    p = subprocess.run([args.host, image, "help"], capture_output=True, text=True)
+    return set(re.findall(r"^  (\w+) ", p.stdout, re.M))
+
+
+def make_script(args):
+    """A script over every synthetic image: info, vtop of every mapped and
+    faulting VA the generator lists, reads, and the walkers the CLI has."""
+    rows = manifest(args.images)
+    cmds = host_commands(args, os.path.join(args.images, rows[0]["file"]))
+    out, adds = [], []
+    for r in rows:
+        adds += ["--add", f"{os.path.join(args.images, r['file'])}:images/{r['file']}"]
+        opt = "" if r["has_root"] else f" --cr3 {r['cr3']} --mode {r['mode']}"
+        out.append(f"open images/{r['file']}{opt}")
+        out.append("info")
+        vas = [l.split()[1] for l in open(os.path.join(args.images, r["file"].split(".")[0] + ".map"))
+               if l.startswith(("map ", "fault "))]
+        out.append("vtop " + " ".join(vas))
+        out.append(f"read {vas[0]} 0x40")
+        out.append("readp 0x80000 0x30")
+        for c, a in (("pte", vas[0]), ("tlb", ""), ("mem", ""), ("audit", ""),
+                     ("ptov", "0x8a000")):
+            if c in cmds:
+                out.append(f"{c} {a}".rstrip())
+    path = os.path.join(args.work, "vtop.nsh")
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
+    return path, adds + ["--add", f"{path}:vtop.nsh"]
+
+
+def check_script(args, script, text):
+    """The EFI transcript between the script markers equals the host CLI's
+    stdout for the same script, run where images/ holds the same files."""
+    m = re.search(r"--- script vtop\.nsh\r\n(.*?)--- end of script vtop\.nsh\r\n", text, re.S)
+    efi = m[1].replace("\r\n", "\n") if m else None
+    d = os.path.join(args.work, "host-cwd")
+    os.makedirs(d, exist_ok=True)
+    link = os.path.join(d, "images")
+    if not os.path.islink(link):
+        os.symlink(os.path.abspath(args.images), link)
+    first = open(script).readline().split()[1]
+    p = subprocess.run([os.path.abspath(args.host), first], stdin=open(script),
+                       capture_output=True, text=True, cwd=d)
+    host = p.stdout
+    nlines = host.count("\n")
+    if efi == host:
+        tap(nlines > 100 and not p.stderr,
+            f"script over {len(manifest(args.images))} images: EFI transcript equals host CLI "
+            f"byte for byte ({nlines} lines)", p.stderr)
+        return
+    import difflib
+    diff = "".join(list(difflib.unified_diff(host.splitlines(True), (efi or "").splitlines(True),
+                                             "host", "efi"))[:30])
+    tap(False, "script over every image: EFI transcript equals host CLI byte for byte",
+        diff if efi is not None else "no script section in the transcript")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--app", default="build/efi/vtop.efi")
     ap.add_argument("--work", default="build/efi-test")
+    ap.add_argument("--host", default="build/vtop")
+    ap.add_argument("--images", default="build/images")
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
 
@@ -177,18 +248,44 @@ def main():
     check_ownmap(lines, "qemu64", want_1g=False, want_5level=False)
     check_twice(text, "qemu64")
 
-    # 2. -cpu max (1 GiB pages, LA57 offered while OVMF runs 4-level), 2 GiB.
-    st, text, secs = boot(args, "max-2g", "--cpu", "max", "--mem", "2048M")
+    # 2. -cpu max (1 GiB pages, LA57 offered while OVMF runs 4-level), 2 GiB,
+    #    with every synthetic image on the ESP and a script (\\vtop.nsh):
+    #    the script's answers must equal the host CLI's, byte for byte.
+    script, adds = make_script(args)
+    st, text, secs = boot(args, "max-2g", "--cpu", "max", "--mem", "2048M", *adds)
     lines = app_lines(text)
     tap(st == 0 and secs < 30, f"max/2G: success in {secs:.1f} s", f"status {st}")
     check_banner(lines, {"PDPE1GB": "1", "LA57": "1", "NX": "1"}, "max/2G")
     check_ownmap(lines, "max/2G", want_1g=True, want_5level=True)
+    check_script(args, script, text)
 
-    # 3. qemu64 with 256 MiB.
-    st, text, secs = boot(args, "qemu64-256m", "--mem", "256M")
+    # 3. qemu64 with 256 MiB; a damaged image, one larger than free RAM and
+    #    an unknown command each give their error line, and the run goes on.
+    damaged = os.path.join(args.work, "damaged.elf")
+    with open(os.path.join(args.images, "4level.elf64"), "rb") as f:
+        open(damaged, "wb").write(f.read(300))
+    huge = os.path.join(args.work, "huge.raw")
+    with open(huge, "wb") as f:
+        f.truncate(250 << 20)
+    cmds = ("open images/damaged.elf; open images/huge.raw; bogus; "
+            "open images/4level.elf64; vtop 400000")
+    st, text, secs = boot(args, "qemu64-256m", "--mem", "256M",
+                          "--add", f"{damaged}:images/damaged.elf",
+                          "--add", f"{huge}:images/huge.raw",
+                          "--add", f"{os.path.join(args.images, '4level.elf64')}:images/4level.elf64",
+                          "--args", f'-qemu-exit -shutdown -c "{cmds}"')
     lines = app_lines(text)
     tap(st == 0 and secs < 30, f"qemu64/256M: success in {secs:.1f} s", f"status {st}")
     check_ownmap(lines, "qemu64/256M", want_1g=False, want_5level=False)
+    errs = [l for l in lines if l.startswith("vtop: error:")]
+    tap(any("damaged.elf" in l for l in errs), "damaged image: error line", "\n".join(errs))
+    tap(any("huge.raw" in l and "do not fit" in l for l in errs),
+        "image larger than free memory: error line", "\n".join(errs))
+    tap(any("unknown command 'bogus'" in l for l in errs), "unknown command: error line",
+        "\n".join(errs))
+    tap("va 0000000000400000 pa 000000000008a000 size 4K rights rwxu status 0x00000000 ok" in lines
+        and "commands: 3 with usage or image errors" in lines,
+        "after the errors the app goes on and answers", "\n".join(lines[-8:]))
 
     # 2. A bad option: an error line, status 2, and QEMU still ends.
     st, text, _ = boot(args, "badopt", "--args", "-qemu-exit -shutdown -bogus")

@@ -4,5 +4,6 @@
 TEST_SUITES += test-efi
 
 .PHONY: test-efi
-test-efi: $(EFI_APP)
-	@python3 tests/efi/e2e.py --app $(EFI_APP) --work $(BUILD)/efi-test
+test-efi: $(EFI_APP) $(BUILD)/vtop $(IMAGES_STAMP)
+	@python3 tests/efi/e2e.py --app $(EFI_APP) --work $(BUILD)/efi-test \
+	  --host $(BUILD)/vtop --images $(IMAGES_DIR)
