@@ -89,16 +89,19 @@ int app_run(const app_options *opt)
         return APP_STATUS_NO_MEMORY;
     }
     a.fw_ok = firmware_space(&a);
-    if (a.fw_ok)
+    shell_env env = { a.opt, &a.live, a.fw_cfg, a.out };
+    shell *sh = a.fw_ok ? shell_open(&env) : NULL;
+    if (sh) {
         fwreport_summary(&a.fw, a.out);
+        shell_firmware_report(sh);
+    }
     if (a.fw_ok && ownmap_setup(&a.own, &a.m, &a.map, &a.fw, &a.live, a.out))
         live_identity_check(&a);
     else
         a.status = APP_STATUS_FAILED;
-    if (a.fw_ok) {
-        shell_env env = { a.opt, &a.live, a.fw_cfg, a.out };
-        unsigned errors = shell_run(&env);
-        vtop_printf(a.out, "commands: %u with usage or image errors\n", errors);
+    if (sh) {
+        shell_run_sources(sh);
+        vtop_printf(a.out, "commands: %u with usage or image errors\n", shell_close(sh));
     }
     ownmap_restore(&a.own, a.out);
     live_memory_free(&a.live);

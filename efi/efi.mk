@@ -59,18 +59,22 @@ $(EFI_APP): $(EFI_SO) efi/check-image.sh
 
 ALL_TARGETS += $(EFI_APP)
 
-# `make run`: deps, build, boot under QEMU/OVMF, stream the serial report,
-# QEMU powers off by itself (the app is started with -shutdown).
+# `make run`: deps, build, boot under QEMU/OVMF with the demo images and
+# script (efi/demo.nsh as \vtop.nsh), stream the serial report; QEMU powers
+# off by itself (the app is started with -qemu-exit -shutdown).
+EFI_DEMO_IMAGES := 4level.elf64 pae.dmp32 5level.lime 32bit.raw
+EFI_DEMO_ADDS = $(foreach f,$(EFI_DEMO_IMAGES),--add $(IMAGES_DIR)/$(f):images/$(f)) \
+  --add efi/demo.nsh:vtop.nsh
 .PHONY: run usb-image efi
 efi: $(EFI_APP)
 run: deps
-	@$(MAKE) --no-print-directory $(EFI_APP) $(EFI_RUN_DEPS)
+	@$(MAKE) --no-print-directory $(EFI_APP) $(IMAGES_STAMP)
 	tools/qemu-efi.sh --app $(EFI_APP) --stream --timeout 120 \
-	  $(EFI_RUN_ARGS)
+	  --dir $(BUILD)/efi-run/run $(EFI_DEMO_ADDS) $(EFI_RUN_ARGS)
 
 # A bootable disk image for a USB stick: GPT? no: MBR with one FAT32 EFI
 # system partition holding \EFI\BOOT\BOOTX64.EFI (the removable-media path,
 # UEFI spec 2.10 section 3.5.1.1), so firmware starts vtop without a shell.
-usb-image: $(EFI_APP)
+usb-image: $(EFI_APP) $(IMAGES_STAMP)
 	tools/esp-image.sh --usb --app $(EFI_APP) --out $(BUILD)/vtop-usb.img \
-	  $(EFI_USB_ARGS)
+	  $(EFI_DEMO_ADDS) $(EFI_USB_ARGS)

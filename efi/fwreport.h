@@ -1,6 +1,7 @@
 /* vtop EFI app: the firmware's paging as found, before the app changes
- * anything (issue 8 part 1): a summary of its tables (walked by the core
- * through live memory), QEMU `info mem` style ranges, and the audit. */
+ * anything (issue 8 part 1): one summary line of its tables, walked by the
+ * core through live memory (the `mem` ranges and the audit follow through
+ * the command language, efi/shell.c). */
 #ifndef VTOP_EFI_FWREPORT_H
 #define VTOP_EFI_FWREPORT_H
 

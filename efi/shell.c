@@ -13,11 +13,11 @@
 #define DEFAULT_SCRIPT "vtop.nsh"
 #define IMAGES_DIR "images"
 
-typedef struct shell {
+struct shell {
     shell_env *env;
     vtop_session *session;
     unsigned errors;
-} shell;
+};
 
 /* ---- platform loader ---- */
 
@@ -187,29 +187,57 @@ static void run_sources(shell *sh)
         interactive(sh);
 }
 
-unsigned shell_run(shell_env *env)
+shell *shell_open(shell_env *env)
 {
+    shell *sh = calloc(1, sizeof *sh);
     vtop_platform platform = { efi_load, efi_unload, env };
-    shell sh = { env, vtop_session_new(&platform), 0 };
-    if (!sh.session) {
+    if (sh)
+        sh->session = vtop_session_new(&platform);
+    if (!sh || !sh->session) {
         vtop_printf(env->out, "vtop: error: out of memory for the session\n");
-        return 1;
+        free(sh);
+        return NULL;
     }
-    vtop_cmd_register(sh.session, &memmap_command);
-    const app_options *opt = env->opt;
+    sh->env = env;
+    vtop_cmd_register(sh->session, &memmap_command);
+    return sh;
+}
+
+void shell_firmware_report(shell *sh)
+{
+    vtop_open_options o;
+    vtop_open_options_init(&o);
+    if (vtop_session_open_file(sh->session, "live", &o, sh->env->out) != VTOP_EXIT_OK)
+        return;
+    vtop_printf(sh->env->out, "firmware mem (QEMU info mem):\n");
+    run_line(sh, "mem");
+    vtop_printf(sh->env->out, "firmware audit:\n");
+    run_line(sh, "audit");
+}
+
+void shell_run_sources(shell *sh)
+{
+    const app_options *opt = sh->env->opt;
     if (opt->nimages > 0) {
         for (int i = 0; i < opt->nimages; i++) {
-            open_target(&sh, opt->images[i]);
-            run_sources(&sh);
+            open_target(sh, opt->images[i]);
+            run_sources(sh);
         }
-    } else {
-        bool any_source = opt->commands || opt->script ||
-                          efi_file_exists(DEFAULT_SCRIPT);
-        if (!any_source)
-            efi_dir_list(IMAGES_DIR, image_report, &sh);
-        open_target(&sh, "live");
-        run_sources(&sh);
+        return;
     }
-    vtop_session_free(sh.session);
-    return sh.errors;
+    bool any_source = opt->commands || opt->script || efi_file_exists(DEFAULT_SCRIPT);
+    if (!any_source)
+        efi_dir_list(IMAGES_DIR, image_report, sh);
+    open_target(sh, "live");
+    run_sources(sh);
+}
+
+unsigned shell_close(shell *sh)
+{
+    if (!sh)
+        return 1;
+    unsigned errors = sh->errors;
+    vtop_session_free(sh->session);
+    free(sh);
+    return errors;
 }

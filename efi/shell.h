@@ -30,8 +30,21 @@ typedef struct shell_env {
     const vtop_out *out;
 } shell_env;
 
-/* Run every command source. Returns the number of commands that failed
- * with a usage or image error (for the summary line). */
-unsigned shell_run(shell_env *env);
+typedef struct shell shell;
+
+/* A session with the EFI platform loader and commands; NULL when out of
+ * memory (after printing why). env must outlive the shell. */
+shell *shell_open(shell_env *env);
+
+/* The firmware's tables through the session, before anything changes:
+ * `open live` (firmware CR3), then `mem` and `audit`. */
+void shell_firmware_report(shell *sh);
+
+/* Run every command source (see above). */
+void shell_run_sources(shell *sh);
+
+/* Free the session. Returns the number of commands that failed with a
+ * usage or image error (for the summary line). */
+unsigned shell_close(shell *sh);
 
 #endif
