@@ -6,6 +6,8 @@
  */
 #include "roots_int.h"
 
+#define ROOTS_POOL 64
+
 static const vtop_mode scan_modes[] = {
     VTOP_MODE_32BIT_PSE, VTOP_MODE_PAE, VTOP_MODE_4LEVEL, VTOP_MODE_5LEVEL
 };
@@ -123,6 +125,12 @@ vtop_status vtop_roots_scan(const vtop_physmem *mem,
     if ((unsigned)o.mode >= VTOP_MODE_COUNT)
         return VTOP_BAD_ARGUMENT;
     *res = (vtop_roots_result){0};
+    /* The ranking compares the kept candidates with each other (one kernel,
+     * many processes), so keep at least ROOTS_POOL of them even when the
+     * caller asks for fewer. */
+    vtop_root_candidate pool[ROOTS_POOL];
+    vtop_root_candidate *keep_buf = cap >= ROOTS_POOL ? out : pool;
+    size_t keep_cap = cap >= ROOTS_POOL ? cap : ROOTS_POOL;
     size_t n = 0;
     for (size_t r = 0; r < mem->count; r++) {
         const vtop_run *run = &mem->runs[r];
@@ -132,11 +140,17 @@ vtop_status vtop_roots_scan(const vtop_physmem *mem,
         for (uint64_t pa = first; pa >= run->phys && pa - run->phys + 4096 <= run->len;
              pa += 4096) {
             res->pages_scanned++;
-            scan_page(mem, &o, pa, run->data + (pa - run->phys), out, cap, &n, res);
+            scan_page(mem, &o, pa, run->data + (pa - run->phys), keep_buf,
+                      keep_cap, &n, res);
         }
     }
     if (!o.skip_rank && n)
-        roots_rank(mem, out, n);
+        roots_rank(mem, keep_buf, n);
+    if (keep_buf != out) {
+        n = n < cap ? n : cap;
+        for (size_t i = 0; i < n; i++)
+            out[i] = pool[i];
+    }
     res->count = n;
     return n ? VTOP_OK : VTOP_NO_ROOT;
 }
