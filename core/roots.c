@@ -128,7 +128,7 @@ vtop_status vtop_roots_scan(const vtop_physmem *mem,
     /* The ranking compares the kept candidates with each other (one kernel,
      * many processes), so keep at least ROOTS_POOL of them even when the
      * caller asks for fewer. */
-    vtop_root_candidate pool[ROOTS_POOL];
+    vtop_root_candidate pool[ROOTS_POOL] = {{0}};
     vtop_root_candidate *keep_buf = cap >= ROOTS_POOL ? out : pool;
     size_t keep_cap = cap >= ROOTS_POOL ? cap : ROOTS_POOL;
     size_t n = 0;
