@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "core/formats/format.h"
+#include "core/enum.h"
 #include "core/paging.h"
 
 #define MAX_IMAGES 64
@@ -58,6 +59,27 @@ static bool mode_hash_set[VTOP_MODE_COUNT];
 static uint64_t mix(uint64_t h, uint64_t v)
 {
     return (h ^ v) * 0x100000001B3ull;
+}
+
+/* Leaves of the whole space (what `tlb` prints), hashed in VA order. */
+typedef struct leaf_sum {
+    uint64_t hash, count;
+} leaf_sum;
+
+static int sum_leaf(void *ctx, const vtop_leaf *l)
+{
+    leaf_sum *s = ctx;
+    s->hash = mix(mix(mix(mix(s->hash, l->va), l->pa), l->size), l->entry);
+    s->count++;
+    return 0;
+}
+
+static leaf_sum leaves_of(const vtop_space *sp, vtop_enum_policy policy)
+{
+    leaf_sum s = {0, 0};
+    vtop_enum_options o = { policy, 0, NULL, NULL };
+    assert_int_equal(vtop_enumerate(sp, 0, UINT64_MAX, &o, sum_leaf, &s), VTOP_OK);
+    return s;
 }
 
 static uint64_t check_map_line(const vtop_space *sp, bool windows, const char *line)
@@ -124,13 +146,21 @@ static void test_image(void **state)
     FILE *m = fopen(mpath, "r");
     assert_non_null(m);
     uint64_t h = 0;
-    int lines = 0;
+    int lines = 0, maps = 0;
     while (fgets(line, sizeof line, m)) {
         h = mix(h, check_map_line(&sp, info.windows, line));
         lines++;
+        maps += strncmp(line, "map ", 4) == 0;
     }
     fclose(m);
     assert_true(lines >= 8);
+    /* Every leaf of the space is a listed mapping (strict walk), and the
+     * whole leaf list, strict and QEMU-style, is the same in every format. */
+    leaf_sum strict = leaves_of(&sp, VTOP_ENUM_STRICT);
+    leaf_sum qemu = leaves_of(&sp, VTOP_ENUM_QEMU);
+    assert_int_equal(strict.count, maps);
+    assert_true(qemu.count >= strict.count);
+    h = mix(mix(h, strict.hash), qemu.hash);
     if (mode_hash_set[mode])
         assert_int_equal(h, mode_hash[mode]);
     mode_hash[mode] = h;
