@@ -50,12 +50,15 @@ MODES = {
                      qemu="qemu-system-i386", cpu="qemu32,+pae,+nx",
                      vtop_mode="pae", va_bits=32),
     # PAE with RAM above 4 GiB (the pc machine puts 3 GiB below the PCI hole
-    # and the rest from 4 GiB up), so entries hold physical addresses > 32 bits.
-    # +pse36: without it QEMU gives a 32-bit CPU 32 physical address bits and
-    # the guest's first highmem PTE faults with RSVD (seen: Oops in
-    # kernel_init_pages, error_code 0x000a).
+    # and the rest from 4 GiB up), so entries hold physical addresses > 32
+    # bits. Booted on qemu-system-x86_64 -cpu qemu64 (PAE, NX, 40 physical
+    # bits; the 32-bit kernel never enters long mode): under
+    # qemu-system-i386 -cpu qemu32,+pae,+nx,+pse36 this kernel reaches
+    # "Run /init" but no user instruction ever prints (seen with QEMU 7.2.22;
+    # without +pse36 QEMU gives 32 physical bits and the first highmem PTE
+    # faults with RSVD).
     "i386-pae-highmem": dict(meta="linux-image-686-pae:i386", arch="i386",
-                             qemu="qemu-system-i386", cpu="qemu32,+pae,+nx,+pse36",
+                             qemu="qemu-system-x86_64", cpu="qemu64",
                              vtop_mode="pae", va_bits=32, mem="4608"),
 }
 MARKER = b"VTOP-GUEST-READY"

@@ -16,6 +16,10 @@ sleep 100001 &
 (while true; do sleep 3; done) &
 # A process with a larger heap and a written tmpfs file: more user leaves.
 dd if=/dev/zero of=/tmp/blob bs=4096 count=512 2>/dev/null
-(while true; do :; done) &
+# The busy process is the one running when the host stops the vCPU; like a
+# real workload it has written memory of its own (a 2 MiB string in its heap),
+# which is what tells a running process apart from sleeping ones sharing the
+# same kernel half (core/roots.h).
+(x=$(dd if=/dev/zero bs=1024 count=2048 2>/dev/null | tr '\0' a); while true; do :; done) &
 echo "VTOP-GUEST-READY $(uname -m) $(uname -r)"
 exec sleep 1000000

@@ -34,7 +34,8 @@ import refwalk  # noqa: E402
 sys.path.insert(0, os.path.join(ROOT, "images", "convert"))
 import elfconv  # noqa: E402
 
-MODES = ["amd64-4level", "amd64-5level", "i386-32bit", "i386-pae"]
+MODES = ["amd64-4level", "amd64-5level", "i386-32bit", "i386-pae",
+         "i386-pae-highmem"]
 FORMATS = [("elf", "guest.elf"), ("raw", "guest.raw"), ("lime", "guest.lime")]
 TIMEOUT = int(os.environ.get("VTOP_TRUTH_TIMEOUT", "300"))
 
@@ -220,20 +221,31 @@ def check_gva2gpa(vtop, meta, fmt, path, answers):
 # -------------------------------------------------------------- per mode
 
 def roots_first(vtop, meta, raw):
-    """First hex number on the first candidate line of `vtop RAW roots`."""
-    rc, out, err, secs = run_vtop(vtop, [raw, "roots"])
+    """Rank of the true root in `vtop RAW roots 1000` (lines `rank root
+    mode score evidence`). The true root is CR3 without its flag bits:
+    bits 4..0 in PAE (a 32-byte aligned PDPT), 11..0 otherwise. Returns
+    (good, explanation, seconds); good == "skip" without a roots command."""
+    rc, out, err, secs = run_vtop(vtop, [raw, "roots", "1000"])
+    if missing_command(rc, err):
+        return "skip", err.strip()[:120], secs
     if rc != 0:
-        return None, f"exit {rc}: {err.strip()[:300]}", secs
-    want = int(meta["cr3"], 16) & ~0xfff
+        return False, f"exit {rc}: {err.strip()[:300]}", secs
+    cr3 = int(meta["cr3"], 16)
+    want = cr3 & ~0x1f if meta["vtop_mode"] == "pae" else cr3 & ~0xfff
+    mode = cli_mode(meta)
+    first, rank = None, None
     for line in out.splitlines():
-        if line.lstrip().startswith("{"):
+        m = re.match(r"\s*(\d+)\s+([0-9a-f]+)\s+(\S+)\s+(-?\d+)", line)
+        if not m:
             continue
-        m = re.search(r"\b(?:0x)?([0-9a-f]{4,16})\b", line.split("#")[0], re.I)
-        if m and re.match(r"\s*(\d+[.:)]?\s+|#?1\b|rank|\S*0x)", line) or \
-                (m and "cr3" in line.lower()):
-            got = int(m.group(1), 16)
-            return got == want, f"first candidate line: {line.strip()[:200]}", secs
-    return False, f"no candidate found in: {out[:300]!r}", secs
+        first = first or line.strip()
+        if int(m.group(2), 16) == want and m.group(3) == mode:
+            rank = int(m.group(1))
+            break
+    if rank == 1:
+        return True, first, secs
+    where = f"rank {rank}" if rank else "not listed"
+    return False, f"true root 0x{want:x} {mode}: {where}; first: {first}", secs
 
 
 def lime_runs(path):
@@ -302,8 +314,16 @@ def oracle_checks(tap, mode, meta, d, qemu):
     return ref
 
 
+def missing_command(rc, err):
+    """vtop's answer when a command is not implemented yet (exit 2)."""
+    return rc == 2 and "unknown command" in err
+
+
 def text_check(tap, name, want, got, rc, err, secs, ref=None):
     """One byte-for-byte comparison; returns the mismatch count."""
+    if missing_command(rc, err):
+        tap.ok(True, name, skip="command not in this vtop yet: " + err.strip()[:120])
+        return 0
     bad = count_mismatches(want, got) if rc == 0 else max(len(want), 1)
     tap.ok(rc == 0 and bad == 0, f"{name}: {len(want)} lines, {bad} mismatches, "
                                  f"{secs:.2f} s")
@@ -386,7 +406,8 @@ def compare_mode(tap, tools, guests, mode, table):
     if os.access(vtop, os.X_OK):
         good, why, secs = roots_first(vtop, meta, os.path.join(d, "guest.raw"))
         tap.ok(bool(good), f"{mode} raw roots: true CR3 {meta['cr3']} ranked "
-                           f"first ({secs:.2f} s)")
+                           f"first ({secs:.2f} s)",
+               skip=("command not in this vtop yet: " + why) if good == "skip" else None)
         if not good:
             print("#   " + why)
     else:
