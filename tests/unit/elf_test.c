@@ -21,6 +21,19 @@ static const tcpu cpus2[] = {
     {0x80050033, 0x5678000, 0x16F0},         /* LA57 */
 };
 
+/* Open a copy of the first len bytes in a buffer of exactly len bytes, so
+ * ASan flags any read past the span. */
+static vtop_status open_exact(const uint8_t *src, size_t len, vtop_format f,
+                              vtop_run *r, size_t cap, vtop_image_info *out)
+{
+    uint8_t *b = malloc(len ? len : 1);
+    assert_non_null(b);
+    memcpy(b, src, len);
+    vtop_status st = vtop_image_open(b, len, f, r, cap, out);
+    free(b);
+    return st;
+}
+
 static size_t elf64_qemu(uint32_t qsize)
 {
     return build_elf(img, true, 62, segs2, 2, cpus2, 2, qsize, NULL);
@@ -111,7 +124,7 @@ static void test_truncated_at_every_byte(void **state)
     (void)state;
     size_t n = elf64_qemu(0x1B8);
     for (size_t len = 0; len < n; len++) {
-        vtop_status st = vtop_image_open(img, len, VTOP_FMT_ELF, runs, 16, &info);
+        vtop_status st = open_exact(img, len, VTOP_FMT_ELF, runs, 16, &info);
         assert_int_not_equal(st, VTOP_OK);
         if (len >= 4) {
             assert_true(st == VTOP_FORMAT_TRUNCATED || st == VTOP_FORMAT_CORRUPT);
@@ -181,6 +194,25 @@ static void test_bad_notes(void **state)
     assert_int_equal(info.error_offset, q);
 }
 
+/* QEMU dump.c: more than 0xFFFE segments -> e_phnum = PN_XNUM and the count
+ * in section header 0's sh_info (gABI extended numbering). */
+static void test_pn_xnum(void **state)
+{
+    (void)state;
+    size_t n = elf64_qemu(0x1B0);
+    memset(img + n, 0, 64);
+    put32(img, n + 0x2C, 3);              /* sh_info: 3 program headers */
+    put64(img, 0x28, n);                  /* e_shoff */
+    put16(img, 0x3C, 1);                  /* e_shnum */
+    put16(img, 0x38, 0xFFFF);             /* e_phnum = PN_XNUM */
+    assert_int_equal(vtop_image_open(img, n + 64, VTOP_FMT_AUTO, runs, 16, &info), VTOP_OK);
+    assert_int_equal(info.run_count, 2);
+    assert_int_equal(info.cpu_count, 2);
+    /* section header past the end of the file */
+    assert_int_equal(vtop_image_open(img, n + 40, VTOP_FMT_AUTO, runs, 16, &info), VTOP_FORMAT_TRUNCATED);
+    assert_int_equal(info.error_offset, n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -191,6 +223,7 @@ int main(void)
         cmocka_unit_test(test_truncated_at_every_byte),
         cmocka_unit_test(test_bad_program_headers),
         cmocka_unit_test(test_bad_notes),
+        cmocka_unit_test(test_pn_xnum),
     };
     return cmocka_run_group_tests_name("elf", tests, NULL, NULL);
 }

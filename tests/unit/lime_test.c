@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -13,6 +14,19 @@ static uint8_t img[64 * 1024];
 static vtop_run runs[8];
 static vtop_image_info info;
 static const tseg segs[] = { {0x1000, 0x2000}, {0x9F000, 0x1000}, {0x100000, 0x1000} };
+
+/* Open a copy of the first len bytes in a buffer of exactly len bytes, so
+ * ASan flags any read past the span. */
+static vtop_status open_exact(const uint8_t *src, size_t len, vtop_format f,
+                              vtop_run *r, size_t cap, vtop_image_info *out)
+{
+    uint8_t *b = malloc(len ? len : 1);
+    assert_non_null(b);
+    memcpy(b, src, len);
+    vtop_status st = vtop_image_open(b, len, f, r, cap, out);
+    free(b);
+    return st;
+}
 
 static void test_lime_three_ranges(void **state)
 {
@@ -39,7 +53,7 @@ static void test_lime_truncated_everywhere(void **state)
     /* A prefix ending exactly after a range is a valid, shorter image. */
     size_t end1 = 32 + 0x2000, end2 = end1 + 32 + 0x1000;
     for (size_t len = 4; len < n; len++) {
-        vtop_status st = vtop_image_open(img, len, VTOP_FMT_AUTO, runs, 8, &info);
+        vtop_status st = open_exact(img, len, VTOP_FMT_AUTO, runs, 8, &info);
         if (len == end1 || len == end2) {
             assert_int_equal(st, VTOP_OK);
             assert_int_equal(info.run_count, len == end1 ? 1 : 2);

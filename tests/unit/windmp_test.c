@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -14,6 +15,19 @@ static uint8_t img[128 * 1024];
 static vtop_run runs[16];
 static vtop_image_info info;
 static const tseg segs[] = { {0x1000, 0x3000}, {0x10000, 0x1000}, {0x20000, 0x2000} };
+
+/* Open a copy of the first len bytes in a buffer of exactly len bytes, so
+ * ASan flags any read past the span. */
+static vtop_status open_exact(const uint8_t *src, size_t len, vtop_format f,
+                              vtop_run *r, size_t cap, vtop_image_info *out)
+{
+    uint8_t *b = malloc(len ? len : 1);
+    assert_non_null(b);
+    memcpy(b, src, len);
+    vtop_status st = vtop_image_open(b, len, f, r, cap, out);
+    free(b);
+    return st;
+}
 
 static void test_full64(void **state)
 {
@@ -84,7 +98,7 @@ static void test_full64_bad_run_lists(void **state)
     (void)state;
     size_t n = build_dmp64_full(img, 0x1AD000, segs, 3, NULL);
     for (size_t len = 8; len < n; len += (len < 0x2000 ? 0x101 : 0x7F)) {
-        assert_int_equal(vtop_image_open(img, len, VTOP_FMT_AUTO, runs, 16, &info), VTOP_FORMAT_TRUNCATED);
+        assert_int_equal(open_exact(img, len, VTOP_FMT_AUTO, runs, 16, &info), VTOP_FORMAT_TRUNCATED);
         assert_true(info.error_offset <= len);
     }
     /* run list larger than the file */
@@ -143,6 +157,26 @@ static void test_dump32_pae_flag(void **state)
     assert_int_equal(info.error_offset, 0x6C + 16);
 }
 
+/* Every prefix of a bitmap dump and of a 32-bit dump fails, at an offset
+ * inside the prefix. */
+static void test_truncated_everywhere(void **state)
+{
+    (void)state;
+    static uint8_t copy[sizeof img];
+    size_t sizes[2];
+    sizes[0] = build_dmp64_bitmap(img, 0x1AD000, segs, 3, 0x40, NULL);
+    memcpy(copy, img, sizes[0]);
+    for (size_t len = 8; len < sizes[0]; len++) {
+        assert_int_not_equal(open_exact(copy, len, VTOP_FMT_AUTO, runs, 16, &info), VTOP_OK);
+        assert_true(info.error_offset <= len);
+    }
+    sizes[1] = build_dmp32(img, 0x39000, true, segs, 3, NULL);
+    for (size_t len = 8; len < sizes[1]; len++) {
+        assert_int_equal(open_exact(img, len, VTOP_FMT_AUTO, runs, 16, &info), VTOP_FORMAT_TRUNCATED);
+        assert_true(info.error_offset <= len);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -151,6 +185,7 @@ int main(void)
         cmocka_unit_test(test_bitmap64_bad),
         cmocka_unit_test(test_full64_bad_run_lists),
         cmocka_unit_test(test_dump32_pae_flag),
+        cmocka_unit_test(test_truncated_everywhere),
     };
     return cmocka_run_group_tests_name("windmp", tests, NULL, NULL);
 }
