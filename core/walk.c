@@ -58,13 +58,20 @@ static unsigned walk_rights(const vtop_space *s, uint64_t and_acc,
            ((or_acc & s->nx_mask) ? 0u : VTOP_RIGHT_EXEC);
 }
 
-/* VTOP_LEAF_* of a leaf entry, branch-free: G bit 8 -> 0, D 6 -> 1, A 5 -> 2,
- * PAT (bit 7 or 12) -> 3, PCD 4 -> 4, PWT 3 -> 5 (same as
- * vtop_entry_leaf_flags, on the packed level data). */
+/* VTOP_LEAF_* of a leaf entry: PWT (bit 3), PCD (4), A (5), D (6) through
+ * a 16-entry table, G (bit 8) -> 0, PAT (bit 7 of a 4K PTE, bit 12 of a large
+ * leaf) -> 3 (same as vtop_entry_leaf_flags, on the packed level data). */
 static unsigned walk_leaf_flags(const vtop_level_fast *f, uint64_t e)
 {
-    return (unsigned)(((e >> 8) & 1) | ((e >> 5) & 2) | ((e >> 3) & 4) |
-                      ((e >> f->pat_shift) & 8) | (e & 0x10) | ((e << 2) & 0x20));
+    static const uint8_t pwt_pcd_a_d[16] = {
+#define F(i) (((i) & 1 ? VTOP_LEAF_PWT : 0) | ((i) & 2 ? VTOP_LEAF_PCD : 0) | \
+              ((i) & 4 ? VTOP_LEAF_A : 0) | ((i) & 8 ? VTOP_LEAF_D : 0))
+        F(0), F(1), F(2),  F(3),  F(4),  F(5),  F(6),  F(7),
+        F(8), F(9), F(10), F(11), F(12), F(13), F(14), F(15),
+#undef F
+    };
+    return pwt_pcd_a_d[(e >> 3) & 15] | (unsigned)((e >> 8) & 1) |
+           (unsigned)((e >> f->pat_shift) & 8);
 }
 
 static vtop_status walk_done(vtop_translation *out, uint64_t base,
@@ -156,6 +163,13 @@ static inline __attribute__((always_inline)) vtop_status
 walk_loop(const vtop_space *s, uint64_t va, vtop_translation *out,
           const unsigned esize, const unsigned levels)
 {
+    /* Index geometry from the two constants: every level indexes the next
+     * 9 (8-byte entries) or 10 (4-byte entries) VA bits above bit 12
+     * (SDM 4.3-4.5; the descriptors in paging.c say the same, and
+     * tests/unit/paging_test.c checks it). The PAE PDPT's 2-bit index needs
+     * no own mask: the VA was checked to be below 2^32. */
+    const unsigned bits = esize == 8 ? 9 : 10;
+    const uint64_t idx_mask = (1u << bits) - 1;
     uint64_t wphys = s->root_win_phys, wspan = s->root_win_span;
     const uint8_t *wdata = s->root_win_data;
     uint64_t table = s->root, and_acc = ~0ull, or_acc = 0;
@@ -164,7 +178,7 @@ walk_loop(const vtop_space *s, uint64_t va, vtop_translation *out,
 #pragma GCC unroll 5
     for (unsigned l = 0; l < levels; l++, f++, r++) {
         const bool last = l + 1 == levels;
-        uint64_t pa = table + ((va >> f->off_shift) & f->off_mask);
+        uint64_t pa = table + ((va >> (12 + bits * (levels - 1 - l))) & idx_mask) * esize;
         uint64_t off = pa - wphys;
         r->entry_pa = pa;
         r->level = (uint8_t)l;

@@ -150,10 +150,32 @@ static void test_space_init_errors(void **state)
                      VTOP_BAD_SPACE);
 }
 
+/* core/walk.c derives each level's index from (entry size, level count):
+ * shift 12 + B * (levels - 1 - l), B = 9 (8-byte entries) or 10 (4-byte),
+ * with the PAE PDPT's 2-bit index as the top of a 32-bit VA. The
+ * descriptors must say the same. */
+static void test_descriptors_match_walk_geometry(void **state)
+{
+    (void)state;
+    for (int m = VTOP_MODE_32BIT; m < VTOP_MODE_COUNT; m++) {
+        const vtop_mode_desc *d = vtop_mode_describe((vtop_mode)m);
+        unsigned b = d->entry_size == 8 ? 9 : 10;
+        for (unsigned l = 0; l < d->levels; l++) {
+            assert_int_equal(d->level[l].shift, 12 + b * (d->levels - 1 - l));
+            unsigned top = d->level[l].shift + d->level[l].index_bits;
+            if (m == VTOP_MODE_PAE && l == 0)
+                assert_int_equal(top, 32); /* 2-bit index: VA bits 31:30 */
+            else
+                assert_int_equal(d->level[l].index_bits, b);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_describe),
+        cmocka_unit_test(test_descriptors_match_walk_geometry),
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_from_registers),
         cmocka_unit_test(test_canonical),
