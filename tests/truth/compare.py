@@ -347,6 +347,79 @@ def gva_check(tap, name, answers, result):
     return len(answers) if nbad is None else nbad
 
 
+def check_ptov(tap, vtop, meta, fmt, path, answers):
+    """Reverse lookup on the real guest: for a sample of QEMU's mapped
+    gva2gpa answers (va -> pa), `ptov pa` must list va. Answers for pages
+    with more aliases than vtop shows (65,537 ESPFIX aliases of one page on
+    amd64) are counted as truncated, not checked. Returns mismatches."""
+    pages = {}
+    for va, pa in answers:  # one answer per physical page: the 65,537
+        if pa is not None:  # ESPFIX aliases would otherwise fill the sample
+            pages.setdefault(pa >> 12, (va, pa))
+    mapped = sorted(pages.values())
+    sample = mapped[::max(1, len(mapped) // 150)]
+    script = "".join(f"ptov 0x{pa:x}\n" for _, pa in sample).encode()
+    rc, out, err, secs = run_vtop(vtop, image_args(meta, fmt, path), stdin=script)
+    name = f"{meta['mode']} {fmt} vtop ptov lists QEMU's va"
+    if missing_command(rc, err):
+        tap.ok(True, name, skip="command not in this vtop yet")
+        return 0
+    groups, cur = [], []
+    for line in out.splitlines():
+        m = re.match(r"pa [0-9a-f]+ va ([0-9a-f]+) ", line)
+        if m:
+            cur.append(int(m.group(1), 16))
+        elif "mapping(s)" in line:
+            groups.append((cur, "first ones shown" in line))
+            cur = []
+    if len(groups) != len(sample):
+        tap.ok(False, f"{name}: {len(groups)} answers for {len(sample)} "
+                      f"addresses (exit {rc}): {err.strip()[:200]}")
+        return len(sample)
+    bad, truncated, details = 0, 0, []
+    for (va, pa), (vas, cut) in zip(sample, groups):
+        if va in vas:
+            continue
+        if cut:
+            truncated += 1
+            continue
+        bad += 1
+        details.append(f"0x{va:x} -> 0x{pa:x}: ptov lists {len(vas)} vas, "
+                       f"not this one (first: {[hex(v) for v in vas[:3]]})")
+    tap.ok(bad == 0, f"{name}: {len(sample)} pages, {bad} mismatches, "
+                     f"{truncated} truncated alias lists, {secs:.2f} s")
+    for line in details[:8]:
+        print("#   " + line)
+    return bad
+
+
+def check_info(tap, vtop, meta, d):
+    """`vtop ELF info` gives the CPU state QEMU reported (info registers),
+    and the LiME image holds the same runs as the ELF."""
+    rc, out, err, secs = run_vtop(vtop, ["--json", os.path.join(d, "guest.elf"), "info"])
+    name = f"{meta['mode']} elf vtop info: CR0/CR3/CR4 and mode as QEMU's info registers"
+    try:
+        info = json.loads(out.splitlines()[0])
+        cpu = info["cpus"][0]
+        got = (int(cpu["cr0"], 16), int(cpu["cr3"], 16), int(cpu["cr4"], 16), info["mode"])
+    except (ValueError, KeyError, IndexError) as e:
+        tap.ok(False, f"{name} (exit {rc}, {e}: {out[:200]!r} {err.strip()[:200]})")
+        return
+    want = (int(meta["cr0"], 16), int(meta["cr3"], 16), int(meta["cr4"], 16), cli_mode(meta))
+    tap.ok(got == want, f"{name}: {info['mode']}, CR3 0x{got[1]:x}")
+    if got != want:
+        print(f"#   vtop {got} QEMU {want}")
+    rc2, out2, _, _ = run_vtop(vtop, ["--json", "--cr3", meta["cr3"], "--mode",
+                                      cli_mode(meta), os.path.join(d, "guest.lime"), "info"])
+    try:
+        lime = json.loads(out2.splitlines()[0])
+        same = (lime["format"], lime["run_bytes"]) == ("lime", info["run_bytes"])
+    except (ValueError, KeyError, IndexError):
+        same, lime = False, {}
+    tap.ok(same, f"{meta['mode']} lime vtop info: format lime, "
+                 f"{lime.get('run_bytes')} bytes of runs == ELF's {info.get('run_bytes')}")
+
+
 def compare_format(tap, tools, meta, d, fmt, qemu, ref, answers):
     """Every check of one image format; returns (mismatches, seconds)."""
     vtop, apicheck = tools
@@ -372,6 +445,7 @@ def compare_format(tap, tools, meta, d, fmt, qemu, ref, answers):
                           qemu[what], text_lines(out), rc, err, secs, ref[what])
     bad += gva_check(tap, f"{label} vtop translate vs gva2gpa", answers,
                      check_gva2gpa(vtop, meta, fmt, path, answers))
+    bad += check_ptov(tap, vtop, meta, fmt, path, answers)
     return bad, time.time() - t0
 
 
@@ -404,6 +478,7 @@ def compare_mode(tap, tools, guests, mode, table):
         table.append((mode, fmt, str(len(qemu["tlb"])), str(bad), f"{secs:.2f} s"))
     vtop = tools[0]
     if os.access(vtop, os.X_OK):
+        check_info(tap, vtop, meta, d)
         good, why, secs = roots_first(vtop, meta, os.path.join(d, "guest.raw"))
         tap.ok(bool(good), f"{mode} raw roots: true CR3 {meta['cr3']} ranked "
                            f"first ({secs:.2f} s)",
