@@ -226,6 +226,119 @@ def check_script(args, script, text):
         diff if efi is not None else "no script section in the transcript")
 
 
+def wait_for(path, pattern, deadline, start=0):
+    """Poll a growing file until pattern appears after offset start."""
+    while time.monotonic() < deadline:
+        try:
+            text = open(path, "rb").read().decode("ascii", "replace")
+        except OSError:
+            text = ""
+        m = re.compile(pattern, re.S).search(text, start)
+        if m:
+            return text, m
+        time.sleep(0.2)
+    return None, None
+
+
+def monitor(sock_path, command, deadline):
+    """One HMP command over QEMU's monitor socket; returns its output lines."""
+    import socket
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(max(1.0, deadline - time.monotonic()))
+    s.connect(sock_path)
+    buf = b""
+    def read_prompt():
+        nonlocal buf
+        while not buf.endswith(b"(qemu) "):
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            buf += chunk
+    read_prompt()
+    buf = b""
+    s.sendall(command.encode() + b"\n")
+    read_prompt()
+    s.close()
+    text = buf.decode("ascii", "replace").replace("\r", "")
+    lines = text.split("\n")
+    # Drop the echoed command (with the monitor's line-editing escapes) and
+    # the trailing prompt.
+    return [l for l in lines[1:] if l and not l.startswith("(qemu)")]
+
+
+def type_line(fifo, line):
+    with open(fifo, "w") as f:
+        f.write(line + "\r")
+
+
+def check_live_monitor(args):
+    name = "live-monitor"
+    d = os.path.join(args.work, name)
+    os.makedirs(d, exist_ok=True)
+    sock = os.path.join(d, "mon.sock")
+    log = os.path.join(d, "serial.log")
+    for f in (sock, log):
+        if os.path.exists(f):
+            os.unlink(f)
+    t0 = time.monotonic()
+    deadline = t0 + 60
+    p = subprocess.Popen(["tools/qemu-efi.sh", "--app", args.app, "--dir", d, "--cpu", "max",
+                          "--mem", "1024M", "--timeout", "60", "--monitor", sock,
+                          "--args", "-qemu-exit -shutdown -prompt"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    fifo = os.path.join(d, "serial.in")
+    tlb_efi = qemu_tlb = qemu_before = None
+    vt = ""
+    try:
+        text, m = wait_for(log, r"own map: loaded CR3=(0x[0-9a-f]+).*?live check: code (0x[0-9a-f]+) "
+                           r"-> \S+ X, stack (0x[0-9a-f]+).*?vtop> ", deadline)
+        if m:
+            cr3, code, stack = m[1], m[2], m[3]
+            type_line(fifo, f"open live --cr3 {cr3}")
+            text, m2 = wait_for(log, r"vtop> ", deadline, m.end())
+            # QEMU's view just before and just after the app's walk: the CPU
+            # only ever sets A/D bits, so each line the app prints must equal
+            # QEMU's line from one side of its walk (REFERENCE.md section 6).
+            qemu_before = monitor(sock, "info tlb", deadline)
+            type_line(fifo, "tlb")
+            text, m3 = wait_for(log, r"vtop> tlb\r\n(.*?)vtop> ", deadline, m2.start() if m2 else m.end())
+            if m3:
+                tlb_efi = m3[1].replace("\r\n", "\n").splitlines()
+                qemu_tlb = monitor(sock, "info tlb", deadline)
+                type_line(fifo, f"vtop {code} {stack}")
+                text, m4 = wait_for(log, r"vtop> vtop [^\r]*\r\n(.*?)vtop> ", deadline, m3.end() - 6)
+                vt = m4[1] if m4 else ""
+            type_line(fifo, "quit")
+    finally:
+        try:
+            p.wait(timeout=max(5, deadline - time.monotonic() + 10))
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+    secs = time.monotonic() - t0
+    print(f"# boot {name}: status {p.returncode} in {secs:.1f} s", flush=True)
+    tap(p.returncode == 0, f"live/monitor: app at the prompt ended with success ({secs:.1f} s)",
+        f"status {p.returncode}")
+    if tlb_efi is None or qemu_tlb is None:
+        tap(False, "live tlb equals QEMU info tlb line for line", "no tlb output captured")
+    else:
+        exact = tlb_efi == qemu_tlb
+        n = len(tlb_efi)
+        bracketed = n == len(qemu_tlb) == len(qemu_before) and all(
+            e in (b, a) for e, b, a in zip(tlb_efi, qemu_before, qemu_tlb))
+        moved = sum(1 for b, a in zip(qemu_before, qemu_tlb) if a != b)
+        diff = [f"efi    {e}\nbefore {b}\nafter  {a}" for e, b, a in
+                zip(tlb_efi, qemu_before, qemu_tlb) if e not in (b, a)][:4]
+        tap(bracketed and n > 100,
+            f"live tlb (own tables, current CR3) equals QEMU info tlb line for line "
+            f"({n} lines; {'identical to the later query' if exact else 'each equal to QEMU just before or just after'}, "
+            f"{moved} lines gained A/D bits in between)",
+            f"{n} vs {len(qemu_before)}/{len(qemu_tlb)} lines\n" + "\n".join(diff))
+    ok = vt.count(" status 0x00000000 ok") == 2 and all(
+        re.search(rf"va 0*{a[2:]} pa 0*{a[2:]} ", vt) for a in (code, stack)) if vt else False
+    tap(ok, "live vtop of the app's own code and stack gives the identity answer", vt)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--app", default="build/efi/vtop.efi")
@@ -295,6 +408,11 @@ def main():
     # 3. No serial port at all: the app must not hang; status still reported.
     st, _, secs = boot(args, "noserial", "--no-serial", timeout=40)
     tap(st == 0, f"no serial device: app ends with success ({secs:.1f} s)", f"status {st}")
+
+    # 6. Live target at the prompt: the app's own tables (current CR3) as
+    #    `tlb` prints them equal QEMU's `info tlb` for the same moment; the
+    #    app's code and stack translate to themselves.
+    check_live_monitor(args)
 
     print(f"1..{N}")
     return 1 if FAILED else 0
