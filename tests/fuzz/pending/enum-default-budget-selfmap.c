@@ -1,7 +1,7 @@
 /* Pending finding E1 (/work/briefs/fuzz-findings.md): with the default table
  * budget, enumerating a one-page 4-level self-map (all 512 entries -> the
  * page) takes ~18 s and reports ~5.4e8 leaves. Not built by make; run:
- *   gcc -O2 -std=c11 -I. bash build/host/libvtop.a -o /tmp/e1 && /tmp/e1 0
+ *   gcc -O2 -std=c11 -I. tests/fuzz/pending/enum-default-budget-selfmap.c build/host/libvtop.a -o /tmp/e1 && /tmp/e1 0
  * (argument: max_tables; 0 = default). Move to a regression once fixed. */
 #include "core/enum.h"
 #include "core/ptov.h"
