@@ -38,7 +38,7 @@ FUZZ_NEEDS_cmd     := vtop_cmd_execute_line vtop_session_open_span vtop_session_
 FUZZ_MAXLEN_walker  := 32768
 FUZZ_MAXLEN_formats := 65536
 FUZZ_MAXLEN_enum    := 32768
-FUZZ_MAXLEN_cmd     := 4096
+FUZZ_MAXLEN_cmd     := 16384
 
 fuzz_lparen := (
 fuzz_defined = $(shell grep -lE '^([A-Za-z].*[^A-Za-z0-9_])?$(1)[$(fuzz_lparen)]' $(CORE_SRCS) $(CMD_SRCS) /dev/null 2>/dev/null)

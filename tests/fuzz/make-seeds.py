@@ -203,6 +203,45 @@ def format_seeds(root):
             f.write(bytes([forced, 16]) + struct.pack("<Q", va) + img)
 
 
+def compact_chain():
+    """Two pages: page 0 serves as every 4-level table through distinct
+    indices (PML4 1, PDPT 2, PD 3 -> page 0; PT 4 -> page 1, 2M leaf at PD
+    index 5), so the space has a few hundred leaves, not a hostile number."""
+    img = bytearray(2 * PAGE)
+    for idx in (1, 2, 3):
+        struct.pack_into("<Q", img, 8 * idx, P | RW | US)
+    struct.pack_into("<Q", img, 8 * 4, PAGE | P | RW | US | (1 << 63))
+    struct.pack_into("<Q", img, 8 * 5, 0x200000 | P | PS)
+    img[PAGE:PAGE + 16] = b"vtop fuzz page!\n"
+    return bytes(img)
+
+
+def cmd_seeds(root):
+    va = (1 << 39) | (2 << 30) | (3 << 21) | (4 << 12)
+    img = compact_chain()
+    opened = "open fuzz --mode 4level --cr3 0\n"
+    scripts = {
+        "translate": opened + "vtop %x 0 ffff8000`00000000\npte %x\nread %x 40\nreadp 1000 0n16\n" % (va, va, va),
+        "whole-space": opened + "tlb\nmem\nptov 1000\naudit\ninfo\n",
+        "json": opened + "json on\nvtop %x\npte 0\ntlb 0 L 10000000000\nptov 0-2000\n" % va,
+        "ranges": opened + "tlb 8000000000-8100000000\nmem 0 ffffffffffffffff\nread 0 4k\n",
+        "errors": "help\nhelp vtop\nbogus\nvtop\nvtop zz\nopen\nopen fuzz --mode nope\nquit\nvtop 0\n",
+        "roots": opened + "roots\nopen fuzz --format raw --mode 5level --cr3 0 --maxphyaddr 0n40\nvtop 0\n",
+    }
+    d = os.path.join(root, "cmd")
+    os.makedirs(d, exist_ok=True)
+    for name, text in scripts.items():
+        flags = 0x04 | (0x01 if name == "json" else 0)
+        with open(os.path.join(d, "seed-" + name), "wb") as f:
+            f.write(bytes([flags]) + struct.pack("<H", len(img)) + img + text.encode())
+    # An ELF core opened directly (flag bit 1), its CR3 from the QEMU note.
+    elf = elf_core(2, 62, img, 0, 0x6a0)
+    with open(os.path.join(d, "seed-elf-span"), "wb") as f:
+        f.write(bytes([0x02]) + struct.pack("<H", len(elf)) + elf +
+                b"info\nvtop %x\npte %x\n" % (va, va))
+
+
 if __name__ == "__main__":
     main()
     format_seeds(os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus"))
+    cmd_seeds(os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus"))
