@@ -24,6 +24,7 @@ typedef struct app {
     machine_state m;
     efi_memmap map;
     live_memory live;
+    live_memory live_mmio;
     vtop_space fw;         /* the firmware's tables, as found */
     vtop_space_config fw_cfg;
     bool fw_ok;
@@ -89,15 +90,22 @@ int app_run(const app_options *opt)
         return APP_STATUS_NO_MEMORY;
     }
     a.fw_ok = firmware_space(&a);
-    shell_env env = { a.opt, &a.live, a.fw_cfg, a.out };
+    shell_env env = { a.opt, &a.live, NULL, a.fw_cfg, false, { 0 }, a.out };
+    if (!EFI_ERROR(live_memory_build(&a.map, true, &a.live_mmio)))
+        env.live_mmio = &a.live_mmio;
     shell *sh = a.fw_ok ? shell_open(&env) : NULL;
     if (sh) {
         fwreport_summary(&a.fw, a.out);
         shell_firmware_report(sh);
     }
-    if (a.fw_ok && ownmap_setup(&a.own, &a.m, &a.map, &a.fw, &a.live, a.out))
+    if (a.fw_ok && ownmap_setup(&a.own, &a.m, &a.map, &a.fw, &a.live, a.out)) {
         live_identity_check(&a);
-    else
+        vtop_space own;
+        if (ownmap_space(&a.own, &a.m, &a.live, &own) == VTOP_OK) {
+            env.has_own = true;
+            env.own_cfg = own.cfg;
+        }
+    } else
         a.status = APP_STATUS_FAILED;
     if (sh) {
         shell_run_sources(sh);
@@ -105,6 +113,7 @@ int app_run(const app_options *opt)
     }
     ownmap_restore(&a.own, a.out);
     live_memory_free(&a.live);
+    live_memory_free(&a.live_mmio);
     efi_memmap_free(&a.map);
     return a.status;
 }

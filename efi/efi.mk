@@ -72,9 +72,13 @@ run: deps
 	tools/qemu-efi.sh --app $(EFI_APP) --stream --timeout 120 \
 	  --dir $(BUILD)/efi-run/run $(EFI_DEMO_ADDS) $(EFI_RUN_ARGS)
 
-# A bootable disk image for a USB stick: GPT? no: MBR with one FAT32 EFI
-# system partition holding \EFI\BOOT\BOOTX64.EFI (the removable-media path,
-# UEFI spec 2.10 section 3.5.1.1), so firmware starts vtop without a shell.
+# A bootable disk image for a USB stick: MBR with one FAT32 EFI system
+# partition holding \EFI\BOOT\BOOTX64.EFI (the removable-media path, UEFI
+# spec 2.10 section 3.5.1.1), so firmware starts vtop without a shell, and
+# the demo images under \images\ (no script: the app reports on each image
+# and then waits at its serial prompt). Add files with
+# EFI_USB_ARGS="--add FILE:images/NAME".
 usb-image: $(EFI_APP) $(IMAGES_STAMP)
 	tools/esp-image.sh --usb --app $(EFI_APP) --out $(BUILD)/vtop-usb.img \
-	  $(EFI_DEMO_ADDS) $(EFI_USB_ARGS)
+	  $(foreach f,$(EFI_DEMO_IMAGES),--add $(IMAGES_DIR)/$(f):images/$(f)) \
+	  $(EFI_USB_ARGS)

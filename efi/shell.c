@@ -25,10 +25,19 @@ static int efi_load(void *ctx, const char *name, vtop_loaded *out, char *why,
                     size_t why_len)
 {
     shell_env *env = ctx;
-    if (strcmp(name, "live") == 0) {
-        out->mem = &env->live->mem;
+    bool own = strcmp(name, "live-own") == 0, mmio = strcmp(name, "live-mmio") == 0;
+    if (strcmp(name, "live") == 0 || own || mmio) {
+        if (own && !env->has_own) {
+            snprintf(why, why_len, "the app's own map is not loaded");
+            return -1;
+        }
+        if (mmio && !env->live_mmio) {
+            snprintf(why, why_len, "out of memory");
+            return -1;
+        }
+        out->mem = mmio ? &env->live_mmio->mem : &env->live->mem;
         out->has_config = true;
-        out->cfg = env->fw_cfg;
+        out->cfg = own ? env->own_cfg : env->fw_cfg;
         return 0;
     }
     efi_file_data *f = calloc(1, sizeof *f);
@@ -62,22 +71,46 @@ static void efi_unload(void *ctx, vtop_loaded *loaded)
 
 static int cmd_memmap(vtop_cmd_ctx *c, int argc, char **argv)
 {
-    (void)argv;
-    if (argc != 1)
-        return vtop_cmd_error(c, VTOP_EXIT_USAGE, "memmap takes no arguments");
+    uint64_t pa = 0;
+    char *end = NULL;
+    if (argc > 2)
+        return vtop_cmd_error(c, VTOP_EXIT_USAGE, "usage: memmap [ADDR]");
+    if (argc == 2) {
+        pa = strtoull(argv[1], &end, 16);
+        if (!argv[1][0] || *end)
+            return vtop_cmd_error(c, VTOP_EXIT_USAGE, "bad address '%s'", argv[1]);
+    }
     efi_memmap map;
     if (EFI_ERROR(efi_memmap_get(&map)))
         return vtop_cmd_error(c, VTOP_EXIT_FAIL, "GetMemoryMap failed");
-    efi_memmap_print(&map, c->out);
-    efi_memmap_print_summary(&map, c->out);
+    int rc = VTOP_EXIT_OK;
+    if (argc == 2) {
+        const EFI_MEMORY_DESCRIPTOR *d = efi_memmap_find(&map, pa);
+        if (d)
+            vtop_printf(c->out, "%016llx %s (%016llx-%016llx, attr %016llx)%s\n",
+                        (unsigned long long)pa, efi_memtype_name(d->Type),
+                        (unsigned long long)d->PhysicalStart,
+                        (unsigned long long)(d->PhysicalStart + d->NumberOfPages * 4096),
+                        (unsigned long long)d->Attribute,
+                        efi_memtype_is_ram(d->Type) ? "" : ", not read unless live-mmio");
+        else
+            vtop_printf(c->out, "%016llx not in the memory map (never read live)\n",
+                        (unsigned long long)pa);
+        rc = d ? VTOP_EXIT_OK : VTOP_EXIT_FAIL;
+    } else {
+        efi_memmap_print(&map, c->out);
+        efi_memmap_print_summary(&map, c->out);
+    }
     efi_memmap_free(&map);
-    return VTOP_EXIT_OK;
+    return rc;
 }
 
 static const vtop_command memmap_command = {
-    "memmap", "memmap", "the UEFI memory map (EFI app only)",
-    "One line per descriptor: start-end, type, pages, attributes; then the\n"
-    "summary per type. Live reads refuse ranges it does not list as RAM.\n",
+    "memmap", "memmap [ADDR]", "the UEFI memory map, or the type behind ADDR (EFI only)",
+    "Without ADDR: one line per descriptor (start-end, type, pages,\n"
+    "attributes), then the summary per type. With ADDR (hex): the memory\n"
+    "type and descriptor holding that physical address. The live targets\n"
+    "read only what the map lists as RAM; `open live-mmio` adds MMIO.\n",
     false, cmd_memmap, NULL
 };
 

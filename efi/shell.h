@@ -1,10 +1,13 @@
 /* vtop EFI app: commands through the shared command language (issue 8
  * parts 4, 5 and 6).
  *
- * The session's platform loader gives the special name "live" (the running
- * machine: live RAM from the memory map, the firmware's CR3 unless --cr3
- * says otherwise) and reads any other name as a file on the boot volume
- * into AllocatePages memory. Extra command: `memmap` (the UEFI memory map).
+ * The session's platform loader gives special names for the running
+ * machine: "live" (RAM the memory map lists, the firmware's CR3 unless
+ * --cr3 says otherwise), "live-own" (the same under the app's own CR3) and
+ * "live-mmio" (also MMIO descriptors: reads there are refused otherwise, so
+ * the diagnostic never touches a device by accident); any other name is a
+ * file on the boot volume read into AllocatePages memory. Extra command:
+ * `memmap [ADDR]` (the UEFI memory map, or the descriptor behind ADDR).
  *
  * Sources of commands, in order: -c "CMD; CMD" from the load options, a
  * script (-f PATH, else \vtop.nsh on the boot volume), else an interactive
@@ -25,8 +28,11 @@
 
 typedef struct shell_env {
     const app_options *opt;
-    live_memory *live;
+    live_memory *live;          /* RAM the memory map lists */
+    live_memory *live_mmio;     /* the same plus MMIO descriptors (forced) */
     vtop_space_config fw_cfg;   /* the firmware's paging, as found */
+    bool has_own;               /* the app's own map is loaded */
+    vtop_space_config own_cfg;
     const vtop_out *out;
 } shell_env;
 
