@@ -90,7 +90,7 @@ static int cmd_memmap(vtop_cmd_ctx *c, int argc, char **argv)
             vtop_printf(c->out, "%016llx %s (%016llx-%016llx, attr %016llx)%s\n",
                         (unsigned long long)pa, efi_memtype_name(d->Type),
                         (unsigned long long)d->PhysicalStart,
-                        (unsigned long long)(d->PhysicalStart + d->NumberOfPages * 4096),
+                        (unsigned long long)d->PhysicalStart + d->NumberOfPages * 4096,
                         (unsigned long long)d->Attribute,
                         efi_memtype_is_ram(d->Type) ? "" : ", not read unless live-mmio");
         else

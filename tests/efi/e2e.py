@@ -381,7 +381,8 @@ def main():
     with open(huge, "wb") as f:
         f.truncate(250 << 20)
     cmds = ("open images/damaged.elf; open images/huge.raw; bogus; "
-            "open images/4level.elf64; vtop 400000")
+            "open images/4level.elf64; vtop 400000; memmap ffc00000; "
+            "open live; readp ffc00000 10; open live-mmio; readp ffc00000 10")
     st, text, secs = boot(args, "qemu64-256m", "--mem", "256M",
                           "--add", f"{damaged}:images/damaged.elf",
                           "--add", f"{huge}:images/huge.raw",
@@ -399,6 +400,11 @@ def main():
     tap("va 0000000000400000 pa 000000000008a000 size 4K rights rwxu status 0x00000000 ok" in lines
         and "commands: 3 with usage or image errors" in lines,
         "after the errors the app goes on and answers", "\n".join(lines[-8:]))
+    mm = [l for l in lines if l.startswith("00000000ffc00000 ")]
+    tap(len(mm) == 2 and "MemoryMappedIO" in mm[0] and "not read unless live-mmio" in mm[0]
+        and mm[1].startswith("00000000ffc00000  "),
+        "MMIO: memmap names the type; live refuses the read, live-mmio does it",
+        "\n".join(l for l in lines if "ffc00000" in l))
 
     # 2. A bad option: an error line, status 2, and QEMU still ends.
     st, text, _ = boot(args, "badopt", "--args", "-qemu-exit -shutdown -bogus")
