@@ -202,6 +202,12 @@ typedef struct vtop_translation {
 vtop_status vtop_translate(const vtop_space *space, uint64_t va,
                            vtop_translation *out);
 
+/* The same walk, checks and statuses as vtop_translate without the record
+ * (for callers that only need the address: reads, caches, benchmarks).
+ * On VTOP_OK sets *pa and *page_size (either may be NULL). */
+vtop_status vtop_translate_pa(const vtop_space *space, uint64_t va,
+                              uint64_t *pa, uint64_t *page_size);
+
 /* ReadVirtual contract (REFERENCE.md section 1): copies up to len bytes from
  * va; *done is the count copied. VTOP_OK when all were read, VTOP_PARTIAL_READ
  * when at least one byte but not all were (stopped at the first page that does

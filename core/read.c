@@ -34,15 +34,15 @@ vtop_status vtop_read_virtual(const vtop_space *space, uint64_t va, void *out,
     if (!space || !done || (len && !out))
         return VTOP_BAD_ARGUMENT;
     while (got < len) {
-        vtop_translation t;
-        vtop_status st = vtop_translate(space, va, &t);
+        uint64_t pa = 0, size = 0;
+        vtop_status st = vtop_translate_pa(space, va, &pa, &size);
         if (st != VTOP_OK)
             return read_stopped(got, st);
         /* Copy up to the end of this page (4K, 2M, 4M or 1G). */
-        uint64_t room = t.page_size - (va & (t.page_size - 1));
+        uint64_t room = size - (va & (size - 1));
         size_t n = room < (uint64_t)(len - got) ? (size_t)room : len - got;
         size_t copied = 0;
-        st = vtop_physmem_read(&space->mem, t.pa, dst + got, n, &copied);
+        st = vtop_physmem_read(&space->mem, pa, dst + got, n, &copied);
         got += copied;
         *done = got;
         if (st != VTOP_OK)

@@ -29,7 +29,7 @@ static void window_set(walk_window *w, const vtop_run *r, unsigned esize)
 
 /* Slow path: the entry is outside the current run. NULL when it is not
  * entirely inside any run of the image. */
-static const uint8_t *window_move(const vtop_space *s, walk_window *w,
+__attribute__((cold)) static const uint8_t *window_move(const vtop_space *s, walk_window *w,
                                   uint64_t pa, unsigned esize)
 {
     ptrdiff_t i = vtop_physmem_find(&s->mem, pa);
@@ -125,7 +125,7 @@ static bool va_ok(const vtop_mode_desc *d, uint64_t va)
 
 /* A present entry that failed stop_mask, or P=0: why, and whether the walk
  * goes on (a Windows transition table). Returns VTOP_OK to go on. */
-static vtop_status walk_slow(const vtop_space *s, vtop_translation *out,
+__attribute__((cold)) static vtop_status walk_slow(const vtop_space *s, vtop_translation *out,
                              unsigned l, uint64_t e, uint64_t *table)
 {
     if (!(e & PTE_P))
@@ -151,6 +151,24 @@ static vtop_status walk_leaf(const vtop_space *s, vtop_translation *out,
                      walk_rights(s, and_acc & (e | f->fill), or_acc | e));
 }
 
+/* The leaf without the record's extras (rights, flags): reserved bits of
+ * the leaf form, then pa and page_size. */
+static vtop_status walk_leaf_pa(const vtop_space *s, vtop_translation *out,
+                                unsigned l, uint64_t e)
+{
+    const vtop_level_fast *f = &s->fast[l];
+    uint64_t rsvd = e & f->reserved[1];
+    if (rsvd) {
+        out->reserved_bits = rsvd;
+        return walk_stop(out, l, VTOP_RESERVED_BIT);
+    }
+    out->page_size = f->page_size;
+    out->pa = ((e & f->leaf_mask) | ((e & f->pse36_mask) << 19)) |
+              (out->va & (f->page_size - 1));
+    out->status = VTOP_OK;
+    return VTOP_OK;
+}
+
 /* The loop, instantiated per entry size and level count (compile-time
  * constants: the entry load is one mov, and the unrolled levels give every
  * level its own branch sites, which the branch predictor needs to keep
@@ -161,7 +179,7 @@ static vtop_status walk_leaf(const vtop_space *s, vtop_translation *out,
  * is the slow path (a binary search over the runs). */
 static inline __attribute__((always_inline)) vtop_status
 walk_loop(const vtop_space *s, uint64_t va, vtop_translation *out,
-          const unsigned esize, const unsigned levels)
+          const unsigned esize, const unsigned levels, const bool rec)
 {
     /* Index geometry from the two constants: every level indexes the next
      * 9 (8-byte entries) or 10 (4-byte entries) VA bits above bit 12
@@ -180,11 +198,15 @@ walk_loop(const vtop_space *s, uint64_t va, vtop_translation *out,
         const bool last = l + 1 == levels;
         uint64_t pa = table + ((va >> (12 + bits * (levels - 1 - l))) & idx_mask) * esize;
         uint64_t off = pa - wphys;
-        r->entry_pa = pa;
-        r->level = (uint8_t)l;
+        if (rec) {
+            r->entry_pa = pa;
+            r->level = (uint8_t)l;
+        }
         if (__builtin_expect(off >= wspan, 0)) {
             walk_window w = {wphys, wspan, NULL};
             if (!window_move(s, &w, pa, esize)) {
+                r->entry_pa = pa; /* the record says where, even without rec */
+                r->level = (uint8_t)l;
                 r->entry = 0;
                 out->nlevels = (uint8_t)l;
                 return walk_stop(out, l, VTOP_TABLE_NOT_IN_IMAGE);
@@ -196,12 +218,15 @@ walk_loop(const vtop_space *s, uint64_t va, vtop_translation *out,
         }
         const uint8_t *p = wdata + off;
         uint64_t e = esize == 8 ? vtop_load_le64(p) : vtop_load_le32(p);
-        r->entry = e;
+        if (rec)
+            r->entry = e;
         if (__builtin_expect(((e ^ PTE_P) & f->stop_mask) != 0, 0)) {
             out->nlevels = (uint8_t)(l + 1);
-            vtop_status st = walk_slow(s, out, l, e, &table);
+            uint64_t next = 0; /* table's own address must not escape */
+            vtop_status st = walk_slow(s, out, l, e, &next);
             if (st != VTOP_OK)
                 return st;
+            table = next;
             if (last) { /* transition page: W from the entry only */
                 and_acc &= (e & PTE_RW) | ~PTE_RW;
                 return walk_done(out, table, 4096, walk_rights(s, and_acc, or_acc));
@@ -210,13 +235,51 @@ walk_loop(const vtop_space *s, uint64_t va, vtop_translation *out,
         }
         if (last || (e & f->ps_mask)) {
             out->nlevels = (uint8_t)(l + 1);
+            if (!rec)
+                return walk_leaf_pa(s, out, l, e);
             return walk_leaf(s, out, l, e, and_acc, or_acc);
         }
-        and_acc &= e | f->fill;
-        or_acc |= e;
+        if (rec) {
+            and_acc &= e | f->fill;
+            or_acc |= e;
+        }
         table = e & s->addr_mask;
     }
     return walk_stop(out, levels - 1, VTOP_BAD_SPACE); /* not reached */
+}
+
+/* Checks shared by both entry points; VTOP_OK when the walk may start. */
+static inline __attribute__((always_inline)) vtop_status
+walk_begin(const vtop_space *s, uint64_t va, vtop_translation *out)
+{
+    if (!s || !s->desc) {
+        out->status = VTOP_BAD_ARGUMENT;
+        return VTOP_BAD_ARGUMENT;
+    }
+    if (!va_ok(s->desc, va)) {
+        out->status = s->desc->sign_extended ? VTOP_NON_CANONICAL : VTOP_ADDRESS_WIDTH;
+        return out->status;
+    }
+    return VTOP_OK;
+}
+
+/* The mode dispatch (from the descriptor), with or without the record. */
+static inline __attribute__((always_inline)) vtop_status
+walk_dispatch(const vtop_space *s, uint64_t va, vtop_translation *out,
+              const bool rec)
+{
+    switch (s->desc->levels) {
+    case 0: /* paging disabled: linear = physical */
+        return walk_done(out, va & ~0xfffull, 4096, VTOP_RIGHTS_ALL);
+    case 5:
+        return walk_loop(s, va, out, 8, 5, rec);
+    case 4:
+        return walk_loop(s, va, out, 8, 4, rec);
+    case 3:
+        return walk_loop(s, va, out, 8, 3, rec);
+    default: /* 2: 32-bit paging, 4-byte entries */
+        return walk_loop(s, va, out, 4, 2, rec);
+    }
 }
 
 vtop_status vtop_translate(const vtop_space *s, uint64_t va,
@@ -225,25 +288,25 @@ vtop_status vtop_translate(const vtop_space *s, uint64_t va,
     if (!out)
         return VTOP_BAD_ARGUMENT;
     record_start(out, va);
-    if (!s || !s->desc) {
-        out->status = VTOP_BAD_ARGUMENT;
-        return VTOP_BAD_ARGUMENT;
+    vtop_status st = walk_begin(s, va, out);
+    if (st != VTOP_OK)
+        return st;
+    return walk_dispatch(s, va, out, true);
+}
+
+vtop_status vtop_translate_pa(const vtop_space *s, uint64_t va, uint64_t *pa,
+                              uint64_t *page_size)
+{
+    vtop_translation t; /* scratch: only va, status, pa, page_size matter */
+    t.va = va;
+    vtop_status st = walk_begin(s, va, &t);
+    if (st == VTOP_OK)
+        st = walk_dispatch(s, va, &t, false);
+    if (st == VTOP_OK) {
+        if (pa)
+            *pa = t.pa;
+        if (page_size)
+            *page_size = t.page_size;
     }
-    const vtop_mode_desc *d = s->desc;
-    if (!va_ok(d, va)) {
-        out->status = d->sign_extended ? VTOP_NON_CANONICAL : VTOP_ADDRESS_WIDTH;
-        return out->status;
-    }
-    if (d->levels == 0) /* paging disabled: linear = physical */
-        return walk_done(out, va & ~0xfffull, 4096, VTOP_RIGHTS_ALL);
-    switch (d->levels) {
-    case 5:
-        return walk_loop(s, va, out, 8, 5);
-    case 4:
-        return walk_loop(s, va, out, 8, 4);
-    case 3:
-        return walk_loop(s, va, out, 8, 3);
-    default: /* 2: 32-bit paging, 4-byte entries */
-        return walk_loop(s, va, out, 4, 2);
-    }
+    return st;
 }

@@ -742,6 +742,12 @@ static void test_random_tables_match_reference(void **state)
             vtop_translation t;
             vtop_status got = vtop_translate(&s, va, &t);
             assert_int_equal(got, want);
+            uint64_t pa2 = 0, size2 = 0;
+            assert_int_equal(vtop_translate_pa(&s, va, &pa2, &size2), want);
+            if (want == VTOP_OK) {
+                assert_int_equal(pa2, pa);
+                assert_int_equal(size2, size);
+            }
             if (want == VTOP_OK) {
                 assert_int_equal(t.pa, pa);
                 assert_int_equal(t.page_size, size);
@@ -751,6 +757,67 @@ static void test_random_tables_match_reference(void **state)
     }
     print_message("# random: %d translations agreed on a mapped page\n", agree);
     assert_true(agree > 1000); /* the tables really were walked */
+}
+
+/* vtop_translate_pa: same statuses and addresses as vtop_translate on the
+ * hand-built scenarios above, without the record. */
+static void test_translate_pa(void **state)
+{
+    (void)state;
+    uint64_t pa = 0, size = 0;
+    build_4level_4k();
+    vtop_space s = sp((fx_cfg){VTOP_MODE_4LEVEL, 0x1000, 1, 0, 0, 0});
+    assert_int_equal(vtop_translate_pa(&s, VA4, &pa, &size), VTOP_OK);
+    assert_int_equal(pa, 0x5123);
+    assert_int_equal(size, 0x1000);
+    assert_int_equal(vtop_translate_pa(&s, VA4, NULL, NULL), VTOP_OK);
+    fx_put64(0x3008, 0x00600000 | 0x2000 | 0x83); /* 2M leaf, bit 13 */
+    assert_int_equal(vtop_translate_pa(&s, VA4, &pa, &size), VTOP_RESERVED_BIT);
+    fx_put64(0x3008, 0x00600000 | 0x1000 | 0x83); /* 2M leaf with PAT */
+    assert_int_equal(vtop_translate_pa(&s, VA4, &pa, &size), VTOP_OK);
+    assert_int_equal(pa, 0x00601123);
+    assert_int_equal(size, 0x200000);
+    fx_put64(0x2008, 0x3000 | 0x87); /* 1G leaf with bit 13 set: reserved */
+    assert_int_equal(vtop_translate_pa(&s, VA4, &pa, &size), VTOP_RESERVED_BIT);
+    fx_put64(0x1008, 0x2000 | 0x87); /* PS in a PML4E */
+    assert_int_equal(vtop_translate_pa(&s, VA4, &pa, &size), VTOP_RESERVED_BIT);
+    assert_int_equal(vtop_translate_pa(&s, 0x0000800000000000ull, &pa, &size),
+                     VTOP_NON_CANONICAL);
+    assert_int_equal(vtop_translate_pa(NULL, 0, &pa, &size), VTOP_BAD_ARGUMENT);
+    vtop_space r = sp((fx_cfg){VTOP_MODE_4LEVEL, 0x40000000, 1, 0, 0, 0});
+    assert_int_equal(vtop_translate_pa(&r, VA4, &pa, &size), VTOP_TABLE_NOT_IN_IMAGE);
+    /* Windows transition page and table. */
+    fx_reset();
+    build_4level_4k();
+    vtop_space w = sp((fx_cfg){VTOP_MODE_4LEVEL, 0x1000, 1, 0, 0, 1});
+    fx_put64(0x4008, 0x0000000000abc800ull);
+    assert_int_equal(vtop_translate_pa(&w, VA4, &pa, &size), VTOP_OK);
+    assert_int_equal(pa, 0xabc123);
+    fx_put64(0x4008, 0x5000 | 0x3);
+    fx_put64(0x3008, 0x4000 | 0x800);
+    assert_int_equal(vtop_translate_pa(&w, VA4, &pa, &size), VTOP_OK);
+    assert_int_equal(pa, 0x5123);
+    fx_put64(0x4008, 0x400);
+    assert_int_equal(vtop_translate_pa(&w, VA4, &pa, &size), VTOP_SOFTWARE_PTE);
+    /* Other modes. */
+    fx_reset();
+    build_pae();
+    vtop_space p = sp((fx_cfg){VTOP_MODE_PAE, 0x1020, 1, 0, 0, 0});
+    assert_int_equal(vtop_translate_pa(&p, VAP, &pa, &size), VTOP_OK);
+    assert_int_equal(pa, 0x4123);
+    fx_put32(0x1004, 0x00400000 | (0x5 << 13) | 0x83);
+    vtop_space pse = sp((fx_cfg){VTOP_MODE_32BIT_PSE, 0x1000, 0, 0, 0, 0});
+    assert_int_equal(vtop_translate_pa(&pse, VA32, &pa, &size), VTOP_OK);
+    assert_int_equal(pa, 0x0000000500401123ull);
+    assert_int_equal(size, 0x400000);
+    vtop_space id = sp((fx_cfg){VTOP_MODE_NONE, 0, 0, 0, 0, 0});
+    assert_int_equal(vtop_translate_pa(&id, 0x1234, &pa, &size), VTOP_OK);
+    assert_int_equal(pa, 0x1234);
+    fx_reset();
+    build_5level();
+    vtop_space s5 = sp((fx_cfg){VTOP_MODE_5LEVEL, 0x1000, 1, 0, 0, 0});
+    assert_int_equal(vtop_translate_pa(&s5, VA5, &pa, &size), VTOP_OK);
+    assert_int_equal(pa, 0x6123);
 }
 
 static uint32_t rd32(uint64_t pa)
@@ -846,7 +913,11 @@ static void test_random_32bit_and_pae_match_reference(void **state)
                                    : ref_walk_32(0x3000, va, &pa, &size);
             vtop_translation t;
             assert_int_equal(vtop_translate(&s, va, &t), want);
+            uint64_t pa2 = 0, size2 = 0;
+            assert_int_equal(vtop_translate_pa(&s, va, &pa2, &size2), want);
             if (want == VTOP_OK) {
+                assert_int_equal(pa2, pa);
+                assert_int_equal(size2, size);
                 assert_int_equal(t.pa, pa);
                 assert_int_equal(t.page_size, size);
                 agree[pae]++;
@@ -885,6 +956,7 @@ int main(void)
         cmocka_unit_test_setup(test_identity_and_bad_arguments, reset),
         cmocka_unit_test_setup(test_windows_software_ptes, reset),
         cmocka_unit_test_setup(test_windows_32bit_pagefile, reset),
+        cmocka_unit_test_setup(test_translate_pa, reset),
         cmocka_unit_test(test_random_tables_match_reference),
         cmocka_unit_test(test_random_32bit_and_pae_match_reference),
     };
