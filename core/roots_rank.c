@@ -54,6 +54,13 @@ static bool is_child(const vtop_physmem *mem, const vtop_root_candidate *out,
     return false;
 }
 
+/* The final order is lexicographic: the group's structural score first
+ * (minus 10^6 for a child table), then "a process" (user leaves, not an
+ * identity-mapped trampoline), then the share of dirty writable user pages.
+ * The user-half terms only ever break ties between candidates that the
+ * structure cannot tell apart (one kernel, many processes). */
+#define RANK_SCALE 4096
+
 static int64_t final_score(const vtop_physmem *mem, vtop_root_candidate *out,
                            size_t n, size_t k)
 {
@@ -62,29 +69,28 @@ static int64_t final_score(const vtop_physmem *mem, vtop_root_candidate *out,
     roots_user_walk(mem, c, USER_WALK_TABLES, &u);
     c->user_leaves = u.leaves;
     c->user_dirty = u.dirty_writable;
-    int64_t s = group_base(mem, out, n, k);
-    s += (int64_t)(c->sharers < 256 ? c->sharers : 256);
+    int64_t base = group_base(mem, out, n, k);
+    if (is_child(mem, out, n, k)) {
+        c->evidence |= VTOP_ROOT_EV_CHILD_TABLE;
+        base -= 1000000;
+    }
+    int64_t tie = 0;
+    bool identity = u.leaves && 2 * u.identity > u.leaves;
+    if (identity)
+        c->evidence |= VTOP_ROOT_EV_IDENTITY_USER;
     if (u.leaves) {
         c->evidence |= VTOP_ROOT_EV_PROCESS;
-        s += 1000;
+        tie += identity ? 0 : 2048;
     }
     if (u.dirty_writable && u.leaves) {
         /* Share of the user pages that are written and still writable, in
-         * tenths of a percent (at most 1000 points): a running process that
-         * forks no children keeps its written pages writable; a freshly
-         * exec'd one maps mostly clean file pages. A heuristic (roots.h). */
+         * tenths of a percent: a running process that forks no children
+         * keeps its written pages writable; a freshly exec'd one maps
+         * mostly clean file pages. A heuristic (roots.h). */
         c->evidence |= VTOP_ROOT_EV_DIRTY_USER;
-        s += (int64_t)((uint64_t)u.dirty_writable * 1000 / u.leaves);
+        tie += (int64_t)((uint64_t)u.dirty_writable * 1000 / u.leaves);
     }
-    if (u.leaves && 2 * u.identity > u.leaves) {
-        c->evidence |= VTOP_ROOT_EV_IDENTITY_USER;
-        s -= 4000;
-    }
-    if (is_child(mem, out, n, k)) {
-        c->evidence |= VTOP_ROOT_EV_CHILD_TABLE;
-        s -= 1000000;
-    }
-    return s;
+    return base * RANK_SCALE + tie;
 }
 
 void roots_rank(const vtop_physmem *mem, vtop_root_candidate *out, size_t n)
