@@ -22,7 +22,7 @@ typedef struct bench_ctx {
     int quick;
     bench_row_data rows[BENCH_MAX_ROWS];
     int nrows;
-    char notes[64][192];
+    char notes[64][256];
     int nnotes;
     int checks, failed;
 } bench_ctx;
