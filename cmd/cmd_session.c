@@ -40,6 +40,77 @@ static const char *mode_name(vtop_mode mode)
     return d ? d->name : "none";
 }
 
+/* Runs and vCPUs of the target, as JSON members. */
+static void info_json_memory(vtop_json *j, const vtop_session *s,
+                             const vtop_image_info *in)
+{
+    vtop_json_uint(j, "run_count", s->mem.count);
+    vtop_json_hex(j, "run_bytes", vtop_physmem_total(&s->mem));
+    vtop_json_array(j, "runs");
+    for (size_t i = 0; i < s->mem.count; i++) {
+        vtop_json_object(j, NULL);
+        vtop_json_hex(j, "phys", s->mem.runs[i].phys);
+        vtop_json_hex(j, "len", s->mem.runs[i].len);
+        vtop_json_hex(j, "file_offset", s->mem.runs[i].file_offset);
+        vtop_json_close(j, '}');
+    }
+    vtop_json_close(j, ']');
+    vtop_json_array(j, "cpus");
+    for (uint32_t i = 0; in && i < in->cpu_count; i++) {
+        const vtop_cpu_state *cpu = &in->cpus[i];
+        vtop_json_object(j, NULL);
+        vtop_json_hex(j, "cr0", cpu->cr0);
+        vtop_json_hex(j, "cr3", cpu->cr3);
+        vtop_json_hex(j, "cr4", cpu->cr4);
+        if (cpu->has_efer)
+            vtop_json_hex(j, "efer", cpu->efer);
+        else
+            vtop_json_null(j, "efer");
+        vtop_json_bool(j, "long_mode", cpu->long_mode);
+        vtop_json_str(j, "mode", mode_name(cpu->mode));
+        vtop_json_close(j, '}');
+    }
+    vtop_json_close(j, ']');
+    vtop_json_uint(j, "cpu_total", in ? in->cpu_total : 0);
+}
+
+/* The address space in use and the image's own details. */
+static void info_json_space(vtop_json *j, const vtop_session *s,
+                            const vtop_image_info *in)
+{
+    vtop_json_bool(j, "has_space", s->has_space);
+    if (s->has_space) {
+        vtop_json_uint(j, "cpu", s->cpu);
+        vtop_json_hex(j, "cr3", s->space.cfg.cr3);
+        vtop_json_hex(j, "root", s->space.root);
+        vtop_json_str(j, "mode", mode_name(s->space.cfg.mode));
+        vtop_json_bool(j, "nxe", s->space.cfg.nxe);
+        vtop_json_uint(j, "maxphyaddr", s->space.cfg.maxphyaddr ?
+                       s->space.cfg.maxphyaddr : 52);
+        vtop_json_bool(j, "windows_pte", s->space.cfg.windows_pte);
+    }
+    if (!in)
+        return;
+    if (s->space_from_image && in->mode_reason)
+        vtop_json_str(j, "mode_reason", in->mode_reason);
+    else
+        vtop_json_null(j, "mode_reason");
+    vtop_json_bool(j, "windows", in->windows);
+    if (in->windows) {
+        vtop_json_hex(j, "machine_image_type", in->machine_image_type);
+        vtop_json_uint(j, "dump_type", in->dump_type);
+        vtop_json_hex(j, "bugcheck_code", in->bugcheck_code);
+        vtop_json_hex(j, "kd_debugger_data_block", in->kd_debugger_data_block);
+        vtop_json_hex(j, "ps_loaded_module_list", in->ps_loaded_module_list);
+        vtop_json_hex(j, "ps_active_process_head", in->ps_active_process_head);
+        vtop_json_hex(j, "pfn_database", in->pfn_database);
+    }
+    if (in->elf_class) {
+        vtop_json_uint(j, "elf_class", in->elf_class);
+        vtop_json_uint(j, "elf_machine", in->elf_machine);
+    }
+}
+
 static void info_json(vtop_cmd_ctx *c)
 {
     const vtop_session *s = c->session;
@@ -49,67 +120,8 @@ static void info_json(vtop_cmd_ctx *c)
     vtop_json_str(&j, "cmd", "info");
     vtop_json_str(&j, "image", s->name);
     vtop_json_str(&j, "format", in ? in->format_name : "memory");
-    vtop_json_uint(&j, "run_count", s->mem.count);
-    vtop_json_hex(&j, "run_bytes", vtop_physmem_total(&s->mem));
-    vtop_json_array(&j, "runs");
-    for (size_t i = 0; i < s->mem.count; i++) {
-        vtop_json_object(&j, NULL);
-        vtop_json_hex(&j, "phys", s->mem.runs[i].phys);
-        vtop_json_hex(&j, "len", s->mem.runs[i].len);
-        vtop_json_hex(&j, "file_offset", s->mem.runs[i].file_offset);
-        vtop_json_close(&j, '}');
-    }
-    vtop_json_close(&j, ']');
-    vtop_json_array(&j, "cpus");
-    for (uint32_t i = 0; in && i < in->cpu_count; i++) {
-        const vtop_cpu_state *cpu = &in->cpus[i];
-        vtop_json_object(&j, NULL);
-        vtop_json_hex(&j, "cr0", cpu->cr0);
-        vtop_json_hex(&j, "cr3", cpu->cr3);
-        vtop_json_hex(&j, "cr4", cpu->cr4);
-        if (cpu->has_efer)
-            vtop_json_hex(&j, "efer", cpu->efer);
-        else
-            vtop_json_null(&j, "efer");
-        vtop_json_bool(&j, "long_mode", cpu->long_mode);
-        vtop_json_str(&j, "mode", mode_name(cpu->mode));
-        vtop_json_close(&j, '}');
-    }
-    vtop_json_close(&j, ']');
-    vtop_json_uint(&j, "cpu_total", in ? in->cpu_total : 0);
-    vtop_json_bool(&j, "has_space", s->has_space);
-    if (s->has_space) {
-        vtop_json_uint(&j, "cpu", s->cpu);
-        vtop_json_hex(&j, "cr3", s->space.cfg.cr3);
-        vtop_json_hex(&j, "root", s->space.root);
-        vtop_json_str(&j, "mode", mode_name(s->space.cfg.mode));
-        vtop_json_bool(&j, "nxe", s->space.cfg.nxe);
-        vtop_json_uint(&j, "maxphyaddr", s->space.cfg.maxphyaddr ?
-                       s->space.cfg.maxphyaddr : 52);
-        vtop_json_bool(&j, "windows_pte", s->space.cfg.windows_pte);
-    }
-    if (in) {
-        if (s->space_from_image && in->mode_reason)
-            vtop_json_str(&j, "mode_reason", in->mode_reason);
-        else
-            vtop_json_null(&j, "mode_reason");
-        vtop_json_bool(&j, "windows", in->windows);
-        if (in->windows) {
-            vtop_json_hex(&j, "machine_image_type", in->machine_image_type);
-            vtop_json_uint(&j, "dump_type", in->dump_type);
-            vtop_json_hex(&j, "bugcheck_code", in->bugcheck_code);
-            vtop_json_hex(&j, "kd_debugger_data_block",
-                          in->kd_debugger_data_block);
-            vtop_json_hex(&j, "ps_loaded_module_list", in->ps_loaded_module_list);
-            vtop_json_hex(&j, "ps_active_process_head",
-                          in->ps_active_process_head);
-            vtop_json_hex(&j, "pfn_database", in->pfn_database);
-        }
-        if (in->elf_class) {
-            vtop_json_uint(&j, "elf_class", in->elf_class);
-            vtop_json_uint(&j, "elf_machine", in->elf_machine);
-        }
-    }
+    info_json_memory(&j, s, in);
+    info_json_space(&j, s, in);
     vtop_json_end(&j);
 }
 
