@@ -39,8 +39,12 @@ typedef struct elf_hdr {
 /* Program header fields, read for either class. */
 typedef struct elf_phdr {
     uint32_t type;
-    uint64_t offset, paddr, filesz;
+    uint64_t offset, vaddr, paddr, filesz;
 } elf_phdr;
+
+/* x86-64 Linux maps the kernel image at __START_KERNEL_map
+ * (arch/x86/include/asm/page_64_types.h). */
+#define KERNEL_TEXT_BASE 0xffffffff80000000ull
 
 bool fmt_probe_elf(const uint8_t *b, uint64_t size)
 {
@@ -112,10 +116,12 @@ static elf_phdr elf_read_phdr(const fmt_ctx *c, const elf_hdr *h, uint64_t i)
     p.type = rd32(b, c->size, o);
     if (h->is64) {
         p.offset = rd64(b, c->size, o + 0x08);
+        p.vaddr = rd64(b, c->size, o + 0x10);
         p.paddr = rd64(b, c->size, o + 0x18);
         p.filesz = rd64(b, c->size, o + 0x20);
     } else {
         p.offset = rd32(b, c->size, o + 0x04);
+        p.vaddr = rd32(b, c->size, o + 0x08);
         p.paddr = rd32(b, c->size, o + 0x0C);
         p.filesz = rd32(b, c->size, o + 0x10);
     }
@@ -178,6 +184,29 @@ static vtop_status elf_notes(fmt_ctx *c, const elf_hdr *h, uint64_t off,
     return VTOP_OK;
 }
 
+/* A kdump vmcore (Linux fs/proc/vmcore.c, kexec-tools) describes the
+ * kernel image twice: once at its kernel-text address and once inside the
+ * System RAM segment holding it. The first is an alias of bytes the run list
+ * already has: skip it. Any other overlap stays an error. */
+static bool elf_kernel_alias(const fmt_ctx *c, const elf_hdr *h, uint64_t i,
+                             const elf_phdr *p)
+{
+    /* phnum <= 0xFFFF bounds this scan (PN_XNUM files are QEMU's, which
+     * have no aliases): a hostile header cannot make it quadratic in the
+     * file size. */
+    if (!h->is64 || p->vaddr < KERNEL_TEXT_BASE || h->phnum > 0xFFFF)
+        return false;
+    for (uint64_t j = 0; j < h->phnum; j++) {
+        elf_phdr q = elf_read_phdr(c, h, j);
+        if (j == i || q.type != PT_LOAD || q.vaddr >= KERNEL_TEXT_BASE)
+            continue;
+        if (q.paddr <= p->paddr && p->paddr - q.paddr <= q.filesz &&
+            p->filesz <= q.filesz - (p->paddr - q.paddr))
+            return true;
+    }
+    return false;
+}
+
 static vtop_status elf_segments(fmt_ctx *c, const elf_hdr *h)
 {
     for (uint64_t i = 0; i < h->phnum; i++) {
@@ -191,7 +220,10 @@ static vtop_status elf_segments(fmt_ctx *c, const elf_hdr *h)
             st = elf_notes(c, h, p.offset, p.offset + p.filesz);
         } else if (p.type == PT_LOAD && p.filesz) {
             /* A PT_LOAD with p_filesz 0 holds no bytes: nothing to map. */
-            st = fmt_add_run(c, p.paddr, p.filesz, p.offset, where);
+            if (elf_kernel_alias(c, h, i, &p))
+                c->info->skipped_segments++;
+            else
+                st = fmt_add_run(c, p.paddr, p.filesz, p.offset, where);
         }
         if (st != VTOP_OK)
             return st;

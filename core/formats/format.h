@@ -93,6 +93,9 @@ typedef struct vtop_image_info {
      * a static description of the structure being read. */
     uint64_t error_offset;
     const char *error_what;
+    /* ELF: PT_LOAD segments skipped as kdump kernel-image aliases (a
+     * segment at a kernel-text address lying inside another segment). */
+    uint32_t skipped_segments;
 } vtop_image_info;
 
 /* Open an image: detect (or use forced), fill runs[0..cap) with a sorted,

@@ -213,6 +213,29 @@ static void test_pn_xnum(void **state)
     assert_int_equal(info.error_offset, n);
 }
 
+/* kdump vmcore: the kernel image appears first at its kernel-text address,
+ * inside the RAM segment that follows: skipped, not an overlap. */
+static void test_kdump_kernel_alias_skipped(void **state)
+{
+    (void)state;
+    tseg s[] = { {0x1000, 0x1000}, {0x0, 0x2000}, {0x100000, 0x1000} };
+    size_t n = build_elf(img, true, 62, s, 3, NULL, 0, 0, NULL);
+    put64(img, 64 + 0x10, 0xffffffff81000000ull);       /* PH(0) p_vaddr */
+    assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_OK);
+    assert_int_equal(info.skipped_segments, 1);
+    assert_int_equal(info.run_count, 2);
+    assert_int_equal(runs[0].phys, 0);
+    assert_int_equal(runs[0].len, 0x2000);
+    /* the same segment at a direct-map address is an overlap */
+    put64(img, 64 + 0x10, 0xffff888000001000ull);
+    assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_FORMAT_CORRUPT);
+    assert_int_equal(info.error_offset, 64 + 56);
+    /* a kernel-text segment sticking out of the RAM segment is an overlap */
+    put64(img, 64 + 0x10, 0xffffffff81000000ull);
+    put64(img, 64 + 0x20, 0x1800);
+    assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_FORMAT_CORRUPT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -224,6 +247,7 @@ int main(void)
         cmocka_unit_test(test_bad_program_headers),
         cmocka_unit_test(test_bad_notes),
         cmocka_unit_test(test_pn_xnum),
+        cmocka_unit_test(test_kdump_kernel_alias_skipped),
     };
     return cmocka_run_group_tests_name("elf", tests, NULL, NULL);
 }
