@@ -26,6 +26,10 @@ static int64_t group_base(const vtop_physmem *mem, vtop_root_candidate *out,
                           size_t n, size_t k)
 {
     int64_t best = roots_base_score(&out[k]);
+    /* A flawed table (reserved bits, tables outside the image: a freed or
+     * half-written PGD) keeps its own score: it may share the kernel half
+     * but not the group's standing. */
+    bool flawed = out[k].bad || out[k].missing;
     const uint8_t *p = vtop_physmem_span(mem, out[k].root, out[k].mode == VTOP_MODE_PAE ? 32 : 4096);
     for (size_t j = 0; p && j < n; j++) {
         if (j == k || out[j].mode != out[k].mode)
@@ -35,7 +39,7 @@ static int64_t group_base(const vtop_physmem *mem, vtop_root_candidate *out,
             continue;
         out[k].sharers++;
         int64_t s = roots_base_score(&out[j]);
-        if (s > best)
+        if (s > best && !flawed)
             best = s;
     }
     return best;
