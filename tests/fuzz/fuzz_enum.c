@@ -17,6 +17,7 @@
  */
 #include <string.h>
 
+#include "core/audit.h"
 #include "core/enum.h"
 #include "core/paging.h"
 #include "core/ptov.h"
@@ -142,6 +143,44 @@ static int on_unit(void *ctx, uint64_t raw_end, unsigned prot)
     return 0;
 }
 
+typedef struct finding_ctx {
+    uint64_t per_kind[VTOP_FINDING_COUNT];
+} finding_ctx;
+
+static int on_finding(void *vctx, const vtop_finding *f)
+{
+    finding_ctx *c = vctx;
+    FUZZ_CHECK((unsigned)f->kind < VTOP_FINDING_COUNT, "finding kind %d", f->kind);
+    FUZZ_CHECK(f->va_start <= f->va_end, "finding %s range %llx..%llx",
+               vtop_finding_name(f->kind), (unsigned long long)f->va_start,
+               (unsigned long long)f->va_end);
+    FUZZ_CHECK(vtop_finding_name(f->kind) != NULL, "no name");
+    c->per_kind[f->kind]++;
+    return 0;
+}
+
+static void check_audit(const vtop_space *space, uint64_t budget)
+{
+    static vtop_table_ref refs[64];
+    vtop_audit_options opt = {budget, refs, 64};
+    vtop_audit_stats stats;
+    memset(&stats, 0, sizeof stats);
+    finding_ctx fc;
+    memset(&fc, 0, sizeof fc);
+    vtop_status st = vtop_audit(space, &opt, on_finding, &fc, &stats);
+    FUZZ_CHECK((unsigned)st < VTOP_STATUS_COUNT, "audit %d", st);
+    if (st != VTOP_OK && st != VTOP_LIMIT_REACHED) {
+        return;
+    }
+    FUZZ_CHECK(stats.tables <= budget, "audit %llu tables > %llu",
+               (unsigned long long)stats.tables, (unsigned long long)budget);
+    for (unsigned k = 0; k < VTOP_FINDING_COUNT; k++) {
+        FUZZ_CHECK(stats.findings[k] == fc.per_kind[k], "kind %u: stats %llu, reported %llu",
+                   k, (unsigned long long)stats.findings[k],
+                   (unsigned long long)fc.per_kind[k]);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fuzz_cursor c = {data, size};
@@ -162,6 +201,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_ptov(&fs.space, &opt, pa0, pa1, cap);
     }
     check_map(&fs.space, &opt, cap);
+    check_audit(&fs.space, opt.max_tables);
     uint64_t units = 0;
     vtop_status st = vtop_qemu_mem_walk(&fs.space, opt.max_tables, on_unit, &units);
     FUZZ_CHECK((unsigned)st < VTOP_STATUS_COUNT, "qemu_mem_walk %d", st);

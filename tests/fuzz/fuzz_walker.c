@@ -8,10 +8,13 @@
  * is a known status; nlevels fits the mode; a successful translation has a
  * known page size and keeps the page offset; a translated byte in the image
  * reads back the same through vtop_read_virtual; vtop_read_virtual and
- * vtop_read_physical report done counts consistent with their status.
+ * vtop_read_physical report done counts consistent with their status; the
+ * translation cache (core/cache.h) answers exactly what the walk answers,
+ * on misses, on hits, and after a range invalidation.
  */
 #include <string.h>
 
+#include "core/cache.h"
 #include "core/paging.h"
 #include "core/physmem.h"
 #include "core/status.h"
@@ -67,6 +70,46 @@ static void check_read(vtop_status st, size_t len, size_t done)
     }
 }
 
+static void same_record(const vtop_translation *a, const vtop_translation *b)
+{
+    FUZZ_CHECK(a->status == b->status, "cached status %d, walk %d", a->status, b->status);
+    if (a->status != VTOP_OK) {
+        return;
+    }
+    FUZZ_CHECK(a->pa == b->pa && a->page_size == b->page_size &&
+               a->nlevels == b->nlevels && a->rights == b->rights &&
+               a->leaf_flags == b->leaf_flags,
+               "cached va %llx pa %llx size %llx, walk pa %llx size %llx",
+               (unsigned long long)a->va, (unsigned long long)a->pa,
+               (unsigned long long)a->page_size, (unsigned long long)b->pa,
+               (unsigned long long)b->page_size);
+    for (unsigned i = 0; i < a->nlevels && i < VTOP_MAX_LEVELS; i++) {
+        FUZZ_CHECK(a->levels[i].entry_pa == b->levels[i].entry_pa &&
+                   a->levels[i].entry == b->levels[i].entry,
+                   "cached level %u differs", i);
+    }
+}
+
+/* Every VA twice through a 2-entry cache (misses, fills, hits, evictions),
+ * with a range invalidation between the rounds. */
+static void check_cache(const vtop_space *space, const uint64_t *va, int n)
+{
+    vtop_cache_entry entries[2];
+    vtop_cache cache;
+    FUZZ_CHECK(vtop_cache_init(&cache, entries, 2) == VTOP_OK, "cache init");
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < n; i++) {
+            vtop_translation walk, cached;
+            vtop_translate(space, va[i], &walk);
+            vtop_status st = vtop_translate_cached(space, &cache, va[i], &cached);
+            FUZZ_CHECK(st == cached.status, "cached returned %d, record %d", st,
+                       cached.status);
+            same_record(&cached, &walk);
+        }
+        vtop_cache_invalidate_range(&cache, space->root, va[0], va[0] | 0xfff);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fuzz_cursor c = {data, size};
@@ -82,6 +125,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vtop_status st = vtop_translate(&fs.space, va, &t);
         check_translation(&fs.space, va, &t, st);
     }
+    uint64_t vas[4];
+    for (int i = 0; i < 4; i++) {
+        vas[i] = fuzz_le64(p + 8 * i);
+    }
+    check_cache(&fs.space, vas, 4);
     size_t rlen = (size_t)(p[32] | (unsigned)p[33] << 8) % MAX_READ;
     static uint8_t buf[MAX_READ];
     size_t done = 0;

@@ -241,7 +241,37 @@ def cmd_seeds(root):
                 b"info\nvtop %x\npte %x\n" % (va, va))
 
 
+def roots_seeds(root):
+    """Memories holding top tables: a 4-level chain with an upper-half
+    (kernel) entry, a Windows-style self-map at index 0x1ED, a 5-level
+    chain, a PAE PDPT; params: cap 16, default walk, ranking on."""
+    params = bytes([16, 0, 0])
+    mems = {}
+    img = bytearray(chain(4, 8))
+    struct.pack_into("<Q", img, 8 * 300, PAGE | P | RW)
+    mems["4level-kernel-half"] = ("none", img)
+    img = bytearray(chain(4, 8))
+    struct.pack_into("<Q", img, 8 * 0x1ED, 0 | P | RW)
+    struct.pack_into("<Q", img, 8 * 0x1F0, PAGE | P | RW)
+    mems["4level-selfmap"] = ("4level", img)
+    img = bytearray(chain(5, 8))
+    struct.pack_into("<Q", img, 8 * 300, PAGE | P | RW)
+    mems["5level-kernel-half"] = ("none", img)
+    img = bytearray(PAGE * 4)
+    for i in range(4):
+        struct.pack_into("<Q", img, 8 * i, PAGE | P)
+    struct.pack_into("<Q", img, PAGE + 8, 2 * PAGE | P | RW)
+    struct.pack_into("<Q", img, PAGE + 8 * 256, 0x200000 | P | RW | PS)
+    mems["pae"] = ("pae", img)
+    d = os.path.join(root, "roots")
+    os.makedirs(d, exist_ok=True)
+    for name, (mode, img) in mems.items():
+        with open(os.path.join(d, "seed-" + name), "wb") as f:
+            f.write(header(mode, 0, params) + bytes(img))
+
+
 if __name__ == "__main__":
     main()
     format_seeds(os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus"))
     cmd_seeds(os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus"))
+    roots_seeds(os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus"))
