@@ -134,7 +134,7 @@ typedef struct vtop_space {
     uint64_t leaf_mask[VTOP_MAX_LEVELS];   /* frame bits of a leaf at this level
                                               (large: low bits incl. PAT cleared) */
     uint64_t pse36_mask[VTOP_MAX_LEVELS];  /* PSE-36 4M PDE bits 13.. -> PA bits 32.. */
-    uint64_t rights_fill[VTOP_MAX_LEVELS]; /* R/W|U/S for levels without them (PAE PDPTE) */
+    uint64_t rights_fill[VTOP_MAX_LEVELS]; /* R/W|U/S where absent (PAE PDPTE) */
     uint64_t nx_mask;        /* PTE_NX with NXE in 8-byte modes, else 0 */
     uint64_t win_pfn_mask;   /* Windows transition PFN bits 12..min(M,45)-1 */
     vtop_level_fast fast[VTOP_MAX_LEVELS];

@@ -29,8 +29,8 @@ static void window_set(walk_window *w, const vtop_run *r, unsigned esize)
 
 /* Slow path: the entry is outside the current run. NULL when it is not
  * entirely inside any run of the image. */
-__attribute__((cold)) static const uint8_t *window_move(const vtop_space *s, walk_window *w,
-                                  uint64_t pa, unsigned esize)
+__attribute__((cold)) static const uint8_t *
+window_move(const vtop_space *s, walk_window *w, uint64_t pa, unsigned esize)
 {
     ptrdiff_t i = vtop_physmem_find(&s->mem, pa);
     if (i < 0)
@@ -123,10 +123,23 @@ static bool va_ok(const vtop_mode_desc *d, uint64_t va)
     return (va >> d->va_bits) == 0;
 }
 
+/* Level l's entry at pa is not (entirely) in the image: the record still
+ * says where it is (GetVirtualTranslationPhysicalOffsets' last offset). */
+__attribute__((cold)) static vtop_status
+walk_not_in_image(vtop_translation *out, unsigned l, uint64_t pa)
+{
+    out->levels[l].entry_pa = pa;
+    out->levels[l].level = (uint8_t)l;
+    out->levels[l].entry = 0;
+    out->nlevels = (uint8_t)l;
+    return walk_stop(out, l, VTOP_TABLE_NOT_IN_IMAGE);
+}
+
 /* A present entry that failed stop_mask, or P=0: why, and whether the walk
  * goes on (a Windows transition table). Returns VTOP_OK to go on. */
-__attribute__((cold)) static vtop_status walk_slow(const vtop_space *s, vtop_translation *out,
-                             unsigned l, uint64_t e, uint64_t *table)
+__attribute__((cold)) static vtop_status
+walk_slow(const vtop_space *s, vtop_translation *out, unsigned l, uint64_t e,
+          uint64_t *table)
 {
     if (!(e & PTE_P))
         return walk_not_present(s, out, l, e, table);
@@ -173,10 +186,12 @@ static vtop_status walk_leaf_pa(const vtop_space *s, vtop_translation *out,
  * constants: the entry load is one mov, and the unrolled levels give every
  * level its own branch sites, which the branch predictor needs to keep
  * several walks in flight): the only mode dispatch, made once per walk from
- * the descriptor; the source is one loop for every mode. Per level: entry address, window check, load, record,
- * one test for P=0-or-reserved, one for PS, one for the last level. The
- * window (the run the last entry came from) lives in registers; leaving it
- * is the slow path (a binary search over the runs). */
+ * the descriptor; the source is one loop for every mode. Per level: entry
+ * address, window check, load, record (rec), one test for
+ * P=0-or-reserved, one for a leaf. The window (the run the last entry came
+ * from) lives in registers; leaving it is the slow path (a binary search
+ * over the runs). Profile (issue 10): instruction-bound, the entry load is
+ * the one hot spot. */
 static inline __attribute__((always_inline)) vtop_status
 walk_loop(const vtop_space *s, uint64_t va, vtop_translation *out,
           const unsigned esize, const unsigned levels, const bool rec)
@@ -204,13 +219,8 @@ walk_loop(const vtop_space *s, uint64_t va, vtop_translation *out,
         }
         if (__builtin_expect(off >= wspan, 0)) {
             walk_window w = {wphys, wspan, NULL};
-            if (!window_move(s, &w, pa, esize)) {
-                r->entry_pa = pa; /* the record says where, even without rec */
-                r->level = (uint8_t)l;
-                r->entry = 0;
-                out->nlevels = (uint8_t)l;
-                return walk_stop(out, l, VTOP_TABLE_NOT_IN_IMAGE);
-            }
+            if (!window_move(s, &w, pa, esize))
+                return walk_not_in_image(out, l, pa);
             wphys = w.phys;
             wspan = w.span;
             wdata = w.data;
@@ -226,11 +236,11 @@ walk_loop(const vtop_space *s, uint64_t va, vtop_translation *out,
             vtop_status st = walk_slow(s, out, l, e, &next);
             if (st != VTOP_OK)
                 return st;
-            table = next;
             if (last) { /* transition page: W from the entry only */
                 and_acc &= (e & PTE_RW) | ~PTE_RW;
-                return walk_done(out, table, 4096, walk_rights(s, and_acc, or_acc));
+                return walk_done(out, next, 4096, walk_rights(s, and_acc, or_acc));
             }
+            table = next;
             continue;
         }
         if (last || (e & f->ps_mask)) {
