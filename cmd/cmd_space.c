@@ -181,10 +181,20 @@ static int run_mem(vtop_cmd_ctx *c, int argc, char **argv)
     uint64_t first, last;
     if (!space)
         return VTOP_EXIT_IMAGE;
+    /* --fixed: QEMU 7.2's mem_info_la57 tests the PDPTE and PDE present bits
+     * inverted and prints nothing for a 5-level Linux guest; the default
+     * reproduces that byte for byte, --fixed prints what it means. */
+    unsigned flags = 0;
+    if (argc > 1 && strcmp(argv[1], "--fixed") == 0) {
+        flags = VTOP_QEMU_MEM_FIX_LA57;
+        argv[1] = argv[0];
+        argv++;
+        argc--;
+    }
     if (!vtop_cmd_argc(c, argc, 1, 4) || !space_range(c, argc, argv, &first, &last))
         return VTOP_EXIT_USAGE;
     if (argc == 1 && !c->json)
-        return walk_status(c, vtop_fmt_qemu_mem(c->out, space, 0));
+        return walk_status(c, vtop_fmt_qemu_mem_ex(c->out, space, 0, flags));
     mem_filter *f = calloc(1, sizeof *f);
     if (!f)
         return vtop_cmd_error(c, VTOP_EXIT_FAIL, "mem: out of memory");
@@ -192,7 +202,7 @@ static int run_mem(vtop_cmd_ctx *c, int argc, char **argv)
     f->first = first;
     f->last = last;
     vtop_out sink = {mem_write, f};
-    vtop_status st = vtop_fmt_qemu_mem(&sink, space, 0);
+    vtop_status st = vtop_fmt_qemu_mem_ex(&sink, space, 0, flags);
     free(f);
     return walk_status(c, st);
 }
@@ -203,9 +213,11 @@ static const vtop_command cmd_tlb = {
     "  RANGE: START-END (END exclusive), START END, or START L LEN.\n",
     true, run_tlb, NULL};
 static const vtop_command cmd_mem = {
-    "mem", "mem [RANGE]", "mapped ranges merged by rights, as QEMU's `info mem`",
+    "mem", "mem [--fixed] [RANGE]", "mapped ranges merged by rights, as QEMU's `info mem`",
     "  Lines \"START-END SIZE urw\", byte for byte as QEMU 7.2; with RANGE,\n"
-    "  only the lines that overlap it.\n",
+    "  only the lines that overlap it. QEMU 7.2 prints nothing for 5-level\n"
+    "  paging (mem_info_la57 tests present bits inverted); --fixed prints\n"
+    "  what it means: the 4-level format, sign extension at bit 56.\n",
     true, run_mem, NULL};
 
 /* ---- audit ---- */

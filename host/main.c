@@ -41,7 +41,7 @@ static const char usage_text[] =
     "  vtop VA [VA...]      translate (dbgeng VirtualToPhysical), one line each\n"
     "  pte VA               every entry read, WinDbg !pte style\n"
     "  tlb [RANGE]          present leaves, as QEMU `info tlb`\n"
-    "  mem [RANGE]          ranges merged by rights, as QEMU `info mem`\n"
+    "  mem [--fixed] [RANGE] ranges merged by rights, as QEMU `info mem`\n"
     "  ptov [PA|RANGE]      virtual addresses mapping a physical one\n"
     "  read VA LEN          hexdump of virtual memory\n"
     "  readp PA LEN         hexdump of physical memory\n"
