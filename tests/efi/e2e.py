@@ -37,6 +37,10 @@ def boot(args, name, *extra, timeout=45):
     p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                        text=True)
     secs = time.monotonic() - t0
+    # The harness times QEMU alone (ESP creation excluded): use its figure.
+    m = re.search(r"after ([0-9.]+) s", p.stderr)
+    if m:
+        secs = float(m[1])
     log = os.path.join(d, "serial.log")
     text = open(log, "rb").read().decode("ascii", "replace") if os.path.exists(log) else ""
     print(f"# boot {name}: status {p.returncode} in {secs:.1f} s", flush=True)
@@ -193,6 +197,15 @@ def make_script(args):
                      ("ptov", "0x8a000")):
             if c in cmds:
                 out.append(f"{c} {a}".rstrip())
+    # A 512 MiB image (issue 8: images up to at least 512 MiB): the 4-level
+    # raw image padded with zeros; sparse here, 512 MiB on the ESP.
+    big = os.path.join(args.work, "big.raw")
+    with open(big, "wb") as f:
+        f.write(open(os.path.join(args.images, "4level.raw"), "rb").read())
+        f.truncate(512 << 20)
+    adds += ["--add", f"{big}:images/big.raw"]
+    out += ["open images/big.raw --cr3 0x80000 --mode 4level", "info",
+            "vtop 400000 ffffffff81000000", "readp 1ffffff0 10"]
     path = os.path.join(args.work, "vtop.nsh")
     with open(path, "w") as f:
         f.write("\n".join(out) + "\n")
@@ -205,10 +218,15 @@ def check_script(args, script, text):
     m = re.search(r"--- script vtop\.nsh\r\n(.*?)--- end of script vtop\.nsh\r\n", text, re.S)
     efi = m[1].replace("\r\n", "\n") if m else None
     d = os.path.join(args.work, "host-cwd")
-    os.makedirs(d, exist_ok=True)
-    link = os.path.join(d, "images")
-    if not os.path.islink(link):
-        os.symlink(os.path.abspath(args.images), link)
+    imgs = os.path.join(d, "images")
+    os.makedirs(imgs, exist_ok=True)
+    for line in open(script):
+        if line.startswith("open images/"):
+            name = line.split()[1][len("images/"):]
+            src = os.path.join(args.work if name == "big.raw" else args.images, name)
+            link = os.path.join(imgs, name)
+            if not os.path.lexists(link):
+                os.symlink(os.path.abspath(src), link)
     first = open(script).readline().split()[1]
     p = subprocess.run([os.path.abspath(args.host), first], stdin=open(script),
                        capture_output=True, text=True, cwd=d)
@@ -216,7 +234,8 @@ def check_script(args, script, text):
     nlines = host.count("\n")
     if efi == host:
         tap(nlines > 100 and not p.stderr,
-            f"script over {len(manifest(args.images))} images: EFI transcript equals host CLI "
+            f"script over {len(manifest(args.images))} images and a 512 MiB one: "
+            f"EFI transcript equals host CLI "
             f"byte for byte ({nlines} lines)", p.stderr)
         return
     import difflib
@@ -366,6 +385,9 @@ def main():
     #    the script's answers must equal the host CLI's, byte for byte.
     script, adds = make_script(args)
     st, text, secs = boot(args, "max-2g", "--cpu", "max", "--mem", "2048M", *adds)
+    esp = os.path.join(args.work, "max-2g", "esp.img")
+    if os.path.exists(esp):
+        os.unlink(esp)   # 600 MiB with the big image: do not keep it
     lines = app_lines(text)
     tap(st == 0 and secs < 30, f"max/2G: success in {secs:.1f} s", f"status {st}")
     check_banner(lines, {"PDPE1GB": "1", "LA57": "1", "NX": "1"}, "max/2G")
