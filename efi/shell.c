@@ -8,6 +8,7 @@
 #include "cmd/lex.h"
 #include "cmd/session.h"
 #include "files.h"
+#include "memtypes.h"
 #include "prompt.h"
 
 #define DEFAULT_SCRIPT "vtop.nsh"
@@ -233,6 +234,7 @@ shell *shell_open(shell_env *env)
     }
     sh->env = env;
     vtop_cmd_register(sh->session, &memmap_command);
+    vtop_cmd_register(sh->session, &efi_memtypes_command);
     return sh;
 }
 
@@ -246,6 +248,8 @@ void shell_firmware_report(shell *sh)
     run_line(sh, "mem");
     vtop_printf(sh->env->out, "firmware audit:\n");
     run_line(sh, "audit");
+    vtop_printf(sh->env->out, "firmware mappings by memory type (below 4 GiB):\n");
+    run_line(sh, "memtypes 0 100000000");
 }
 
 void shell_run_sources(shell *sh)
