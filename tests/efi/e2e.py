@@ -148,6 +148,34 @@ def check_ownmap(lines, tag, want_1g, want_5level):
         "\n".join(live))
 
 
+def check_firmware_report(lines, tag):
+    """Issue 8 part 1 and the order `make run` promises: banner, firmware
+    paging summary, its mem ranges, audit and memory types, then the own map."""
+    def at(prefix):
+        return next((i for i, l in enumerate(lines) if l.startswith(prefix)), -1)
+    order = [at(p) for p in ("vtop ", "firmware paging: 4level", "firmware mem (QEMU info mem):",
+                             "firmware audit:", "audit: ", "firmware mappings by memory type",
+                             "own map: ", "self-check: pass")]
+    tap(-1 not in order and order == sorted(order),
+        f"{tag}: banner, firmware summary, mem, audit, memory types, own map, self-check in order",
+        str(order))
+    fw = lines[at("firmware paging:")] if at("firmware paging:") >= 0 else ""
+    m = re.search(r"(\d+) leaves .*? (\d+) identity", fw)
+    tap(bool(m) and int(m[1]) > 1000 and m[1] == m[2],
+        f"{tag}: firmware tables walked live: every leaf identity-mapped (OVMF)", fw)
+    i, j = at("firmware mem (QEMU info mem):"), at("firmware audit:")
+    mem = lines[i + 1:j] if 0 <= i < j else []
+    tap(bool(mem) and all(re.match(r"[0-9a-f]{16}-[0-9a-f]{16} [0-9a-f]{16} [u-]r[w-]$", l)
+                          for l in mem), f"{tag}: firmware mem ranges in QEMU's format ({len(mem)})",
+        "\n".join(mem[:5]))
+    k, o = at("firmware mappings by memory type"), at("own map: ")
+    types = " ".join(lines[k + 1:o]) if 0 <= k < o else ""
+    tap(all(t in types for t in ("RuntimeServicesCode", "BootServicesData", "MemoryMappedIO",
+                                 "unlisted")),
+        f"{tag}: memtypes names the memory types behind the firmware's mappings",
+        types[:300])
+
+
 def check_twice(text, tag):
     """Two runs from one startup.nsh: the reports after the banner (the
     memory map can change between runs: the Shell allocates) are equal."""
@@ -378,6 +406,7 @@ def main():
     check_banner(lines, {"PSE": "1", "PAE": "1", "NX": "1", "PDPE1GB": "0", "LA57": "0"}, "qemu64")
     check_memmap(lines, "qemu64")
     check_ownmap(lines, "qemu64", want_1g=False, want_5level=False)
+    check_firmware_report(lines, "qemu64")
     check_twice(text, "qemu64")
 
     # 2. -cpu max (1 GiB pages, LA57 offered while OVMF runs 4-level), 2 GiB,
