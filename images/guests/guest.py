@@ -26,10 +26,12 @@ import os
 import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
+
+from initramfs import make_initramfs  # noqa: E402 (beside this script)
+from qmp import CaptureError, Qmp  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -66,10 +68,6 @@ BOOT_TIMEOUT = int(os.environ.get("VTOP_GUEST_BOOT_TIMEOUT", "240"))
 DUMP_TIMEOUT = int(os.environ.get("VTOP_GUEST_DUMP_TIMEOUT", "300"))
 SAMPLE_MAPPED = 700
 SAMPLE_RANDOM = 200
-
-
-class CaptureError(Exception):
-    pass
 
 
 def log(mode, msg):
@@ -142,91 +140,6 @@ def extract(deb, dest, member_re):
             if re.search(member_re, p):
                 return p
     raise CaptureError(f"{os.path.basename(deb)} holds no {member_re}")
-
-
-# --------------------------------------------------------------- initramfs
-
-def cpio_newc(entries):
-    """A newc cpio archive (the format the kernel unpacks as initramfs,
-    Documentation/driver-api/early-userspace/buffer-format.rst).
-    entries: list of (name, mode, data)."""
-    out = bytearray()
-
-    def add(name, mode, data, ino):
-        nb = name.encode() + b"\0"
-        hdr = "070701" + "".join("%08X" % v for v in (
-            ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(nb), 0))
-        out.extend(hdr.encode() + nb)
-        out.extend(b"\0" * (-len(out) % 4))
-        out.extend(data)
-        out.extend(b"\0" * (-len(out) % 4))
-
-    for i, (name, mode, data) in enumerate(entries, 1):
-        add(name, mode, data, i)
-    add("TRAILER!!!", 0, b"", 0)
-    return bytes(out)
-
-
-def make_initramfs(busybox, path):
-    with open(busybox, "rb") as f:
-        bb = f.read()
-    with open(os.path.join(HERE, "init.sh"), "rb") as f:
-        init = f.read()
-    d, r, x = 0o040755, 0o100755, 0o100755
-    entries = [("bin", d, b""), ("dev", d, b""), ("proc", d, b""),
-               ("sys", d, b""), ("tmp", d, b""),
-               ("bin/busybox", r, bb), ("bin/sh", 0o120777, b"busybox"),
-               ("init", x, init)]
-    with open(path, "wb") as f:
-        f.write(cpio_newc(entries))
-
-
-# --------------------------------------------------------------------- QMP
-
-class Qmp:
-    """Minimal QMP client (docs/interop/qmp-spec.txt): greeting,
-    qmp_capabilities, then one command at a time; events are skipped."""
-
-    def __init__(self, path, timeout):
-        deadline = time.time() + timeout
-        while True:
-            try:
-                self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                self.s.connect(path)
-                break
-            except OSError:
-                self.s.close()
-                if time.time() > deadline:
-                    raise CaptureError("QMP socket did not open")
-                time.sleep(0.2)
-        self.s.settimeout(timeout)
-        self.buf = b""
-        self._read()  # greeting
-        self.cmd("qmp_capabilities")
-
-    def _read(self):
-        while b"\n" not in self.buf:
-            chunk = self.s.recv(1 << 20)
-            if not chunk:
-                raise CaptureError("QMP connection closed")
-            self.buf += chunk
-        line, self.buf = self.buf.split(b"\n", 1)
-        return json.loads(line)
-
-    def cmd(self, name, **args):
-        msg = {"execute": name}
-        if args:
-            msg["arguments"] = args
-        self.s.sendall(json.dumps(msg).encode() + b"\n")
-        while True:
-            r = self._read()
-            if "return" in r:
-                return r["return"]
-            if "error" in r:
-                raise CaptureError(f"QMP {name}: {r['error'].get('desc')}")
-
-    def hmp(self, line):
-        return self.cmd("human-monitor-command", **{"command-line": line})
 
 
 # ------------------------------------------------------------------ sample

@@ -9,124 +9,38 @@ images/guests/capture.sh) and every image format (ELF core, raw, LiME):
   gva2gpa every sampled `gva2gpa` answer (gpa or Unmapped) == vtop's
           translation of the same address
 and once per mode:
+  ptov    `vtop IMAGE ptov PA` lists the va of sampled gva2gpa answers
+  api     the same tlb/mem/translations through libvtop's API
+          (tests/truth/apicheck.c, ASan+UBSan build)
+and once per mode:
   oracle  refwalk.py (independent Python walker) == QEMU's tlb/mem text
+  images  elfconv's raw and LiME pages == the ELF's (image_checks.py)
+  info    `vtop ELF info` CR0/CR3/CR4/mode == QEMU's info registers
   roots   `vtop RAW roots` ranks the true CR3 first
 Raw and LiME images carry no CPU state: vtop gets --cr3/--mode from the
 captured `info registers`. Prints TAP lines and a summary table per mode and
 format; a mismatch prints the first differing lines (diff -u | head).
 
-Usage: compare.py [--vtop PATH] [--guests DIR] [MODE...]
+Usage: compare.py [--vtop PATH] [--apicheck PATH] [--guests DIR] [MODE...]
 """
 import argparse
-import difflib
 import json
 import os
 import re
-import struct
-import subprocess
 import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
-import refwalk  # noqa: E402
-sys.path.insert(0, os.path.join(ROOT, "images", "convert"))
-import elfconv  # noqa: E402
+from image_checks import converters_agree, oracle_checks  # noqa: E402
+from truthlib import (Tap, cli_mode, count_mismatches, image_args,  # noqa: E402
+                      load_known, missing_command, run_vtop, show_diff,
+                      text_lines)
 
 MODES = ["amd64-4level", "amd64-5level", "i386-32bit", "i386-pae",
          "i386-pae-highmem"]
 FORMATS = [("elf", "guest.elf"), ("raw", "guest.raw"), ("lime", "guest.lime")]
-TIMEOUT = int(os.environ.get("VTOP_TRUTH_TIMEOUT", "300"))
-
-
-def load_known(path):
-    """tests/truth/known-issues.txt: `REGEX<TAB>reason` per line. A failing
-    check whose name matches is reported as `# SKIP known discrepancy`
-    (counted apart by tools/run-tests.sh, never as a pass) until the cause
-    is fixed; a matching check that passes asks for its line's removal."""
-    known = []
-    if os.path.exists(path):
-        with open(path) as f:
-            for line in f:
-                if line.strip() and not line.startswith("#"):
-                    pat, _, why = line.rstrip("\n").partition("\t")
-                    known.append((re.compile(pat), why.strip()))
-    return known
-
-
-class Tap:
-    def __init__(self, known=()):
-        self.n = 0
-        self.failed = 0
-        self.known = list(known)
-        self.known_hits = 0
-
-    def ok(self, good, name, skip=None):
-        self.n += 1
-        why = next((w for p, w in self.known if p.search(name)), None)
-        if why is not None and not skip:
-            if good:
-                print(f"# known issue no longer seen, remove it from "
-                      f"known-issues.txt: {why}")
-            else:
-                self.known_hits += 1
-                skip = f"known discrepancy: {why}"
-        if skip:
-            print(f"ok {self.n} - {name} # SKIP {skip}", flush=True)
-        elif good:
-            print(f"ok {self.n} - {name}", flush=True)
-        else:
-            self.failed += 1
-            print(f"not ok {self.n} - {name}", flush=True)
-
-
-def text_lines(s):
-    return s.replace("\r\n", "\n").splitlines()
-
-
-def show_diff(expected, got, exp_name, got_name):
-    d = list(difflib.unified_diff(expected, got, exp_name, got_name,
-                                  n=1, lineterm=""))
-    for line in d[:16]:
-        print("#   " + line)
-    if len(d) > 16:
-        print(f"#   ... ({len(d) - 16} more diff lines)")
-
-
-def count_mismatches(expected, got):
-    sm = difflib.SequenceMatcher(None, expected, got, autojunk=False)
-    bad = 0
-    for tag, i1, i2, j1, j2 in sm.get_opcodes():
-        if tag != "equal":
-            bad += max(i2 - i1, j2 - j1)
-    return bad
-
-
-def run_vtop(vtop, args, stdin=None):
-    t0 = time.time()
-    try:
-        r = subprocess.run([vtop] + args, input=stdin, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, timeout=TIMEOUT)
-        out, err, rc = r.stdout.decode(errors="replace"), \
-            r.stderr.decode(errors="replace"), r.returncode
-    except subprocess.TimeoutExpired:
-        out, err, rc = "", f"timed out after {TIMEOUT} s", -1
-    return rc, out, err, time.time() - t0
-
-
-def cli_mode(meta):
-    """--mode for images without CPU state; a 32-bit guest with CR4.PSE
-    set is vtop's 32bit-pse."""
-    if meta["vtop_mode"] == "32bit" and int(meta["cr4"], 16) & 0x10:
-        return "32bit-pse"
-    return meta["vtop_mode"]
-
-
-def image_args(meta, fmt, path):
-    if fmt == "elf":
-        return [path]
-    return ["--cr3", meta["cr3"], "--mode", cli_mode(meta), path]
 
 
 def check_api(apicheck, meta, fmt, path, answers):
@@ -246,77 +160,6 @@ def roots_first(vtop, meta, raw):
         return True, first, secs
     where = f"rank {rank}" if rank else "not listed"
     return False, f"true root 0x{want:x} {mode}: {where}; first: {first}", secs
-
-
-def lime_runs(path):
-    """[(s_addr, e_addr, data offset)] of a LiME file (LiME src/lime.h)."""
-    out = []
-    with open(path, "rb") as f:
-        size = os.fstat(f.fileno()).st_size
-        off = 0
-        while off < size:
-            f.seek(off)
-            magic, ver, s, e, _ = struct.unpack("<IIQQ8s", f.read(32))
-            if magic != elfconv.LIME_MAGIC or ver != 1 or e < s:
-                raise ValueError(f"bad LiME header at 0x{off:x}")
-            out.append((s, e, off + 32))
-            off += 32 + e - s + 1
-    return out
-
-
-def converters_agree(tap, mode, d, leaves):
-    """elfconv's raw and LiME images hold the ELF's bytes at every sampled
-    physical page (the pages QEMU's info tlb names)."""
-    elf, raw, lime = (os.path.join(d, f) for f in
-                      ("guest.elf", "guest.raw", "guest.lime"))
-    with open(elf, "rb") as fe, open(raw, "rb") as fr, open(lime, "rb") as fl:
-        loads, _ = elfconv.load_segments(fe)
-        lruns = lime_runs(lime)
-        pages = sorted({pa & 0xfffffffff000 for pa in leaves})
-        pages = pages[::max(1, len(pages) // 300)]
-        checked = bad = 0
-        for pa in pages:
-            seg = [(o + pa - p) for p, o, n in loads if p <= pa < p + n]
-            if not seg:
-                continue  # MMIO page (e.g. the APIC): not in the dump
-            fe.seek(seg[0]); want = fe.read(4096)
-            fr.seek(pa); got_raw = fr.read(4096)
-            lo = [(o + pa - s) for s, e, o in lruns if s <= pa <= e]
-            got_lime = b""
-            if lo:
-                fl.seek(lo[0]); got_lime = fl.read(4096)
-            checked += 1
-            bad += (got_raw != want) + (got_lime != want)
-    tap.ok(checked > 0 and bad == 0,
-           f"{mode} converters: raw and LiME pages == ELF pages "
-           f"({checked} pages, {bad} differ, {len(lruns)} LiME ranges)")
-
-
-def oracle_checks(tap, mode, meta, d, qemu):
-    """refwalk.py must reproduce QEMU's text where QEMU is sane."""
-    phys = refwalk.Phys(os.path.join(d, "guest.raw"))
-    ref = {}
-    for what in ("tlb", "mem"):
-        fn = refwalk.tlb if what == "tlb" else refwalk.mem
-        ref[what] = fn(phys, meta["vtop_mode"], int(meta["cr3"], 16),
-                       int(meta["cr4"], 16))
-        if what == "mem" and meta["vtop_mode"] == "5level" and not qemu["mem"]:
-            tap.ok(True, f"{mode} oracle: refwalk mem vs QEMU info mem",
-                   skip="QEMU 7.2 info mem prints nothing under LA57 "
-                        "(mem_info_la57 tests present bits inverted); "
-                        "refwalk is the 5-level mem oracle")
-            continue
-        same = ref[what] == qemu[what]
-        tap.ok(same, f"{mode} oracle: refwalk {what} vs QEMU info {what} "
-                     f"({len(qemu[what])} lines)")
-        if not same:
-            show_diff(qemu[what], ref[what], "qemu", "refwalk")
-    return ref
-
-
-def missing_command(rc, err):
-    """vtop's answer when a command is not implemented yet (exit 2)."""
-    return rc == 2 and "unknown command" in err
 
 
 def text_check(tap, name, want, got, rc, err, secs, ref=None):
