@@ -2,9 +2,9 @@
 # /init of the capture guests' initramfs (images/guests/guest.py packs it
 # with a static busybox). It brings up a minimal userland, starts a few
 # processes so user-space mappings exist in the page tables, keeps one of
-# them busy so the vCPU is most likely inside a user process (its CR3 then
-# holds both user and kernel mappings) when the host stops it, and prints
-# the marker the host waits for.
+# them busy and the others asleep for good (no periodic wake-ups), so the
+# vCPU is inside the busy process (or a kernel thread borrowing its tables)
+# whenever the host stops it, and prints the marker the host waits for.
 /bin/busybox mkdir -p /proc /sys /dev /tmp
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
@@ -13,8 +13,7 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t tmpfs tmpfs /tmp
 sleep 100000 &
 sleep 100001 &
-(while true; do sleep 3; done) &
-# A process with a larger heap and a written tmpfs file: more user leaves.
+# A written tmpfs file: page-cache pages in the kernel's direct map.
 dd if=/dev/zero of=/tmp/blob bs=4096 count=512 2>/dev/null
 # The busy process is the one running when the host stops the vCPU; like a
 # real workload it has written memory of its own (a 2 MiB string in its heap),
