@@ -19,6 +19,9 @@ dd if=/dev/zero of=/tmp/blob bs=4096 count=512 2>/dev/null
 # real workload it has written memory of its own (a 2 MiB string in its heap),
 # which is what tells a running process apart from sleeping ones sharing the
 # same kernel half (core/roots.h).
-(x=$(dd if=/dev/zero bs=1024 count=2048 2>/dev/null | tr '\0' a); while true; do :; done) &
-echo "VTOP-GUEST-READY $(uname -m) $(uname -r)"
+# It prints the marker itself once its string is built, so the short-lived
+# dd and tr of the pipeline are gone before the host stops the vCPU.
+(x=$(dd if=/dev/zero bs=1024 count=2048 2>/dev/null | tr '\0' a)
+ echo "VTOP-GUEST-READY $(uname -m) $(uname -r) ${#x}"
+ while true; do :; done) &
 exec sleep 1000000
