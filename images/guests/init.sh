@@ -20,8 +20,11 @@ dd if=/dev/zero of=/tmp/blob bs=4096 count=512 2>/dev/null
 # which is what tells a running process apart from sleeping ones sharing the
 # same kernel half (core/roots.h).
 # It prints the marker itself once its string is built, so the short-lived
-# dd and tr of the pipeline are gone before the host stops the vCPU.
-(x=$(dd if=/dev/zero bs=1024 count=2048 2>/dev/null | tr '\0' a)
- echo "VTOP-GUEST-READY $(uname -m) $(uname -r) ${#x}"
+# dd and tr of the pipeline are gone before the host stops the vCPU; it forks
+# nothing after that (a fork would make its written pages read-only for
+# copy-on-write).
+(m="VTOP-GUEST-READY $(uname -m) $(uname -r)"
+ x=$(dd if=/dev/zero bs=1024 count=2048 2>/dev/null | tr '\0' a)
+ echo "$m ${#x}"
  while true; do :; done) &
 exec sleep 1000000
