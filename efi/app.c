@@ -90,7 +90,7 @@ int app_run(const app_options *opt)
         return APP_STATUS_NO_MEMORY;
     }
     a.fw_ok = firmware_space(&a);
-    shell_env env = { a.opt, &a.live, NULL, a.fw_cfg, false, { 0 }, a.out };
+    shell_env env = { a.opt, &a.live, NULL, a.fw_cfg, false, { 0 }, &a.own, a.out };
     if (!EFI_ERROR(live_memory_build(&a.map, true, &a.live_mmio)))
         env.live_mmio = &a.live_mmio;
     shell *sh = a.fw_ok ? shell_open(&env) : NULL;

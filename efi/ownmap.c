@@ -148,16 +148,28 @@ bool ownmap_setup(ownmap *om, const machine_state *m, const efi_memmap *map,
     }
     load_cr3(om->map.root);
     om->loaded = true;
+    om->usable = true;
     vtop_printf(out, "own map: loaded CR3=0x%llx (firmware CR3=0x%llx)\n",
                 (unsigned long long)cpu_read_cr3(), (unsigned long long)om->fw_cr3);
     return true;
 }
 
+bool ownmap_use(ownmap *om, bool own)
+{
+    if (own && !om->usable)
+        return false;
+    load_cr3(own ? om->map.root : om->fw_cr3);
+    om->loaded = own;
+    return true;
+}
+
 void ownmap_restore(ownmap *om, const vtop_out *out)
 {
-    if (om->loaded) {
+    if (om->usable) {
+        /* Whatever `cr3` left in place, the firmware gets its own back. */
         load_cr3(om->fw_cr3);
         om->loaded = false;
+        om->usable = false;
         vtop_printf(out, "own map: firmware CR3=0x%llx restored\n",
                     (unsigned long long)cpu_read_cr3());
     }

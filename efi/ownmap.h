@@ -27,7 +27,8 @@ typedef struct ownmap {
     idplan plan;
     idmap map;
     uint64_t fw_cr3;
-    bool loaded;
+    bool loaded;             /* CR3 holds the app's tables now */
+    bool usable;             /* built, checked and loaded once */
     bool checked_ok;
 } ownmap;
 
@@ -41,6 +42,11 @@ bool ownmap_setup(ownmap *om, const machine_state *m, const efi_memmap *map,
 /* A space over the app's own tables (valid after ownmap_setup). */
 vtop_status ownmap_space(const ownmap *om, const machine_state *m,
                          const live_memory *live, vtop_space *space);
+
+/* Switch the live CR3 to the app's tables (own) or back to the firmware's,
+ * interrupts off around the move. Returns false when own is asked for but
+ * the tables were never loaded (self-check failed). */
+bool ownmap_use(ownmap *om, bool own);
 
 /* Restore the firmware's CR3 (when loaded) and free the tables and plan. */
 void ownmap_restore(ownmap *om, const vtop_out *out);

@@ -7,6 +7,7 @@
 
 #include "cmd/lex.h"
 #include "cmd/session.h"
+#include "cr3cmd.h"
 #include "files.h"
 #include "memtypes.h"
 #include "prompt.h"
@@ -16,6 +17,7 @@
 
 struct shell {
     shell_env *env;
+    vtop_command cr3_command;
     vtop_session *session;
     unsigned errors;
 };
@@ -235,6 +237,10 @@ shell *shell_open(shell_env *env)
     sh->env = env;
     vtop_cmd_register(sh->session, &memmap_command);
     vtop_cmd_register(sh->session, &efi_memtypes_command);
+    if (env->own) {
+        sh->cr3_command = efi_cr3_command(env->own);
+        vtop_cmd_register(sh->session, &sh->cr3_command);
+    }
     return sh;
 }
 

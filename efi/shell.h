@@ -33,6 +33,7 @@ typedef struct shell_env {
     vtop_space_config fw_cfg;   /* the firmware's paging, as found */
     bool has_own;               /* the app's own map is loaded */
     vtop_space_config own_cfg;
+    struct ownmap *own;         /* for the `cr3` command (may be NULL) */
     const vtop_out *out;
 } shell_env;
 

@@ -318,6 +318,27 @@ def type_line(fifo, line):
         f.write(line + "\r")
 
 
+def firmware_tlb(sock, fifo, log, deadline, start):
+    """At the prompt: back to the firmware's CR3, its tlb below 4 GiB, and
+    QEMU's info tlb (filtered to the same range) before and after."""
+    type_line(fifo, "cr3 firmware")
+    _, m = wait_for(log, r"vtop> cr3 firmware\r\n.*?vtop> ", deadline, start)
+    if not m:
+        return None
+    type_line(fifo, "open live")
+    _, m = wait_for(log, r"vtop> open live\r\n.*?vtop> ", deadline, m.end() - 6)
+    if not m:
+        return None
+    low = lambda ls: [l for l in ls if int(l[:16], 16) < 1 << 32]
+    before = low(monitor(sock, "info tlb", deadline))
+    type_line(fifo, "tlb 0 100000000")
+    _, m = wait_for(log, r"vtop> tlb 0 100000000\r\n(.*?)vtop> ", deadline, m.end() - 6)
+    if not m:
+        return None
+    after = low(monitor(sock, "info tlb", deadline))
+    return m[1].replace("\r\n", "\n").splitlines(), before, after
+
+
 def check_live_monitor(args):
     name = "live-monitor"
     d = os.path.join(args.work, name)
@@ -335,6 +356,7 @@ def check_live_monitor(args):
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     fifo = os.path.join(d, "serial.in")
     tlb_efi = qemu_tlb = qemu_before = None
+    fw = None
     vt = ""
     try:
         text, m = wait_for(log, r"own map: loaded CR3=(0x[0-9a-f]+).*?live check: code (0x[0-9a-f]+) "
@@ -355,6 +377,8 @@ def check_live_monitor(args):
                 type_line(fifo, f"vtop {code} {stack}")
                 text, m4 = wait_for(log, r"vtop> vtop [^\r]*\r\n(.*?)vtop> ", deadline, m3.end() - 6)
                 vt = m4[1] if m4 else ""
+                if m4:
+                    fw = firmware_tlb(sock, fifo, log, deadline, m4.end() - 6)
             type_line(fifo, "quit")
     finally:
         try:
@@ -381,6 +405,20 @@ def check_live_monitor(args):
             f"({n} lines; {'identical to the later query' if exact else 'each equal to QEMU just before or just after'}, "
             f"{moved} lines gained A/D bits in between)",
             f"{n} vs {len(qemu_before)}/{len(qemu_tlb)} lines\n" + "\n".join(diff))
+    if fw is None:
+        tap(False, "live tlb of the firmware's tables (below 4 GiB) equals QEMU info tlb",
+            "not captured")
+    else:
+        efi_fw, before, after = fw
+        n = len(efi_fw)
+        ok = n == len(before) == len(after) and all(
+            e in (b, a) for e, b, a in zip(efi_fw, before, after))
+        diff = [f"efi    {e}\nbefore {b}\nafter  {a}" for e, b, a in
+                zip(efi_fw, before, after) if e not in (b, a)][:4]
+        tap(ok and n > 1000,
+            f"live tlb of the firmware's tables (cr3 firmware, VA < 4 GiB) equals QEMU "
+            f"info tlb line for line ({n} lines)",
+            f"{n} vs {len(before)}/{len(after)} lines\n" + "\n".join(diff))
     ok = vt.count(" status 0x00000000 ok") == 2 and all(
         re.search(rf"va 0*{a[2:]} pa 0*{a[2:]} ", vt) for a in (code, stack)) if vt else False
     tap(ok, "live vtop of the app's own code and stack gives the identity answer", vt)
