@@ -83,21 +83,38 @@ static void conout_chunk(const char *text, size_t n)
         g_efi.st->ConOut->OutputString(g_efi.st->ConOut, wide);
 }
 
+/* Write all n bytes: SerialIo Write may return EFI_TIMEOUT having sent only
+ * part (UEFI 2.10 12.8.3.5, BufferSize is updated); go on from there, giving
+ * up only after several rounds without progress (a dead port must not hang
+ * the app). */
+static void serial_io_write_all(const char *p, size_t n)
+{
+    unsigned stalled = 0;
+    while (n > 0 && stalled < 8) {
+        UINTN len = n;
+        EFI_STATUS s = g_serial->Write(g_serial, &len, (void *)p);
+        if (len > n)
+            len = n;
+        p += len;
+        n -= len;
+        if (len == 0 || EFI_ERROR(s)) {
+            stalled = len ? 0 : stalled + 1;
+            if (!len)
+                g_efi.bs->Stall(1000);
+        }
+    }
+}
+
 /* SerialIo: one Write per run of text between newlines, CR inserted. */
 static void serial_io_write(const char *text, size_t n)
 {
-    static const char crlf[2] = { '\r', '\n' };
     size_t start = 0;
     for (size_t i = 0; i <= n; i++) {
         if (i < n && text[i] != '\n')
             continue;
-        UINTN len = i - start;
-        if (len)
-            g_serial->Write(g_serial, &len, (void *)(text + start));
-        if (i < n) {
-            len = 2;
-            g_serial->Write(g_serial, &len, (void *)crlf);
-        }
+        serial_io_write_all(text + start, i - start);
+        if (i < n)
+            serial_io_write_all("\r\n", 2);
         start = i + 1;
     }
 }

@@ -477,6 +477,10 @@ def main():
                           "--add", f"{huge}:images/huge.raw",
                           "--add", f"{os.path.join(args.images, '4level.elf64')}:images/4level.elf64",
                           "--args", f'-qemu-exit -shutdown -c "{cmds}"')
+    esp = os.path.join(args.work, "qemu64-256m", "esp.img")
+    if os.path.exists(esp):
+        os.unlink(esp)   # 250 MiB image inside: do not keep it
+    os.unlink(huge)
     lines = app_lines(text)
     tap(st == 0 and secs < 30, f"qemu64/256M: success in {secs:.1f} s", f"status {st}")
     check_ownmap(lines, "qemu64/256M", want_1g=False, want_5level=False)
