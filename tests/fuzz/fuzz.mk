@@ -77,3 +77,47 @@ test-fuzz: $(FUZZ_BINS)
 	  tests/fuzz/run-fuzz.sh --regress $(BUILD) $(h) || rc=1;) \
 	$(foreach h,$(filter-out $(FUZZ_HARNESSES),$(FUZZ_ALL)),echo "ok - fuzz $(h) # SKIP \
 	  needs $(call fuzz_missing,$(h)) (not on this branch yet)";) exit $$rc
+
+# `make fuzz-coverage`: line coverage of core/ and cmd/ reached by the fuzz
+# corpora (the working corpus in build/fuzz/corpus plus the seeds), using a
+# clang source-coverage build of each harness (no sanitizers) run once over
+# its corpus (-runs=0), then llvm-profdata / llvm-cov.
+LLVM_PROFDATA ?= llvm-profdata
+LLVM_COV      ?= llvm-cov
+FUZZCOV_CFLAGS := -std=c11 $(WARN) -g -O1 -I. -DVTOP_VERSION='"$(VERSION)"' \
+  -fprofile-instr-generate -fcoverage-mapping -fsanitize=fuzzer-no-link
+$(BUILD)/fuzzcov/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZCOV_CFLAGS) -MMD -MP -c $< -o $@
+$(eval $(call host_libs,fuzzcov))
+$(BUILD)/fuzzcov/bin/fuzz_%: $(BUILD)/fuzzcov/tests/fuzz/fuzz_%.o $(BUILD)/fuzzcov/libvtopcmd.a $(BUILD)/fuzzcov/libvtop.a
+	@mkdir -p $(dir $@)
+	$(CLANG) -fsanitize=fuzzer -fprofile-instr-generate $< -o $@ \
+	  $(BUILD)/fuzzcov/libvtopcmd.a $(BUILD)/fuzzcov/libvtop.a
+.SECONDARY: $(patsubst %,$(BUILD)/fuzzcov/tests/fuzz/fuzz_%.o,$(FUZZ_ALL))
+FUZZCOV_BINS := $(patsubst %,$(BUILD)/fuzzcov/bin/fuzz_%,$(FUZZ_HARNESSES))
+
+.PHONY: fuzz-coverage
+fuzz-coverage: $(FUZZCOV_BINS)
+	@rm -f $(BUILD)/fuzzcov/*.profraw; \
+	$(foreach h,$(FUZZ_HARNESSES),mkdir -p $(BUILD)/fuzz/corpus/$(h); \
+	  LLVM_PROFILE_FILE=$(BUILD)/fuzzcov/$(h).profraw $(BUILD)/fuzzcov/bin/fuzz_$(h) -runs=0 \
+	  -max_len=$(FUZZ_MAXLEN_$(h)) $(BUILD)/fuzz/corpus/$(h) tests/fuzz/corpus/$(h) >/dev/null 2>&1; \
+	  $(LLVM_PROFDATA) merge -sparse $(BUILD)/fuzzcov/$(h).profraw -o $(BUILD)/fuzzcov/$(h).profdata; \
+	  printf '%-8s ' $(h); $(LLVM_COV) report $(BUILD)/fuzzcov/bin/fuzz_$(h) \
+	    -instr-profile=$(BUILD)/fuzzcov/$(h).profdata $(CORE_SRCS) $(CMD_SRCS) | \
+	    awk '/^TOTAL/ { print "line coverage " $$10 " (" $$8 - $$9 "/" $$8 " lines of the core/cmd files it links), regions " $$4 }';) \
+	$(LLVM_PROFDATA) merge -sparse $(BUILD)/fuzzcov/*.profraw -o $(BUILD)/fuzzcov/all.profdata; \
+	$(LLVM_COV) report $(firstword $(FUZZCOV_BINS)) $(foreach b,$(wordlist 2,99,$(FUZZCOV_BINS)),-object $(b)) \
+	  -instr-profile=$(BUILD)/fuzzcov/all.profdata $(CORE_SRCS) $(CMD_SRCS) | tee $(BUILD)/fuzzcov/report.txt
+
+# `make fuzz-merge`: fold the inputs of build/fuzz/corpus/<h> that add
+# coverage into the kept seeds tests/fuzz/corpus/<h> (libFuzzer -merge=1),
+# so the short runs of `make test` start where the long runs got to.
+.PHONY: fuzz-merge
+fuzz-merge: $(FUZZ_BINS)
+	@$(foreach h,$(FUZZ_HARNESSES),mkdir -p $(BUILD)/fuzz/corpus/$(h); \
+	  before=$$(ls tests/fuzz/corpus/$(h) | wc -l); \
+	  $(BUILD)/fuzz/bin/fuzz_$(h) -merge=1 -max_len=$(FUZZ_MAXLEN_$(h)) -timeout=10 \
+	    tests/fuzz/corpus/$(h) $(BUILD)/fuzz/corpus/$(h) >$(BUILD)/fuzz/merge-$(h).log 2>&1; \
+	  echo "fuzz-merge $(h): $$before -> $$(ls tests/fuzz/corpus/$(h) | wc -l) seeds, $$(du -sk tests/fuzz/corpus/$(h) | cut -f1) KiB";)
