@@ -19,23 +19,12 @@ CLANG_TIDY ?= clang-tidy
 # clang does not need for analysis.
 LINT_HOST_FLAGS := -std=c11 -I. -DVTOP_VERSION='"lint"'
 EFI_LINT_CFLAGS = $(filter-out -march=% -mtune=% -O2 -g,$(EFI_CFLAGS))
-# Per-file extra clang-tidy options: temporary suppressions of findings in
-# other areas' files, each reported in /work/briefs/fuzz-findings.md; remove
-# an entry when its file is fixed.
-#  efi/cpu.c:20 `raw + 16 * i` (i < 3) and efi/syscalls.c:203
-#  `t.Minute * 60` (< 3600): int multiplications widened to size_t/time_t
-#  that cannot overflow at these ranges.
-LINT_TIDY_EXTRA_efi/cpu.c := --checks=-bugprone-implicit-widening-of-multiplication-result
-LINT_TIDY_EXTRA_efi/syscalls.c := --checks=-bugprone-implicit-widening-of-multiplication-result
-#  efi/idplan.c:73 `bytes + 8 * i` (i < 512): same pattern (finding L2).
-#  efi/ownmap.c:58 `(unsigned long long)(im->used * 4)`: the product is a
-#  size_t, so no precision is lost before the cast; the check cannot tell
-#  (finding L2).
-#  efi/app.c:20 struct member app::opt never read (finding L2): dead field,
-#  harmless.
-LINT_TIDY_EXTRA_efi/idplan.c := --checks=-bugprone-implicit-widening-of-multiplication-result
-LINT_TIDY_EXTRA_efi/ownmap.c := --checks=-bugprone-misplaced-widening-cast
-LINT_CPPCHECK_EXTRA_efi/app.c := --suppress=unusedStructMember:efi/app.c
+# Per-file extra options, for a temporary suppression of a finding in another
+# area's file while its fix is pending (report it in
+# /work/briefs/fuzz-findings.md; remove the entry once fixed), e.g.
+#   LINT_TIDY_EXTRA_efi/foo.c := --checks=-bugprone-some-check
+#   LINT_CPPCHECK_EXTRA_efi/foo.c := --suppress=someId:efi/foo.c
+# None is in use: findings L1 and L2 were fixed at their cause.
 lint_flags = $(if $(filter efi/%,$(1)),$(EFI_LINT_CFLAGS),$(LINT_HOST_FLAGS))
 
 # cppcheck: warning, style, performance and portability classes; system

@@ -424,6 +424,37 @@ static void test_enum_selfmap_bounded(void **state)
     image_free(&im32);
 }
 
+/* Regression for finding E1: with the default budget (no options) a
+ * one-page self-map used to run 2^20 table visits (~5e8 leaves, ~18 s).
+ * The default now scales with the memory that can hold tables:
+ * pages * levels + 64 = 1 * 4 + 64 visits here (core/enum.c). */
+static void test_enum_selfmap_default_budget(void **state)
+{
+    (void)state;
+    image im;
+    image_new(&im, PAGE, 0);
+    fill(&im, 0, 0 | P_RW_US, 512, 8);
+    vtop_space s;
+    space(&s, &im, VTOP_MODE_4LEVEL, 0);
+    assert_int_equal(vtop_enum_default_budget(&s), 68);
+    vtop_enum_stats st;
+    memset(&st, 0, sizeof st);
+    leaf_count lc = {0, 0, 0, 0};
+    uint64_t t0 = now_ns();
+    assert_int_equal(vtop_enumerate_ex(&s, 0, ~0ull, NULL, count_leaf, &lc, &st),
+                     VTOP_LIMIT_REACHED);
+    assert_true(st.tables <= 68);
+    assert_true(lc.leaves <= 68 * 512);
+    vtop_ptov_hit hits[4];
+    size_t stored = 0;
+    uint64_t total = 0;
+    assert_int_equal(vtop_ptov(&s, 0, 0xfff, NULL, hits, 4, &stored, &total),
+                     VTOP_LIMIT_REACHED);
+    assert_true(total <= 68 * 512);
+    assert_true(now_ns() - t0 < TIME_BOUND_NS);
+    image_free(&im);
+}
+
 /* A callback asking to stop ends the walk at once, with OK and stopped. */
 static void test_enum_selfmap_callback_stops(void **state)
 {
@@ -601,6 +632,7 @@ int main(void)
         cmocka_unit_test(test_run_at_end_of_64bit_space),
         cmocka_unit_test(test_long_read_through_selfmap),
         cmocka_unit_test(test_enum_selfmap_bounded),
+        cmocka_unit_test(test_enum_selfmap_default_budget),
         cmocka_unit_test(test_enum_selfmap_callback_stops),
         cmocka_unit_test(test_enum_cycle_and_same_page),
         cmocka_unit_test(test_ptov_selfmap_bounded),
