@@ -5,7 +5,8 @@ For every captured mode (build/guests/<mode>/, made by
 images/guests/capture.sh) and every image format (ELF core, raw, LiME):
   tlb     `vtop IMAGE tlb` == QEMU `info tlb`, byte for byte (modulo CRLF)
   mem     `vtop IMAGE mem` == QEMU `info mem` (on 5-level guests QEMU 7.2
-          prints nothing, and vtop reproduces that; see refwalk.py)
+          prints nothing, and vtop reproduces that; see refwalk.py), and
+          `vtop IMAGE mem --fixed` == refwalk.py's mem (what QEMU means)
   gva2gpa every sampled `gva2gpa` answer (gpa or Unmapped) == vtop's
           translation of the same address
 and once per mode:
@@ -294,6 +295,11 @@ def compare_format(tap, tools, meta, d, fmt, qemu, ref, answers):
         rc, out, err, secs = run_vtop(vtop, image_args(meta, fmt, path) + [what])
         bad += text_check(tap, f"{label} vtop {what} vs QEMU info {what}",
                           qemu[what], text_lines(out), rc, err, secs, ref[what])
+    # `mem --fixed` (QEMU's algorithm without the LA57 bug) must equal
+    # refwalk.py, which equals QEMU wherever QEMU's mem is sane.
+    rc, out, err, secs = run_vtop(vtop, image_args(meta, fmt, path) + ["mem", "--fixed"])
+    bad += text_check(tap, f"{label} vtop mem --fixed vs refwalk mem",
+                      ref["mem"], text_lines(out), rc, err, secs)
     bad += gva_check(tap, f"{label} vtop translate vs gva2gpa", answers,
                      check_gva2gpa(vtop, meta, fmt, path, answers))
     bad += check_ptov(tap, vtop, meta, fmt, path, answers)
