@@ -349,9 +349,9 @@ def check_live_monitor(args):
         if os.path.exists(f):
             os.unlink(f)
     t0 = time.monotonic()
-    deadline = t0 + 60
+    deadline = t0 + 85
     p = subprocess.Popen(["tools/qemu-efi.sh", "--app", args.app, "--dir", d, "--cpu", "max",
-                          "--mem", "1024M", "--timeout", "60", "--monitor", sock,
+                          "--mem", "1024M", "--timeout", "90", "--monitor", sock,
                           "--args", "-qemu-exit -shutdown -prompt"],
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     fifo = os.path.join(d, "serial.in")
