@@ -24,10 +24,14 @@
 #include "paging.h"
 #include "status.h"
 
+/* 64-byte aligned so that everything a hit compares and returns without
+ * the record (root, va_base, size, pa_base, rights) sits in one cache line. */
 typedef struct vtop_cache_entry {
-    uint64_t root;        /* space->root the entry belongs to */
+    _Alignas(64) uint64_t root; /* space->root the entry belongs to */
     uint64_t va_base;     /* canonical VA of the page */
     uint64_t size;        /* page size; 0 = empty slot */
+    uint64_t pa_base;     /* record.pa (physical base of the page) */
+    uint8_t rights;       /* record.rights */
     vtop_translation record; /* the walk's record for va_base */
 } vtop_cache_entry;
 
@@ -43,6 +47,12 @@ typedef struct vtop_cache {
     vtop_cache_entry *entries;
     size_t capacity;
     vtop_cache_stats stats;
+    /* Set by vtop_cache_init: the entries are used as sets of `ways`
+     * consecutive slots (1, 2 or 4), set_mask + 1 sets (a power of two,
+     * so a set is picked with a mask, not a division); slots past
+     * (set_mask + 1) * ways stay empty. */
+    size_t set_mask;
+    unsigned ways;
 } vtop_cache;
 
 /* capacity must be > 0. Returns VTOP_OK or VTOP_BAD_ARGUMENT. */
@@ -53,6 +63,14 @@ vtop_status vtop_cache_init(vtop_cache *cache, vtop_cache_entry *entries,
  * Same contract as vtop_translate. */
 vtop_status vtop_translate_cached(const vtop_space *space, vtop_cache *cache,
                                   uint64_t va, vtop_translation *out);
+
+/* The hit path without the record copy: same lookup, statistics, fills and
+ * status as vtop_translate_cached, but on VTOP_OK only sets *pa, *page_size
+ * and *rights (VTOP_RIGHT_*; any of the three may be NULL). For callers
+ * that only need the address (reads, benchmarks). */
+vtop_status vtop_cache_translate_pa(const vtop_space *space, vtop_cache *cache,
+                                    uint64_t va, uint64_t *pa,
+                                    uint64_t *page_size, unsigned *rights);
 
 /* Drop entries: all, those of one root, those of one root overlapping
  * [va_start, va_end] (inclusive, canonical). Return the count dropped. */

@@ -208,12 +208,33 @@ static vtop_status visit(walk *w, unsigned level, uint32_t idx, uint64_t e,
     return push_table(w, level + 1, next, raw_va, rights);
 }
 
+/* Move f->idx past the zero entries of a table read as a span: a zero
+ * entry is not present, not a software PTE (demand zero) and no transition,
+ * so visit() would only count it. Sparse tables are mostly zeros (Linux
+ * guest: ~1.1M entries read for ~74k leaves), so this tight loop, not the
+ * per-entry decode, is what sets the pace. */
+static void skip_zeros(walk *w, walk_frame *f)
+{
+    uint32_t i = f->idx, last = f->last;
+    if (w->d->entry_size == 8) {
+        while (i <= last && vtop_load_le64(f->tab + (uint64_t)i * 8) == 0)
+            i++;
+    } else {
+        while (i <= last && vtop_load_le32(f->tab + (uint64_t)i * 4) == 0)
+            i++;
+    }
+    w->st->entries += i - f->idx;
+    f->idx = i;
+}
+
 static vtop_status run(walk *w)
 {
     vtop_status s = push_table(w, 0, root_table(w), 0, VTOP_RIGHTS_ALL);
     int depth = 0;
     while (s == VTOP_OK && depth >= 0) {
         walk_frame *f = &w->f[depth];
+        if (f->tab && f->idx <= f->last)
+            skip_zeros(w, f);
         if (f->idx > f->last) {
             depth--;
             continue;
