@@ -128,6 +128,18 @@ static bool read_entry(walk *w, walk_frame *f, unsigned level, uint32_t idx,
     return w->qemu;
 }
 
+/* vtop_canonical, inline for the per-leaf path (sign-extend bit va_bits-1
+ * in long mode, SDM Vol. 3A 4.5; truncate otherwise). */
+static inline uint64_t canonical(const vtop_mode_desc *d, uint64_t va)
+{
+    if (d->va_bits == 0 || d->va_bits >= 64)
+        return va;
+    unsigned unused = 64u - d->va_bits;
+    if (d->sign_extended)
+        return (uint64_t)((int64_t)(va << unused) >> unused);
+    return va & (~0ull >> unused);
+}
+
 /* Report the leaf at `level`: base and rights as vtop_translate computes
  * them (core/walk.c). */
 static int report_leaf(walk *w, unsigned level, uint64_t raw_va, uint64_t e,
@@ -142,7 +154,7 @@ static int report_leaf(walk *w, unsigned level, uint64_t raw_va, uint64_t e,
     }
     l->size = vtop_entry_page_size(w->space, level);
     l->raw_va = raw_va;
-    l->va = vtop_canonical(w->d, raw_va);
+    l->va = canonical(w->d, raw_va);
     l->pa = base;
     l->entry = e;
     l->level = (uint8_t)level;

@@ -176,12 +176,120 @@ static void test_property_100k(void **state)
     property(VTOP_MODE_32BIT_PSE, 14);
 }
 
+/* The record-free hit path: same answers, statistics and fills as
+ * vtop_translate_cached, sharing its entries. */
+static void test_translate_pa(void **state)
+{
+    (void)state;
+    vtop_space s;
+    build(&s);
+    vtop_cache_entry e[16];
+    vtop_cache c;
+    vtop_cache_init(&c, e, 16);
+    uint64_t pa = 0, size = 0;
+    unsigned rights = 0;
+    assert_int_equal(vtop_cache_translate_pa(&s, &c, 0x2123, &pa, &size, &rights),
+                     VTOP_OK);
+    assert_int_equal(pa, 0x8123);
+    assert_int_equal(size, 0x1000);
+    assert_int_equal(rights, VTOP_RIGHT_WRITE | VTOP_RIGHT_USER | VTOP_RIGHT_EXEC);
+    assert_int_equal(c.stats.misses, 1);
+    assert_int_equal(vtop_cache_translate_pa(&s, &c, 0x2fff, &pa, &size, &rights),
+                     VTOP_OK);
+    assert_int_equal(pa, 0x8fff);
+    assert_int_equal(c.stats.hits, 1);
+    /* the 2M page: supervisor, NX (PML4E..PDE grant U, the PDE does not) */
+    assert_int_equal(vtop_cache_translate_pa(&s, &c, 0x200010, &pa, &size, &rights),
+                     VTOP_OK);
+    assert_int_equal(pa, 0x200010);
+    assert_int_equal(size, 0x200000);
+    assert_int_equal(rights, VTOP_RIGHT_WRITE);
+    assert_int_equal(vtop_cache_translate_pa(&s, &c, 0x3ffff0, &pa, NULL, NULL), VTOP_OK);
+    assert_int_equal(pa, 0x3ffff0);
+    assert_int_equal(c.stats.hits, 2);
+    assert_int_equal(c.stats.fills, 2);
+    /* a fill by one call is a hit for the other */
+    vtop_translation t;
+    assert_int_equal(vtop_translate_cached(&s, &c, 0x2008, &t), VTOP_OK);
+    assert_int_equal(t.pa, 0x8008);
+    assert_int_equal(c.stats.hits, 3);
+    /* failures: status returned, outputs untouched, nothing cached */
+    pa = 0x1234;
+    assert_int_equal(vtop_cache_translate_pa(&s, &c, 0x4000, &pa, &size, &rights),
+                     VTOP_NOT_PRESENT);
+    assert_int_equal(vtop_cache_translate_pa(&s, &c, 0x4000, &pa, &size, &rights),
+                     VTOP_NOT_PRESENT);
+    assert_int_equal(pa, 0x1234);
+    assert_int_equal(c.stats.misses, 4);
+    assert_int_equal(vtop_cache_translate_pa(&s, &c, 0x0000800000000000ull, &pa, NULL,
+                                             NULL), VTOP_NON_CANONICAL);
+    assert_int_equal(c.stats.misses, 4);
+    assert_int_equal(vtop_cache_translate_pa(&s, NULL, 0x2123, &pa, NULL, NULL), VTOP_OK);
+    assert_int_equal(pa, 0x8123);
+    assert_int_equal(vtop_cache_translate_pa(&s, &c, 0x2123, NULL, NULL, NULL), VTOP_OK);
+}
+
+/* A working set of 512 consecutive 4K pages in a 4096-entry cache: the
+ * second pass hits every time (the direct-mapped cache this replaced
+ * missed 5.7% of such a set on collisions). */
+static void test_working_set_no_collisions(void **state)
+{
+    (void)state;
+    fx_put64(0x1000, 0x2007);
+    fx_put64(0x2000, 0x4007);
+    fx_put64(0x4000, 0x5007);
+    for (uint64_t i = 0; i < 512; i++)
+        fx_put64(0x5000 + 8 * i, (0x100000 + i * 0x1000) | 0x67);
+    vtop_space s;
+    fx_space(&s, (fx_cfg){VTOP_MODE_4LEVEL, 0x1000, 1, 40, 0, 0});
+    static vtop_cache_entry e[4096];
+    vtop_cache c;
+    assert_int_equal(vtop_cache_init(&c, e, 4096), VTOP_OK);
+    uint64_t pa = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (uint64_t i = 0; i < 512; i++) {
+            assert_int_equal(vtop_cache_translate_pa(&s, &c, i * 0x1000 + 0x10, &pa,
+                                                     NULL, NULL), VTOP_OK);
+            assert_int_equal(pa, 0x100000 + i * 0x1000 + 0x10);
+        }
+    assert_int_equal(c.stats.misses, 512);
+    assert_int_equal(c.stats.hits, 512);
+    assert_int_equal(c.stats.evictions, 0);
+}
+
+/* Capacities that are not a multiple of a set: 1 and 3 entries still
+ * cache, evict and invalidate. */
+static void test_small_capacities(void **state)
+{
+    (void)state;
+    vtop_space s;
+    build(&s);
+    vtop_cache_entry e[3];
+    vtop_cache c;
+    vtop_translation t;
+    for (size_t cap = 1; cap <= 3; cap += 2) {
+        assert_int_equal(vtop_cache_init(&c, e, cap), VTOP_OK);
+        vtop_translate_cached(&s, &c, 0x2000, &t);
+        vtop_translate_cached(&s, &c, 0x2000, &t);
+        assert_int_equal(c.stats.hits, 1);
+        vtop_translate_cached(&s, &c, 0x200000, &t);
+        vtop_translate_cached(&s, &c, 0x200000, &t);
+        assert_int_equal(c.stats.hits, 2);
+        assert_int_equal(t.pa, 0x200000);
+        assert_int_equal(c.stats.evictions, cap == 1 ? 1 : 0);
+        assert_int_equal(vtop_cache_invalidate_all(&c), cap == 1 ? 1 : 2);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_hits_misses_sizes, reset),
         cmocka_unit_test_setup(test_invalidation, reset),
         cmocka_unit_test_setup(test_property_100k, reset),
+        cmocka_unit_test_setup(test_translate_pa, reset),
+        cmocka_unit_test_setup(test_working_set_no_collisions, reset),
+        cmocka_unit_test_setup(test_small_capacities, reset),
     };
     return cmocka_run_group_tests_name("cache", tests, NULL, NULL);
 }
