@@ -361,8 +361,8 @@ def main(argv):
         compare_mode(tap, (a.vtop, a.apicheck), a.guests, mode, table)
     print("#")
     print(f"# {'mode':<14} {'format':<6} {'leaves':>7} {'mismatches':>10}  time"
-          f"  (mismatches over tlb lines + mem lines + gva2gpa answers, "
-          f"libvtop API and vtop CLI)")
+          f"  (mismatches: tlb + mem + mem --fixed lines, gva2gpa answers, ptov pages; "
+          f"vtop CLI and libvtop API)")
     for mode, fmt, leaves, bad, secs in table:
         print(f"# {mode:<14} {fmt:<6} {leaves:>7} {bad:>10}  {secs}")
     print(f"# truth: {tap.n} checks, {tap.failed} failed, "
