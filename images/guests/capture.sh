@@ -7,4 +7,4 @@
 # prints "could not capture <mode>: <why>" and the script exits non-zero.
 set -u
 cd "$(dirname "$0")/../.."
-exec python3 images/guests/guest.py "$@"
+exec python3 -B images/guests/guest.py "$@"

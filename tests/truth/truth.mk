@@ -23,7 +23,7 @@ guests:
 	@images/guests/capture.sh $(GUEST_MODES) || true
 
 test-truth: guests $(TRUTH_APICHECK)
-	@python3 tests/truth/compare.py --vtop $(BUILD)/vtop \
+	@python3 -B tests/truth/compare.py --vtop $(BUILD)/vtop \
 	  --apicheck $(TRUTH_APICHECK) $(GUEST_MODES)
 
 test-guests: test-truth
