@@ -5,7 +5,15 @@
 # on the ELF, raw and LiME images with QEMU's answers and prints the table.
 # i386-pae-highmem is a 4.5 GiB PAE guest (about 15 GB of images and 3 min
 # to capture here); drop it with GUEST_MODES="..." when disk is short.
-GUEST_MODES ?= amd64-4level amd64-5level i386-32bit i386-pae i386-pae-highmem
+# The highmem guest needs ~15 GB: by default it is captured only when that
+# much disk (plus a margin) is free or it is already cached; otherwise the
+# suite reports it as a TAP SKIP naming the free space, never as a pass.
+GUEST_HIGHMEM_MIN_GB ?= 25
+GUEST_FREE_GB := $(shell mkdir -p $(BUILD) && df -BG --output=avail $(BUILD) 2>/dev/null | tail -1 | tr -dc 0-9)
+GUEST_HIGHMEM := $(if $(or $(wildcard $(BUILD)/guests/i386-pae-highmem/DONE),\
+  $(shell [ "$(GUEST_FREE_GB)" -ge "$(GUEST_HIGHMEM_MIN_GB)" ] 2>/dev/null && echo yes)),\
+  i386-pae-highmem)
+GUEST_MODES ?= amd64-4level amd64-5level i386-32bit i386-pae $(GUEST_HIGHMEM)
 
 TEST_SUITES += test-truth
 
@@ -23,6 +31,7 @@ guests:
 	@images/guests/capture.sh $(GUEST_MODES) || true
 
 test-truth: guests $(TRUTH_APICHECK)
+	@$(if $(filter i386-pae-highmem,$(GUEST_MODES)),true,echo "ok - i386-pae-highmem # SKIP not captured: $(GUEST_FREE_GB) GB free, $(GUEST_HIGHMEM_MIN_GB) GB needed")
 	@python3 -B tests/truth/compare.py --vtop $(BUILD)/vtop \
 	  --apicheck $(TRUTH_APICHECK) $(GUEST_MODES)
 
