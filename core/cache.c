@@ -7,7 +7,9 @@
  * cache no longer misses on collisions. A lookup probes one set per page
  * size the mode can map (the level descriptors say which: the last level
  * and every level with leaf_allowed), 4K first since most hits are 4K
- * pages. A VA is served by one leaf only, so the probe order never changes
+ * pages. Two ways: four measured no faster on a 1024-address working set
+ * (fewer collision misses, more lines loaded per probe). A VA is served
+ * by one leaf only, so the probe order never changes
  * an answer. Only VTOP_OK records are kept, normalised to the page base so
  * a hit only adds the offset back; everything else in the record
  * (levels[], rights, flags) is the same for every VA of the page.
@@ -50,16 +52,21 @@ static inline vtop_cache_entry *set_of(const vtop_cache *c, uint64_t root,
     return &c->entries[set * c->ways];
 }
 
-/* The slot holding (root, page of va at shift), or NULL. */
+/* The slot holding (root, page of va at shift), or NULL. Every way is
+ * compared without a branch: which way hits is random, and a branch on it
+ * mispredicts and serialises the loads of the next lookups. */
 static inline const vtop_cache_entry *probe(const vtop_cache *c, uint64_t root,
                                             uint64_t va, unsigned shift)
 {
     uint64_t size = 1ull << shift;
     uint64_t base = va & ~(size - 1);
     const vtop_cache_entry *e = set_of(c, root, base, shift), *hit = NULL;
-    /* Every way is compared without a branch: which way hits is random, a
-     * branch on it mispredicts and serialises the loads of the next
-     * lookups (measured: 16 ns per hit with early exit). */
+    if (c->ways == 2) {
+        bool m0 = (e[0].va_base == base) & (e[0].size == size) & (e[0].root == root);
+        bool m1 = (e[1].va_base == base) & (e[1].size == size) & (e[1].root == root);
+        hit = m1 ? e + 1 : e;
+        return (m0 | m1) ? hit : NULL;
+    }
     for (unsigned w = 0; w < c->ways; w++) {
         bool m = (e[w].va_base == base) & (e[w].size == size) &
                  (e[w].root == root);
@@ -68,17 +75,28 @@ static inline const vtop_cache_entry *probe(const vtop_cache *c, uint64_t root,
     return hit;
 }
 
-/* Probe every page size the mode maps, smallest (the last level) first. */
-static const vtop_cache_entry *lookup(const vtop_cache *c, const vtop_space *s,
-                                      uint64_t va)
+/* The large page sizes the mode maps (levels with leaf_allowed), after
+ * the last level's probe missed. */
+__attribute__((noinline)) static const vtop_cache_entry *
+lookup_large(const vtop_cache *c, const vtop_space *s, uint64_t va)
 {
     const vtop_mode_desc *d = s->desc;
-    unsigned last = d->levels - 1u;
-    const vtop_cache_entry *e = probe(c, s->root, va, d->level[last].shift);
-    for (unsigned l = last; !e && l-- > 0;)
+    const vtop_cache_entry *e = NULL;
+    for (unsigned l = d->levels - 1u; !e && l-- > 0;)
         if (d->level[l].leaf_allowed)
             e = probe(c, s->root, va, d->level[l].shift);
     return e;
+}
+
+/* Probe every page size the mode maps, smallest (the last level) first:
+ * most hits are 4K pages and take one probe. */
+static inline const vtop_cache_entry *lookup(const vtop_cache *c,
+                                             const vtop_space *s, uint64_t va)
+{
+    const vtop_mode_desc *d = s->desc;
+    const vtop_cache_entry *e =
+        probe(c, s->root, va, d->level[d->levels - 1u].shift);
+    return e ? e : lookup_large(c, s, va);
 }
 
 static unsigned log2_of(uint64_t size)
@@ -158,29 +176,21 @@ vtop_status vtop_translate_cached(const vtop_space *space, vtop_cache *cache,
     return st;
 }
 
-vtop_status vtop_cache_translate_pa(const vtop_space *space, vtop_cache *cache,
-                                    uint64_t va, uint64_t *pa,
-                                    uint64_t *page_size, unsigned *rights)
+/* Miss (or uncacheable query) of vtop_cache_translate_pa: walk, fill.
+ * Out of line (cold) so the hit path keeps a small frame. */
+__attribute__((cold, noinline)) static vtop_status
+translate_pa_slow(const vtop_space *space, vtop_cache *cache, uint64_t va,
+                  uint64_t *pa, uint64_t *page_size, unsigned *rights)
 {
     vtop_translation t;
-    const vtop_cache_entry *e = NULL;
-    vtop_status st;
-    if (usable(space, cache, va) && (e = lookup(cache, space, va)) != NULL) {
-        cache->stats.hits++;
-        st = VTOP_OK; /* only VTOP_OK records are cached */
-        t.pa = e->pa_base + (va - e->va_base);
-        t.page_size = e->size;
-        t.rights = e->rights;
-    } else if (!usable(space, cache, va)) {
-        st = vtop_translate(space, va, &t);
-    } else {
+    bool use = usable(space, cache, va);
+    if (use)
         cache->stats.misses++;
-        st = vtop_translate(space, va, &t);
-        if (st == VTOP_OK)
-            fill(cache, space, &t);
-    }
+    vtop_status st = vtop_translate(space, va, &t);
     if (st != VTOP_OK)
         return st;
+    if (use)
+        fill(cache, space, &t);
     if (pa)
         *pa = t.pa;
     if (page_size)
@@ -188,6 +198,23 @@ vtop_status vtop_cache_translate_pa(const vtop_space *space, vtop_cache *cache,
     if (rights)
         *rights = t.rights;
     return st;
+}
+
+vtop_status vtop_cache_translate_pa(const vtop_space *space, vtop_cache *cache,
+                                    uint64_t va, uint64_t *pa,
+                                    uint64_t *page_size, unsigned *rights)
+{
+    const vtop_cache_entry *e;
+    if (!usable(space, cache, va) || !(e = lookup(cache, space, va)))
+        return translate_pa_slow(space, cache, va, pa, page_size, rights);
+    cache->stats.hits++;
+    if (pa)
+        *pa = e->pa_base + (va - e->va_base);
+    if (page_size)
+        *page_size = e->size;
+    if (rights)
+        *rights = e->rights;
+    return VTOP_OK; /* only VTOP_OK records are cached */
 }
 
 /* Drop entries matching (root, range); all_roots/whole ignore those parts. */
