@@ -110,6 +110,9 @@ static void test_4level_leaves_and_events(void **state)
     /* tables: PML4, PDPT 0x2000, PD 0x4000, PT 0x5000, PDPT 0x3000, PD 0x6000 */
     assert_int_equal(st.tables, 6);
     assert_int_equal(st.leaves, 6);
+    /* every entry of the six tables is read once, zeros, leaves and the
+     * reserved-bit PT[3] alike (the zero-skipping scan keeps the count) */
+    assert_int_equal(st.entries, 6 * 512);
     size_t tables = 0, rsv = 0;
     for (size_t i = 0; i < ev.n; i++) {
         if (ev.v[i].kind == VTOP_EVENT_TABLE)
@@ -196,6 +199,9 @@ static void test_callback_stops(void **state)
     assert_int_equal(vtop_enumerate_ex(&s, 0, ~0ull, NULL, stop_after_two, &n, &st), VTOP_OK);
     assert_int_equal(n, 2);
     assert_true(st.stopped);
+    /* PML4[0], PDPT[0], PD[0], then PT[0] (zero), PT[1], PT[2] (the stop) */
+    assert_int_equal(st.entries, 6);
+    assert_int_equal(st.leaves, 2);
 }
 
 /* 32-bit with CR4.PSE: a 4M page whose PA has PSE-36 high bits. */
