@@ -113,11 +113,15 @@ fuzz-coverage: $(FUZZCOV_BINS)
 
 # `make fuzz-merge`: fold the inputs of build/fuzz/corpus/<h> that add
 # coverage into the kept seeds tests/fuzz/corpus/<h> (libFuzzer -merge=1),
-# so the short runs of `make test` start where the long runs got to.
+# so the short runs of `make test` start where the long runs got to. Only
+# new inputs under FUZZ_KEEP_MAX bytes are kept (git stays small).
+FUZZ_KEEP_MAX ?= 2048
 .PHONY: fuzz-merge
 fuzz-merge: $(FUZZ_BINS)
 	@$(foreach h,$(FUZZ_HARNESSES),mkdir -p $(BUILD)/fuzz/corpus/$(h); \
 	  before=$$(ls tests/fuzz/corpus/$(h) | wc -l); \
 	  $(BUILD)/fuzz/bin/fuzz_$(h) -merge=1 -max_len=$(FUZZ_MAXLEN_$(h)) -timeout=10 \
 	    tests/fuzz/corpus/$(h) $(BUILD)/fuzz/corpus/$(h) >$(BUILD)/fuzz/merge-$(h).log 2>&1; \
+	  git ls-files --others --exclude-standard tests/fuzz/corpus/$(h) | \
+	    while read f; do [ $$(stat -c %s "$$f") -lt $(FUZZ_KEEP_MAX) ] || rm -f "$$f"; done; \
 	  echo "fuzz-merge $(h): $$before -> $$(ls tests/fuzz/corpus/$(h) | wc -l) seeds, $$(du -sk tests/fuzz/corpus/$(h) | cut -f1) KiB";)
