@@ -147,6 +147,23 @@ static int report_parse_error(vtop_session *s, const char *name,
 
 /* Work out the space config from the image and the options. Returns a
  * VTOP_EXIT_* status; a missing root is not an error (s->has_space false). */
+/* The user's open options override what the image (or the platform's live
+ * target) says; options left unset keep its values. */
+static void apply_open_options(vtop_space_config *cfg,
+                               const vtop_open_options *opt)
+{
+    if (opt->has_cr3)
+        cfg->cr3 = opt->cr3;
+    if (opt->has_mode)
+        cfg->mode = opt->mode;
+    if (opt->nxe >= 0)
+        cfg->nxe = opt->nxe != 0;
+    if (opt->windows)
+        cfg->windows_pte = true;
+    if (opt->maxphyaddr)
+        cfg->maxphyaddr = opt->maxphyaddr;
+}
+
 static int configure_space(vtop_session *s, const vtop_open_options *opt,
                            const vtop_out *err)
 {
@@ -170,15 +187,7 @@ static int configure_space(vtop_session *s, const vtop_open_options *opt,
     }
     s->cpu = opt->cpu;
     s->space_from_image = !opt->has_cr3 && !opt->has_mode;
-    if (opt->has_cr3)
-        cfg.cr3 = opt->cr3;
-    if (opt->has_mode)
-        cfg.mode = opt->mode;
-    if (opt->nxe >= 0)
-        cfg.nxe = opt->nxe != 0;
-    if (opt->windows)
-        cfg.windows_pte = true;
-    cfg.maxphyaddr = opt->maxphyaddr;
+    apply_open_options(&cfg, opt);
     if (!opt->has_cr3 && st != VTOP_OK) {
         s->space_status = VTOP_NO_ROOT;
         return VTOP_EXIT_OK;
@@ -273,16 +282,7 @@ static int open_loaded_physmem(vtop_session *s, const char *name,
     bool any = s->loaded.has_config;
     if (opt) {
         any = any || opt->has_cr3;
-        if (opt->has_cr3)
-            cfg.cr3 = opt->cr3;
-        if (opt->has_mode)
-            cfg.mode = opt->mode;
-        if (opt->nxe >= 0)
-            cfg.nxe = opt->nxe != 0;
-        if (opt->windows)
-            cfg.windows_pte = true;
-        if (opt->maxphyaddr)
-            cfg.maxphyaddr = opt->maxphyaddr;
+        apply_open_options(&cfg, opt);
     }
     return vtop_session_open_physmem(s, name, s->loaded.mem, any ? &cfg : NULL,
                                      err);
