@@ -146,11 +146,14 @@ vtop_status vtop_roots_scan(const vtop_physmem *mem,
     }
     if (!o.skip_rank && n)
         roots_rank(mem, keep_buf, n);
+    /* Whether a table qualified is decided before clipping to the caller's
+     * capacity: cap 0 is a valid "how many are there?" query (fuzz R1). */
+    vtop_status st = n ? VTOP_OK : VTOP_NO_ROOT;
     if (keep_buf != out) {
         n = n < cap ? n : cap;
         for (size_t i = 0; i < n; i++)
             out[i] = pool[i];
     }
     res->count = n;
-    return n ? VTOP_OK : VTOP_NO_ROOT;
+    return st;
 }

@@ -3,9 +3,9 @@
  * hostile bytes reach every scoring path and the bounded walks below them.
  *
  * Input: the memory of fuzz_space.h (its mode byte picks the scan's mode:
- * NONE = try every mode), with, as parameters: [0] capacity (1..31; 0 is
- * left out while finding R1 is open: with cap 0 the scan answers NO_ROOT
- * although tables qualified, tests/fuzz/pending/roots/),
+ * NONE = try every mode), with, as parameters: [0] capacity (0..31; cap 0
+ * once answered NO_ROOT although tables qualified: finding R1, kept in
+ * tests/fuzz/regress/roots/),
  * [1] walk_tables (0 = default, else 1..15), [2] bit0 skip_rank.
  *
  * Contracts checked (roots.h): known status; VTOP_NO_ROOT exactly when no
@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     opt.mode = (vtop_mode)(data && size ? data[0] % VTOP_MODE_COUNT : 0);
     opt.walk_tables = p[1] % 16u;
     opt.skip_rank = p[2] & 1u;
-    size_t cap = 1u + p[0] % (MAX_CAND - 1u);
+    size_t cap = p[0] % MAX_CAND;
     static vtop_root_candidate out[MAX_CAND];
     vtop_roots_result res;
     memset(&res, 0, sizeof res);
