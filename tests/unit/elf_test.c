@@ -10,6 +10,7 @@
 
 #include "core/formats/format.h"
 #include "images/writers.h"
+#include "format_fixture.h"
 
 static uint8_t img[64 * 1024];
 static vtop_run runs[16];
@@ -20,19 +21,6 @@ static const tcpu cpus2[] = {
     {0x80050033, 0x1234000, 0x6F0},          /* PG, PAE, PSE: 4-level in long mode */
     {0x80050033, 0x5678000, 0x16F0},         /* LA57 */
 };
-
-/* Open a copy of the first len bytes in a buffer of exactly len bytes, so
- * ASan flags any read past the span. */
-static vtop_status open_exact(const uint8_t *src, size_t len, vtop_format f,
-                              vtop_run *r, size_t cap, vtop_image_info *out)
-{
-    uint8_t *b = malloc(len ? len : 1);
-    assert_non_null(b);
-    memcpy(b, src, len);
-    vtop_status st = vtop_image_open(b, len, f, r, cap, out);
-    free(b);
-    return st;
-}
 
 static size_t elf64_qemu(uint32_t qsize)
 {

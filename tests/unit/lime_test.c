@@ -9,24 +9,12 @@
 
 #include "core/formats/format.h"
 #include "images/writers.h"
+#include "format_fixture.h"
 
 static uint8_t img[64 * 1024];
 static vtop_run runs[8];
 static vtop_image_info info;
 static const tseg segs[] = { {0x1000, 0x2000}, {0x9F000, 0x1000}, {0x100000, 0x1000} };
-
-/* Open a copy of the first len bytes in a buffer of exactly len bytes, so
- * ASan flags any read past the span. */
-static vtop_status open_exact(const uint8_t *src, size_t len, vtop_format f,
-                              vtop_run *r, size_t cap, vtop_image_info *out)
-{
-    uint8_t *b = malloc(len ? len : 1);
-    assert_non_null(b);
-    memcpy(b, src, len);
-    vtop_status st = vtop_image_open(b, len, f, r, cap, out);
-    free(b);
-    return st;
-}
 
 static void test_lime_three_ranges(void **state)
 {
