@@ -11,49 +11,37 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "text_sink.h"
+
 #include "cmd/fmt_qemu.h"
 #include "pt_fixture.h"
 
-typedef struct sink {
-    char buf[8192];
-    size_t n;
-} sink;
-
-static void sink_write(void *ctx, const char *text, size_t n)
-{
-    sink *s = ctx;
-    assert_true(s->n + n < sizeof s->buf);
-    memcpy(s->buf + s->n, text, n);
-    s->n += n;
-    s->buf[s->n] = 0;
-}
-
-static sink out_buf;
-static const vtop_out out = {sink_write, &out_buf};
+static text_sink out_buf;
+static const vtop_out out = {text_sink_write, &out_buf};
 
 static int reset(void **state)
 {
     (void)state;
     fx_reset();
     out_buf.n = 0;
-    out_buf.buf[0] = 0;
+    out_buf.text[0] = 0;
     return 0;
 }
 
 static const char *tlb(vtop_space *s)
 {
     out_buf.n = 0;
-    out_buf.buf[0] = 0;
+    out_buf.text[0] = 0;
     assert_int_equal(vtop_fmt_qemu_tlb(&out, s, 0), VTOP_OK);
-    return out_buf.buf;
+    return out_buf.text;
 }
 
 static const char *mem(vtop_space *s)
 {
     out_buf.n = 0;
-    out_buf.buf[0] = 0;
+    out_buf.text[0] = 0;
     assert_int_equal(vtop_fmt_qemu_mem(&out, s, 0), VTOP_OK);
-    return out_buf.buf;
+    return out_buf.text;
 }
 
 /* Same layout as enum_test.c build_4level. */
@@ -208,7 +196,7 @@ static void test_5level_tlb_and_la57_mem_quirk(void **state)
     /* the fixed walk: the two present leaves, and PDPTE[2] is a hole */
     out_buf.n = 0;
     assert_int_equal(vtop_fmt_qemu_mem_ex(&out, &s, 0, VTOP_QEMU_MEM_FIX_LA57), VTOP_OK);
-    assert_string_equal(out_buf.buf,
+    assert_string_equal(out_buf.text,
         "0001000000000000-0001000000001000 0000000000001000 -rw\n"
         "ffffffffc0000000-0200000000000000 0000000040000000 -rw\n");
 }

@@ -7,25 +7,13 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "text_sink.h"
+
 #include "cmd/fmt_windbg.h"
 #include "pt_fixture.h"
 
-typedef struct sink {
-    char buf[4096];
-    size_t n;
-} sink;
-
-static void sink_write(void *ctx, const char *text, size_t n)
-{
-    sink *s = ctx;
-    assert_true(s->n + n < sizeof s->buf);
-    memcpy(s->buf + s->n, text, n);
-    s->n += n;
-    s->buf[s->n] = 0;
-}
-
-static sink out_buf;
-static const vtop_out out = {sink_write, &out_buf};
+static text_sink out_buf;
+static const vtop_out out = {text_sink_write, &out_buf};
 static vtop_space sp;
 
 static int reset(void **state)
@@ -48,9 +36,9 @@ static const char *pte(uint64_t va)
     vtop_translation t;
     (void)vtop_translate(&sp, va, &t);
     out_buf.n = 0;
-    out_buf.buf[0] = 0;
+    out_buf.text[0] = 0;
     vtop_fmt_windbg_pte(&out, &sp, &t);
-    return out_buf.buf;
+    return out_buf.text;
 }
 
 static const char *vtop_line(uint64_t va)
@@ -58,9 +46,9 @@ static const char *vtop_line(uint64_t va)
     vtop_translation t;
     (void)vtop_translate(&sp, va, &t);
     out_buf.n = 0;
-    out_buf.buf[0] = 0;
+    out_buf.text[0] = 0;
     vtop_fmt_windbg_vtop(&out, &sp, &t);
-    return out_buf.buf;
+    return out_buf.text;
 }
 
 static void test_pte_4k(void **state)

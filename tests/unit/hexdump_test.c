@@ -6,28 +6,16 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "text_sink.h"
+
 #include "cmd/hexdump.h"
-
-typedef struct buf {
-    char text[1024];
-    size_t n;
-} buf;
-
-static void buf_write(void *ctx, const char *text, size_t n)
-{
-    buf *b = ctx;
-    assert_true(b->n + n < sizeof b->text);
-    memcpy(b->text + b->n, text, n);
-    b->n += n;
-    b->text[b->n] = '\0';
-}
 
 static void test_full_and_short_lines(void **state)
 {
     (void)state;
     const uint8_t data[20] = "Hello, vtop!\x00\x01\x7f\x80" "ABCD";
-    buf b = {.n = 0};
-    vtop_out out = {buf_write, &b};
+    text_sink b = {.n = 0};
+    vtop_out out = {text_sink_write, &b};
     vtop_hexdump(&out, 0xfffff80000001000ull, data, sizeof data);
     assert_string_equal(b.text,
         "fffff80000001000  48 65 6c 6c 6f 2c 20 76-74 6f 70 21 00 01 7f 80  Hello, vtop!....\n"
@@ -46,8 +34,8 @@ static void test_dash_only_past_eight_bytes(void **state)
     vtop_hexdump_line(line, 0x10, data, 9);
     assert_string_equal(line,
         "0000000000000010  00 01 02 03 04 05 06 07-08                       .........");
-    buf b = {.n = 0};
-    vtop_out out = {buf_write, &b};
+    text_sink b = {.n = 0};
+    vtop_out out = {text_sink_write, &b};
     vtop_hexdump(&out, 0, data, 0);
     assert_int_equal(b.n, 0);
 }

@@ -6,27 +6,15 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "text_sink.h"
+
 #include "cmd/json.h"
-
-typedef struct buf {
-    char text[512];
-    size_t n;
-} buf;
-
-static void buf_write(void *ctx, const char *text, size_t n)
-{
-    buf *b = ctx;
-    assert_true(b->n + n < sizeof b->text);
-    memcpy(b->text + b->n, text, n);
-    b->n += n;
-    b->text[b->n] = '\0';
-}
 
 static void test_object_with_every_kind(void **state)
 {
     (void)state;
-    buf b = {.n = 0};
-    vtop_out out = {buf_write, &b};
+    text_sink b = {.n = 0};
+    vtop_out out = {text_sink_write, &b};
     vtop_json j;
     vtop_json_begin(&j, &out);
     vtop_json_str(&j, "cmd", "vtop");
@@ -51,8 +39,8 @@ static void test_object_with_every_kind(void **state)
 static void test_escapes(void **state)
 {
     (void)state;
-    buf b = {.n = 0};
-    vtop_out out = {buf_write, &b};
+    text_sink b = {.n = 0};
+    vtop_out out = {text_sink_write, &b};
     vtop_json_quote(&out, "a\"b\\c\nd\te\x01" "f\r");
     assert_string_equal(b.text, "\"a\\\"b\\\\c\\nd\\te\\u0001f\\r\"");
     b.n = 0;
@@ -63,8 +51,8 @@ static void test_escapes(void **state)
 static void test_end_closes_open_containers(void **state)
 {
     (void)state;
-    buf b = {.n = 0};
-    vtop_out out = {buf_write, &b};
+    text_sink b = {.n = 0};
+    vtop_out out = {text_sink_write, &b};
     vtop_json j;
     vtop_json_begin(&j, &out);
     vtop_json_object(&j, "x");

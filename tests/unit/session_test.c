@@ -10,6 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "text_sink.h"
+
 #include "cmd/session.h"
 
 /* 4-level tables in a 32 KiB raw image: PML4 0x1000 -> PDPT 0x2000 ->
@@ -32,23 +34,9 @@ static void build_image(void)
     memcpy(image + 0x5000, "live!", 5);
 }
 
-typedef struct buf {
-    char text[4096];
-    size_t n;
-} buf;
-
-static void buf_write(void *ctx, const char *text, size_t n)
-{
-    buf *b = ctx;
-    assert_true(b->n + n < sizeof b->text);
-    memcpy(b->text + b->n, text, n);
-    b->n += n;
-    b->text[b->n] = '\0';
-}
-
-static buf out_buf, err_buf;
-static const vtop_out out = {buf_write, &out_buf};
-static const vtop_out err = {buf_write, &err_buf};
+static text_sink out_buf, err_buf;
+static const vtop_out out = {text_sink_write, &out_buf};
+static const vtop_out err = {text_sink_write, &err_buf};
 
 static void clear(void)
 {
