@@ -9,8 +9,10 @@
 # much disk (plus a margin) is free or it is already cached; otherwise the
 # suite reports it as a TAP SKIP naming the free space, never as a pass.
 GUEST_HIGHMEM_MIN_GB ?= 25
-GUEST_FREE_GB := $(shell mkdir -p $(BUILD) && df -BG --output=avail $(BUILD) 2>/dev/null | tail -1 | tr -dc 0-9)
-GUEST_HIGHMEM := $(if $(or $(wildcard $(BUILD)/guests/i386-pae-highmem/DONE),\
+# Recursive (=): df runs only when a guests/test-truth recipe expands these,
+# not on every make invocation; before build/ exists, ask about the checkout.
+GUEST_FREE_GB = $(shell df -BG --output=avail $(or $(wildcard $(BUILD)),.) 2>/dev/null | tail -1 | tr -dc 0-9)
+GUEST_HIGHMEM = $(if $(or $(wildcard $(BUILD)/guests/i386-pae-highmem/DONE),\
   $(shell [ "$(GUEST_FREE_GB)" -ge "$(GUEST_HIGHMEM_MIN_GB)" ] 2>/dev/null && echo yes)),\
   i386-pae-highmem)
 GUEST_MODES ?= amd64-4level amd64-5level i386-32bit i386-pae $(GUEST_HIGHMEM)
