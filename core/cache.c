@@ -1,140 +1,241 @@
 /* vtop core: caller-owned translation cache (cache.h).
  *
- * Set-associative, like a hardware TLB (SDM Vol. 3A 4.10.2): the entries
- * form a power-of-two number of sets of `ways` slots; a (root, page base,
- * page size) key hashes to one set (a multiply and a mask: no division)
- * and may sit in any of its ways, so a working set much smaller than the
- * cache no longer misses on collisions. A lookup probes one set per page
- * size the mode can map (the level descriptors say which: the last level
- * and every level with leaf_allowed), 4K first since most hits are 4K
- * pages. Two ways: four measured no faster on a 1024-address working set
- * (fewer collision misses, more lines loaded per probe). A VA is served
- * by one leaf only, so the probe order never changes
- * an answer. Only VTOP_OK records are kept, normalised to the page base so
- * a hit only adds the offset back; everything else in the record
- * (levels[], rights, flags) is the same for every VA of the page.
+ * Set-associative, like a hardware TLB (SDM Vol. 3A 4.10.2): the tags form
+ * a power-of-two number of sets of four 16-byte tags, one 64-byte line per
+ * set; a (root, page base, page size) key hashes to one set and may sit in
+ * any of its ways. A lookup probes one set per page size the mode can map
+ * (the level descriptors say which: the last level and every level with
+ * leaf_allowed), 4K first since most hits are 4K pages; a VA is served by
+ * one leaf only, so the probe order never changes an answer.
+ *
+ * The hit path touches the cache header and one tag line: the tag holds
+ * the physical base and the rights, so vtop_cache_translate_pa needs no
+ * record, and vtop_translate_cached reads the one record of the way that
+ * hit. Roots are numbered (up to VTOP_CACHE_ROOTS at once) so a key fits
+ * in 8 bytes; the last root is remembered, a hit compares it once.
+ *
+ * Only VTOP_OK records are kept, normalised to the page base so a hit only
+ * adds the offset back; everything else in the record (levels[], rights,
+ * flags) is the same for every VA of the page.
  */
 #include "cache.h"
 
-#define CACHE_MAX_WAYS 2u
+#define KEY_VALID VTOP_CACHE_KEY_VALID
+#define KEY_FLAGS VTOP_CACHE_KEY_FLAGS /* valid, class, root slot */
+#define VAL_RIGHTS VTOP_CACHE_VAL_RIGHTS
 
-vtop_status vtop_cache_init(vtop_cache *cache, vtop_cache_entry *entries,
-                            size_t capacity)
+/* Page sizes by class (2 bits of the key): 4K, 2M, 4M, 1G (SDM 4.3-4.5). */
+static const uint8_t class_shift[4] = {12, 21, 22, 30};
+
+static int class_of_shift(unsigned shift)
 {
-    if (!cache || !entries || capacity == 0)
+    for (int k = 0; k < 4; k++)
+        if (class_shift[k] == shift)
+            return k;
+    return -1;
+}
+
+static inline uint64_t key_of(uint64_t base, unsigned slot, unsigned cls)
+{
+    return base | (uint64_t)slot << 3 | (uint64_t)cls << 1 | KEY_VALID;
+}
+
+static inline unsigned key_shift(uint64_t key)
+{
+    return class_shift[(key >> 1) & 3];
+}
+
+static inline unsigned key_slot(uint64_t key)
+{
+    return (unsigned)(key >> 3) & (VTOP_CACHE_ROOTS - 1);
+}
+
+vtop_status vtop_cache_init(vtop_cache *cache, vtop_cache_tag *tags,
+                            vtop_translation *records, size_t capacity)
+{
+    if (!cache || !tags || capacity == 0)
         return VTOP_BAD_ARGUMENT;
-    unsigned ways = CACHE_MAX_WAYS;
+    unsigned ways = VTOP_CACHE_WAYS;
     while (ways > capacity)
         ways >>= 1;
     size_t sets = 1;
     while (sets <= (capacity / ways) / 2)
         sets <<= 1;
-    cache->entries = entries;
-    cache->capacity = capacity;
-    cache->ways = ways;
-    cache->set_mask = sets - 1;
-    cache->stats = (vtop_cache_stats){0};
+    *cache = (vtop_cache){.tags = tags, .records = records,
+                          .capacity = capacity, .set_mask = sets - 1,
+                          .ways = ways, .cur_root = VTOP_CACHE_NO_ROOT};
     for (size_t i = 0; i < capacity; i++)
-        entries[i].size = 0;
+        tags[i].key = 0;
     return VTOP_OK;
 }
 
-/* First slot of the set of (root, base, page shift): the page number in
- * its own size (so 2M and 1G pages do not all land in the sets whose low
- * index bits are zero), salted with the root and the size, times an odd
- * 64-bit constant (Fibonacci hashing, Knuth TAOCP 6.4); bits 32.. of the
- * product depend on every low bit of the key. */
-static inline vtop_cache_entry *set_of(const vtop_cache *c, uint64_t root,
-                                       uint64_t base, unsigned shift)
+static inline const vtop_cache_tag *set_of(const vtop_cache *c, uint64_t key,
+                                           unsigned shift)
 {
-    uint64_t k = ((base >> shift) ^ (root * 0x9E3779B97F4A7C15ull)) + shift;
-    size_t set = (size_t)((k * 0xBF58476D1CE4E5B9ull) >> 32) & c->set_mask;
-    return &c->entries[set * c->ways];
+    return vtop_cache_set_of(c, key, shift);
 }
 
-/* The slot holding (root, page of va at shift), or NULL. Every way is
- * compared without a branch: which way hits is random, and a branch on it
- * mispredicts and serialises the loads of the next lookups. */
-static inline const vtop_cache_entry *probe(const vtop_cache *c, uint64_t root,
-                                            uint64_t va, unsigned shift)
+/* The tag equal to key in its set, or NULL (vtop_cache_probe4 for a set of
+ * four, the same arithmetic for the smaller sets of a tiny cache). */
+static inline const vtop_cache_tag *probe(const vtop_cache *c, uint64_t key,
+                                          unsigned shift)
 {
-    uint64_t size = 1ull << shift;
-    uint64_t base = va & ~(size - 1);
-    const vtop_cache_entry *e = set_of(c, root, base, shift), *hit = NULL;
-    if (c->ways == 2) {
-        bool m0 = (e[0].va_base == base) & (e[0].size == size) & (e[0].root == root);
-        bool m1 = (e[1].va_base == base) & (e[1].size == size) & (e[1].root == root);
-        hit = m1 ? e + 1 : e;
-        return (m0 | m1) ? hit : NULL;
-    }
+    const vtop_cache_tag *set = set_of(c, key, shift);
+    if (c->ways == VTOP_CACHE_WAYS)
+        return vtop_cache_probe4(set, key);
+    unsigned any = 0, way = 0;
     for (unsigned w = 0; w < c->ways; w++) {
-        bool m = (e[w].va_base == base) & (e[w].size == size) &
-                 (e[w].root == root);
-        hit = m ? &e[w] : hit;
+        unsigned m = set[w].key == key;
+        any |= m;
+        way += w * m;
     }
-    return hit;
+    return any ? set + way : NULL;
+}
+
+static void root_remember(vtop_cache *c, uint64_t root, unsigned slot)
+{
+    c->cur_root = root;
+    c->cur_slot = slot;
+    c->cur_flags = key_of(0, slot, 0);
+}
+
+/* Slot of a root already cached, or -1 (and the remembered root reset). */
+__attribute__((noinline)) static int root_find(vtop_cache *c, uint64_t root)
+{
+    c->cur_root = VTOP_CACHE_NO_ROOT;
+    for (unsigned i = 0; i < VTOP_CACHE_ROOTS; i++) {
+        if ((c->root_used >> i) & 1u && c->root[i] == root) {
+            root_remember(c, root, i);
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+static inline int root_slot(vtop_cache *c, uint64_t root)
+{
+    if (c->cur_root == root && root != VTOP_CACHE_NO_ROOT)
+        return (int)c->cur_slot;
+    return root_find(c, root);
+}
+
+/* Drop matching tags: of every root or of one slot, whole or overlapping
+ * [lo, hi]. Returns the count dropped. */
+typedef struct drop_filter {
+    bool all_roots, whole;
+    unsigned slot;
+    uint64_t lo, hi;
+} drop_filter;
+
+static size_t drop(vtop_cache *c, drop_filter f)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->capacity; i++) {
+        uint64_t key = c->tags[i].key;
+        if (!key || (!f.all_roots && key_slot(key) != f.slot))
+            continue;
+        uint64_t base = key & ~KEY_FLAGS;
+        uint64_t last = base + ((1ull << key_shift(key)) - 1);
+        if (!f.whole && (last < f.lo || base > f.hi))
+            continue;
+        c->tags[i].key = 0;
+        n++;
+    }
+    return n;
+}
+
+static void root_release(vtop_cache *c, unsigned slot)
+{
+    c->root_used &= ~(1u << slot);
+    if (c->cur_slot == slot)
+        c->cur_root = VTOP_CACHE_NO_ROOT;
+}
+
+/* The slot for root, claimed if new: a free one, else the round-robin
+ * victim's, whose entries are evicted. */
+static unsigned root_claim(vtop_cache *c, uint64_t root)
+{
+    int found = root_slot(c, root);
+    if (found >= 0)
+        return (unsigned)found;
+    unsigned slot = 0;
+    uint32_t all = (1u << VTOP_CACHE_ROOTS) - 1;
+    if ((c->root_used & all) == all) {
+        slot = c->root_victim++ % VTOP_CACHE_ROOTS;
+        c->stats.evictions += drop(c, (drop_filter){.slot = slot, .whole = true});
+        root_release(c, slot);
+    } else {
+        while ((c->root_used >> slot) & 1u)
+            slot++;
+    }
+    c->root[slot] = root;
+    c->root_used |= 1u << slot;
+    root_remember(c, root, slot);
+    return slot;
 }
 
 /* The large page sizes the mode maps (levels with leaf_allowed), after
  * the last level's probe missed. */
-__attribute__((noinline)) static const vtop_cache_entry *
-lookup_large(const vtop_cache *c, const vtop_space *s, uint64_t va)
+__attribute__((noinline)) static const vtop_cache_tag *
+lookup_large(const vtop_cache *c, const vtop_space *s, uint64_t va,
+             unsigned slot)
 {
     const vtop_mode_desc *d = s->desc;
-    const vtop_cache_entry *e = NULL;
-    for (unsigned l = d->levels - 1u; !e && l-- > 0;)
-        if (d->level[l].leaf_allowed)
-            e = probe(c, s->root, va, d->level[l].shift);
-    return e;
+    const vtop_cache_tag *t = NULL;
+    for (unsigned l = d->levels - 1u; !t && l-- > 0;) {
+        int cls = d->level[l].leaf_allowed ? class_of_shift(d->level[l].shift) : -1;
+        if (cls < 0)
+            continue;
+        unsigned shift = class_shift[cls];
+        uint64_t base = va & ~((1ull << shift) - 1);
+        t = probe(c, key_of(base, slot, (unsigned)cls), shift);
+    }
+    return t;
 }
 
-/* Probe every page size the mode maps, smallest (the last level) first:
+/* Probe every page size the mode maps, 4K (the last level on x86) first:
  * most hits are 4K pages and take one probe. */
-static inline const vtop_cache_entry *lookup(const vtop_cache *c,
-                                             const vtop_space *s, uint64_t va)
+static inline const vtop_cache_tag *lookup(vtop_cache *c, const vtop_space *s,
+                                           uint64_t va)
 {
-    const vtop_mode_desc *d = s->desc;
-    const vtop_cache_entry *e =
-        probe(c, s->root, va, d->level[d->levels - 1u].shift);
-    return e ? e : lookup_large(c, s, va);
+    int slot = root_slot(c, s->root);
+    if (slot < 0)
+        return NULL;
+    const vtop_cache_tag *t =
+        probe(c, key_of(va & ~0xfffull, (unsigned)slot, 0), 12);
+    return t ? t : lookup_large(c, s, va, (unsigned)slot);
 }
 
-static unsigned log2_of(uint64_t size)
-{
-    unsigned n = 0;
-    while (size >>= 1)
-        n++;
-    return n;
-}
-
-/* Put a successful walk's record in its set: an empty way if there is
- * one, else at way 0 after moving the others down one (the oldest fill,
- * in the last way, is evicted). */
+/* Put a successful walk's record in its set: the way already holding the
+ * key (a tags-only cache refills it), else an empty way, else the
+ * round-robin victim. */
 static void fill(vtop_cache *c, const vtop_space *s, const vtop_translation *t)
 {
     uint64_t size = t->page_size;
-    if (size == 0 || (size & (size - 1)))
+    int cls = class_of_shift((unsigned)__builtin_ctzll(size | (1ull << 63)));
+    if (cls < 0 || size != 1ull << class_shift[cls])
         return;
     uint64_t base = t->va & ~(size - 1);
-    vtop_cache_entry *set = set_of(c, s->root, base, log2_of(size));
-    vtop_cache_entry *e = NULL;
+    uint64_t key = key_of(base, root_claim(c, s->root), (unsigned)cls);
+    vtop_cache_tag *set = (vtop_cache_tag *)set_of(c, key, class_shift[cls]);
+    vtop_cache_tag *e = NULL;
     for (unsigned w = 0; w < c->ways && !e; w++)
-        if (!set[w].size)
-            e = &set[w];
+        e = set[w].key == key ? &set[w] : NULL;
+    for (unsigned w = 0; w < c->ways && !e; w++)
+        e = set[w].key == 0 ? &set[w] : NULL;
     if (!e) {
         c->stats.evictions++;
-        for (unsigned w = c->ways - 1u; w > 0; w--)
-            set[w] = set[w - 1];
-        e = &set[0];
+        e = &set[c->victim++ % c->ways];
     }
-    e->root = s->root;
-    e->va_base = base;
-    e->size = size;
-    e->record = *t;
-    e->record.va = base;
-    e->record.pa = t->pa - (t->va - base);
-    e->pa_base = e->record.pa;
-    e->rights = t->rights;
+    uint64_t pa_base = t->pa - (t->va - base);
+    e->key = key;
+    e->val = pa_base | (t->rights & VAL_RIGHTS);
+    if (c->records) {
+        vtop_translation *r = &c->records[e - c->tags];
+        *r = *t;
+        r->va = base;
+        r->pa = pa_base;
+    }
     c->stats.fills++;
 }
 
@@ -152,7 +253,7 @@ static inline bool canonical(const vtop_mode_desc *d, uint64_t va)
 /* The cache can serve this query (else: plain translate). */
 static inline bool usable(const vtop_space *s, const vtop_cache *c, uint64_t va)
 {
-    return c && c->entries && c->ways && s && s->desc && s->desc->levels &&
+    return c && c->tags && c->ways && s && s->desc && s->desc->levels &&
            canonical(s->desc, va);
 }
 
@@ -161,12 +262,12 @@ vtop_status vtop_translate_cached(const vtop_space *space, vtop_cache *cache,
 {
     if (!out || !usable(space, cache, va))
         return vtop_translate(space, va, out);
-    const vtop_cache_entry *e = lookup(cache, space, va);
+    const vtop_cache_tag *e = cache->records ? lookup(cache, space, va) : NULL;
     if (e) {
         cache->stats.hits++;
-        *out = e->record;
+        *out = cache->records[e - cache->tags];
         out->va = va;
-        out->pa = e->record.pa + (va - e->va_base);
+        out->pa += va - (e->key & ~KEY_FLAGS);
         return out->status;
     }
     cache->stats.misses++;
@@ -200,55 +301,54 @@ translate_pa_slow(const vtop_space *space, vtop_cache *cache, uint64_t va,
     return st;
 }
 
-vtop_status vtop_cache_translate_pa(const vtop_space *space, vtop_cache *cache,
-                                    uint64_t va, uint64_t *pa,
-                                    uint64_t *page_size, unsigned *rights)
+vtop_status vtop_cache_translate_pa_full(const vtop_space *space,
+                                         vtop_cache *cache, uint64_t va,
+                                         uint64_t *pa, uint64_t *page_size,
+                                         unsigned *rights)
 {
-    const vtop_cache_entry *e;
+    const vtop_cache_tag *e;
     if (!usable(space, cache, va) || !(e = lookup(cache, space, va)))
         return translate_pa_slow(space, cache, va, pa, page_size, rights);
     cache->stats.hits++;
+    uint64_t size = 1ull << key_shift(e->key);
     if (pa)
-        *pa = e->pa_base + (va - e->va_base);
+        *pa = (e->val & ~KEY_FLAGS) | (va & (size - 1));
     if (page_size)
-        *page_size = e->size;
+        *page_size = size;
     if (rights)
-        *rights = e->rights;
+        *rights = (unsigned)(e->val & VAL_RIGHTS);
     return VTOP_OK; /* only VTOP_OK records are cached */
-}
-
-/* Drop entries matching (root, range); all_roots/whole ignore those parts. */
-static size_t drop(vtop_cache *c, bool all_roots, uint64_t root, bool whole,
-                   uint64_t lo, uint64_t hi)
-{
-    size_t n = 0;
-    if (!c || !c->entries)
-        return 0;
-    for (size_t i = 0; i < c->capacity; i++) {
-        vtop_cache_entry *e = &c->entries[i];
-        if (!e->size || (!all_roots && e->root != root))
-            continue;
-        if (!whole && (e->va_base + (e->size - 1) < lo || e->va_base > hi))
-            continue;
-        e->size = 0;
-        n++;
-    }
-    c->stats.invalidations += n;
-    return n;
 }
 
 size_t vtop_cache_invalidate_all(vtop_cache *cache)
 {
-    return drop(cache, true, 0, true, 0, 0);
+    if (!cache || !cache->tags)
+        return 0;
+    size_t n = drop(cache, (drop_filter){.all_roots = true, .whole = true});
+    cache->root_used = 0;
+    cache->cur_root = VTOP_CACHE_NO_ROOT;
+    cache->stats.invalidations += n;
+    return n;
 }
 
 size_t vtop_cache_invalidate_root(vtop_cache *cache, uint64_t root)
 {
-    return drop(cache, false, root, true, 0, 0);
+    if (!cache || !cache->tags || root_slot(cache, root) < 0)
+        return 0;
+    unsigned slot = cache->cur_slot;
+    size_t n = drop(cache, (drop_filter){.slot = slot, .whole = true});
+    root_release(cache, slot);
+    cache->stats.invalidations += n;
+    return n;
 }
 
 size_t vtop_cache_invalidate_range(vtop_cache *cache, uint64_t root,
                                    uint64_t va_start, uint64_t va_end)
 {
-    return drop(cache, false, root, false, va_start, va_end);
+    if (!cache || !cache->tags || root_slot(cache, root) < 0)
+        return 0;
+    size_t n = drop(cache, (drop_filter){.slot = cache->cur_slot,
+                                         .lo = va_start, .hi = va_end});
+    cache->stats.invalidations += n;
+    return n;
 }

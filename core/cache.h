@@ -1,13 +1,17 @@
 /* vtop core: an optional translation cache (a software TLB).
  *
- * Caller-owned: the caller passes an array of entries; nothing is
- * allocated. Entries are keyed by (root, virtual page) and are page-size
- * aware: a 2M leaf is cached once and serves every VA inside it. Only
- * successful translations are cached; a lookup that misses walks with
- * vtop_translate and fills. A hit returns the very record the walk would
- * have returned (same levels[], rights, flags; va and pa adjusted for the
- * offset inside the page), so results with and without the cache are
- * identical.
+ * Caller-owned: the caller passes two parallel arrays, the tags (what a
+ * lookup compares) and the records (what vtop_translate_cached returns on a
+ * hit); nothing is allocated. Keeping the tags apart makes a probe touch
+ * one cache line (a set of four 16-byte tags) and gives the record-free
+ * hit path (vtop_cache_translate_pa) no record to touch at all.
+ *
+ * Entries are keyed by (root, virtual page) and are page-size aware: a 2M
+ * leaf is cached once and serves every VA inside it. Only successful
+ * translations are cached; a lookup that misses walks with vtop_translate
+ * and fills. A hit returns the very record the walk would have returned
+ * (same levels[], rights, flags; va and pa adjusted for the offset inside
+ * the page), so results with and without the cache are identical.
  *
  * One cache serves one space configuration per root (mode, NXE,
  * MAXPHYADDR, masks): after changing any of those, or after writing to
@@ -24,16 +28,20 @@
 #include "paging.h"
 #include "status.h"
 
-/* 64-byte aligned so that everything a hit compares and returns without
- * the record (root, va_base, size, pa_base, rights) sits in one cache line. */
-typedef struct vtop_cache_entry {
-    _Alignas(64) uint64_t root; /* space->root the entry belongs to */
-    uint64_t va_base;     /* canonical VA of the page */
-    uint64_t size;        /* page size; 0 = empty slot */
-    uint64_t pa_base;     /* record.pa (physical base of the page) */
-    uint8_t rights;       /* record.rights */
-    vtop_translation record; /* the walk's record for va_base */
-} vtop_cache_entry;
+/* One slot's tag. key = page base | root slot << 3 | size class << 1 | 1
+ * (0 = empty; a page base has its low 12 bits clear, so the flags fit
+ * below it); val = physical page base | VTOP_RIGHT_* of the page. */
+typedef struct vtop_cache_tag {
+    uint64_t key;
+    uint64_t val;
+} vtop_cache_tag;
+
+#define VTOP_CACHE_WAYS 4   /* tags per set: 4 x 16 bytes = one 64-byte line */
+#define VTOP_CACHE_ROOTS 16 /* roots cached at once (a key holds 4 bits) */
+#define VTOP_CACHE_NO_ROOT (~0ull) /* never a root: roots are aligned */
+#define VTOP_CACHE_KEY_VALID 1ull
+#define VTOP_CACHE_KEY_FLAGS 0xfffull /* below the page base */
+#define VTOP_CACHE_VAL_RIGHTS 7ull
 
 typedef struct vtop_cache_stats {
     uint64_t hits;
@@ -44,33 +52,106 @@ typedef struct vtop_cache_stats {
 } vtop_cache_stats;
 
 typedef struct vtop_cache {
-    vtop_cache_entry *entries;
+    vtop_cache_tag *tags;       /* capacity of them, caller-owned */
+    vtop_translation *records;  /* parallel to tags; NULL: tags only */
     size_t capacity;
     vtop_cache_stats stats;
-    /* Set by vtop_cache_init: the entries are used as sets of `ways`
-     * consecutive slots (1, 2 or 4), set_mask + 1 sets (a power of two,
-     * so a set is picked with a mask, not a division); slots past
-     * (set_mask + 1) * ways stay empty. */
+    /* Set by vtop_cache_init: `ways` consecutive tags form a set
+     * (VTOP_CACHE_WAYS, fewer for a tiny cache), set_mask + 1 sets (a power
+     * of two: a set is picked with a mask); tags past them stay empty. */
     size_t set_mask;
     unsigned ways;
+    unsigned victim;            /* round-robin way a full set evicts */
+    /* Roots: slot i caches root[i] while bit i of root_used is set. The
+     * last root looked up is remembered (cur_root, VTOP_CACHE_NO_ROOT when
+     * none; cur_flags = its slot's key bits) so a hit compares it once. */
+    uint64_t root[VTOP_CACHE_ROOTS];
+    uint32_t root_used;
+    unsigned root_victim;
+    uint64_t cur_root;
+    uint64_t cur_flags;
+    unsigned cur_slot;
 } vtop_cache;
 
-/* capacity must be > 0. Returns VTOP_OK or VTOP_BAD_ARGUMENT. */
-vtop_status vtop_cache_init(vtop_cache *cache, vtop_cache_entry *entries,
-                            size_t capacity);
+/* capacity must be > 0, tags non-NULL; records may be NULL (then only
+ * vtop_cache_translate_pa hits; vtop_translate_cached walks and fills the
+ * tags). Align tags to 64 bytes (e.g. `_Alignas(64) vtop_cache_tag t[N]`)
+ * so every set sits in one cache line: correctness does not depend on it.
+ * Returns VTOP_OK or VTOP_BAD_ARGUMENT. */
+vtop_status vtop_cache_init(vtop_cache *cache, vtop_cache_tag *tags,
+                            vtop_translation *records, size_t capacity);
 
 /* vtop_translate through the cache (cache may be NULL: plain translate).
  * Same contract as vtop_translate. */
 vtop_status vtop_translate_cached(const vtop_space *space, vtop_cache *cache,
                                   uint64_t va, vtop_translation *out);
 
-/* The hit path without the record copy: same lookup, statistics, fills and
+/* Out-of-line part of vtop_cache_translate_pa: the full lookup (every
+ * page size, root change, tiny caches), the miss, the fill. */
+vtop_status vtop_cache_translate_pa_full(const vtop_space *space,
+                                         vtop_cache *cache, uint64_t va,
+                                         uint64_t *pa, uint64_t *page_size,
+                                         unsigned *rights);
+
+/* The set of a key (see cache.c): the page number in its own size with the
+ * flag bits folded in from the top, times an odd 64-bit constant
+ * (Fibonacci hashing, Knuth TAOCP 6.4); bits 32.. of the product depend on
+ * every bit of the key. */
+static inline const vtop_cache_tag *vtop_cache_set_of(const vtop_cache *c,
+                                                      uint64_t key,
+                                                      unsigned shift)
+{
+    uint64_t k = (key >> shift) ^ ((key & VTOP_CACHE_KEY_FLAGS) << 52);
+    k ^= k >> 29;
+    size_t set = (size_t)((k * 0xBF58476D1CE4E5B9ull) >> 32) & c->set_mask;
+    return &c->tags[set * c->ways];
+}
+
+/* The tag equal to key in a set of VTOP_CACHE_WAYS, or NULL. The way that
+ * hits is found by arithmetic, not by a branch per way: which way hits is
+ * random, and a mispredicted branch on loaded data flushes the loads of
+ * the next lookups. A key sits in at most one way (fill reuses a way
+ * holding it), so the sum of matching way numbers is the way; whether any
+ * matched is the one, well-predicted, branch. */
+static inline const vtop_cache_tag *vtop_cache_probe4(const vtop_cache_tag *set,
+                                                      uint64_t key)
+{
+    unsigned m0 = set[0].key == key, m1 = set[1].key == key;
+    unsigned m2 = set[2].key == key, m3 = set[3].key == key;
+    return (m0 | m1 | m2 | m3) ? set + (m1 + 2 * m2 + 3 * m3) : NULL;
+}
+
+/* The hit path without the record: same lookup, statistics, fills and
  * status as vtop_translate_cached, but on VTOP_OK only sets *pa, *page_size
  * and *rights (VTOP_RIGHT_*; any of the three may be NULL). For callers
- * that only need the address (reads, benchmarks). */
-vtop_status vtop_cache_translate_pa(const vtop_space *space, vtop_cache *cache,
-                                    uint64_t va, uint64_t *pa,
-                                    uint64_t *page_size, unsigned *rights);
+ * that only need the address (reads, benchmarks). Inline: a 4K hit of the
+ * last root is one compare of the root, a hash and one tag line. A VA that
+ * is not canonical never equals a tag (tags hold canonical page bases), so
+ * the hit path needs no canonical check; everything else goes out of line. */
+static inline vtop_status vtop_cache_translate_pa(const vtop_space *space,
+                                                  vtop_cache *cache,
+                                                  uint64_t va, uint64_t *pa,
+                                                  uint64_t *page_size,
+                                                  unsigned *rights)
+{
+    if (cache && space && cache->cur_root == space->root &&
+        cache->ways == VTOP_CACHE_WAYS) {
+        uint64_t key = (va & ~0xfffull) | cache->cur_flags;
+        const vtop_cache_tag *t =
+            vtop_cache_probe4(vtop_cache_set_of(cache, key, 12), key);
+        if (t) {
+            cache->stats.hits++;
+            if (pa)
+                *pa = (t->val & ~VTOP_CACHE_KEY_FLAGS) | (va & 0xfff);
+            if (page_size)
+                *page_size = 4096;
+            if (rights)
+                *rights = (unsigned)(t->val & VTOP_CACHE_VAL_RIGHTS);
+            return VTOP_OK;
+        }
+    }
+    return vtop_cache_translate_pa_full(space, cache, va, pa, page_size, rights);
+}
 
 /* Drop entries: all, those of one root, those of one root overlapping
  * [va_start, va_end] (inclusive, canonical). Return the count dropped. */

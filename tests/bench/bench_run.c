@@ -224,7 +224,7 @@ void bench_translate(bench_ctx *b, const bench_image *flat, const bench_image *o
                   bench_stats(v[0], b->reps), NULL, -1);
     }
 #ifdef VTOP_BENCH_CACHE
-    bench_cached(b, flat, &l, hot, n);
+    bench_cached(b, flat, &l, hot, n, minh.median);
 #endif
     bench_enumerate(b, flat, leaves);
     free(hot);

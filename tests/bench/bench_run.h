@@ -39,7 +39,7 @@ void bench_check(bench_ctx *b, int ok, const char *fmt, ...)
 void bench_translate(bench_ctx *b, const bench_image *flat, const bench_image *other);
 void bench_enumerate(bench_ctx *b, const bench_image *im, uint64_t min_leaves);
 void bench_cached(bench_ctx *b, const bench_image *im, const void *leaves,
-                  const uint64_t *hot, size_t n);
+                  const uint64_t *hot, size_t n, double min_indep);
 void bench_ptov(bench_ctx *b, const bench_image *im, uint64_t leaves);
 
 #endif

@@ -94,9 +94,10 @@ static void same_record(const vtop_translation *a, const vtop_translation *b)
  * with a range invalidation between the rounds. */
 static void check_cache(const vtop_space *space, const uint64_t *va, int n)
 {
-    vtop_cache_entry entries[2];
+    _Alignas(64) vtop_cache_tag tags[2];
+    vtop_translation records[2];
     vtop_cache cache;
-    FUZZ_CHECK(vtop_cache_init(&cache, entries, 2) == VTOP_OK, "cache init");
+    FUZZ_CHECK(vtop_cache_init(&cache, tags, records, 2) == VTOP_OK, "cache init");
     for (int round = 0; round < 2; round++) {
         for (int i = 0; i < n; i++) {
             vtop_translation walk, cached;

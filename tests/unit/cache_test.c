@@ -53,11 +53,12 @@ static void test_hits_misses_sizes(void **state)
     (void)state;
     vtop_space s;
     build(&s);
-    vtop_cache_entry e[16];
+    _Alignas(64) vtop_cache_tag e[16];
+    vtop_translation e_rec[16];
     vtop_cache c;
-    assert_int_equal(vtop_cache_init(&c, e, 0), VTOP_BAD_ARGUMENT);
-    assert_int_equal(vtop_cache_init(&c, NULL, 16), VTOP_BAD_ARGUMENT);
-    assert_int_equal(vtop_cache_init(&c, e, 16), VTOP_OK);
+    assert_int_equal(vtop_cache_init(&c, e, e_rec, 0), VTOP_BAD_ARGUMENT);
+    assert_int_equal(vtop_cache_init(&c, NULL, e_rec, 16), VTOP_BAD_ARGUMENT);
+    assert_int_equal(vtop_cache_init(&c, e, e_rec, 16), VTOP_OK);
     vtop_translation t;
     assert_int_equal(vtop_translate_cached(&s, &c, 0x2123, &t), VTOP_OK);
     assert_int_equal(t.pa, 0x8123);
@@ -90,9 +91,10 @@ static void test_invalidation(void **state)
     (void)state;
     vtop_space s;
     build(&s);
-    vtop_cache_entry e[16];
+    _Alignas(64) vtop_cache_tag e[16];
+    vtop_translation e_rec[16];
     vtop_cache c;
-    vtop_cache_init(&c, e, 16);
+    vtop_cache_init(&c, e, e_rec, 16);
     vtop_translation t;
     vtop_translate_cached(&s, &c, 0x2000, &t);
     vtop_translate_cached(&s, &c, 0x200000, &t);
@@ -124,9 +126,13 @@ static void property(vtop_mode mode, uint64_t seed)
     collect l = collect_new();
     vtop_enumerate(&s, 0, ~0ull, NULL, collect_leaf, &l);
     assert_true(l.n > 0);
-    static vtop_cache_entry e[61];
+    static _Alignas(64) vtop_cache_tag e[61];
+    static vtop_translation e_rec[61];
     vtop_cache c;
-    vtop_cache_init(&c, e, 61);
+    vtop_cache_init(&c, e, e_rec, 61);
+    static _Alignas(64) vtop_cache_tag pa_tags[61];
+    vtop_cache cp; /* tags only, through the record-free path */
+    vtop_cache_init(&cp, pa_tags, NULL, 61);
     uint64_t last_base = 0, last_size = 0;
     for (int q = 0; q < 100000; q++) {
         uint64_t va;
@@ -145,18 +151,29 @@ static void property(vtop_mode mode, uint64_t seed)
         vtop_status sb = vtop_translate_cached(&s, &c, va, &b);
         assert_int_equal(sa, sb);
         same_record(&a, &b);
+        uint64_t pa = 0, size = 0;
+        unsigned rights = 0;
+        assert_int_equal(vtop_cache_translate_pa(&s, &cp, va, &pa, &size, &rights), sa);
+        if (sa == VTOP_OK) {
+            assert_int_equal(pa, a.pa);
+            assert_int_equal(size, a.page_size);
+            assert_int_equal(rights, a.rights);
+        }
         last_size = a.status == VTOP_OK ? a.page_size : 0;
         last_base = va & ~(last_size - 1);
-        if (q % 5000 == 4999)
+        if (q % 5000 == 4999) {
             vtop_cache_invalidate_all(&c);
-        else if (q % 3001 == 3000)
+            vtop_cache_invalidate_all(&cp);
+        } else if (q % 3001 == 3000) {
             vtop_cache_invalidate_root(&c, s.root);
-        else if (q % 997 == 996 && a.status == VTOP_OK) {
+            vtop_cache_invalidate_root(&cp, s.root);
+        } else if (q % 997 == 996 && a.status == VTOP_OK) {
             /* move the leaf's frame, then invalidate just that page */
             const vtop_level_read *r = &a.levels[a.nlevels - 1];
             uint64_t moved = r->entry ^ (a.page_size << 1);
             fx_put(&s, r->entry_pa, moved);
             vtop_cache_invalidate_range(&c, s.root, va, va);
+            vtop_cache_invalidate_range(&cp, s.root, va, va);
             for (size_t i = 0; i < l.n && i < l.cap; i++)
                 if (l.v[i].levels[l.v[i].nlevels - 1].entry_pa == r->entry_pa)
                     l.v[i].entry = moved;
@@ -164,6 +181,8 @@ static void property(vtop_mode mode, uint64_t seed)
     }
     assert_true(c.stats.hits > 10000);
     assert_true(c.stats.evictions > 0);
+    assert_true(cp.stats.hits > 10000);
+    assert_true(c.stats.invalidations > 0 && cp.stats.invalidations > 0);
     free(l.v);
 }
 
@@ -174,6 +193,44 @@ static void test_property_100k(void **state)
     property(VTOP_MODE_5LEVEL, 12);
     property(VTOP_MODE_PAE, 13);
     property(VTOP_MODE_32BIT_PSE, 14);
+    property(VTOP_MODE_32BIT, 15);
+}
+
+/* More roots than the cache numbers (VTOP_CACHE_ROOTS): the oldest root's
+ * entries are evicted, every answer stays the walk's. */
+static void test_many_roots(void **state)
+{
+    (void)state;
+    vtop_space s;
+    build(&s);
+    _Alignas(64) vtop_cache_tag e[64];
+    vtop_translation e_rec[64];
+    vtop_cache c;
+    vtop_cache_init(&c, e, e_rec, 64);
+    enum { ROOTS = VTOP_CACHE_ROOTS + 1 };
+    vtop_space sp[ROOTS];
+    for (unsigned i = 0; i < ROOTS; i++) {
+        uint64_t root = 0x10000 + 0x1000ull * i;
+        fx_put64(root, 0x2007); /* every root shares the PDPT at 0x2000 */
+        fx_space(&sp[i], (fx_cfg){VTOP_MODE_4LEVEL, root, 1, 40, 0, 0});
+    }
+    vtop_translation t;
+    for (int pass = 0; pass < 2; pass++)
+        for (unsigned i = 0; i < ROOTS; i++) {
+            assert_int_equal(vtop_translate_cached(&sp[i], &c, 0x2123, &t), VTOP_OK);
+            assert_int_equal(t.pa, 0x8123);
+        }
+    /* round-robin root eviction: every query of both passes missed */
+    assert_int_equal(c.stats.hits, 0);
+    assert_int_equal(c.stats.misses, 2 * ROOTS);
+    assert_int_equal(c.stats.evictions, 2 * ROOTS - VTOP_CACHE_ROOTS);
+    /* the last VTOP_CACHE_ROOTS roots hit, in any order */
+    for (unsigned i = ROOTS; i-- > 1;)
+        assert_int_equal(vtop_translate_cached(&sp[i], &c, 0x2fff, &t), VTOP_OK);
+    assert_int_equal(c.stats.hits, VTOP_CACHE_ROOTS);
+    assert_int_equal(vtop_cache_invalidate_root(&c, sp[0].root), 0); /* evicted */
+    assert_int_equal(vtop_cache_invalidate_root(&c, sp[1].root), 1);
+    assert_int_equal(vtop_cache_invalidate_root(&c, sp[1].root), 0);
 }
 
 /* The record-free hit path: same answers, statistics and fills as
@@ -183,9 +240,10 @@ static void test_translate_pa(void **state)
     (void)state;
     vtop_space s;
     build(&s);
-    vtop_cache_entry e[16];
+    _Alignas(64) vtop_cache_tag e[16];
+    vtop_translation e_rec[16];
     vtop_cache c;
-    vtop_cache_init(&c, e, 16);
+    vtop_cache_init(&c, e, e_rec, 16);
     uint64_t pa = 0, size = 0;
     unsigned rights = 0;
     assert_int_equal(vtop_cache_translate_pa(&s, &c, 0x2123, &pa, &size, &rights),
@@ -242,9 +300,10 @@ static void test_working_set_no_collisions(void **state)
         fx_put64(0x5000 + 8 * i, (0x100000 + i * 0x1000) | 0x67);
     vtop_space s;
     fx_space(&s, (fx_cfg){VTOP_MODE_4LEVEL, 0x1000, 1, 40, 0, 0});
-    static vtop_cache_entry e[4096];
+    static _Alignas(64) vtop_cache_tag e[4096];
+    static vtop_translation e_rec[4096];
     vtop_cache c;
-    assert_int_equal(vtop_cache_init(&c, e, 4096), VTOP_OK);
+    assert_int_equal(vtop_cache_init(&c, e, e_rec, 4096), VTOP_OK);
     uint64_t pa = 0;
     for (int pass = 0; pass < 2; pass++)
         for (uint64_t i = 0; i < 512; i++) {
@@ -264,11 +323,12 @@ static void test_small_capacities(void **state)
     (void)state;
     vtop_space s;
     build(&s);
-    vtop_cache_entry e[3];
+    _Alignas(64) vtop_cache_tag e[3];
+    vtop_translation e_rec[3];
     vtop_cache c;
     vtop_translation t;
     for (size_t cap = 1; cap <= 3; cap += 2) {
-        assert_int_equal(vtop_cache_init(&c, e, cap), VTOP_OK);
+        assert_int_equal(vtop_cache_init(&c, e, e_rec, cap), VTOP_OK);
         vtop_translate_cached(&s, &c, 0x2000, &t);
         vtop_translate_cached(&s, &c, 0x2000, &t);
         assert_int_equal(c.stats.hits, 1);
@@ -290,6 +350,7 @@ int main(void)
         cmocka_unit_test_setup(test_translate_pa, reset),
         cmocka_unit_test_setup(test_working_set_no_collisions, reset),
         cmocka_unit_test_setup(test_small_capacities, reset),
+        cmocka_unit_test_setup(test_many_roots, reset),
     };
     return cmocka_run_group_tests_name("cache", tests, NULL, NULL);
 }
