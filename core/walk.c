@@ -1,276 +1,34 @@
 /* vtop core: the page walker (one loop for every mode, STYLE.md rule 1).
  *
- * Per level, as the hardware does (SDM Vol. 3A 4.3-4.5, 4.7): read the entry,
- * stop on P=0 (or classify a Windows software PTE), stop on a set reserved
- * bit, accumulate the access rights (4.6), then either map the page (a leaf)
- * or descend to the table the entry points to. Every mode difference is in
- * the space's precomputed per-level data (vtop_level_fast, filled by
- * vtop_space_init from the mode descriptor), so the loop has no per-mode
- * code. The decoding rules are the same as core/entry.h's helpers, which
- * the other walk-like modules use; the loop inlines them on packed data
- * because it is the hot path (issue 10: within 2x of an unchecked walk).
+ * The per-level step (read, stop on P=0 or a reserved bit, rights, leaf or
+ * descend: SDM Vol. 3A 4.3-4.7) is core/walk_step.h's walk_step, shared
+ * with the batched walk (batch.c); this file runs it in a loop for one
+ * address. Every mode difference is in the space's precomputed per-level
+ * data (vtop_level_fast, filled by vtop_space_init from the mode
+ * descriptor), so the loop has no per-mode code (issue 10: within 2x of an
+ * unchecked walk).
  */
-#include "entry.h"
 #include "paging.h"
+#include "walk_step.h"
 
-/* The run the previous entry came from: an entry at pa is inside it when
- * pa - phys < span (span = run length - entry size + 1, 0 if shorter). */
-typedef struct walk_window {
-    uint64_t phys, span;
-    const uint8_t *data;
-} walk_window;
-
-static void window_set(walk_window *w, const vtop_run *r, unsigned esize)
-{
-    w->phys = r->phys;
-    w->span = (r->data && r->len >= esize) ? r->len - esize + 1 : 0;
-    w->data = r->data;
-}
-
-/* Slow path: the entry is outside the current run. NULL when it is not
- * entirely inside any run of the image. */
-__attribute__((cold)) static const uint8_t *
-window_move(const vtop_space *s, walk_window *w, uint64_t pa, unsigned esize)
-{
-    ptrdiff_t i = vtop_physmem_find(&s->mem, pa);
-    if (i < 0)
-        return NULL;
-    window_set(w, &s->mem.runs[i], esize);
-    uint64_t off = pa - w->phys;
-    return off < w->span ? w->data + off : NULL;
-}
-
-static vtop_status walk_stop(vtop_translation *out, unsigned l,
-                             vtop_status status)
-{
-    out->fault_level = (int8_t)l;
-    out->status = status;
-    return status;
-}
-
-/* Effective rights from the AND of (entry | fill) and the OR of the
- * entries over the levels walked (SDM 4.6): R/W is bit 1, U/S bit 2, so
- * (and >> 1) & 3 is VTOP_RIGHT_WRITE | VTOP_RIGHT_USER. */
-static unsigned walk_rights(const vtop_space *s, uint64_t and_acc,
-                            uint64_t or_acc)
-{
-    return (unsigned)((and_acc >> 1) & 3) |
-           ((or_acc & s->nx_mask) ? 0u : VTOP_RIGHT_EXEC);
-}
-
-/* VTOP_LEAF_* of a leaf entry: PWT (bit 3), PCD (4), A (5), D (6) through
- * a 16-entry table, G (bit 8) -> 0, PAT (bit 7 of a 4K PTE, bit 12 of a large
- * leaf) -> 3 (same as vtop_entry_leaf_flags, on the packed level data). */
-static unsigned walk_leaf_flags(const vtop_level_fast *f, uint64_t e)
-{
-    static const uint8_t pwt_pcd_a_d[16] = {
-#define F(i) (((i) & 1 ? VTOP_LEAF_PWT : 0) | ((i) & 2 ? VTOP_LEAF_PCD : 0) | \
-              ((i) & 4 ? VTOP_LEAF_A : 0) | ((i) & 8 ? VTOP_LEAF_D : 0))
-        F(0), F(1), F(2),  F(3),  F(4),  F(5),  F(6),  F(7),
-        F(8), F(9), F(10), F(11), F(12), F(13), F(14), F(15),
-#undef F
-    };
-    return pwt_pcd_a_d[(e >> 3) & 15] | (unsigned)((e >> 8) & 1) |
-           (unsigned)((e >> f->pat_shift) & 8);
-}
-
-static vtop_status walk_done(vtop_translation *out, uint64_t base,
-                             uint64_t size, unsigned rights)
-{
-    out->page_size = size;
-    out->pa = base | (out->va & (size - 1));
-    out->rights = (uint8_t)rights;
-    out->status = VTOP_OK;
-    return VTOP_OK;
-}
-
-/* P=0 at level l. With windows_pte, a transition entry keeps the walk going
- * (its frame is still in RAM: a table at an upper level, the page at the
- * last); the other kinds stop it (REFERENCE.md section 3). Returns VTOP_OK
- * with *next set when the walk goes on. */
-static vtop_status walk_not_present(const vtop_space *s, vtop_translation *out,
-                                    unsigned l, uint64_t e, uint64_t *next)
-{
-    if (!s->cfg.windows_pte)
-        return walk_stop(out, l, VTOP_NOT_PRESENT);
-    out->swpte = vtop_entry_swpte(s, e);
-    if (out->swpte != VTOP_SWPTE_TRANSITION)
-        return walk_stop(out, l, VTOP_SOFTWARE_PTE);
-    *next = vtop_entry_transition_base(s, e);
-    return VTOP_OK;
-}
-
-static void record_start(vtop_translation *out, uint64_t va)
-{
-    out->va = va;
-    out->pa = 0;
-    out->page_size = 0;
-    out->nlevels = 0;
-    out->fault_level = -1;
-    out->reserved_bits = 0;
-    out->swpte = VTOP_SWPTE_NONE;
-    out->rights = 0;
-    out->leaf_flags = 0;
-}
-
-/* Canonical for the mode: sign-extended from bit va_bits-1 in long mode,
- * below 2^32 otherwise (SDM 3.3.7.1; 4.1.1). */
-static bool va_ok(const vtop_mode_desc *d, uint64_t va)
-{
-    unsigned unused = 64u - d->va_bits;
-    if (d->sign_extended)
-        return (uint64_t)((int64_t)(va << unused) >> unused) == va;
-    return (va >> d->va_bits) == 0;
-}
-
-/* Level l's entry at pa is not (entirely) in the image: the record still
- * says where it is (GetVirtualTranslationPhysicalOffsets' last offset). */
-__attribute__((cold)) static vtop_status
-walk_not_in_image(vtop_translation *out, unsigned l, uint64_t pa)
-{
-    out->levels[l].entry_pa = pa;
-    out->levels[l].level = (uint8_t)l;
-    out->levels[l].entry = 0;
-    out->nlevels = (uint8_t)l;
-    return walk_stop(out, l, VTOP_TABLE_NOT_IN_IMAGE);
-}
-
-/* A present entry that failed stop_mask, or P=0: why, and whether the walk
- * goes on (a Windows transition table). Returns VTOP_OK to go on. */
-__attribute__((cold)) static vtop_status
-walk_slow(const vtop_space *s, vtop_translation *out, unsigned l, uint64_t e,
-          uint64_t *table)
-{
-    if (!(e & PTE_P))
-        return walk_not_present(s, out, l, e, table);
-    out->reserved_bits = e & s->fast[l].reserved[0];
-    return walk_stop(out, l, VTOP_RESERVED_BIT);
-}
-
-/* The leaf at level l: reserved bits of the leaf form, frame, attributes. */
-static vtop_status walk_leaf(const vtop_space *s, vtop_translation *out,
-                             unsigned l, uint64_t e, uint64_t and_acc,
-                             uint64_t or_acc)
-{
-    const vtop_level_fast *f = &s->fast[l];
-    uint64_t rsvd = e & f->reserved[1];
-    if (rsvd) {
-        out->reserved_bits = rsvd;
-        return walk_stop(out, l, VTOP_RESERVED_BIT);
-    }
-    out->leaf_flags = (uint8_t)walk_leaf_flags(f, e);
-    uint64_t base = (e & f->leaf_mask) | ((e & f->pse36_mask) << 19);
-    return walk_done(out, base, f->page_size,
-                     walk_rights(s, and_acc & (e | f->fill), or_acc | e));
-}
-
-/* The leaf without the record's extras (rights, flags): reserved bits of
- * the leaf form, then pa and page_size. */
-static vtop_status walk_leaf_pa(const vtop_space *s, vtop_translation *out,
-                                unsigned l, uint64_t e)
-{
-    const vtop_level_fast *f = &s->fast[l];
-    uint64_t rsvd = e & f->reserved[1];
-    if (rsvd) {
-        out->reserved_bits = rsvd;
-        return walk_stop(out, l, VTOP_RESERVED_BIT);
-    }
-    out->page_size = f->page_size;
-    out->pa = ((e & f->leaf_mask) | ((e & f->pse36_mask) << 19)) |
-              (out->va & (f->page_size - 1));
-    out->status = VTOP_OK;
-    return VTOP_OK;
-}
-
-/* The loop, instantiated per entry size and level count (compile-time
- * constants: the entry load is one mov, and the unrolled levels give every
- * level its own branch sites, which the branch predictor needs to keep
- * several walks in flight): the only mode dispatch, made once per walk from
- * the descriptor; the source is one loop for every mode. Per level: entry
- * address, window check, load, record (rec), one test for
- * P=0-or-reserved, one for a leaf. The window (the run the last entry came
- * from) lives in registers; leaving it is the slow path (a binary search
- * over the runs). Profile (issue 10): instruction-bound, the entry load is
- * the one hot spot. */
+/* The loop, instantiated per level count (compile-time constants for
+ * walk_step): the only mode dispatch, made once per walk from the
+ * descriptor; the source is one loop for every mode. Profile (issue 10):
+ * instruction-bound, the entry load is the one hot spot. */
 static inline __attribute__((always_inline)) vtop_status
-walk_loop(const vtop_space *s, uint64_t va, vtop_translation *out,
-          const unsigned esize, const unsigned levels, const bool rec)
+walk_loop(const vtop_space *s, vtop_translation *out, const unsigned levels,
+          const bool rec)
 {
-    /* Index geometry from the two constants: every level indexes the next
-     * 9 (8-byte entries) or 10 (4-byte entries) VA bits above bit 12
-     * (SDM 4.3-4.5; the descriptors in paging.c say the same, and
-     * tests/unit/paging_test.c checks it). The PAE PDPT's 2-bit index needs
-     * no own mask: the VA was checked to be below 2^32. */
-    const unsigned bits = esize == 8 ? 9 : 10;
-    const uint64_t idx_mask = (1u << bits) - 1;
-    uint64_t wphys = s->root_win_phys, wspan = s->root_win_span;
-    const uint8_t *wdata = s->root_win_data;
-    uint64_t table = s->root, and_acc = ~0ull, or_acc = 0;
-    const vtop_level_fast *f = s->fast;
-    vtop_level_read *r = out->levels;
+    walk_window w = walk_root_window(s);
+    walk_cursor k;
+    walk_cursor_start(s, &k, out->va, &w, levels);
 #pragma GCC unroll 5
-    for (unsigned l = 0; l < levels; l++, f++, r++) {
-        const bool last = l + 1 == levels;
-        uint64_t pa = table + ((va >> (12 + bits * (levels - 1 - l))) & idx_mask) * esize;
-        uint64_t off = pa - wphys;
-        if (rec) {
-            r->entry_pa = pa;
-            r->level = (uint8_t)l;
-        }
-        if (__builtin_expect(off >= wspan, 0)) {
-            walk_window w = {wphys, wspan, NULL};
-            if (!window_move(s, &w, pa, esize))
-                return walk_not_in_image(out, l, pa);
-            wphys = w.phys;
-            wspan = w.span;
-            wdata = w.data;
-            off = pa - wphys;
-        }
-        const uint8_t *p = wdata + off;
-        uint64_t e = esize == 8 ? vtop_load_le64(p) : vtop_load_le32(p);
-        if (rec)
-            r->entry = e;
-        if (__builtin_expect(((e ^ PTE_P) & f->stop_mask) != 0, 0)) {
-            out->nlevels = (uint8_t)(l + 1);
-            uint64_t next = 0; /* table's own address must not escape */
-            vtop_status st = walk_slow(s, out, l, e, &next);
-            if (st != VTOP_OK)
-                return st;
-            if (last) { /* transition page: W from the entry only */
-                and_acc &= (e & PTE_RW) | ~PTE_RW;
-                return walk_done(out, next, 4096, walk_rights(s, and_acc, or_acc));
-            }
-            table = next;
-            continue;
-        }
-        if (last || (e & f->ps_mask)) {
-            out->nlevels = (uint8_t)(l + 1);
-            if (!rec)
-                return walk_leaf_pa(s, out, l, e);
-            return walk_leaf(s, out, l, e, and_acc, or_acc);
-        }
-        if (rec) {
-            and_acc &= e | f->fill;
-            or_acc |= e;
-        }
-        table = e & s->addr_mask;
+    for (unsigned l = 0; l < levels; l++) {
+        int st = walk_step(s, &k, out, l, levels, rec);
+        if (st != WALK_MORE)
+            return (vtop_status)st;
     }
     return walk_stop(out, levels - 1, VTOP_BAD_SPACE); /* not reached */
-}
-
-/* Checks shared by both entry points; VTOP_OK when the walk may start. */
-static inline __attribute__((always_inline)) vtop_status
-walk_begin(const vtop_space *s, uint64_t va, vtop_translation *out)
-{
-    if (!s || !s->desc) {
-        out->status = VTOP_BAD_ARGUMENT;
-        return VTOP_BAD_ARGUMENT;
-    }
-    if (!va_ok(s->desc, va)) {
-        out->status = s->desc->sign_extended ? VTOP_NON_CANONICAL : VTOP_ADDRESS_WIDTH;
-        return out->status;
-    }
-    return VTOP_OK;
 }
 
 /* The mode dispatch (from the descriptor), with or without the record. */
@@ -282,13 +40,13 @@ walk_dispatch(const vtop_space *s, uint64_t va, vtop_translation *out,
     case 0: /* paging disabled: linear = physical */
         return walk_done(out, va & ~0xfffull, 4096, VTOP_RIGHTS_ALL);
     case 5:
-        return walk_loop(s, va, out, 8, 5, rec);
+        return walk_loop(s, out, 5, rec);
     case 4:
-        return walk_loop(s, va, out, 8, 4, rec);
+        return walk_loop(s, out, 4, rec);
     case 3:
-        return walk_loop(s, va, out, 8, 3, rec);
+        return walk_loop(s, out, 3, rec);
     default: /* 2: 32-bit paging, 4-byte entries */
-        return walk_loop(s, va, out, 4, 2, rec);
+        return walk_loop(s, out, 2, rec);
     }
 }
 

@@ -29,11 +29,55 @@ static inline uint64_t ld(const bench_image *im, uint64_t pa, int *bad)
     return v;
 }
 
+static inline uint64_t ld32(const bench_image *im, uint64_t pa, int *bad)
+{
+    uint32_t v;
+    if (pa > im->flat_size - 4) {
+        *bad = 1;
+        return 0;
+    }
+    memcpy(&v, im->flat + pa, 4);
+    return v;
+}
+
+/* PAE (3 levels, PS at the PDE) and 32-bit paging (2 levels of 4-byte
+ * entries, PS at the PDE with CR4.PSE; PSE-36 high bits ignored). */
+static uint64_t min_walk_small(const bench_image *im, uint64_t va)
+{
+    int bad = 0;
+    uint64_t e, t = im->space.root;
+    if (im->space.desc->levels == 3) {
+        e = ld(im, t + ((va >> 27) & 0x18), &bad);
+        if (!(e & 1) || bad)
+            return ~0ull;
+        e = ld(im, (e & ADDR) + ((va >> 18) & 0xff8), &bad);
+        if (!(e & 1) || bad)
+            return ~0ull;
+        if (e & PS)
+            return (e & ADDR & ~0x1fffffull) | (va & 0x1fffff);
+        e = ld(im, (e & ADDR) + ((va >> 9) & 0xff8), &bad);
+        if (!(e & 1) || bad)
+            return ~0ull;
+        return (e & ADDR) | (va & 0xfff);
+    }
+    e = ld32(im, t + ((va >> 20) & 0xffc), &bad);
+    if (!(e & 1) || bad)
+        return ~0ull;
+    if ((e & PS) && im->space.desc->mode == VTOP_MODE_32BIT_PSE)
+        return (e & 0xffc00000ull) | (va & 0x3fffff);
+    e = ld32(im, (e & 0xfffff000ull) + ((va >> 10) & 0xffc), &bad);
+    if (!(e & 1) || bad)
+        return ~0ull;
+    return (e & 0xfffff000ull) | (va & 0xfff);
+}
+
 /* Hand-unrolled: one line per level, PS honoured at PDPTE and PDE. */
 uint64_t bench_min_walk(const bench_image *im, uint64_t va)
 {
     int bad = 0;
     uint64_t e, t = im->space.root;
+    if (im->space.desc->levels < 4)
+        return min_walk_small(im, va);
     if (im->space.desc->levels == 5) {
         e = ld(im, t + ((va >> 45) & 0xff8), &bad);
         if (!(e & 1) || bad)
@@ -70,8 +114,21 @@ typedef struct min_enum_state {
 
 static uint64_t sext(const bench_image *im, uint64_t va)
 {
+    if (!im->space.desc->sign_extended)
+        return va;
     unsigned unused = 64u - im->space.desc->va_bits;
     return (uint64_t)((int64_t)(va << unused) >> unused);
+}
+
+/* May a PS=1 entry at this level be a leaf (minimal rules per mode)? */
+static int min_large_ok(const bench_image *im, int level)
+{
+    int levels = im->space.desc->levels;
+    if (levels == 3)
+        return level == 1;
+    if (levels == 2)
+        return level == 0 && im->space.desc->mode == VTOP_MODE_32BIT_PSE;
+    return level >= levels - 3 && level < levels - 1;
 }
 
 static void min_enum_table(min_enum_state *st, uint64_t table, int level,
@@ -79,26 +136,29 @@ static void min_enum_table(min_enum_state *st, uint64_t table, int level,
 {
     const bench_image *im = st->im;
     int levels = im->space.desc->levels;
-    int shift = 12 + 9 * (levels - 1 - level);
-    if (table > im->flat_size - 4096)
+    unsigned esize = levels == 2 ? 4 : 8, bits = levels == 2 ? 10 : 9;
+    uint64_t count = levels == 3 && level == 0 ? 4 : 1u << bits;
+    uint64_t amask = esize == 4 ? 0xfffff000ull : ADDR;
+    int shift = 12 + (int)bits * (levels - 1 - level);
+    if (table > im->flat_size - count * esize)
         return;
     if (st->tables < st->cap)
         st->table_pas[st->tables] = table;
     st->tables++;
     const uint8_t *p = im->flat + table;
-    for (uint64_t i = 0; i < 512; i++) {
-        uint64_t e;
-        memcpy(&e, p + i * 8, 8);
+    for (uint64_t i = 0; i < count; i++) {
+        uint64_t e = 0;
+        memcpy(&e, p + i * esize, esize);
         if (!(e & 1))
             continue;
         uint64_t va = va_base | (i << shift);
-        if (level == levels - 1 || (level >= levels - 3 && (e & PS))) {
+        if (level == levels - 1 || (min_large_ok(im, level) && (e & PS))) {
             st->leaves++;
             if (st->fn)
                 st->fn(st->ctx, sext(im, va), 1ull << shift);
             continue;
         }
-        min_enum_table(st, e & ADDR, level + 1, va);
+        min_enum_table(st, e & amask, level + 1, va);
     }
 }
 

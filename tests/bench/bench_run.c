@@ -223,6 +223,8 @@ void bench_translate(bench_ctx *b, const bench_image *flat, const bench_image *o
         bench_row(b, "translate", other->name, "uncached hot, every check, indep.", "ns",
                   bench_stats(v[0], b->reps), NULL, -1);
     }
+    bench_set set = {hot, n, tabs, ntab < (1 << 16) ? ntab : (1 << 16), &l, minh.median};
+    bench_batch(b, flat, &set);
 #ifdef VTOP_BENCH_CACHE
     bench_cached(b, flat, &l, hot, n, minh.median);
 #endif

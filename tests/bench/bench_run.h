@@ -35,7 +35,20 @@ void bench_note(bench_ctx *b, const char *fmt, ...)
 void bench_check(bench_ctx *b, int ok, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Measurements (bench_run.c, bench_extra.c). */
+/* What the per-image measurements share: the hot addresses, the table
+ * pages the minimal enumeration visited, its leaves, and the minimal
+ * walk's hot independent time measured in this run. */
+typedef struct bench_set {
+    const uint64_t *hot;
+    size_t n;
+    const uint64_t *tabs;
+    size_t ntab;
+    const bench_leaf_list *leaves;
+    double min_indep;
+} bench_set;
+
+/* Measurements (bench_run.c, bench_extra.c, bench_batch.c). */
+void bench_batch(bench_ctx *b, const bench_image *im, const bench_set *set);
 void bench_translate(bench_ctx *b, const bench_image *flat, const bench_image *other);
 void bench_enumerate(bench_ctx *b, const bench_image *im, uint64_t min_leaves);
 void bench_cached(bench_ctx *b, const bench_image *im, const void *leaves,

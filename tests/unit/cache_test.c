@@ -11,31 +11,13 @@
 
 #include "core/cache.h"
 #include "enum_fixture.h"
+#include "record_check.h"
 
 static int reset(void **state)
 {
     (void)state;
     fx_reset();
     return 0;
-}
-
-static void same_record(const vtop_translation *a, const vtop_translation *b)
-{
-    assert_int_equal(a->status, b->status);
-    assert_int_equal(a->va, b->va);
-    assert_int_equal(a->pa, b->pa);
-    assert_int_equal(a->page_size, b->page_size);
-    assert_int_equal(a->nlevels, b->nlevels);
-    assert_int_equal(a->fault_level, b->fault_level);
-    assert_int_equal(a->reserved_bits, b->reserved_bits);
-    assert_int_equal(a->swpte, b->swpte);
-    assert_int_equal(a->rights, b->rights);
-    assert_int_equal(a->leaf_flags, b->leaf_flags);
-    for (unsigned i = 0; i < a->nlevels; i++) {
-        assert_int_equal(a->levels[i].entry_pa, b->levels[i].entry_pa);
-        assert_int_equal(a->levels[i].entry, b->levels[i].entry);
-        assert_int_equal(a->levels[i].level, b->levels[i].level);
-    }
 }
 
 static void build(vtop_space *s)

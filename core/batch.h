@@ -1,0 +1,30 @@
+/* vtop core: batched translation.
+ *
+ * vtop_translate_batch translates several addresses at once, level by
+ * level: the walks of a group advance together, so the entry loads of
+ * different walks are independent and overlap in the memory system
+ * (group prefetching / AMAC-style lookup, as in hash-join and B-tree
+ * probing: Chen et al., "Improving Hash Join Performance through
+ * Prefetching", ICDE 2004; Kocberber et al., "Asynchronous Memory Access
+ * Chaining", VLDB 2015). Each walk is the one walker's step (walk_step.h)
+ * with every check; the records are exactly vtop_translate's.
+ *
+ * Freestanding: <stdint.h>, <stddef.h>, <stdbool.h> only.
+ */
+#ifndef VTOP_BATCH_H
+#define VTOP_BATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "paging.h"
+#include "status.h"
+
+/* out[i] receives exactly what vtop_translate(space, va[i], &out[i]) gives,
+ * for i < n. Returns VTOP_OK when every address translated (also for
+ * n == 0), VTOP_BAD_ARGUMENT when va or out is NULL with n > 0 (nothing
+ * written), else the status of the first address that did not translate. */
+vtop_status vtop_translate_batch(const vtop_space *space, const uint64_t *va,
+                                 size_t n, vtop_translation *out);
+
+#endif

@@ -1,0 +1,317 @@
+/* vtop core: one level of the page walk, shared by the walkers.
+ *
+ * Per level, as the hardware does (SDM Vol. 3A 4.3-4.5, 4.7): read the entry,
+ * stop on P=0 (or classify a Windows software PTE), stop on a set reserved
+ * bit, accumulate the access rights (4.6), then either map the page (a leaf)
+ * or descend to the table the entry points to. walk_step does one level of
+ * that for one walk whose state is a walk_cursor; walk.c runs it in a loop
+ * (one address), batch.c runs it for several addresses at once, level by
+ * level, so the loads of different walks overlap. Every mode difference is
+ * in the space's precomputed per-level data (vtop_level_fast, filled by
+ * vtop_space_init from the mode descriptor). The decoding rules are the same
+ * as core/entry.h's helpers, which the other walk-like modules use; the step
+ * inlines them on packed data because it is the hot path.
+ *
+ * Internal to core/ (walk.c, batch.c). Freestanding.
+ */
+#ifndef VTOP_WALK_STEP_H
+#define VTOP_WALK_STEP_H
+
+#include "entry.h"
+#include "paging.h"
+
+/* The run the previous entry came from: an entry at pa is inside it when
+ * pa - phys < span (span = run length - entry size + 1, 0 if shorter). */
+typedef struct walk_window {
+    uint64_t phys, span;
+    const uint8_t *data;
+} walk_window;
+
+static inline void window_set(walk_window *w, const vtop_run *r, unsigned esize)
+{
+    w->phys = r->phys;
+    w->span = (r->data && r->len >= esize) ? r->len - esize + 1 : 0;
+    w->data = r->data;
+}
+
+/* Slow path: the entry is outside the current run. NULL when it is not
+ * entirely inside any run of the image. */
+__attribute__((cold)) static inline const uint8_t *
+window_move(const vtop_space *s, walk_window *w, uint64_t pa, unsigned esize)
+{
+    ptrdiff_t i = vtop_physmem_find(&s->mem, pa);
+    if (i < 0)
+        return NULL;
+    window_set(w, &s->mem.runs[i], esize);
+    uint64_t off = pa - w->phys;
+    return off < w->span ? w->data + off : NULL;
+}
+
+static inline vtop_status walk_stop(vtop_translation *out, unsigned l,
+                             vtop_status status)
+{
+    out->fault_level = (int8_t)l;
+    out->status = status;
+    return status;
+}
+
+/* Effective rights from the AND of (entry | fill) and the OR of the
+ * entries over the levels walked (SDM 4.6): R/W is bit 1, U/S bit 2, so
+ * (and >> 1) & 3 is VTOP_RIGHT_WRITE | VTOP_RIGHT_USER. */
+static inline unsigned walk_rights(const vtop_space *s, uint64_t and_acc,
+                            uint64_t or_acc)
+{
+    return (unsigned)((and_acc >> 1) & 3) |
+           ((or_acc & s->nx_mask) ? 0u : VTOP_RIGHT_EXEC);
+}
+
+/* VTOP_LEAF_* of a leaf entry: PWT (bit 3), PCD (4), A (5), D (6) through
+ * a 16-entry table, G (bit 8) -> 0, PAT (bit 7 of a 4K PTE, bit 12 of a large
+ * leaf) -> 3 (same as vtop_entry_leaf_flags, on the packed level data). */
+static inline unsigned walk_leaf_flags(const vtop_level_fast *f, uint64_t e)
+{
+    static const uint8_t pwt_pcd_a_d[16] = {
+#define F(i) (((i) & 1 ? VTOP_LEAF_PWT : 0) | ((i) & 2 ? VTOP_LEAF_PCD : 0) | \
+              ((i) & 4 ? VTOP_LEAF_A : 0) | ((i) & 8 ? VTOP_LEAF_D : 0))
+        F(0), F(1), F(2),  F(3),  F(4),  F(5),  F(6),  F(7),
+        F(8), F(9), F(10), F(11), F(12), F(13), F(14), F(15),
+#undef F
+    };
+    return pwt_pcd_a_d[(e >> 3) & 15] | (unsigned)((e >> 8) & 1) |
+           (unsigned)((e >> f->pat_shift) & 8);
+}
+
+static inline vtop_status walk_done(vtop_translation *out, uint64_t base,
+                             uint64_t size, unsigned rights)
+{
+    out->page_size = size;
+    out->pa = base | (out->va & (size - 1));
+    out->rights = (uint8_t)rights;
+    out->status = VTOP_OK;
+    return VTOP_OK;
+}
+
+/* P=0 at level l. With windows_pte, a transition entry keeps the walk going
+ * (its frame is still in RAM: a table at an upper level, the page at the
+ * last); the other kinds stop it (REFERENCE.md section 3). Returns VTOP_OK
+ * with *next set when the walk goes on. */
+static inline vtop_status walk_not_present(const vtop_space *s, vtop_translation *out,
+                                    unsigned l, uint64_t e, uint64_t *next)
+{
+    if (!s->cfg.windows_pte)
+        return walk_stop(out, l, VTOP_NOT_PRESENT);
+    out->swpte = vtop_entry_swpte(s, e);
+    if (out->swpte != VTOP_SWPTE_TRANSITION)
+        return walk_stop(out, l, VTOP_SOFTWARE_PTE);
+    *next = vtop_entry_transition_base(s, e);
+    return VTOP_OK;
+}
+
+static inline void record_start(vtop_translation *out, uint64_t va)
+{
+    out->va = va;
+    out->pa = 0;
+    out->page_size = 0;
+    out->nlevels = 0;
+    out->fault_level = -1;
+    out->reserved_bits = 0;
+    out->swpte = VTOP_SWPTE_NONE;
+    out->rights = 0;
+    out->leaf_flags = 0;
+}
+
+/* Canonical for the mode: sign-extended from bit va_bits-1 in long mode,
+ * below 2^32 otherwise (SDM 3.3.7.1; 4.1.1). */
+static inline bool va_ok(const vtop_mode_desc *d, uint64_t va)
+{
+    unsigned unused = 64u - d->va_bits;
+    if (d->sign_extended)
+        return (uint64_t)((int64_t)(va << unused) >> unused) == va;
+    return (va >> d->va_bits) == 0;
+}
+
+/* Level l's entry at pa is not (entirely) in the image: the record still
+ * says where it is (GetVirtualTranslationPhysicalOffsets' last offset). */
+__attribute__((cold)) static inline vtop_status
+walk_not_in_image(vtop_translation *out, unsigned l, uint64_t pa)
+{
+    out->levels[l].entry_pa = pa;
+    out->levels[l].level = (uint8_t)l;
+    out->levels[l].entry = 0;
+    out->nlevels = (uint8_t)l;
+    return walk_stop(out, l, VTOP_TABLE_NOT_IN_IMAGE);
+}
+
+/* A present entry that failed stop_mask, or P=0: why, and whether the walk
+ * goes on (a Windows transition table). Returns VTOP_OK to go on. */
+__attribute__((cold)) static inline vtop_status
+walk_slow(const vtop_space *s, vtop_translation *out, unsigned l, uint64_t e,
+          uint64_t *table)
+{
+    if (!(e & PTE_P))
+        return walk_not_present(s, out, l, e, table);
+    out->reserved_bits = e & s->fast[l].reserved[0];
+    return walk_stop(out, l, VTOP_RESERVED_BIT);
+}
+
+/* The leaf at level l: reserved bits of the leaf form, frame, attributes. */
+static inline vtop_status walk_leaf(const vtop_space *s, vtop_translation *out,
+                             unsigned l, uint64_t e, uint64_t and_acc,
+                             uint64_t or_acc)
+{
+    const vtop_level_fast *f = &s->fast[l];
+    uint64_t rsvd = e & f->reserved[1];
+    if (rsvd) {
+        out->reserved_bits = rsvd;
+        return walk_stop(out, l, VTOP_RESERVED_BIT);
+    }
+    out->leaf_flags = (uint8_t)walk_leaf_flags(f, e);
+    uint64_t base = (e & f->leaf_mask) | ((e & f->pse36_mask) << 19);
+    return walk_done(out, base, f->page_size,
+                     walk_rights(s, and_acc & (e | f->fill), or_acc | e));
+}
+
+/* The leaf without the record's extras (rights, flags): reserved bits of
+ * the leaf form, then pa and page_size. */
+static inline vtop_status walk_leaf_pa(const vtop_space *s, vtop_translation *out,
+                                unsigned l, uint64_t e)
+{
+    const vtop_level_fast *f = &s->fast[l];
+    uint64_t rsvd = e & f->reserved[1];
+    if (rsvd) {
+        out->reserved_bits = rsvd;
+        return walk_stop(out, l, VTOP_RESERVED_BIT);
+    }
+    out->page_size = f->page_size;
+    out->pa = ((e & f->leaf_mask) | ((e & f->pse36_mask) << 19)) |
+              (out->va & (f->page_size - 1));
+    out->status = VTOP_OK;
+    return VTOP_OK;
+}
+
+/* Checks shared by both entry points; VTOP_OK when the walk may start. */
+static inline __attribute__((always_inline)) vtop_status
+walk_begin(const vtop_space *s, uint64_t va, vtop_translation *out)
+{
+    if (!s || !s->desc) {
+        out->status = VTOP_BAD_ARGUMENT;
+        return VTOP_BAD_ARGUMENT;
+    }
+    if (!va_ok(s->desc, va)) {
+        out->status = s->desc->sign_extended ? VTOP_NON_CANONICAL : VTOP_ADDRESS_WIDTH;
+        return out->status;
+    }
+    return VTOP_OK;
+}
+
+/* One walk in progress: the address of the entry to read next, the
+ * rights accumulated so far (AND of entry | fill, OR of the entries), and
+ * the window (the run the last entry came from), which several walks may
+ * share: every read checks it, so a shared window is only a better guess. */
+typedef struct walk_cursor {
+    uint64_t pa, and_acc, or_acc;
+    walk_window *win;
+} walk_cursor;
+
+/* Index geometry from the level count alone: 2 levels are 32-bit paging
+ * with 4-byte entries and 10 index bits, every other mode 8-byte entries
+ * and 9 bits above bit 12 (SDM 4.3-4.5; the descriptors in paging.c say
+ * the same, and tests/unit/paging_test.c checks it). The PAE PDPT's 2-bit
+ * index needs no own mask: the VA was checked to be below 2^32. */
+#define WALK_ESIZE(levels) ((levels) == 2 ? 4u : 8u)
+#define WALK_BITS(levels) ((levels) == 2 ? 10u : 9u)
+
+/* Physical address of level l's entry for va in the table at table. */
+static inline __attribute__((always_inline)) uint64_t
+walk_entry_pa(uint64_t table, uint64_t va, const unsigned l,
+              const unsigned levels)
+{
+    const unsigned bits = WALK_BITS(levels);
+    const uint64_t idx_mask = (1u << bits) - 1;
+    return table +
+           ((va >> (12 + bits * (levels - 1 - l))) & idx_mask) * WALK_ESIZE(levels);
+}
+
+/* The space's root window (the run holding the top table). */
+static inline walk_window walk_root_window(const vtop_space *s)
+{
+    return (walk_window){s->root_win_phys, s->root_win_span, s->root_win_data};
+}
+
+static inline __attribute__((always_inline)) void
+walk_cursor_start(const vtop_space *s, walk_cursor *k, uint64_t va,
+                  walk_window *win, const unsigned levels)
+{
+    k->pa = walk_entry_pa(s->root, va, 0, levels);
+    k->and_acc = ~0ull;
+    k->or_acc = 0;
+    k->win = win;
+}
+
+/* walk_step's answer when the walk goes on to the next level; any other
+ * value is the walk's final status (also in out->status). */
+#define WALK_MORE (-1)
+
+/* Level l of the walk of out->va. levels and rec are compile-time
+ * constants at every call (the entry load is one mov, and each unrolled
+ * level keeps its own branch sites, which the branch predictor needs to
+ * keep several walks in flight). Per level: window check, load, record
+ * (rec), one test for P=0-or-reserved, one for a leaf, then the next
+ * entry's address. Leaving the window is the slow path (a binary search
+ * over the runs). Returns WALK_MORE with k->pa set to the next level's
+ * entry, else the status. */
+static inline __attribute__((always_inline)) int
+walk_step(const vtop_space *s, walk_cursor *k, vtop_translation *out,
+          const unsigned l, const unsigned levels, const bool rec)
+{
+    const unsigned esize = WALK_ESIZE(levels);
+    const bool last = l + 1 == levels;
+    const vtop_level_fast *f = &s->fast[l];
+    vtop_level_read *r = &out->levels[l];
+    uint64_t pa = k->pa;
+    uint64_t off = pa - k->win->phys;
+    if (rec) {
+        r->entry_pa = pa;
+        r->level = (uint8_t)l;
+    }
+    if (__builtin_expect(off >= k->win->span, 0)) {
+        walk_window w = *k->win; /* a copy: the cursor's window stays in registers */
+        if (!window_move(s, &w, pa, esize))
+            return walk_not_in_image(out, l, pa);
+        *k->win = w;
+        off = pa - w.phys;
+    }
+    const uint8_t *p = k->win->data + off;
+    uint64_t e = esize == 8 ? vtop_load_le64(p) : vtop_load_le32(p);
+    if (rec)
+        r->entry = e;
+    uint64_t table;
+    if (__builtin_expect(((e ^ PTE_P) & f->stop_mask) != 0, 0)) {
+        out->nlevels = (uint8_t)(l + 1);
+        uint64_t next = 0; /* table's own address must not escape */
+        vtop_status st = walk_slow(s, out, l, e, &next);
+        if (st != VTOP_OK)
+            return st;
+        if (last) { /* transition page: W from the entry only */
+            k->and_acc &= (e & PTE_RW) | ~PTE_RW;
+            return walk_done(out, next, 4096, walk_rights(s, k->and_acc, k->or_acc));
+        }
+        table = next;
+    } else if (last || (e & f->ps_mask)) {
+        out->nlevels = (uint8_t)(l + 1);
+        if (!rec)
+            return walk_leaf_pa(s, out, l, e);
+        return walk_leaf(s, out, l, e, k->and_acc, k->or_acc);
+    } else {
+        if (rec) {
+            k->and_acc &= e | f->fill;
+            k->or_acc |= e;
+        }
+        table = e & s->addr_mask;
+    }
+    if (!last) /* always true here; keeps l + 1 in range for the compiler */
+        k->pa = walk_entry_pa(table, out->va, l + 1, levels);
+    return WALK_MORE;
+}
+
+#endif

@@ -1,0 +1,148 @@
+/* Tests for core/batch.c: vtop_translate_batch gives, address by address,
+ * the record and status vtop_translate gives (the independent reference:
+ * one walk at a time), in every mode, over random tables with large pages,
+ * reserved bits, Windows software PTEs and tables outside the image, with
+ * batch sizes that are and are not multiples of the group. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/batch.h"
+#include "enum_fixture.h"
+#include "record_check.h"
+
+#define MAXN 4096
+
+static int reset(void **state)
+{
+    (void)state;
+    fx_reset();
+    return 0;
+}
+
+/* Batch vs one by one over va[0..n); returns the number of VTOP_OK. */
+static size_t check_batch(const vtop_space *s, const uint64_t *va, size_t n)
+{
+    static vtop_translation one[MAXN], many[MAXN];
+    assert_true(n <= MAXN);
+    memset(one, 0xAA, sizeof one);
+    memset(many, 0x55, sizeof many);
+    vtop_status first = VTOP_OK;
+    size_t ok = 0;
+    for (size_t i = 0; i < n; i++) {
+        vtop_status st = vtop_translate(s, va[i], &one[i]);
+        if (first == VTOP_OK)
+            first = st;
+        ok += st == VTOP_OK;
+    }
+    assert_int_equal(vtop_translate_batch(s, va, n, many), first);
+    for (size_t i = 0; i < n; i++)
+        same_record(&one[i], &many[i]);
+    return ok;
+}
+
+/* Addresses: inside leaves, random canonical, a few beyond the mode's
+ * width (non-canonical, or above 4 GiB in 32-bit modes). */
+static size_t make_vas(const vtop_space *s, const collect *l, uint64_t *va,
+                       size_t n)
+{
+    size_t leaves = l->n < l->cap ? l->n : l->cap;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t r = rx_below(16);
+        if (r == 0)
+            va[i] = rx_next() | (1ull << 62) >> (rx_next() & 1);
+        else if (r < 5 || leaves == 0)
+            va[i] = vtop_canonical(s->desc, rx_next());
+        else {
+            const vtop_leaf *lf = &l->v[rx_below(leaves)];
+            va[i] = lf->va + rx_below(lf->size);
+        }
+    }
+    return leaves;
+}
+
+static void random_mode(vtop_mode mode, uint64_t seed, int windows)
+{
+    vtop_space s;
+    fx_reset();
+    rx_state = seed * 0x9E3779B97F4A7C15ull + 1;
+    fx_space(&s, (fx_cfg){mode, 0x1000, 1, 40, 0, windows});
+    gen g = {&s, 0x2000, 60, 120, 150, 20}; /* 2% reserved-bit entries */
+    gen_table(&g, 0x1000, 0);
+    /* Windows software PTEs: not-present entries with bit 11 (transition)
+     * or bit 10 (prototype) next to the leaves */
+    for (uint64_t pa = 0x2000; windows && pa < g.next_table; pa += s.desc->entry_size)
+        if (rx_below(50) == 0)
+            fx_put(&s, pa, (rx_next() & 0xffff000) | (rx_below(2) ? 1u << 11 : 1u << 10));
+    collect l = collect_new();
+    vtop_enumerate(&s, 0, ~0ull, NULL, collect_leaf, &l);
+    static uint64_t va[MAXN];
+    assert_true(make_vas(&s, &l, va, MAXN) > 0);
+    size_t ok = 0;
+    size_t sizes[] = {MAXN, 1, 7, 8, 9, 17, 1000};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++)
+        ok += check_batch(&s, va + (k * 13) % 64, sizes[k] - (k ? 0 : 64));
+    assert_true(ok > 100);
+    /* The same tables with the image cut short: tables beyond it are not
+     * in the image (the walk says where it stopped). */
+    vtop_run cut = {0, g.next_table / 2, 0, fx_mem};
+    vtop_physmem short_mem = {&cut, 1};
+    vtop_space_config cfg = s.cfg;
+    vtop_space t;
+    assert_int_equal(vtop_space_init(&t, &cfg, &short_mem), VTOP_OK);
+    check_batch(&t, va, MAXN);
+    free(l.v);
+}
+
+static void test_every_mode(void **state)
+{
+    (void)state;
+    static const vtop_mode modes[] = {VTOP_MODE_32BIT, VTOP_MODE_32BIT_PSE,
+                                      VTOP_MODE_PAE, VTOP_MODE_4LEVEL,
+                                      VTOP_MODE_5LEVEL};
+    for (unsigned i = 0; i < 5; i++) {
+        random_mode(modes[i], 100 + i, 0);
+        random_mode(modes[i], 200 + i, 1);
+    }
+}
+
+/* Named cases: empty batch, NULL arrays, no space, paging disabled. */
+static void test_edges(void **state)
+{
+    (void)state;
+    vtop_translation out[3];
+    uint64_t va[3] = {0x1000, 0x2345, 0x0000800000000000ull};
+    assert_int_equal(vtop_translate_batch(NULL, va, 0, NULL), VTOP_OK);
+    assert_int_equal(vtop_translate_batch(NULL, NULL, 1, out), VTOP_BAD_ARGUMENT);
+    assert_int_equal(vtop_translate_batch(NULL, va, 1, NULL), VTOP_BAD_ARGUMENT);
+    assert_int_equal(vtop_translate_batch(NULL, va, 3, out), VTOP_BAD_ARGUMENT);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(out[i].status, VTOP_BAD_ARGUMENT);
+    vtop_space s;
+    assert_int_equal(fx_space(&s, (fx_cfg){VTOP_MODE_NONE, 0, 0, 40, 0, 0}), VTOP_OK);
+    assert_int_equal(check_batch(&s, va, 3), 2); /* the third is above 4 GiB */
+    assert_int_equal(out[0].status, VTOP_BAD_ARGUMENT); /* untouched by check_batch */
+    /* One 4-level 4K page: the first failure's status is returned. */
+    fx_put64(0x1000, 0x2007);
+    fx_put64(0x2000, 0x3007);
+    fx_put64(0x3000, 0x4007);
+    fx_put64(0x4008, 0x9063);
+    assert_int_equal(fx_space(&s, (fx_cfg){VTOP_MODE_4LEVEL, 0x1000, 1, 40, 0, 0}), VTOP_OK);
+    assert_int_equal(vtop_translate_batch(&s, va, 2, out), VTOP_NOT_PRESENT);
+    assert_int_equal(out[0].status, VTOP_OK);
+    assert_int_equal(out[0].pa, 0x9000);
+    assert_int_equal(out[1].status, VTOP_NOT_PRESENT);
+    assert_int_equal(vtop_translate_batch(&s, va + 2, 1, out), VTOP_NON_CANONICAL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_every_mode, reset),
+        cmocka_unit_test_setup(test_edges, reset),
+    };
+    return cmocka_run_group_tests_name("batch", tests, NULL, NULL);
+}
