@@ -8,6 +8,7 @@
 
 #include <inttypes.h>
 
+#include "cmd/hexfmt.h"
 #include "core/entry.h"
 #include "core/status.h"
 
@@ -111,19 +112,36 @@ void vtop_fmt_windbg_pte(const vtop_out *out, const vtop_space *space,
                 vtop_status_name(tr->status));
 }
 
+/* One line per address: the hot path of scripts with many `vtop` lines,
+ * so it is built without printf (hexfmt.h); the bytes are those of
+ * "va %016" PRIx64 " pa %016" PRIx64 " size %s rights %s status 0x%08"
+ * PRIX32 " ok\n", or "va %016" PRIx64 " status 0x%08" PRIX32 " %s at %s\n". */
 void vtop_fmt_windbg_vtop(const vtop_out *out, const vtop_space *space,
                           const vtop_translation *tr)
 {
+    vtop_line l = {.n = 0};
+    vtop_line_str(&l, "va ");
+    vtop_line_hex(&l, tr->va, 16);
     if (tr->status == VTOP_OK) {
         char rights[5];
         vtop_fmt_rights(tr->rights, rights);
-        vtop_printf(out, "va %016" PRIx64 " pa %016" PRIx64 " size %s rights %s"
-                    " status 0x%08" PRIX32 " ok\n", tr->va, tr->pa,
-                    vtop_fmt_size_name(tr->page_size), rights,
-                    vtop_hresult(tr->status));
-        return;
+        vtop_line_str(&l, " pa ");
+        vtop_line_hex(&l, tr->pa, 16);
+        vtop_line_str(&l, " size ");
+        vtop_line_str(&l, vtop_fmt_size_name(tr->page_size));
+        vtop_line_str(&l, " rights ");
+        vtop_line_str(&l, rights);
+        vtop_line_str(&l, " status 0x");
+        vtop_line_hex_upper(&l, vtop_hresult(tr->status), 8);
+        vtop_line_str(&l, " ok\n");
+    } else {
+        vtop_line_str(&l, " status 0x");
+        vtop_line_hex_upper(&l, vtop_hresult(tr->status), 8);
+        vtop_line_str(&l, " ");
+        vtop_line_str(&l, vtop_status_name(tr->status));
+        vtop_line_str(&l, " at ");
+        vtop_line_str(&l, level_name(space, tr->fault_level));
+        vtop_line_str(&l, "\n");
     }
-    vtop_printf(out, "va %016" PRIx64 " status 0x%08" PRIX32 " %s at %s\n", tr->va,
-                vtop_hresult(tr->status), vtop_status_name(tr->status),
-                level_name(space, tr->fault_level));
+    vtop_line_flush(&l, out);
 }

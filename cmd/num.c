@@ -3,15 +3,17 @@
 
 #include <string.h>
 
+/* Digit value of c, or -1: a table rather than three range tests, since
+ * every address of a script goes through here. */
 static int hex_digit(char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+    static const int8_t value[256] = {
+        ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
+        ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+        ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+        ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+    }; /* value + 1, so that the zero default means "not a digit" */
+    return value[(unsigned char)c] - 1;
 }
 
 /* Digits in radix 10 or 16; backticks allowed between digits only. */
@@ -29,7 +31,11 @@ static bool parse_digits(const char *p, unsigned radix, uint64_t *out)
         int d = hex_digit(*p);
         if (d < 0 || (unsigned)d >= radix)
             return false;
-        if (v > (UINT64_MAX - (uint64_t)d) / radix)
+        /* v * radix + d overflows iff v > (UINT64_MAX - d) / radix; the
+         * bound is known per radix, so no division per digit */
+        if (radix == 16 ? v >> 60 != 0
+                        : (v > UINT64_MAX / 10 ||
+                           (v == UINT64_MAX / 10 && (uint64_t)d > UINT64_MAX % 10)))
             return false; /* overflow */
         v = v * radix + (uint64_t)d;
         any = true;

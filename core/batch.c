@@ -95,6 +95,8 @@ vtop_status vtop_translate_batch(const vtop_space *space, const uint64_t *va,
     if (n && (!va || !out))
         return VTOP_BAD_ARGUMENT;
     unsigned levels = space && space->desc ? space->desc->levels : 0;
+    if (n == 1) /* nothing to overlap */
+        levels = 0;
     switch (levels) {
     case 5:
         batch_run(space, va, n, out, 5);
@@ -108,7 +110,7 @@ vtop_status vtop_translate_batch(const vtop_space *space, const uint64_t *va,
     case 2:
         batch_run(space, va, n, out, 2);
         break;
-    default: /* no space, or paging disabled: nothing to overlap */
+    default: /* one address, no space, or paging disabled */
         for (size_t i = 0; i < n; i++)
             vtop_translate(space, va[i], &out[i]);
     }

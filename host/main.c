@@ -234,6 +234,11 @@ int main(int argc, char **argv)
     int rc = parse_args(argc, argv, &a);
     if (rc >= 0)
         return rc;
+    /* Not a terminal: one large buffer, flushed when full and at exit
+     * (a terminal keeps stdio's line buffering and the prompt's flushes). */
+    static char out_buf[1 << 16];
+    if (!isatty(STDOUT_FILENO))
+        setvbuf(stdout, out_buf, _IOFBF, sizeof out_buf);
     vtop_out out = {write_file, stdout};
     vtop_out err = {write_file, stderr};
     vtop_platform platform = {host_load, host_unload, NULL};

@@ -1,0 +1,46 @@
+/* vtop report layer: fixed-width hex without printf (hexfmt.h). */
+#include "hexfmt.h"
+
+#include <string.h>
+
+static void put_hex(vtop_line *l, uint64_t v, unsigned digits,
+                    const char *alphabet)
+{
+    if (digits == 0 || digits > 16)
+        digits = 16;
+    if (sizeof l->buf - l->n < digits) {
+        l->cut = true;
+        return;
+    }
+    char *d = l->buf + l->n;
+    for (unsigned i = digits; i-- > 0; v >>= 4)
+        d[i] = alphabet[v & 15];
+    l->n += digits;
+}
+
+void vtop_line_hex(vtop_line *l, uint64_t v, unsigned digits)
+{
+    put_hex(l, v, digits, "0123456789abcdef");
+}
+
+void vtop_line_hex_upper(vtop_line *l, uint64_t v, unsigned digits)
+{
+    put_hex(l, v, digits, "0123456789ABCDEF");
+}
+
+void vtop_line_str(vtop_line *l, const char *s)
+{
+    size_t n = strlen(s), room = sizeof l->buf - l->n;
+    if (n > room) {
+        n = room;
+        l->cut = true;
+    }
+    memcpy(l->buf + l->n, s, n);
+    l->n += n;
+}
+
+void vtop_line_flush(vtop_line *l, const vtop_out *out)
+{
+    out->write(out->ctx, l->buf, l->n);
+    l->n = 0;
+}
