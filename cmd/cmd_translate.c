@@ -3,9 +3,14 @@
  * whole record (record_json.h). */
 #include "session_int.h"
 
+#include <inttypes.h>
+#include <stdio.h>
+
 #include "core/batch.h"
 #include "fmt_windbg.h"
 #include "lex.h"
+#include "num.h"
+#include "vtop_lines.h"
 #include "record_json.h"
 
 /* Translate each VA argument; print with `view`. Exit 1 if any failed. */
@@ -66,3 +71,76 @@ static const vtop_command cmd_pte = {
     true, run_pte, NULL};
 
 const vtop_command *const vtop_cmds_translate[] = {&cmd_vtop, &cmd_pte, NULL};
+
+/* ---- many `vtop VA` lines at once (vtop_lines.h) ---- */
+
+static bool line_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
+           c == '\f'; /* the lexer's blanks (lex.c) */
+}
+
+bool vtop_vtop_line_parse(const char *line, uint64_t *va)
+{
+    const char *p = line;
+    while (line_blank(*p))
+        p++;
+    if (p[0] != 'v' || p[1] != 't' || p[2] != 'o' || p[3] != 'p' ||
+        !line_blank(p[4]))
+        return false;
+    for (p += 4; line_blank(*p);)
+        p++;
+    char word[VTOP_MAX_LINE];
+    size_t n = 0;
+    for (; *p && !line_blank(*p); p++) {
+        if (*p == '"' || n + 1 == sizeof word)
+            return false;
+        word[n++] = *p;
+    }
+    word[n] = '\0';
+    while (line_blank(*p))
+        p++;
+    if (n == 0 || (*p && *p != '#'))
+        return false;
+    return vtop_parse_addr(word, va);
+}
+
+/* The lines one by one through the command table (the built-in vtop was
+ * replaced, or there is no target or space: its errors name each line). */
+static int lines_one_by_one(vtop_session *s, const vtop_vtop_lines *b,
+                            const vtop_out *out, const vtop_out *err)
+{
+    int worst = VTOP_EXIT_OK;
+    for (size_t i = 0; i < b->n; i++) {
+        char text[40];
+        snprintf(text, sizeof text, "vtop 0x%" PRIx64, b->va[i]);
+        vtop_session_set_line(s, b->line[i]);
+        int rc = vtop_cmd_execute_line(s, text, out, err);
+        worst = rc > worst ? rc : worst;
+    }
+    return worst;
+}
+
+int vtop_vtop_lines_run(vtop_session *s, vtop_vtop_lines *b,
+                        const vtop_out *out, const vtop_out *err)
+{
+    int rc = VTOP_EXIT_OK;
+    if (b->n == 0)
+        return rc;
+    if (vtop_cmd_find(s, "vtop") != &cmd_vtop || !s->open || !s->has_space) {
+        rc = lines_one_by_one(s, b, out, err);
+    } else {
+        vtop_translation t[VTOP_VTOP_LINES_MAX];
+        if (vtop_translate_batch(&s->space, b->va, b->n, t) != VTOP_OK)
+            rc = VTOP_EXIT_FAIL;
+        for (size_t i = 0; i < b->n; i++) {
+            if (s->json)
+                vtop_record_json(out, cmd_vtop.name, &s->space, &t[i]);
+            else
+                vtop_fmt_windbg_vtop(out, &s->space, &t[i]);
+        }
+        vtop_session_set_line(s, b->line[b->n - 1]);
+    }
+    b->n = 0;
+    return rc;
+}

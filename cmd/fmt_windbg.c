@@ -120,28 +120,28 @@ void vtop_fmt_windbg_vtop(const vtop_out *out, const vtop_space *space,
                           const vtop_translation *tr)
 {
     vtop_line l = {.n = 0};
-    vtop_line_str(&l, "va ");
+    VTOP_LINE_LIT(&l, "va ");
     vtop_line_hex(&l, tr->va, 16);
     if (tr->status == VTOP_OK) {
         char rights[5];
         vtop_fmt_rights(tr->rights, rights);
-        vtop_line_str(&l, " pa ");
+        VTOP_LINE_LIT(&l, " pa ");
         vtop_line_hex(&l, tr->pa, 16);
-        vtop_line_str(&l, " size ");
+        VTOP_LINE_LIT(&l, " size ");
         vtop_line_str(&l, vtop_fmt_size_name(tr->page_size));
-        vtop_line_str(&l, " rights ");
-        vtop_line_str(&l, rights);
-        vtop_line_str(&l, " status 0x");
+        VTOP_LINE_LIT(&l, " rights ");
+        vtop_line_mem(&l, rights, 4);
+        VTOP_LINE_LIT(&l, " status 0x");
         vtop_line_hex_upper(&l, vtop_hresult(tr->status), 8);
-        vtop_line_str(&l, " ok\n");
+        VTOP_LINE_LIT(&l, " ok\n");
     } else {
-        vtop_line_str(&l, " status 0x");
+        VTOP_LINE_LIT(&l, " status 0x");
         vtop_line_hex_upper(&l, vtop_hresult(tr->status), 8);
-        vtop_line_str(&l, " ");
+        VTOP_LINE_LIT(&l, " ");
         vtop_line_str(&l, vtop_status_name(tr->status));
-        vtop_line_str(&l, " at ");
+        VTOP_LINE_LIT(&l, " at ");
         vtop_line_str(&l, level_name(space, tr->fault_level));
-        vtop_line_str(&l, "\n");
+        VTOP_LINE_LIT(&l, "\n");
     }
     vtop_line_flush(&l, out);
 }

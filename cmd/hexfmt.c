@@ -28,15 +28,20 @@ void vtop_line_hex_upper(vtop_line *l, uint64_t v, unsigned digits)
     put_hex(l, v, digits, "0123456789ABCDEF");
 }
 
-void vtop_line_str(vtop_line *l, const char *s)
+void vtop_line_mem(vtop_line *l, const char *s, size_t n)
 {
-    size_t n = strlen(s), room = sizeof l->buf - l->n;
+    size_t room = sizeof l->buf - l->n;
     if (n > room) {
         n = room;
         l->cut = true;
     }
     memcpy(l->buf + l->n, s, n);
     l->n += n;
+}
+
+void vtop_line_str(vtop_line *l, const char *s)
+{
+    vtop_line_mem(l, s, strlen(s));
 }
 
 void vtop_line_flush(vtop_line *l, const vtop_out *out)

@@ -27,6 +27,9 @@ typedef struct vtop_line {
 void vtop_line_hex(vtop_line *l, uint64_t v, unsigned digits);
 void vtop_line_hex_upper(vtop_line *l, uint64_t v, unsigned digits);
 void vtop_line_str(vtop_line *l, const char *s);
+void vtop_line_mem(vtop_line *l, const char *s, size_t n);
+/* A string literal, its length known at compile time (no strlen). */
+#define VTOP_LINE_LIT(l, lit) vtop_line_mem((l), "" lit, sizeof(lit) - 1)
 
 /* Write the line to out and empty it. */
 void vtop_line_flush(vtop_line *l, const vtop_out *out);

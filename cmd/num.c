@@ -16,11 +16,29 @@ static int hex_digit(char c)
     return value[(unsigned char)c] - 1;
 }
 
+/* Plain hex digits only (the common case of every address in a script):
+ * false when there is anything else, and parse_digits decides. */
+static bool parse_plain_hex(const char *p, uint64_t *out)
+{
+    uint64_t v = 0;
+    size_t n = 0;
+    for (; *p; p++, n++) {
+        int d = hex_digit(*p);
+        if (d < 0 || n == 16)
+            return false;
+        v = v << 4 | (uint64_t)d;
+    }
+    *out = v;
+    return n > 0;
+}
+
 /* Digits in radix 10 or 16; backticks allowed between digits only. */
 static bool parse_digits(const char *p, unsigned radix, uint64_t *out)
 {
     uint64_t v = 0;
     bool any = false, prev_tick = false;
+    if (radix == 16 && parse_plain_hex(p, out))
+        return true;
     for (; *p; p++) {
         if (*p == '`') {
             if (!any || prev_tick)

@@ -19,6 +19,7 @@
 #include "cmd/lex.h"
 #include "cmd/options.h"
 #include "cmd/session.h"
+#include "cmd/vtop_lines.h"
 
 #ifndef VTOP_VERSION
 #define VTOP_VERSION "dev"
@@ -191,10 +192,13 @@ static bool join_words(int argc, char **argv, char *line, size_t cap)
     return true;
 }
 
-/* Read commands from stdin until EOF or `quit`. */
+/* Read commands from stdin until EOF or `quit`. Not interactive, runs of
+ * `vtop VA` lines are answered together (cmd/vtop_lines.h: batched walks,
+ * the same output); any other line first answers the run before it. */
 static int run_stream(vtop_session *s, const vtop_out *out, const vtop_out *err)
 {
     char line[VTOP_MAX_LINE];
+    static vtop_vtop_lines pending;
     int worst = VTOP_EXIT_OK;
     bool tty = isatty(STDIN_FILENO);
     unsigned n = 0;
@@ -205,8 +209,20 @@ static int run_stream(vtop_session *s, const vtop_out *out, const vtop_out *err)
         }
         if (!fgets(line, sizeof line, stdin))
             break;
-        vtop_session_set_line(s, ++n);
+        ++n;
         size_t len = strlen(line);
+        if (!tty && len < sizeof line - 1 &&
+            vtop_vtop_line_parse(line, &pending.va[pending.n])) {
+            pending.line[pending.n++] = n;
+            if (pending.n == VTOP_VTOP_LINES_MAX) {
+                int rc = vtop_vtop_lines_run(s, &pending, out, err);
+                worst = rc > worst ? rc : worst;
+            }
+            continue;
+        }
+        int rc = vtop_vtop_lines_run(s, &pending, out, err);
+        worst = rc > worst ? rc : worst;
+        vtop_session_set_line(s, n);
         if (len == sizeof line - 1 && line[len - 1] != '\n') {
             int c;
             while ((c = getchar()) != EOF && c != '\n')
@@ -216,7 +232,7 @@ static int run_stream(vtop_session *s, const vtop_out *out, const vtop_out *err)
             worst = worst > VTOP_EXIT_USAGE ? worst : VTOP_EXIT_USAGE;
             continue;
         }
-        int rc = vtop_cmd_execute_line(s, line, out, err);
+        rc = vtop_cmd_execute_line(s, line, out, err);
         if (rc > worst)
             worst = rc;
         if (tty)
@@ -224,6 +240,8 @@ static int run_stream(vtop_session *s, const vtop_out *out, const vtop_out *err)
         if (vtop_session_quit_requested(s))
             break;
     }
+    int rc = vtop_vtop_lines_run(s, &pending, out, err);
+    worst = rc > worst ? rc : worst;
     return tty ? VTOP_EXIT_OK : worst;
 }
 
