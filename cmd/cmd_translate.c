@@ -121,13 +121,18 @@ static int lines_one_by_one(vtop_session *s, const vtop_vtop_lines *b,
     return worst;
 }
 
+bool vtop_vtop_lines_batched(const vtop_session *s)
+{
+    return vtop_cmd_find(s, "vtop") == &cmd_vtop && s->open && s->has_space;
+}
+
 int vtop_vtop_lines_run(vtop_session *s, vtop_vtop_lines *b,
                         const vtop_out *out, const vtop_out *err)
 {
     int rc = VTOP_EXIT_OK;
     if (b->n == 0)
         return rc;
-    if (vtop_cmd_find(s, "vtop") != &cmd_vtop || !s->open || !s->has_space) {
+    if (!vtop_vtop_lines_batched(s)) {
         rc = lines_one_by_one(s, b, out, err);
     } else {
         vtop_translation t[VTOP_VTOP_LINES_MAX];

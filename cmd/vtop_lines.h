@@ -30,6 +30,11 @@ typedef struct vtop_vtop_lines {
  * a bad address: its error message) takes vtop_cmd_execute_line. */
 bool vtop_vtop_line_parse(const char *line, uint64_t *va);
 
+/* Whether collected lines are answered in a batch right now (the
+ * built-in vtop command, an open target with a space); when not,
+ * vtop_vtop_lines_run runs them one by one through the command table. */
+bool vtop_vtop_lines_batched(const vtop_session *s);
+
 /* Answer the collected lines as vtop_cmd_execute_line would, one after
  * the other, then empty the collection. Returns the highest exit status
  * (VTOP_EXIT_OK when there were none). */

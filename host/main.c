@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cmd/lex.h"
+#include "cmd/num.h"
 #include "cmd/options.h"
 #include "cmd/session.h"
 #include "cmd/vtop_lines.h"
@@ -245,6 +246,33 @@ static int run_stream(vtop_session *s, const vtop_out *out, const vtop_out *err)
     return tty ? VTOP_EXIT_OK : worst;
 }
 
+/* `vtop IMAGE vtop VA...` where every VA is an address: answered in
+ * batches (cmd/vtop_lines.h), so the count is not bounded by the command
+ * line's length or word limit. False (nothing printed) when a word is not
+ * an address or there is no space to batch on: the command line then runs
+ * as usual and reports it. */
+static bool run_vtop_words(vtop_session *s, const cli_args *a,
+                           const vtop_out *out, const vtop_out *err, int *rc)
+{
+    static vtop_vtop_lines pending;
+    uint64_t va;
+    if (strcmp(a->cmd_argv[0], "vtop") != 0 || !vtop_vtop_lines_batched(s))
+        return false;
+    for (int i = 1; i < a->cmd_argc; i++)
+        if (!vtop_parse_addr(a->cmd_argv[i], &va))
+            return false;
+    *rc = VTOP_EXIT_OK;
+    for (int i = 1; i < a->cmd_argc; i++) {
+        vtop_parse_addr(a->cmd_argv[i], &pending.va[pending.n]);
+        pending.line[pending.n++] = 0;
+        if (pending.n == VTOP_VTOP_LINES_MAX || i + 1 == a->cmd_argc) {
+            int r = vtop_vtop_lines_run(s, &pending, out, err);
+            *rc = r > *rc ? r : *rc;
+        }
+    }
+    return true;
+}
+
 int main(int argc, char **argv)
 {
     cli_args a;
@@ -268,7 +296,9 @@ int main(int argc, char **argv)
     vtop_session_set_json(s, a.json);
     rc = vtop_session_open_file(s, a.image, &a.opt, &err);
     if (rc == VTOP_EXIT_OK) {
-        if (a.cmd_argc > 0) {
+        if (a.cmd_argc > 1 && run_vtop_words(s, &a, &out, &err, &rc)) {
+            /* answered: `vtop VA...` with any number of addresses */
+        } else if (a.cmd_argc > 0) {
             char line[VTOP_MAX_LINE];
             if (join_words(a.cmd_argc, a.cmd_argv, line, sizeof line))
                 rc = vtop_cmd_execute_line(s, line, &out, &err);
