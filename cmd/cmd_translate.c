@@ -8,6 +8,7 @@
 
 #include "core/batch.h"
 #include "fmt_windbg.h"
+#include "hexfmt.h"
 #include "lex.h"
 #include "num.h"
 #include "vtop_lines.h"
@@ -138,12 +139,15 @@ int vtop_vtop_lines_run(vtop_session *s, vtop_vtop_lines *b,
         vtop_translation t[VTOP_VTOP_LINES_MAX];
         if (vtop_translate_batch(&s->space, b->va, b->n, t) != VTOP_OK)
             rc = VTOP_EXIT_FAIL;
+        vtop_out_buffer buf; /* the answers leave in one write */
+        vtop_out_buffer_init(&buf, out);
         for (size_t i = 0; i < b->n; i++) {
             if (s->json)
-                vtop_record_json(out, cmd_vtop.name, &s->space, &t[i]);
+                vtop_record_json(&buf.out, cmd_vtop.name, &s->space, &t[i]);
             else
-                vtop_fmt_windbg_vtop(out, &s->space, &t[i]);
+                vtop_fmt_windbg_vtop(&buf.out, &s->space, &t[i]);
         }
+        vtop_out_buffer_flush(&buf);
         vtop_session_set_line(s, b->line[b->n - 1]);
     }
     b->n = 0;

@@ -116,10 +116,38 @@ void vtop_fmt_windbg_pte(const vtop_out *out, const vtop_space *space,
  * so it is built without printf (hexfmt.h); the bytes are those of
  * "va %016" PRIx64 " pa %016" PRIx64 " size %s rights %s status 0x%08"
  * PRIX32 " ok\n", or "va %016" PRIx64 " status 0x%08" PRIX32 " %s at %s\n". */
+/* The answer for a page of a two-letter size (every x86 size): a
+ * template with the variable columns at fixed offsets, filled in place. */
+static bool vtop_line_ok_fixed(vtop_line *l, const vtop_translation *tr)
+{
+    static const char tmpl[] = "va 0000000000000000 pa 0000000000000000 size 4K"
+                               " rights rwxu status 0x00000000 ok\n";
+    const char *size = vtop_fmt_size_name(tr->page_size);
+    if (!size[0] || !size[1] || size[2])
+        return false;
+    __builtin_memcpy(l->buf, tmpl, sizeof tmpl - 1);
+    l->n = 3;
+    vtop_line_hex(l, tr->va, 16);
+    l->n = 23;
+    vtop_line_hex(l, tr->pa, 16);
+    l->buf[45] = size[0];
+    l->buf[46] = size[1];
+    vtop_fmt_rights(tr->rights, l->buf + 55); /* writes a NUL at 59 ... */
+    l->buf[59] = ' ';                         /* ... put the blank back */
+    l->n = 69;
+    vtop_line_hex_upper(l, vtop_hresult(tr->status), 8);
+    l->n = sizeof tmpl - 1;
+    return true;
+}
+
 void vtop_fmt_windbg_vtop(const vtop_out *out, const vtop_space *space,
                           const vtop_translation *tr)
 {
     vtop_line l = {.n = 0};
+    if (tr->status == VTOP_OK && vtop_line_ok_fixed(&l, tr)) {
+        vtop_line_flush(&l, out);
+        return;
+    }
     VTOP_LINE_LIT(&l, "va ");
     vtop_line_hex(&l, tr->va, 16);
     if (tr->status == VTOP_OK) {

@@ -49,3 +49,30 @@ void vtop_line_flush(vtop_line *l, const vtop_out *out)
     out->write(out->ctx, l->buf, l->n);
     l->n = 0;
 }
+
+static void buffer_write(void *ctx, const char *text, size_t n)
+{
+    vtop_out_buffer *b = ctx;
+    if (n > sizeof b->buf - b->n)
+        vtop_out_buffer_flush(b);
+    if (n > sizeof b->buf) {
+        b->next->write(b->next->ctx, text, n);
+        return;
+    }
+    memcpy(b->buf + b->n, text, n);
+    b->n += n;
+}
+
+void vtop_out_buffer_init(vtop_out_buffer *b, const vtop_out *next)
+{
+    b->out = (vtop_out){buffer_write, b};
+    b->next = next;
+    b->n = 0;
+}
+
+void vtop_out_buffer_flush(vtop_out_buffer *b)
+{
+    if (b->n)
+        b->next->write(b->next->ctx, b->buf, b->n);
+    b->n = 0;
+}

@@ -34,4 +34,17 @@ void vtop_line_mem(vtop_line *l, const char *s, size_t n);
 /* Write the line to out and empty it. */
 void vtop_line_flush(vtop_line *l, const vtop_out *out);
 
+/* A vtop_out that collects what is written and passes it on to `next` in
+ * pieces of up to sizeof buf (one write per many lines instead of one per
+ * line). Flush before anything else writes to next's stream. */
+typedef struct vtop_out_buffer {
+    vtop_out out;         /* give &b->out to formatters */
+    const vtop_out *next;
+    size_t n;
+    char buf[8192];
+} vtop_out_buffer;
+
+void vtop_out_buffer_init(vtop_out_buffer *b, const vtop_out *next);
+void vtop_out_buffer_flush(vtop_out_buffer *b);
+
 #endif

@@ -88,8 +88,10 @@ vtop_status vtop_physmem_read(const vtop_physmem *mem, uint64_t pa, void *out,
         uint64_t n = r->len - off;
         if (n > len - got)
             n = len - got;
-        for (uint64_t k = 0; k < n; k++)
-            dst[got + k] = r->data[off + k];
+        /* The compiler's memcpy: GCC needs memcpy from even a
+         * freestanding environment (newlib in EFI, libc on the host), and
+         * a byte loop runs at a fraction of memory bandwidth. */
+        __builtin_memcpy(dst + got, r->data + off, (size_t)n);
         got += (size_t)n;
         if (n > UINT64_MAX - pa)
             break; /* reached the top of the physical space */

@@ -1,6 +1,6 @@
 /* `make bench` (issue 10): translation speed against the hardware limit.
  *
- * usage: bench [--quick] [--guests DIR] [--json FILE] [--synthetic]
+ * usage: bench [--quick] [--guests DIR] [--json FILE] [--synthetic] [--vtop CLI]
  * Uses DIR/amd64-4level and DIR/amd64-5level (guest.raw for the flat
  * minimal walk, guest.elf/guest.lime through the format API) when they
  * exist, synthetic 4/5-level tables (~75,000 4K leaves) otherwise. Prints
@@ -174,8 +174,10 @@ int main(int argc, char **argv)
             guests = argv[++i];
         } else if (!strcmp(argv[i], "--json") && i + 1 < argc) {
             json = argv[++i];
+        } else if (!strcmp(argv[i], "--vtop") && i + 1 < argc) {
+            b.vtop_bin = argv[++i];
         } else {
-            fprintf(stderr, "usage: bench [--quick] [--synthetic] [--guests DIR] [--json FILE]\n");
+            fprintf(stderr, "usage: bench [--quick] [--synthetic] [--guests DIR] [--json FILE] [--vtop CLI]\n");
             return 2;
         }
     }

@@ -13,6 +13,7 @@
 /* A loaded image: bytes mapped, runs, a ready space. */
 typedef struct bench_image {
     char name[64];           /* "amd64-4level elf", "synthetic 4level" */
+    char path[512];          /* the file ("" for synthetic tables) */
     const uint8_t *base;     /* mapping of the file (or the synthetic buffer) */
     uint64_t size;
     vtop_run runs[64];

@@ -20,8 +20,8 @@ TEST_SUITES += test-bench-smoke
 .PHONY: bench test-bench-smoke
 # BENCH_EFI=0 skips the EFI boot timing (about 15 s per QEMU/TCG boot).
 BENCH_EFI ?= 1
-bench: $(BENCH_BIN)
-	@$(BENCH_BIN) --guests $(BENCH_GUESTS) --json $(BUILD)/bench.json
+bench: $(BENCH_BIN) $(BUILD)/vtop
+	@$(BENCH_BIN) --guests $(BENCH_GUESTS) --json $(BUILD)/bench.json --vtop $(BUILD)/vtop
 	@if [ "$(BENCH_EFI)" = 1 ] && [ -f $(BUILD)/efi/vtop.efi ]; then \
 	  python3 tests/bench/efi_boot.py --app $(BUILD)/efi/vtop.efi \
 	    --json $(BUILD)/bench-efi.json --work $(BUILD)/bench-efi; \

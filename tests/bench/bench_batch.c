@@ -62,8 +62,7 @@ static int cmp_delta(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The direct map: the VA - PA offset that maps the most bytes. */
-static uint64_t direct_map_delta(const bench_image *im, const bench_leaf_list *l)
+uint64_t bench_direct_map_delta(const bench_image *im, const bench_leaf_list *l)
 {
     delta_size *d = malloc(l->n * sizeof *d);
     for (size_t i = 0; i < l->n; i++)
@@ -89,7 +88,7 @@ static uint64_t direct_map_delta(const bench_image *im, const bench_leaf_list *l
 static void cold_addresses(const bench_image *im, const bench_leaf_list *l,
                            uint64_t *va, size_t n, uint64_t *mapped)
 {
-    uint64_t delta = direct_map_delta(im, l), total = 0;
+    uint64_t delta = bench_direct_map_delta(im, l), total = 0;
     uint64_t *start = malloc(l->n * sizeof *start);
     size_t *idx = malloc(l->n * sizeof *idx), m = 0;
     for (size_t i = 0; i < l->n; i++) {

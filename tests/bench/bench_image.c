@@ -64,6 +64,7 @@ int bench_image_load(bench_image *im, const char *path, const char *name)
 {
     memset(im, 0, sizeof *im);
     snprintf(im->name, sizeof im->name, "%s", name);
+    snprintf(im->path, sizeof im->path, "%s", path);
     im->base = map_file(path, &im->size);
     if (!im->base)
         return -1;
@@ -92,6 +93,7 @@ int bench_image_load_raw(bench_image *im, const char *path, const char *name,
 {
     memset(im, 0, sizeof *im);
     snprintf(im->name, sizeof im->name, "%s", name);
+    snprintf(im->path, sizeof im->path, "%s", path);
     im->base = map_file(path, &im->size);
     if (!im->base)
         return -1;

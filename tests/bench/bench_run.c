@@ -225,6 +225,8 @@ void bench_translate(bench_ctx *b, const bench_image *flat, const bench_image *o
     }
     bench_set set = {hot, n, tabs, ntab < (1 << 16) ? ntab : (1 << 16), &l, minh.median};
     bench_batch(b, flat, &set);
+    bench_read(b, flat, &set);
+    bench_cli(b, flat, &set);
 #ifdef VTOP_BENCH_CACHE
     bench_cached(b, flat, &l, hot, n, minh.median);
 #endif

@@ -25,6 +25,7 @@ typedef struct bench_ctx {
     char notes[64][256];
     int nnotes;
     int checks, failed;
+    const char *vtop_bin; /* the CLI for the cli rows (--vtop), or NULL */
 } bench_ctx;
 
 void bench_row(bench_ctx *b, const char *section, const char *image,
@@ -49,6 +50,10 @@ typedef struct bench_set {
 
 /* Measurements (bench_run.c, bench_extra.c, bench_batch.c). */
 void bench_batch(bench_ctx *b, const bench_image *im, const bench_set *set);
+void bench_cli(bench_ctx *b, const bench_image *im, const bench_set *set);
+void bench_read(bench_ctx *b, const bench_image *im, const bench_set *set);
+/* The direct map: the VA - PA offset that maps the most bytes. */
+uint64_t bench_direct_map_delta(const bench_image *im, const bench_leaf_list *l);
 void bench_translate(bench_ctx *b, const bench_image *flat, const bench_image *other);
 void bench_enumerate(bench_ctx *b, const bench_image *im, uint64_t min_leaves);
 void bench_cached(bench_ctx *b, const bench_image *im, const void *leaves,

@@ -1,0 +1,184 @@
+/* End-to-end figures: the CLI answering a script of `vtop VA` lines and
+ * `vtop IMAGE vtop VA...` (child CPU time per line, output included),
+ * against the minimal walk of the same run; and vtop_read_virtual over
+ * 64 MiB of the guest's direct map against memcpy of the same bytes.
+ * Host code (POSIX: fork, exec, wait4). */
+#define _DEFAULT_SOURCE /* wait4 */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "bench_run.h"
+
+#define CLI_LINES 1000000
+#define CLI_LINES_QUICK 5000
+#define CLI_WORDS 60000
+#define CLI_PER_WALK 25 /* 200 ns a line at the 8 ns minimal walk of issue 20 */
+#define READ_BYTES (64u << 20)
+
+/* Run argv with stdin from `in` (NULL: /dev/null), stdout to /dev/null;
+ * child user+system CPU seconds, or -1. */
+static double run_child(char **argv, const char *in)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        int fi = open(in ? in : "/dev/null", O_RDONLY), fo = open("/dev/null", O_WRONLY);
+        if (fi < 0 || fo < 0 || dup2(fi, 0) < 0 || dup2(fo, 1) < 0)
+            _exit(127);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    int status = 0;
+    struct rusage ru;
+    if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status) > 1)
+        return -1;
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+typedef struct cli_cmd {
+    char *argv[8 + CLI_WORDS];
+    char cr3[32];
+    char words[CLI_WORDS][24];
+} cli_cmd;
+
+static void cli_prepare(cli_cmd *c, const bench_ctx *b, const bench_image *im)
+{
+    snprintf(c->cr3, sizeof c->cr3, "0x%llx", (unsigned long long)im->space.cfg.cr3);
+    int k = 0;
+    c->argv[k++] = (char *)b->vtop_bin;
+    c->argv[k++] = "--cr3";
+    c->argv[k++] = c->cr3;
+    c->argv[k++] = "--mode";
+    c->argv[k++] = (char *)im->space.desc->name;
+    c->argv[k++] = (char *)im->path;
+    c->argv[k] = NULL;
+}
+
+/* ns per line of a script of `lines` vtop lines, and per address of one
+ * `vtop VA...` command with `words` addresses. */
+static void cli_times(const bench_ctx *b, const bench_image *im, const bench_set *set,
+                      double out[2])
+{
+    static cli_cmd c;
+    size_t lines = b->quick ? CLI_LINES_QUICK : CLI_LINES, words = b->quick ? 500 : CLI_WORDS;
+    char script[] = "/tmp/vtop-bench-XXXXXX";
+    int fd = mkstemp(script);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    out[0] = out[1] = -1;
+    if (!f)
+        return;
+    for (size_t i = 0; i < lines; i++)
+        fprintf(f, "vtop %llx\n", (unsigned long long)set->hot[i % set->n]);
+    fclose(f);
+    cli_prepare(&c, b, im);
+    double s0 = run_child(c.argv, script);
+    unlink(script);
+    out[0] = s0 < 0 ? -1 : s0 * 1e9 / (double)lines;
+    c.argv[6] = "vtop";
+    for (size_t i = 0; i < words; i++) {
+        snprintf(c.words[i], sizeof c.words[i], "%llx",
+                 (unsigned long long)set->hot[(i * 7) % set->n]);
+        c.argv[7 + i] = c.words[i];
+    }
+    c.argv[7 + words] = NULL;
+    double s1 = run_child(c.argv, NULL);
+    out[1] = s1 < 0 ? -1 : s1 * 1e9 / (double)words;
+}
+
+void bench_cli(bench_ctx *b, const bench_image *im, const bench_set *set)
+{
+    if (!b->vtop_bin || !im->path[0])
+        return;
+    double v[2][BENCH_MAX_REPS];
+    int ok = 1;
+    for (int r = 0; r < b->reps; r++) {
+        double t[2];
+        cli_times(b, im, set, t);
+        ok &= t[0] > 0 && t[1] > 0;
+        v[0][r] = t[0];
+        v[1][r] = t[1];
+    }
+    bench_check(b, ok, "%s: the CLI (%s) ran every script and command line", im->name,
+                b->vtop_bin);
+    double lim = CLI_PER_WALK * set->min_indep;
+    char tgt[96];
+    snprintf(tgt, sizeof tgt, "<= %dx minimal walk (%.0f ns)", CLI_PER_WALK, lim);
+    bench_stat s0 = bench_stats(v[0], b->reps), s1 = bench_stats(v[1], b->reps);
+    bench_row(b, "cli", im->name, "script of vtop VA lines, per line", "ns", s0, tgt,
+              ok && s0.median <= lim);
+    bench_row(b, "cli", im->name, "vtop IMAGE vtop VA..., per address", "ns", s1, tgt,
+              ok && s1.median <= lim);
+    bench_note(b, "%s: cli = child CPU time (user+sys) of build/vtop, output to /dev/null, "
+               "open and exit included; %d lines / %d addresses", im->name,
+               b->quick ? CLI_LINES_QUICK : CLI_LINES, b->quick ? 500 : CLI_WORDS);
+}
+
+/* 64 MiB of the direct map that translates entirely: VA and PA start. */
+static int read_range(const bench_image *im, const bench_leaf_list *l, uint64_t *va,
+                      uint64_t *pa)
+{
+    uint64_t delta = bench_direct_map_delta(im, l), lo = ~0ull;
+    for (size_t i = 0; i < l->n; i++)
+        if (l->va[i] - bench_min_walk(im, l->va[i]) == delta && l->va[i] < lo)
+            lo = l->va[i];
+    static uint8_t probe[4096];
+    for (uint64_t off = 16u << 20; off < (1ull << 32); off += 16u << 20) {
+        size_t done = 0;
+        uint64_t v = lo + off, p = v - delta;
+        if (p + READ_BYTES > im->flat_size)
+            return -1;
+        int whole = 1;
+        for (uint64_t o = 0; o < READ_BYTES && whole; o += 4096)
+            whole = vtop_read_virtual(&im->space, v + o, probe, 1, &done) == VTOP_OK &&
+                    bench_min_walk(im, v + o) == p + o;
+        if (whole) {
+            *va = v;
+            *pa = p;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+void bench_read(bench_ctx *b, const bench_image *im, const bench_set *set)
+{
+    uint64_t va = 0, pa = 0;
+    if (!im->flat || read_range(im, set->leaves, &va, &pa) != 0) {
+        bench_note(b, "%s: no 64 MiB linear range in the direct map: read not measured",
+                   im->name);
+        return;
+    }
+    uint8_t *dst = malloc(READ_BYTES);
+    memset(dst, 1, READ_BYTES); /* fault the pages in before timing */
+    double v[2][BENCH_MAX_REPS];
+    size_t done = 0;
+    int same = 1;
+    for (int r = 0; r < b->reps; r++) {
+        double t0 = bench_now_ns();
+        memcpy(dst, im->flat + pa, READ_BYTES);
+        double t1 = bench_now_ns();
+        vtop_status st = vtop_read_virtual(&im->space, va, dst, READ_BYTES, &done);
+        double t2 = bench_now_ns();
+        same &= st == VTOP_OK && done == READ_BYTES &&
+                memcmp(dst, im->flat + pa, READ_BYTES) == 0;
+        v[0][r] = READ_BYTES / (t1 - t0); /* bytes per ns = GB/s */
+        v[1][r] = READ_BYTES / (t2 - t1);
+    }
+    bench_check(b, same, "%s: vtop_read_virtual of 64 MiB at %llx equals the bytes at "
+                "pa %llx", im->name, (unsigned long long)va, (unsigned long long)pa);
+    bench_stat mc = bench_stats(v[0], b->reps), rd = bench_stats(v[1], b->reps);
+    bench_row(b, "limit", im->name, "memcpy 64 MiB (the same bytes)", "GB/s", mc, NULL, -1);
+    char tgt[96];
+    snprintf(tgt, sizeof tgt, ">= 50%% of memcpy (%.2f GB/s)", mc.median / 2);
+    bench_row(b, "read", im->name, "vtop_read_virtual 64 MiB direct map", "GB/s", rd, tgt,
+              same && rd.median >= mc.median / 2);
+    free(dst);
+}
