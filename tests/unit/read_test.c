@@ -17,6 +17,16 @@
 #include "core/paging.h"
 #include "pt_fixture.h"
 
+/* xorshift64*, for the cross-check below */
+static uint64_t rnd_state = 0x5EEDull;
+static uint64_t rnd(void)
+{
+    rnd_state ^= rnd_state >> 12;
+    rnd_state ^= rnd_state << 25;
+    rnd_state ^= rnd_state >> 27;
+    return rnd_state * 2685821657736338717ull;
+}
+
 static vtop_space s;
 
 static int setup(void **state)
@@ -142,6 +152,85 @@ static void test_read_stops_at_top_of_space(void **state)
     assert_int_equal(buf[1], 0xff);
 }
 
+/* Reference ReadVirtual from the parts it must agree with: vtop_translate
+ * of each page, then vtop_read_physical of the piece inside it. */
+static vtop_status read_by_pages(const vtop_space *sp, uint64_t va, uint8_t *dst,
+                                 size_t len, size_t *done)
+{
+    *done = 0;
+    while (*done < len) {
+        vtop_translation t;
+        if (vtop_translate(sp, va, &t) != VTOP_OK)
+            return *done ? VTOP_PARTIAL_READ : t.status;
+        uint64_t room = t.page_size - (va & (t.page_size - 1));
+        size_t n = room < len - *done ? (size_t)room : len - *done, got = 0;
+        vtop_status st = vtop_read_physical(sp, t.pa, dst + *done, n, &got);
+        *done += got;
+        if (st != VTOP_OK)
+            return *done ? VTOP_PARTIAL_READ : VTOP_PAGE_NOT_IN_IMAGE;
+        va += n;
+    }
+    return VTOP_OK;
+}
+
+/* Tables for VA 0x10000000: 512 4K pages at random frames in [1, 8) MiB
+ * (about 5% not present, a few outside the image), then a 2M page at
+ * 0x600000. levels 4 (PML4 0x1000, PDPT 0x2000, PD 0x3000) or 3 (PAE:
+ * PDPT 0x1000, PD 0x3000); PT 0x4000. */
+static void random_layout(vtop_space *sp, unsigned levels)
+{
+    fx_reset();
+    for (uint64_t pa = 0x100000; pa < FX_MEM_SIZE; pa += 8)
+        fx_put64(pa, rnd());
+    if (levels == 4) {
+        fx_put64(0x1000, 0x2000 | 0x3);
+        fx_put64(0x2000, 0x3000 | 0x3);
+    } else {
+        fx_put64(0x1000, 0x3000 | 0x1); /* a PAE PDPTE has no R/W */
+    }
+    fx_put64(0x3000 + 8 * 0x80, 0x4000 | 0x3);
+    fx_put64(0x3000 + 8 * 0x81, 0x600000 | 0x83);
+    for (uint64_t i = 0; i < 512; i++) {
+        uint64_t frame = 0x100000 + (rnd() % (FX_MEM_SIZE / 4096 - 256)) * 4096;
+        uint64_t r = rnd() % 100;
+        if (r < 5)
+            continue;
+        if (r < 7)
+            frame = 0x40000000; /* outside the image */
+        fx_put64(0x4000 + 8 * i, frame | 0x3);
+    }
+    vtop_space_config c = {levels == 4 ? VTOP_MODE_4LEVEL : VTOP_MODE_PAE, 0x1000,
+                           true, 0, 0, false};
+    assert_int_equal(vtop_space_init(sp, &c, &fx_phys), VTOP_OK);
+}
+
+static void test_read_equals_readp_of_pages(void **state)
+{
+    (void)state;
+    static uint8_t a[3 << 20], b[3 << 20];
+    for (unsigned levels = 3; levels <= 4; levels++) {
+        vtop_space sp;
+        random_layout(&sp, levels);
+        unsigned ok = 0, partial = 0;
+        for (int q = 0; q < 400; q++) {
+            uint64_t va = 0x10000000 + rnd() % (0x400000 + 0x1000);
+            size_t len = (size_t)(rnd() % (q % 8 == 0 ? sizeof a : 3 * 4096));
+            size_t da = 0, db = 0;
+            memset(a, 0x11, len);
+            memset(b, 0x22, len);
+            vtop_status sa = vtop_read_virtual(&sp, va, a, len, &da);
+            vtop_status sb = read_by_pages(&sp, va, b, len, &db);
+            assert_int_equal(sa, sb);
+            assert_int_equal(da, db);
+            assert_memory_equal(a, b, da);
+            ok += sa == VTOP_OK && len > 0;
+            partial += sa == VTOP_PARTIAL_READ;
+        }
+        assert_true(ok > 20);
+        assert_true(partial > 20);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -150,6 +239,7 @@ int main(void)
         cmocka_unit_test_setup(test_read_across_large_pages, setup),
         cmocka_unit_test_setup(test_read_physical_and_arguments, setup),
         cmocka_unit_test_setup(test_read_stops_at_top_of_space, setup),
+        cmocka_unit_test(test_read_equals_readp_of_pages),
     };
     return cmocka_run_group_tests_name("read", tests, NULL, NULL);
 }
