@@ -55,25 +55,9 @@ static int emit_event(walk *w, vtop_enum_event_kind kind, unsigned level,
     return w->opt->on_event(w->opt->event_ctx, &ev);
 }
 
-/* Where QEMU's monitor finds the next table (target/i386/monitor.c: pde &
- * ~0xfff in 32-bit mode, entry & 0x3fffffffff000 otherwise). */
-static uint64_t qemu_table(const vtop_mode_desc *d, uint64_t e)
-{
-    return d->entry_size == 4 ? (e & 0xFFFFF000ull) : (e & 0x3fffffffff000ull);
-}
-
 static uint64_t root_table(const walk *w)
 {
-    uint64_t cr3 = w->space->cfg.cr3;
-    if (!w->qemu)
-        return w->space->root;
-    /* monitor.c: tlb_info_32 cr3 & ~0xfff, tlb_info_pae32 cr3 & ~0x1f,
-     * tlb_info_la48/la57 cr3 & 0x3fffffffff000. */
-    if (w->d->entry_size == 4)
-        return cr3 & 0xFFFFF000ull;
-    if (w->d->mode == VTOP_MODE_PAE)
-        return cr3 & ~0x1Full;
-    return cr3 & 0x3fffffffff000ull;
+    return w->qemu ? vtop_qemu_root(w->space) : w->space->root;
 }
 
 /* Push the table at table_pa for the entries of `level` covering raw VAs
@@ -128,18 +112,6 @@ static bool read_entry(walk *w, walk_frame *f, unsigned level, uint32_t idx,
     return w->qemu;
 }
 
-/* vtop_canonical, inline for the per-leaf path (sign-extend bit va_bits-1
- * in long mode, SDM Vol. 3A 4.5; truncate otherwise). */
-static inline uint64_t canonical(const vtop_mode_desc *d, uint64_t va)
-{
-    if (d->va_bits == 0 || d->va_bits >= 64)
-        return va;
-    unsigned unused = 64u - d->va_bits;
-    if (d->sign_extended)
-        return (uint64_t)((int64_t)(va << unused) >> unused);
-    return va & (~0ull >> unused);
-}
-
 /* Report the leaf at `level`: base and rights as vtop_translate computes
  * them (core/walk.c). */
 static inline int report_leaf(walk *w, unsigned level, uint64_t raw_va, uint64_t e,
@@ -154,7 +126,7 @@ static inline int report_leaf(walk *w, unsigned level, uint64_t raw_va, uint64_t
     }
     l->size = vtop_entry_page_size(w->space, level);
     l->raw_va = raw_va;
-    l->va = canonical(w->d, raw_va);
+    l->va = vtop_canonical(w->d, raw_va);
     l->pa = base;
     l->entry = e;
     l->level = (uint8_t)level;
@@ -202,21 +174,21 @@ static vtop_status visit(walk *w, unsigned level, uint32_t idx, uint64_t e,
     if (!(e & PTE_P))
         return visit_absent(w, level, raw_va, entry_pa, e, rights);
     bool leaf = vtop_entry_is_leaf(s, level, e);
-    if (!w->qemu && (e & s->reserved[level][leaf])) {
+    if (!w->qemu && (e & s->level[level].reserved[leaf])) {
         if (emit_event(w, VTOP_EVENT_RESERVED, level, raw_va, entry_pa, e, 0))
             w->st->stopped = true;
         return w->st->stopped ? VTOP_BAD_ARGUMENT : VTOP_OK;
     }
     rights &= vtop_entry_rights(s, level, e);
     if (leaf) {
-        uint64_t base = w->qemu ? qemu_table(w->d, e) &
+        uint64_t base = w->qemu ? vtop_qemu_table(s, e) &
                                       ~(vtop_entry_page_size(s, level) - 1)
                                 : vtop_entry_leaf_base(s, level, e);
         if (report_leaf(w, level, raw_va, e, base, rights))
             w->st->stopped = true;
         return w->st->stopped ? VTOP_BAD_ARGUMENT : VTOP_OK;
     }
-    uint64_t next = w->qemu ? qemu_table(w->d, e) : vtop_entry_table(s, e);
+    uint64_t next = w->qemu ? vtop_qemu_table(s, e) : vtop_entry_table(s, e);
     return push_table(w, level + 1, next, raw_va, rights);
 }
 
@@ -265,7 +237,7 @@ static vtop_status scan_leaves(walk *w, walk_frame *f, unsigned level)
 {
     const vtop_space *s = w->space;
     unsigned esize = w->d->entry_size, shift = w->d->level[level].shift;
-    uint64_t rsv = s->reserved[level][1];
+    uint64_t rsv = s->level[level].reserved[1];
     uint32_t i = f->idx, last = f->last, first = f->idx;
     vtop_status st = VTOP_OK;
     while ((i = next_nonzero(f->tab, i, last, esize)) <= last) {
