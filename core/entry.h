@@ -17,22 +17,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "le.h"
 #include "paging.h"
 #include "physmem.h"
 #include "status.h"
-
-/* Little-endian loads built from bytes: no memcpy (freestanding), no
- * unaligned-access UB; GCC and clang fuse them into one mov at -O2. */
-static inline uint32_t vtop_load_le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
-}
-
-static inline uint64_t vtop_load_le64(const uint8_t *p)
-{
-    return (uint64_t)vtop_load_le32(p) | (uint64_t)vtop_load_le32(p + 4) << 32;
-}
 
 /* One entry of `size` (4 or 8) bytes at p, zero-extended. */
 static inline uint64_t vtop_entry_load(const uint8_t *p, unsigned size)
