@@ -66,6 +66,7 @@ void vtop_session_free(vtop_session *s)
 }
 
 void vtop_session_set_json(vtop_session *s, bool on) { s->json = on; }
+bool vtop_session_json(const vtop_session *s) { return s->json; }
 void vtop_session_set_line(vtop_session *s, unsigned line) { s->line = line; }
 bool vtop_session_quit_requested(const vtop_session *s) { return s->quit; }
 
