@@ -1,4 +1,4 @@
-/* vtop EFI app: live self-check of the app's identity map (issue 8 part 3).
+/* vtop EFI app: live self-check of the app's identity map.
  *
  * The core walks the new tables through live memory (identity mapped) and
  * checks: every planned range translates to itself with the planned rights

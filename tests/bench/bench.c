@@ -1,4 +1,4 @@
-/* `make bench` (issue 10): translation speed against the hardware limit.
+/* `make bench`: translation speed against the hardware limit.
  *
  * usage: bench [--quick] [--guests DIR] [--json FILE] [--synthetic]
  * Uses DIR/amd64-4level and DIR/amd64-5level (guest.raw for the flat

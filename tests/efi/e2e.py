@@ -163,7 +163,7 @@ def check_ownmap(lines, tag, want_1g, want_5level):
 
 
 def check_firmware_report(lines, tag):
-    """Issue 8 part 1 and the order `make run` promises: banner, firmware
+    """The firmware report and the order `make run` promises: banner, firmware
     paging summary, its mem ranges, audit and memory types, then the own map."""
     def at(prefix):
         return next((i for i, l in enumerate(lines) if l.startswith(prefix)), -1)
@@ -403,7 +403,7 @@ def check_live_monitor(args):
             text, m2 = wait_for(log, r"vtop> ", deadline, m.end())
             # QEMU's view just before and just after the app's walk: the CPU
             # only ever sets A/D bits, so each line the app prints must equal
-            # QEMU's line from one side of its walk (REFERENCE.md section 6).
+            # QEMU's line from one side of its walk (SDM Vol. 3A section 4.8).
             qemu_before = monitor(sock, "info tlb", deadline)
             type_line(fifo, "tlb")
             text, m3 = wait_for(log, r"vtop> tlb\r\n(.*?)vtop> ", deadline, m2.start() if m2 else m.end())
@@ -541,7 +541,7 @@ def main():
     st, _, secs = boot(args, "noserial", "--no-serial")
     tap(st == 0, f"no serial device: app ends with success ({secs:.1f} s)", status_text(st))
 
-    # 6. A 512 MiB image (issue 8: images up to at least 512 MiB) in 1 GiB
+    # 6. A 512 MiB image (images up to at least 512 MiB load) in 1 GiB
     #    of RAM: the answers equal the host CLI's.
     check_big_image(args)
 
