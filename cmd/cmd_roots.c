@@ -9,6 +9,7 @@
 #include "../core/roots.h"
 #include "fmt_json.h"
 #include "num.h"
+#include "options.h"
 
 #define ROOTS_DEFAULT 10
 #define ROOTS_MAX 1000
@@ -54,8 +55,7 @@ static bool roots_args(vtop_cmd_ctx *c, int argc, char **argv,
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--mode") == 0 && i + 1 < argc) {
             i++;
-            if (vtop_mode_parse(argv[i], &opt->mode) != VTOP_OK ||
-                opt->mode == VTOP_MODE_NONE) {
+            if (!vtop_parse_paging_mode(argv[i], &opt->mode)) {
                 vtop_cmd_error(c, VTOP_EXIT_USAGE, "roots: unknown mode '%s'",
                                argv[i]);
                 return false;

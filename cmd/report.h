@@ -14,8 +14,11 @@ typedef struct vtop_report {
     const vtop_space *space;
 } vtop_report;
 
-/* desc->level[level].name, or "-" for a level the mode does not have. */
-const char *vtop_report_level_name(const vtop_space *space, uint8_t level);
+/* desc->level[level].name, or "-" for a level the mode does not have
+ * (a negative fault level: none). */
+const char *vtop_report_level_name(const vtop_space *space, int level);
+/* Name of a Windows software-PTE kind ("none", "transition", ...). */
+const char *vtop_swpte_name(vtop_swpte kind);
 /* The mode's descriptor name ("4level", ...), or "none". */
 const char *vtop_report_mode_name(vtop_mode mode);
 

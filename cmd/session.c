@@ -193,7 +193,7 @@ static int configure_space(vtop_session *s, const vtop_open_options *opt,
         s->space_status = VTOP_NO_ROOT;
         return VTOP_EXIT_OK;
     }
-    if (cfg.mode == VTOP_MODE_NONE && !opt->has_mode)
+    if (!vtop_mode_describe(cfg.mode) && !opt->has_mode)
         return open_error(s, err, VTOP_EXIT_USAGE,
                           "--cr3 0x%llx: the paging mode is unknown: add --mode "
                           "32bit|32bit-pse|pae|4level|5level",
