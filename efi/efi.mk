@@ -50,12 +50,18 @@ $(EFI_SO): $(EFI_OBJS) $(EFI_LDS) $(NEWLIB_LIBC)
 	  $(GNUEFI_LIB)/libgnuefi.a $(shell $(EFI_CC) -print-libgcc-file-name) \
 	  --end-group
 
-$(EFI_APP): $(EFI_SO) efi/check-image.sh
-	efi/check-image.sh relocs $<
-	$(EFI_OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
-	  -j .rel -j .rela -j .rel.* -j .rela.* -j .reloc \
-	  --target efi-app-x86_64 --subsystem=10 $< $@
-	efi/check-image.sh pe $@
+# Sections copied into the PE image (the linker script's order and rights).
+EFI_PE_SECTIONS := -j .text -j .rodata -j .reloc -j .data -j .dynamic \
+  -j .rel -j .rela -j .dynsym
+
+# NX_COMPAT is set after objcopy (it has no option for DllCharacteristics);
+# then the image must pass the checks firmware with memory protections
+# applies (efi/check-image.sh).
+$(EFI_APP): $(EFI_SO) efi/check-image.sh efi/pe-image.py
+	efi/check-image.sh relocs $< x64
+	$(EFI_OBJCOPY) $(EFI_PE_SECTIONS) --target efi-app-x86_64 --subsystem=10 $< $@
+	efi/pe-image.py nxcompat $@
+	efi/check-image.sh pe $@ x64
 
 ALL_TARGETS += $(EFI_APP)
 

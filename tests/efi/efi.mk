@@ -5,5 +5,7 @@ TEST_SUITES += test-efi
 
 .PHONY: test-efi
 test-efi: $(EFI_APP) $(BUILD)/vtop $(IMAGES_STAMP)
+	@python3 tests/efi/image_test.py --work $(BUILD)/efi-test/image \
+	  --image $(EFI_APP):x64
 	@python3 tests/efi/e2e.py --app $(EFI_APP) --work $(BUILD)/efi-test \
 	  --host $(BUILD)/vtop --images $(IMAGES_DIR)
