@@ -59,7 +59,8 @@ EFI_PE_SECTIONS := -j .text -j .rodata -j .reloc -j .data -j .dynamic \
 # applies (efi/check-image.sh).
 $(EFI_APP): $(EFI_SO) efi/check-image.sh efi/pe-image.py
 	efi/check-image.sh relocs $< x64
-	$(EFI_OBJCOPY) $(EFI_PE_SECTIONS) --target efi-app-x86_64 --subsystem=10 $< $@
+	$(EFI_OBJCOPY) $(EFI_PE_SECTIONS) --strip-all --target efi-app-x86_64 \
+	  --subsystem=10 $< $@
 	efi/pe-image.py nxcompat $@
 	efi/check-image.sh pe $@ x64
 
@@ -88,3 +89,29 @@ usb-image: $(EFI_APP) $(IMAGES_STAMP)
 	tools/esp-image.sh --usb --app $(EFI_APP) --out $(BUILD)/vtop-usb.img \
 	  $(foreach f,$(EFI_DEMO_IMAGES),--add $(IMAGES_DIR)/$(f):images/$(f)) \
 	  $(EFI_USB_ARGS)
+
+# `make sign [KEY=db.key CERT=db.crt]`: Authenticode-sign the apps with
+# sbsigntool into build/sign/ (vtop.efi -> vtop.signed.efi). Without KEY and
+# CERT it signs with Debian's OVMF snakeoil key, which OVMF_VARS_4M.snakeoil.fd
+# enrols in db (ovmf's README.Debian); the key file is encrypted with the
+# passphrase "snakeoil", and sbsign cannot ask for one, so a decrypted copy
+# goes to build/sign/ first. For real hardware see the README.
+SIGN_DIR      := $(BUILD)/sign
+SNAKEOIL_KEY  := /usr/share/ovmf/PkKek-1-snakeoil.key
+SNAKEOIL_CERT := /usr/share/ovmf/PkKek-1-snakeoil.pem
+KEY           ?= $(SIGN_DIR)/snakeoil.key
+CERT          ?= $(SNAKEOIL_CERT)
+EFI_SIGNED    := $(SIGN_DIR)/vtop.signed.efi
+
+$(SIGN_DIR)/snakeoil.key: $(SNAKEOIL_KEY)
+	@mkdir -p $(dir $@)
+	openssl rsa -passin pass:snakeoil -in $< -out $@
+
+$(SIGN_DIR)/%.signed.efi: $(EFI_BUILD)/%.efi $(KEY) $(CERT)
+	@mkdir -p $(dir $@)
+	sbsign --key $(KEY) --cert $(CERT) --output $@ $<
+	sbverify --cert $(CERT) $@
+	efi/check-image.sh pe $@ x64
+
+.PHONY: sign
+sign: $(EFI_SIGNED)

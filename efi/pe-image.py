@@ -39,7 +39,7 @@ def headers(data):
     if data[pe:pe + 4] != b"PE\0\0":
         raise PeError("no PE signature")
     coff = pe + 4
-    machine, nsect, _, _, _, optsize, _ = struct.unpack_from("<HHIIIHH", data, coff)
+    machine, nsect, _, symtab, _, optsize, _ = struct.unpack_from("<HHIIIHH", data, coff)
     opt = coff + 20
     magic = struct.unpack_from("<H", data, opt)[0]
     sections = []
@@ -49,7 +49,8 @@ def headers(data):
         vsize, va, rawsize, _ = struct.unpack_from("<IIII", data, off + 8)
         flags = struct.unpack_from("<I", data, off + 36)[0]
         sections.append((name, va, vsize, rawsize, flags))
-    return {"machine": machine, "magic": magic, "opt": opt, "sections": sections}
+    return {"machine": machine, "magic": magic, "opt": opt, "sections": sections,
+            "symtab": symtab}
 
 
 def checksum(data, field):
@@ -94,6 +95,10 @@ def problems(data, arch):
         out.append("DllCharacteristics 0x%04x lacks NX_COMPAT (0x0100)" % dll)
     if align % PAGE:
         out.append("SectionAlignment 0x%x is not a multiple of 4 KiB" % align)
+    if h["symtab"]:
+        # Authenticode hashes the headers and the sections; a COFF symbol
+        # table behind them is left unhashed (sbsign: "data remaining").
+        out.append("COFF symbol table at 0x%x (objcopy --strip-all)" % h["symtab"])
     if not h["sections"]:
         out.append("no sections")
     end = None
