@@ -17,7 +17,11 @@ prefix=$(realpath -m "${1:-build/newlib}")
 target=${2:-x86_64-elf}
 case $target in
 x86_64-elf) cc=gcc cflags="-O2 -ffreestanding -fPIC -mno-red-zone -fno-stack-protector" ;;
-i686-elf) cc="gcc -m32" cflags="-O2 -march=i686 -ffreestanding -fPIC -fno-stack-protector" ;;
+# The host gcc defines __linux__, which newlib's sys/config.h takes for
+# i386 Linux (reentrancy through __getreent, 64-bit file offsets): undefine
+# it for a bare i686-elf library (and in the app, efi/efi.mk).
+i686-elf) cc="gcc -m32 -U__linux__ -U__gnu_linux__ -Ulinux"
+  cflags="-O2 -march=i686 -mno-sse -ffreestanding -fPIC -fno-stack-protector" ;;
 *) echo "newlib: unknown target $target (x86_64-elf or i686-elf)" >&2; exit 2 ;;
 esac
 tarball=/usr/src/newlib/newlib-3.3.0.tar.xz

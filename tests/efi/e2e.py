@@ -70,7 +70,7 @@ def expected_mode(r):
     """SDM Vol. 3A 4.1.1, table 4-1 (independent of the app's code)."""
     cr0, cr4, efer = r["CR0"], r["CR4"], r["EFER"]
     if not cr0 >> 31 & 1:
-        return "none"
+        return "off"
     if not cr4 >> 5 & 1:
         return "32bit-pse" if cr4 >> 4 & 1 else "32bit"
     if not efer >> 10 & 1:
