@@ -63,13 +63,17 @@ static uint64_t leaf_entry(uint64_t pa, uint64_t size, uint8_t attr)
     return e;
 }
 
+/* The counting pass has no tables (table 0): nothing to write. */
 static void set_entry(const builder *b, uint64_t table, unsigned i, uint64_t e)
 {
+    uint8_t *t = (uint8_t *)(uintptr_t)table;
+    if (b->counting || !t)
+        return;
     if (b->d.entry_bytes == 4) {
         uint32_t v = (uint32_t)e;   /* 32-bit paging: no NX, PA < 4 GiB */
-        memcpy((uint8_t *)(uintptr_t)table + 4u * i, &v, 4);
+        memcpy(t + (size_t)i * 4, &v, 4);
     } else {
-        memcpy((uint8_t *)(uintptr_t)table + 8u * i, &e, 8);
+        memcpy(t + (size_t)i * 8, &e, 8);
     }
 }
 
@@ -103,13 +107,10 @@ static bool fill(builder *b, unsigned l, uint64_t pa, uint64_t base)
         if (q == 0)
             continue;
         if (q == 1 && b->d.leaf_ok[l]) {
-            if (!b->counting) {
-                uint64_t e = leaf_entry(a, size, attr);
-                if (!b->plan->use_nx)
-                    e &= ~PTE_NX;
-                set_entry(b, pa, i, e);
+            uint64_t e = leaf_entry(a, size, attr);
+            set_entry(b, pa, i, b->plan->use_nx ? e : e & ~PTE_NX);
+            if (!b->counting)
                 count_leaf(b->map, size);
-            }
             continue;
         }
         if (l + 1 == b->d.levels)
@@ -117,8 +118,7 @@ static bool fill(builder *b, unsigned l, uint64_t pa, uint64_t base)
         uint64_t child = alloc_table(b);
         if (child == UINT64_MAX || !fill(b, l + 1, child, a))
             return false;
-        if (!b->counting)
-            set_entry(b, pa, i, child | b->d.table_flags[l]);
+        set_entry(b, pa, i, child | b->d.table_flags[l]);
     }
     return true;
 }
