@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "arch/layout.h"
 #include "banner.h"
 #include "fwreport.h"
 #include "live.h"
@@ -77,6 +78,11 @@ static void live_identity_check(app *a)
 int app_run(const app_options *opt)
 {
     app a = { .opt = opt, .out = efi_stdout_sink(), .status = APP_STATUS_OK };
+    if (opt->paging && !arch_own_layout_choose(opt->paging)) {
+        printf("vtop: error: -paging %s: no such own-map layout on this architecture\n",
+               opt->paging);
+        return APP_STATUS_BAD_OPTION;
+    }
     machine_state_read(&a.m);
     EFI_STATUS s = efi_memmap_get(&a.map);
     if (EFI_ERROR(s)) {

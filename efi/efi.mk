@@ -58,9 +58,9 @@ efi_cflags = -std=c11 $(WARN) -O2 -g $(EFI_$(1)_MFLAGS) \
   -isystem $(GNUEFI_INC) -isystem $(GNUEFI_INC)/$(EFI_$(1)_INCARCH) -I.
 
 EFI_SRCS := $(sort $(wildcard efi/*.c))
-# Per-architecture glue: IA32 firmware runs unpaged, so the app's own map
-# (efi/ownmap.h) has its own implementation there.
-EFI_x64_SRCS  := $(EFI_SRCS)
+# Per-architecture glue (efi/arch/<arch>/): IA32 firmware runs unpaged, so
+# the app's own map (efi/ownmap.h) has its own implementation there.
+EFI_x64_SRCS  := $(EFI_SRCS) $(sort $(wildcard efi/arch/x64/*.c))
 EFI_ia32_SRCS := $(filter-out efi/ownmap.c,$(EFI_SRCS)) $(sort $(wildcard efi/arch/ia32/*.c))
 
 # Sections copied into the PE image (the linker script's order and rights).

@@ -15,11 +15,13 @@ script.
 import argparse
 import os
 import re
+import subprocess
 import sys
+import time
 
 import e2e
-from e2e import app_lines, boot, check_banner, check_memmap, check_script, check_twice, \
-    expected_mode, field, make_script, regs, tap
+from e2e import app_lines, boot, bracketed, check_banner, check_memmap, check_script, \
+    check_twice, expected_mode, field, make_script, monitor, regs, tap, type_line, wait_for
 
 IA32 = ("--firmware", "ia32")
 
@@ -67,6 +69,66 @@ def check_maps(lines, tag, pse, pae, nx):
         f"{off} vs {want_off}")
 
 
+def at_prompt(fifo, log, line, deadline, start):
+    """Type a line at the app's prompt; returns (its output lines, end offset)."""
+    type_line(fifo, line)
+    _, m = wait_for(log, rf"vtop> {re.escape(line)}\r\n(.*?)vtop> ", deadline, start)
+    if not m:
+        return None, start
+    return m[1].replace("\r\n", "\n").splitlines(), m.end() - 6
+
+
+def check_monitor(args, cpu, layout):
+    """At the prompt, paged with the app's tables in layout ("pae" or
+    "32bit", -paging): `tlb` and `mem` of live-own equal QEMU's `info tlb`
+    and `info mem` (target/i386/monitor.c)."""
+    name = f"monitor-{cpu}-{layout}"
+    d = os.path.join(args.work, name)
+    os.makedirs(d, exist_ok=True)
+    sock, log = os.path.join(d, "mon.sock"), os.path.join(d, "serial.log")
+    for f in (sock, log):
+        if os.path.exists(f):
+            os.unlink(f)
+    t0 = time.monotonic()
+    deadline = t0 + 110
+    p = subprocess.Popen(["tools/qemu-efi.sh", "--app", args.app, "--dir", d, *IA32,
+                          "--cpu", cpu, "--timeout", "120", "--monitor", sock,
+                          "--args", f"-qemu-exit -shutdown -prompt -paging {layout}"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    fifo = os.path.join(d, "serial.in")
+    got = {}
+    try:
+        want = "PAE" if layout == "pae" else "32-bit PSE"
+        _, m = wait_for(log, rf"own map: paging on, {want},.*?paged services: .*?vtop> ", deadline)
+        pos = m.end() - 6 if m else 0
+        if m:
+            _, pos = at_prompt(fifo, log, "open live-own", deadline, pos)
+            for cmd, hmp in (("tlb", "info tlb"), ("mem", "info mem")):
+                before = monitor(sock, hmp, deadline)
+                efi, pos = at_prompt(fifo, log, cmd, deadline, pos)
+                got[cmd] = (efi, before, monitor(sock, hmp, deadline))
+        type_line(fifo, "quit")
+    finally:
+        try:
+            p.wait(timeout=max(5, deadline - time.monotonic() + 10))
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+    secs = time.monotonic() - t0
+    print(f"# boot {name}: status {p.returncode} in {secs:.1f} s", flush=True)
+    label = "PAE" if layout == "pae" else "32-bit PSE"
+    tap(p.returncode == 0 and got,
+        f"{cpu}: app at the prompt, paged with its {label} tables, ended with success "
+        f"({secs:.1f} s)", f"status {p.returncode}")
+    for cmd, hmp in (("tlb", "info tlb"), ("mem", "info mem")):
+        efi, before, after = got.get(cmd, (None, [], []))
+        ok, diff = bracketed(efi or [], before, after) if efi else (False, ["not captured"])
+        tap(ok and len(efi) > (100 if cmd == "tlb" else 1),
+            f"{cpu}: live-own {cmd} (app's {label} tables) equals QEMU {hmp} line for line "
+            f"({len(efi or [])} lines)", f"{len(efi or [])} vs {len(before)}/{len(after)}\n" +
+            "\n".join(diff))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--app", default="build/efi-ia32/vtop.efi")
@@ -100,6 +162,11 @@ def main():
     check_banner(lines, {"PSE": "1", "PAE": "1", "NX": "1"}, "max")
     check_maps(lines, "max", pse=True, pae=True, nx=True)
     check_script(args, script, text)
+
+    # QEMU's own walker against the app's, in each layout: PAE with NX
+    # (max), PAE without NX (pentium3), 32-bit with 4 MiB pages (qemu32).
+    for cpu, layout in (("max", "pae"), ("pentium3", "pae"), ("qemu32", "32bit")):
+        check_monitor(args, cpu, layout)
 
     print(f"1..{e2e.N}")
     return 1 if e2e.FAILED else 0

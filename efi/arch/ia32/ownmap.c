@@ -21,6 +21,7 @@
  * too.
  */
 #include "efi/ownmap.h"
+#include "efi/arch/layout.h"
 
 #include <string.h>
 
@@ -39,6 +40,17 @@ static struct ia32_state {
     idmap other;          /* the layout not in om->map */
     idmap_layout loaded;  /* layout in CR3 when paging is on */
 } g_fw;
+
+/* -paging 32bit: load the 32-bit PSE map even when PAE is offered. */
+static bool g_want_32bit;
+
+bool arch_own_layout_choose(const char *name)
+{
+    if (strcmp(name, "32bit") && strcmp(name, "pae"))
+        return false;
+    g_want_32bit = strcmp(name, "32bit") == 0;
+    return true;
+}
 
 static uint64_t top_of_low_ram(const efi_memmap *map)
 {
@@ -219,15 +231,25 @@ bool ownmap_setup(ownmap *om, const machine_state *m, const efi_memmap *map,
                 (unsigned long long)hole, (unsigned long long)FOUR_GIB,
                 m->cpu.pse ? "yes" : "no", m->cpu.pae ? "yes" : "no",
                 nx ? "yes (EFER.NXE set while paged)" : "no (CPUID NX clear)");
-    /* The 32-bit map first (no NX bit exists there); PAE, when offered, is
-     * the one loaded. Each layout gets its own plan since NX differs. */
+    /* Both layouts are built and checked: the 32-bit map first (no NX bit
+     * exists there), then PAE when offered, which is the one loaded unless
+     * -paging 32bit asked otherwise. Each has its own plan since NX differs. */
     bool ok = plan_for(&om->plan, map, hole, false, out) &&
               build_checked(&om->map, om, m, live, IDMAP_32BIT, out);
     if (ok && m->cpu.pae) {
-        g_fw.other = om->map;
-        idplan_free(&om->plan);
+        idplan plan32 = om->plan;
+        idmap map32 = om->map;
         ok = plan_for(&om->plan, map, hole, nx, out) &&
              build_checked(&om->map, om, m, live, IDMAP_PAE, out);
+        if (g_want_32bit) {
+            g_fw.other = om->map;
+            idplan_free(&om->plan);
+            om->plan = plan32;
+            om->map = map32;
+        } else {
+            g_fw.other = map32;
+            idplan_free(&plan32);
+        }
     }
     om->checked_ok = ok;
     if (!ok) {
