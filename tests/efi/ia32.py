@@ -56,6 +56,15 @@ def check_maps(lines, tag, pse, pae, nx):
     svc = [l for l in lines if l.startswith("paged services: ")]
     tap(len(svc) == 1 and svc[0].endswith(": pass"),
         f"{tag}: console, Stall and AllocatePages work while paged", "\n".join(svc))
+    probes = [l for l in lines if l.startswith("probe ")]
+    done = {re.match(r"probe (\S+ .*?): ", l)[1] for l in probes if l.endswith(": pass")}
+    want_p = {"32-bit 4K", "32-bit read-only 4K", "32-bit 4M PSE"} | \
+        ({"PAE 4K", "PAE read-only 4K", "PAE 2M"} if pae else set()) | ({"PAE NX 4K"} if nx else set())
+    bad = [l for l in probes if not l.endswith(": pass") and "skipped" not in l]
+    summary = field(lines, "probes") or ""
+    tap(done == want_p and not bad and summary == f"{len(want_p)} run, {len(want_p)} passed, 1 skipped",
+        f"{tag}: {len(want_p)} live probes at non-identity VAs read through the MMU equal "
+        f"the bytes at vtop_translate's PA", "\n".join(probes + [summary]))
     live = [l for l in lines if l.startswith("live check: ")]
     want_stack = "W NX" if nx else "W X"
     tap(len(live) == 1 and live[0].endswith(": pass") and want_stack in live[0],

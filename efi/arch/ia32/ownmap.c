@@ -28,6 +28,7 @@
 #include "efi/cpu.h"
 #include "efi/efi_env.h"
 #include "efi/selfcheck.h"
+#include "probes.h"
 
 #define RFLAGS_IF (1ull << 9)
 #define FOUR_GIB (4ull << 30)
@@ -197,6 +198,44 @@ static bool services_while_paged(const vtop_out *out)
     return ok;
 }
 
+/* A 4 MiB aligned block of free RAM in [4 GiB, 64 GiB) for the PSE-36
+ * probe (36 address bits: SDM 4.3), or 0. */
+static uint64_t ram_above_4g(const efi_memmap *map)
+{
+    for (size_t i = 0; i < map->count; i++) {
+        const EFI_MEMORY_DESCRIPTOR *d = efi_memmap_at(map, i);
+        uint64_t start = (d->PhysicalStart + (4ull << 20) - 1) & ~((4ull << 20) - 1);
+        uint64_t end = d->PhysicalStart + d->NumberOfPages * 4096;
+        if (d->Type == EfiConventionalMemory && start >= FOUR_GIB &&
+            start + (4ull << 20) <= end && end <= (64ull << 30))
+            return start;
+    }
+    return 0;
+}
+
+/* The probes in the loaded layout, then in the other one (loaded for the
+ * probes only), then the loaded one again. */
+static bool probe_layouts(ownmap *om, const machine_state *m, const efi_memmap *map,
+                          const live_memory *live, const vtop_out *out)
+{
+    probe_counts c = { 0 };
+    const idmap *maps[2] = { &om->map, g_fw.other.root ? &g_fw.other : NULL };
+    for (unsigned i = 0; i < 2 && maps[i]; i++) {
+        bool nx = maps[i]->layout == IDMAP_PAE && m->cpu.pae && m->cpu.nx;
+        vtop_space sp;
+        if (space_of(maps[i], m, live, nx, &sp) != VTOP_OK)
+            return false;
+        if (i == 1)
+            paging_enable(maps[i], nx);
+        probe_env env = { maps[i], &om->plan, &sp, nx, m->cpu.pse36, ram_above_4g(map), out };
+        ia32_probes_run(&env, &c);
+    }
+    if (maps[1])
+        paging_enable(&om->map, om->plan.use_nx);
+    vtop_printf(out, "probes: %u run, %u passed, %u skipped\n", c.run, c.passed, c.skipped);
+    return c.run > 0 && c.passed == c.run;
+}
+
 static bool plan_for(idplan *plan, const efi_memmap *map, uint64_t hole, bool nx,
                      const vtop_out *out)
 {
@@ -263,7 +302,7 @@ bool ownmap_setup(ownmap *om, const machine_state *m, const efi_memmap *map,
                 layout_name(&om->map), (unsigned long long)cpu_read_cr0(),
                 (unsigned long long)cpu_read_cr3(), (unsigned long long)cpu_read_cr4(),
                 (unsigned long long)(g_fw.has_efer ? cpu_rdmsr(MSR_IA32_EFER) : 0));
-    if (!services_while_paged(out))
+    if (!services_while_paged(out) || !probe_layouts(om, m, map, live, out))
         om->checked_ok = false;
     return om->checked_ok;
 }
