@@ -140,15 +140,10 @@ vtop_status prot_check_stack(const vtop_space *space,
         base += PROT_PAGE;
         size = size > PROT_PAGE ? size - PROT_PAGE : 0;
     } else if (st == VTOP_OK && base >= PROT_PAGE) {
-        range_eval below = eval_for(src, NULL, RULE_RP);
+        range_eval below = eval_for(src, guard, RULE_RP);
         st = eval_range(space, &below, base - PROT_PAGE, PROT_PAGE);
-        if (below.bad_pages) {
-            vtop_prot_range r = whole(src, base - PROT_PAGE, PROT_PAGE, VTOP_WHY_RIGHTS);
-            r.present = true;
-            prot_offend(guard, &r, 1);
-        } else {
+        if (!below.bad_pages)
             guard->note = VTOP_NOTE_GUARD_BELOW;
-        }
     }
     range_eval e = eval_for(src, nx, RULE_NX);
     if (st == VTOP_OK)
@@ -167,8 +162,22 @@ vtop_status prot_check_null(const vtop_space *space,
 
 /* UEFI spec 2.10 section 4.6.4 (EFI_MEMORY_ATTRIBUTES_TABLE) and Project
  * Mu's MemmapAndMatTestApp: runtime types only, EFI_MEMORY_RUNTIME set,
- * code RO and data XP, 4 KiB aligned, ascending without overlap, each
+ * code RO and data XP (RuntimeServicesData XP; RuntimeServicesCode RO
+ * over an image's code sections, RO or XP elsewhere), 4 KiB aligned, ascending without overlap, each
  * inside a memory-map entry of the same type. */
+/* Does the entry overlap an executable image section? */
+static bool mat_in_code(const vtop_prot_sources *src, const vtop_prot_mem *m)
+{
+    uint64_t end = m->start + m->pages * PROT_PAGE;
+    for (size_t k = 0; k < src->nsections; k++) {
+        const vtop_prot_section *s = &src->sections[k];
+        if ((s->characteristics & (VTOP_SCN_MEM_EXECUTE | VTOP_SCN_CNT_CODE)) &&
+            s->size && s->start < end && m->start < s->start + s->size)
+            return true;
+    }
+    return false;
+}
+
 static uint32_t mat_form(const vtop_prot_sources *src, size_t i)
 {
     const vtop_prot_mem *m = &src->mat[i];
@@ -177,8 +186,12 @@ static uint32_t mat_form(const vtop_prot_sources *src, size_t i)
         why |= VTOP_WHY_MAT_TYPE;
     if (!(m->attr & VTOP_EFI_MEMORY_RUNTIME))
         why |= VTOP_WHY_MAT_RUNTIME;
-    if ((m->type == VTOP_EFI_RT_CODE && !(m->attr & VTOP_EFI_MEMORY_RO)) ||
-        (m->type != VTOP_EFI_RT_CODE && !(m->attr & VTOP_EFI_MEMORY_XP)))
+    /* EDK2 (MdeModulePkg/Core/Dxe/Misc/MemoryAttributesTable.c) splits a
+     * runtime image into RuntimeServicesCode entries: code sections RO,
+     * headers and data sections XP. */
+    bool ro = m->attr & VTOP_EFI_MEMORY_RO, xp = m->attr & VTOP_EFI_MEMORY_XP;
+    if (m->type == VTOP_EFI_RT_CODE ? (!ro && !xp) || (!ro && mat_in_code(src, m))
+                                    : !xp)
         why |= VTOP_WHY_MAT_ATTR;
     if ((m->start & (PROT_PAGE - 1)) || !m->pages)
         why |= VTOP_WHY_MAT_ALIGN;

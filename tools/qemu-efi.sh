@@ -5,7 +5,7 @@
 #   qemu-efi.sh [--app build/efi/vtop.efi] [--args "APP ARGS"] [--runs N]
 #               [--add SRC:DEST]... [--cpu qemu64] [--mem 512M]
 #               [--timeout 60] [--dir build/efi-run/default] [--stream]
-#               [--no-serial] [--monitor SOCKET] [--usb]
+#               [--no-serial] [--monitor SOCKET] [--usb] [--qemu-arg ARG]...
 #
 # The ESP holds the app at \EFI\vtop\vtop.efi and a startup.nsh that runs it
 # N times with ARGS (default "-qemu-exit -shutdown"; -qemu-exit only on the
@@ -20,6 +20,7 @@
 set -u
 app=build/efi/vtop.efi args="-qemu-exit -shutdown" runs=1 cpu=qemu64 mem=512M
 timeout=60 dir=build/efi-run/default stream=0 serial=1 monitor= usb=0 adds=()
+extra=()
 while [ $# -gt 0 ]; do
   case $1 in
   --app) app=$2; shift 2 ;;
@@ -34,6 +35,7 @@ while [ $# -gt 0 ]; do
   --no-serial) serial=0; shift ;;
   --monitor) monitor=$2; shift 2 ;;
   --usb) usb=1; shift ;;
+  --qemu-arg) extra+=("$2"); shift 2 ;;
   *) echo "qemu-efi: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -68,7 +70,7 @@ qemu=(qemu-system-x86_64 -accel tcg -machine q35 -cpu "$cpu" -m "$mem"
   -drive "if=pflash,format=raw,file=$dir/OVMF_VARS.fd"
   -drive "format=raw,file=$dir/esp.img"
   -device isa-debug-exit,iobase=0xf4,iosize=0x04
-  -display none -no-reboot -net none -vga none)
+  -display none -no-reboot -net none -vga none ${extra[@]+"${extra[@]}"})
 if [ -n "$monitor" ]; then
   qemu+=(-monitor "unix:$monitor,server=on,wait=off")
 else
