@@ -178,7 +178,10 @@ static uint64_t uniform_last(const join *j, uint64_t va, bool *gcd_free)
         if (end < last)
             last = end;
     }
-    return last;
+    /* Whole pages: an image or GCD entry may end inside a page (ImageSize,
+     * a 1 KiB HPET window), and a page is counted once, under the entry
+     * holding its first byte. */
+    return last | (PROT_PAGE - 1);
 }
 
 static int join_piece(void *ctx, const vtop_prot_piece *p)

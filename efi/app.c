@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "banner.h"
+#include "fwhash.h"
 #include "fwprotect.h"
 #include "fwreport.h"
 #include "live.h"
@@ -92,6 +93,8 @@ int app_run(const app_options *opt)
         return APP_STATUS_NO_MEMORY;
     }
     a.fw_ok = firmware_space(&a);
+    if (a.fw_ok)
+        fwhash_print(&a.fw, "at start", a.out);
     fwprotect_init(&a.prot);
     shell_env env = { a.opt, &a.live, NULL, a.fw_cfg, false, { 0 }, &a.own, a.out,
                       &a.prot.provider };
@@ -119,6 +122,8 @@ int app_run(const app_options *opt)
         vtop_printf(a.out, "commands: %u with usage or image errors\n", shell_close(sh));
     }
     ownmap_restore(&a.own, a.out);
+    if (a.fw_ok)
+        fwhash_print(&a.fw, "at exit", a.out);
     fwprotect_free(&a.prot);
     live_memory_free(&a.live);
     live_memory_free(&a.live_mmio);

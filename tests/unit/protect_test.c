@@ -385,7 +385,14 @@ static void test_random_tables_match_translate(void **state)
         }
         vtop_space s;
         space4(&s);
-        vtop_prot_sources src = { .memmap = map, .nmemmap = 64 };
+        /* Entries ending inside a page (ImageSize, a 1 KiB GCD window):
+         * every page still counts once. */
+        vtop_prot_image imgs[] = { { 0x100000, 0x1080, 0x1000, 0, 0, "a" },
+                                   { 0x102000, 0x0800, 0x1000, 0, 0, "b" } };
+        vtop_prot_gcd gcd[] = { { 0, 0x300400, 0, VTOP_GCD_SYSTEM_MEMORY, true },
+                                { 0x300400, 0x100c00, 0, VTOP_GCD_MMIO, true } };
+        vtop_prot_sources src = { .memmap = map, .nmemmap = 64, .images = imgs,
+                                  .nimages = 2, .gcd = gcd, .ngcd = 2 };
         assert_int_equal(vtop_protect_check(&s, &src, &g_rep), VTOP_OK);
         vtop_type_share want[VTOP_EFI_TYPES + 1];
         memset(want, 0, sizeof want);
