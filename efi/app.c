@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "banner.h"
+#include "capture.h"
 #include "fwhash.h"
 #include "fwprotect.h"
 #include "fwreport.h"
@@ -96,8 +97,9 @@ int app_run(const app_options *opt)
     if (a.fw_ok)
         fwhash_print(&a.fw, "at start", a.out);
     fwprotect_init(&a.prot);
+    efi_capture_ctx cap = { &a.prot.provider, a.m.cr0, a.m.cr4, a.m.efer };
     shell_env env = { a.opt, &a.live, NULL, a.fw_cfg, false, { 0 }, &a.own, a.out,
-                      &a.prot.provider };
+                      &a.prot.provider, &cap };
     if (!EFI_ERROR(live_memory_build(&a.map, true, &a.live_mmio)))
         env.live_mmio = &a.live_mmio;
     shell *sh = a.fw_ok ? shell_open(&env) : NULL;

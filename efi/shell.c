@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
 #include "cmd/cmd_protections.h"
 #include "cmd/lex.h"
 #include "cmd/session.h"
@@ -20,6 +21,7 @@ struct shell {
     shell_env *env;
     vtop_command cr3_command;
     vtop_command protections_command;
+    vtop_command capture_command;
     vtop_session *session;
     unsigned errors;
 };
@@ -242,6 +244,10 @@ shell *shell_open(shell_env *env)
     if (env->protections) {
         sh->protections_command = vtop_protections_command(env->protections);
         vtop_cmd_register(sh->session, &sh->protections_command);
+    }
+    if (env->capture) {
+        sh->capture_command = efi_capture_command(env->capture);
+        vtop_cmd_register(sh->session, &sh->capture_command);
     }
     if (env->own) {
         sh->cr3_command = efi_cr3_command(env->own);

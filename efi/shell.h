@@ -36,6 +36,7 @@ typedef struct shell_env {
     struct ownmap *own;         /* for the `cr3` command (may be NULL) */
     const vtop_out *out;
     const struct vtop_prot_provider *protections; /* `protections` (may be NULL) */
+    const struct efi_capture_ctx *capture;        /* `capture` (may be NULL) */
 } shell_env;
 
 typedef struct shell shell;
