@@ -36,6 +36,7 @@ vtop_session *vtop_session_new(const vtop_platform *platform)
     register_table(s, vtop_cmds_space);
     register_table(s, vtop_cmds_ptov);
     register_table(s, vtop_cmds_roots);
+    register_table(s, vtop_cmds_protections);
     return s;
 }
 

@@ -47,6 +47,7 @@ extern const vtop_command *const vtop_cmds_read[];
 extern const vtop_command *const vtop_cmds_space[];
 extern const vtop_command *const vtop_cmds_ptov[];
 extern const vtop_command *const vtop_cmds_roots[];
+extern const vtop_command *const vtop_cmds_protections[];
 
 /* Look a command up by name (NULL when unknown). */
 const vtop_command *vtop_cmd_find(const vtop_session *s, const char *name);

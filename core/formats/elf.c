@@ -10,6 +10,7 @@
  * size field (0x1B0 and 0x1B8 both exist).
  */
 #include "bytes.h"
+#include "capture_int.h"
 #include "parse.h"
 
 #define ELFCLASS32 1
@@ -181,6 +182,12 @@ static vtop_status elf_notes(fmt_ctx *c, const elf_hdr *h, uint64_t off,
             if (st != VTOP_OK)
                 return st;
         }
+        /* A vtop capture (capture.h): the EFER and MAXPHYADDR QEMU's note lacks. */
+        if (namesz == 5 && type == VTOP_CAPTURE_MACHINE && c->info->cpu_count > 0 &&
+            span_eq(c->base, c->size, name, "VTOP", 5) &&
+            cap_machine_note(c->base + desc, descsz, &c->info->cpus[0].efer,
+                             &c->info->maxphyaddr))
+            c->info->cpus[0].has_efer = true;
         uint64_t next = desc + align4(descsz);
         off = next < end ? next : end;
     }

@@ -128,7 +128,7 @@ vtop_status vtop_image_space_config(const vtop_image_info *info, uint32_t cpu,
 {
     if (!info || !cfg)
         return VTOP_BAD_ARGUMENT;
-    cfg->maxphyaddr = 0;
+    cfg->maxphyaddr = info->maxphyaddr;
     cfg->pa_extra_mask = 0;
     cfg->windows_pte = info->windows;
     cfg->nxe = info->nxe;
