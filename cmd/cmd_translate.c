@@ -124,7 +124,8 @@ static int lines_one_by_one(vtop_session *s, const vtop_vtop_lines *b,
 
 bool vtop_vtop_lines_batched(const vtop_session *s)
 {
-    return vtop_cmd_find(s, "vtop") == &cmd_vtop && s->open && s->has_space;
+    return vtop_cmd_find(s, "vtop") == &cmd_vtop && s->target != VTOP_TARGET_NONE &&
+           s->has_space;
 }
 
 int vtop_vtop_lines_run(vtop_session *s, vtop_vtop_lines *b,

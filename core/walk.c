@@ -1,12 +1,14 @@
 /* vtop core: the page walker (one loop for every mode, STYLE.md rule 1).
  *
- * The per-level step (read, stop on P=0 or a reserved bit, rights, leaf or
- * descend: SDM Vol. 3A 4.3-4.7) is core/walk_step.h's walk_step, shared
- * with the batched walk (batch.c); this file runs it in a loop for one
- * address. Every mode difference is in the space's precomputed per-level
- * data (vtop_level_fast, filled by vtop_space_init from the mode
- * descriptor), so the loop has no per-mode code (issue 10: within 2x of an
- * unchecked walk).
+ * Per level, as the hardware does (SDM Vol. 3A 4.3-4.5, 4.7): read the entry,
+ * stop on P=0 (or classify a Windows software PTE), stop on a set reserved
+ * bit, accumulate the access rights (4.6), then either map the page (a leaf)
+ * or descend to the table the entry points to. That step is
+ * core/walk_step.h's walk_step, shared with the batched walk (batch.c);
+ * this file runs it in a loop for one address. Every mode difference is in
+ * the space's per-level data (vtop_space_level, derived by vtop_space_init
+ * from the mode descriptor), so the loop has no per-mode code; entries are
+ * decoded by core/entry.h, the decoder every walk-like module shares.
  */
 #include "paging.h"
 #include "walk_step.h"

@@ -7,10 +7,9 @@
  * that for one walk whose state is a walk_cursor; walk.c runs it in a loop
  * (one address), batch.c runs it for several addresses at once, level by
  * level, so the loads of different walks overlap. Every mode difference is
- * in the space's precomputed per-level data (vtop_level_fast, filled by
- * vtop_space_init from the mode descriptor). The decoding rules are the same
- * as core/entry.h's helpers, which the other walk-like modules use; the step
- * inlines them on packed data because it is the hot path.
+ * in the space's per-level data (vtop_space_level, derived by
+ * vtop_space_init from the mode descriptor); entries are decoded by
+ * core/entry.h, the decoder every walk-like module shares.
  *
  * Internal to core/ (walk.c, batch.c). Freestanding.
  */
@@ -55,32 +54,6 @@ static inline vtop_status walk_stop(vtop_translation *out, unsigned l,
     return status;
 }
 
-/* Effective rights from the AND of (entry | fill) and the OR of the
- * entries over the levels walked (SDM 4.6): R/W is bit 1, U/S bit 2, so
- * (and >> 1) & 3 is VTOP_RIGHT_WRITE | VTOP_RIGHT_USER. */
-static inline unsigned walk_rights(const vtop_space *s, uint64_t and_acc,
-                            uint64_t or_acc)
-{
-    return (unsigned)((and_acc >> 1) & 3) |
-           ((or_acc & s->nx_mask) ? 0u : VTOP_RIGHT_EXEC);
-}
-
-/* VTOP_LEAF_* of a leaf entry: PWT (bit 3), PCD (4), A (5), D (6) through
- * a 16-entry table, G (bit 8) -> 0, PAT (bit 7 of a 4K PTE, bit 12 of a large
- * leaf) -> 3 (same as vtop_entry_leaf_flags, on the packed level data). */
-static inline unsigned walk_leaf_flags(const vtop_level_fast *f, uint64_t e)
-{
-    static const uint8_t pwt_pcd_a_d[16] = {
-#define F(i) (((i) & 1 ? VTOP_LEAF_PWT : 0) | ((i) & 2 ? VTOP_LEAF_PCD : 0) | \
-              ((i) & 4 ? VTOP_LEAF_A : 0) | ((i) & 8 ? VTOP_LEAF_D : 0))
-        F(0), F(1), F(2),  F(3),  F(4),  F(5),  F(6),  F(7),
-        F(8), F(9), F(10), F(11), F(12), F(13), F(14), F(15),
-#undef F
-    };
-    return pwt_pcd_a_d[(e >> 3) & 15] | (unsigned)((e >> 8) & 1) |
-           (unsigned)((e >> f->pat_shift) & 8);
-}
-
 static inline vtop_status walk_done(vtop_translation *out, uint64_t base,
                              uint64_t size, unsigned rights)
 {
@@ -93,7 +66,7 @@ static inline vtop_status walk_done(vtop_translation *out, uint64_t base,
 
 /* P=0 at level l. With windows_pte, a transition entry keeps the walk going
  * (its frame is still in RAM: a table at an upper level, the page at the
- * last); the other kinds stop it (REFERENCE.md section 3). Returns VTOP_OK
+ * last); the other kinds stop it (Volatility 3 WindowsIntel32e). Returns VTOP_OK
  * with *next set when the walk goes on. */
 static inline vtop_status walk_not_present(const vtop_space *s, vtop_translation *out,
                                     unsigned l, uint64_t e, uint64_t *next)
@@ -120,16 +93,6 @@ static inline void record_start(vtop_translation *out, uint64_t va)
     out->leaf_flags = 0;
 }
 
-/* Canonical for the mode: sign-extended from bit va_bits-1 in long mode,
- * below 2^32 otherwise (SDM 3.3.7.1; 4.1.1). */
-static inline bool va_ok(const vtop_mode_desc *d, uint64_t va)
-{
-    unsigned unused = 64u - d->va_bits;
-    if (d->sign_extended)
-        return (uint64_t)((int64_t)(va << unused) >> unused) == va;
-    return (va >> d->va_bits) == 0;
-}
-
 /* Level l's entry at pa is not (entirely) in the image: the record still
  * says where it is (GetVirtualTranslationPhysicalOffsets' last offset). */
 __attribute__((cold)) static inline vtop_status
@@ -150,7 +113,7 @@ walk_slow(const vtop_space *s, vtop_translation *out, unsigned l, uint64_t e,
 {
     if (!(e & PTE_P))
         return walk_not_present(s, out, l, e, table);
-    out->reserved_bits = e & s->fast[l].reserved[0];
+    out->reserved_bits = e & s->level[l].reserved[0];
     return walk_stop(out, l, VTOP_RESERVED_BIT);
 }
 
@@ -159,16 +122,15 @@ static inline vtop_status walk_leaf(const vtop_space *s, vtop_translation *out,
                              unsigned l, uint64_t e, uint64_t and_acc,
                              uint64_t or_acc)
 {
-    const vtop_level_fast *f = &s->fast[l];
+    const vtop_space_level *f = &s->level[l];
     uint64_t rsvd = e & f->reserved[1];
     if (rsvd) {
         out->reserved_bits = rsvd;
         return walk_stop(out, l, VTOP_RESERVED_BIT);
     }
-    out->leaf_flags = (uint8_t)walk_leaf_flags(f, e);
-    uint64_t base = (e & f->leaf_mask) | ((e & f->pse36_mask) << 19);
-    return walk_done(out, base, f->page_size,
-                     walk_rights(s, and_acc & (e | f->fill), or_acc | e));
+    out->leaf_flags = (uint8_t)vtop_level_leaf_flags(f, e);
+    return walk_done(out, vtop_level_leaf_base(f, e), f->page_size,
+                     vtop_rights_of(s, and_acc & (e | f->fill), or_acc | e));
 }
 
 /* The leaf without the record's extras (rights, flags): reserved bits of
@@ -176,15 +138,14 @@ static inline vtop_status walk_leaf(const vtop_space *s, vtop_translation *out,
 static inline vtop_status walk_leaf_pa(const vtop_space *s, vtop_translation *out,
                                 unsigned l, uint64_t e)
 {
-    const vtop_level_fast *f = &s->fast[l];
+    const vtop_space_level *f = &s->level[l];
     uint64_t rsvd = e & f->reserved[1];
     if (rsvd) {
         out->reserved_bits = rsvd;
         return walk_stop(out, l, VTOP_RESERVED_BIT);
     }
     out->page_size = f->page_size;
-    out->pa = ((e & f->leaf_mask) | ((e & f->pse36_mask) << 19)) |
-              (out->va & (f->page_size - 1));
+    out->pa = vtop_level_leaf_base(f, e) | (out->va & (f->page_size - 1));
     out->status = VTOP_OK;
     return VTOP_OK;
 }
@@ -197,7 +158,7 @@ walk_begin(const vtop_space *s, uint64_t va, vtop_translation *out)
         out->status = VTOP_BAD_ARGUMENT;
         return VTOP_BAD_ARGUMENT;
     }
-    if (!va_ok(s->desc, va)) {
+    if (!vtop_va_valid(s->desc, va)) {
         out->status = s->desc->sign_extended ? VTOP_NON_CANONICAL : VTOP_ADDRESS_WIDTH;
         return out->status;
     }
@@ -266,7 +227,7 @@ walk_step(const vtop_space *s, walk_cursor *k, vtop_translation *out,
 {
     const unsigned esize = WALK_ESIZE(levels);
     const bool last = l + 1 == levels;
-    const vtop_level_fast *f = &s->fast[l];
+    const vtop_space_level *f = &s->level[l];
     vtop_level_read *r = &out->levels[l];
     uint64_t pa = k->pa;
     uint64_t off = pa - k->win->phys;
@@ -294,10 +255,10 @@ walk_step(const vtop_space *s, walk_cursor *k, vtop_translation *out,
             return st;
         if (last) { /* transition page: W from the entry only */
             k->and_acc &= (e & PTE_RW) | ~PTE_RW;
-            return walk_done(out, next, 4096, walk_rights(s, k->and_acc, k->or_acc));
+            return walk_done(out, next, 4096, vtop_rights_of(s, k->and_acc, k->or_acc));
         }
         table = next;
-    } else if (last || (e & f->ps_mask)) {
+    } else if (last || (e & f->ps_mask)) { /* vtop_level_is_leaf, `last` constant */
         out->nlevels = (uint8_t)(l + 1);
         if (!rec)
             return walk_leaf_pa(s, out, l, e);
