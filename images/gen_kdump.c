@@ -90,6 +90,26 @@ static int load_memory(const uint8_t *in, size_t n, kdw_spec *s, uint8_t **mem,
     return 0;
 }
 
+/* The VMCOREINFO note's text (NUL-terminated copy), as QEMU and
+ * makedumpfile also put it in the sub-header's VMCOREINFO section. */
+static const char *vmcoreinfo_note(const uint8_t *n, size_t len)
+{
+    for (size_t off = 0; off + 12 <= len;) {
+        uint32_t namesz = (uint32_t)le(n + off, 4), descsz = (uint32_t)le(n + off + 4, 4);
+        size_t desc = off + 12 + ((namesz + 3) & ~3u);
+        if (desc + descsz > len)
+            break;
+        if (namesz == 11 && !memcmp(n + off + 12, "VMCOREINFO", 11)) {
+            char *t = calloc(1, descsz + 1);
+            if (t)
+                memcpy(t, n + desc, descsz);
+            return t;
+        }
+        off = desc + ((descsz + 3) & ~3u);
+    }
+    return NULL;
+}
+
 static int parse_comp(const char *v, kdw_comp *c)
 {
     static const char *const names[] = {"none", "zlib", "lzo", "snappy", "zstd", "mixed"};
@@ -135,6 +155,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "gen_kdump: cannot read %s\n", argv[1]);
         return 1;
     }
+    if (!s.vmcoreinfo && s.notes)
+        s.vmcoreinfo = vmcoreinfo_note(s.notes, s.notes_len);
     static const uint8_t zero[4096];
     for (uint64_t f = 0; exclude_zero && f < s.frames; f++)
         if (frame[f] == KDW_DUMPED && !memcmp(mem + f * 4096, zero, 4096))

@@ -174,28 +174,41 @@ static vtop_status scan_bitmaps(fmt_ctx *c)
     return VTOP_OK;
 }
 
-/* The notes (QEMU CPU state, VMCOREINFO) and the VMCOREINFO section. A
+/* Which x86 the dump is of: VMCOREINFO says it best (init_top_pgt exists
+ * only on x86-64, swapper_pg_dir alone on i386), then utsname.machine,
+ * then the header form (QEMU writes the 32-bit one for i386 guests). */
+static bool dump_is_x86_64(const vtop_image_info *in, const kdump_hdr *h)
+{
+    if (in->has_vmcoreinfo && in->vmcoreinfo.has_init_top_pgt)
+        return true;
+    if (in->has_vmcoreinfo && in->vmcoreinfo.has_swapper_pg_dir)
+        return false;
+    return h->wide;
+}
+
+/* The VMCOREINFO section and the notes (QEMU CPU state, VMCOREINFO). A
  * missing or split section is no error: the pages are still good. */
 static void read_notes(fmt_ctx *c, const kdump_hdr *h)
 {
     vtop_dump_store *s = c->store;
     vtop_image_info *in = c->info;
-    const uint8_t *notes = h->note_size ? paged_ptr(s, h->note_off, h->note_size) : 0;
-    if (notes) {
-        fmt_ctx sub = *c; /* the notes as their own span */
-        sub.base = notes;
-        sub.size = h->note_size;
-        if (fmt_elf_notes(&sub, h->wide ? EM_X86_64 : EM_386, 0, h->note_size) != VTOP_OK)
-            in->cpu_count = in->cpu_total = 0;
-        in->error_offset = 0;
-        in->error_what = 0;
-    }
     const uint8_t *text = h->vmcoreinfo_size
                               ? paged_ptr(s, h->vmcoreinfo_off, h->vmcoreinfo_size) : 0;
     vtop_vmcoreinfo v;
     if (text && vtop_vmcoreinfo_parse(text, h->vmcoreinfo_size, &v) == VTOP_OK) {
         in->vmcoreinfo = v;
         in->has_vmcoreinfo = true;
+    }
+    const uint8_t *notes = h->note_size ? paged_ptr(s, h->note_off, h->note_size) : 0;
+    if (notes) {
+        fmt_ctx sub = *c; /* the notes as their own span */
+        sub.base = notes;
+        sub.size = h->note_size;
+        uint16_t machine = dump_is_x86_64(in, h) ? EM_X86_64 : EM_386;
+        if (fmt_elf_notes(&sub, machine, 0, h->note_size) != VTOP_OK)
+            in->cpu_count = in->cpu_total = 0;
+        in->error_offset = 0;
+        in->error_what = 0;
     }
 }
 
@@ -217,12 +230,23 @@ static void sample_pages(fmt_ctx *c)
                       "file (they read as not in image)";
         in->warning_offset = s->logical_size;
     }
+    /* The EFI app has no decompressor: say which pages it cannot read. */
+    static const char *const no_dec[VTOP_COMP_COUNT] = {
+        [VTOP_COMP_ZLIB] = "zlib-compressed pages: this build cannot decompress "
+                           "them (they read as format-unsupported)",
+        [VTOP_COMP_LZO] = "LZO-compressed pages: this build cannot decompress "
+                          "them (they read as format-unsupported)",
+        [VTOP_COMP_SNAPPY] = "snappy-compressed pages: this build cannot "
+                             "decompress them (they read as format-unsupported)",
+        [VTOP_COMP_ZSTD] = "zstd-compressed pages: this build cannot decompress "
+                           "them (they read as format-unsupported)",
+    };
     unsigned missing = s->compressions_seen & ~(1u | s->decompress.available);
-    if (missing && !in->warning) {
-        in->warning = "pages use a compression this build cannot decompress "
-                      "(they read as format-unsupported)";
-        in->warning_offset = 0;
-    }
+    for (unsigned m = VTOP_COMP_ZLIB; m < VTOP_COMP_COUNT && !in->warning; m++)
+        if (missing & (1u << m)) {
+            in->warning = no_dec[m];
+            in->warning_offset = 0;
+        }
 }
 
 vtop_status fmt_open_kdump_store(fmt_ctx *c)
@@ -252,8 +276,7 @@ vtop_status fmt_open_kdump_store(fmt_ctx *c)
     }
     in->mode_reason = "kdump file without CPU notes or VMCOREINFO: no CR3";
     fmt_cpu0_root(c);
-    bool x86_64 = in->has_vmcoreinfo ? in->vmcoreinfo.has_init_top_pgt : h.wide;
-    fmt_vmcoreinfo_root(c, x86_64);
+    fmt_vmcoreinfo_root(c, dump_is_x86_64(in, &h));
     return VTOP_OK;
 }
 
