@@ -134,14 +134,19 @@ vtop_status vtop_roots_scan(const vtop_physmem *mem,
     size_t n = 0;
     for (size_t r = 0; r < mem->count; r++) {
         const vtop_run *run = &mem->runs[r];
-        if (!run->data)
-            return VTOP_BAD_ARGUMENT;
+        if (!run->data && !mem->source)
+            continue; /* absent: past the end of a truncated image */
         uint64_t first = (run->phys + 0xFFF) & ~0xFFFull;
         for (uint64_t pa = first; pa >= run->phys && pa - run->phys + 4096 <= run->len;
              pa += 4096) {
+            /* Source runs (kdump) yield their pages one at a time; pages
+             * the dump left out are skipped. */
+            const uint8_t *page = run->data ? run->data + (pa - run->phys)
+                                            : vtop_physmem_span(mem, pa, 4096);
+            if (!page)
+                continue;
             res->pages_scanned++;
-            scan_page(mem, &o, pa, run->data + (pa - run->phys), keep_buf,
-                      keep_cap, &n, res);
+            scan_page(mem, &o, pa, page, keep_buf, keep_cap, &n, res);
         }
     }
     if (!o.skip_rank && n)

@@ -22,7 +22,7 @@ static void emit(fmt_ctx *c, const vtop_run *r)
     size_t i = c->info->run_count;
     if (i < c->cap) {
         c->runs[i] = *r;
-        c->runs[i].data = c->base + r->file_offset;
+        c->runs[i].data = c->info->paged ? 0 : c->base + r->file_offset;
     }
     c->info->run_count = i + 1;
 }
@@ -55,6 +55,33 @@ vtop_status fmt_add_run(fmt_ctx *c, uint64_t phys, uint64_t len,
     c->last.data = 0;
     c->have_last = true;
 account:
+    c->info->run_bytes += len;
+    c->info->phys_end = phys + len;
+    return VTOP_OK;
+}
+
+vtop_status fmt_add_source_run(fmt_ctx *c, uint64_t phys, uint64_t len,
+                               uint64_t hdr_off)
+{
+    if (len == 0)
+        return fmt_fail(c, VTOP_FORMAT_CORRUPT, hdr_off, "zero-length run");
+    if (phys + len < phys)
+        return fmt_fail(c, VTOP_FORMAT_CORRUPT, hdr_off,
+                        "run wraps past the top of the physical space");
+    if (c->have_last) {
+        if (phys < c->last.phys + c->last.len)
+            return fmt_fail(c, VTOP_FORMAT_CORRUPT, hdr_off,
+                            "run overlaps or precedes the previous run");
+        if (phys == c->last.phys + c->last.len) {
+            c->last.len += len;
+            c->info->run_bytes += len;
+            c->info->phys_end = phys + len;
+            return VTOP_OK;
+        }
+        emit(c, &c->last);
+    }
+    c->last = (vtop_run){phys, len, 0, 0};
+    c->have_last = true;
     c->info->run_bytes += len;
     c->info->phys_end = phys + len;
     return VTOP_OK;

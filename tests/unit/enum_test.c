@@ -478,7 +478,7 @@ static void test_split_and_missing_tables(void **state)
     static vtop_run split[2];
     split[0] = (vtop_run){0, 0x4800, 0, fx_mem};
     split[1] = (vtop_run){0x4800, 0x100000, 0x4800, fx_mem + 0x4800};
-    vtop_physmem pm = {split, 2};
+    vtop_physmem pm = {split, 2, NULL};
     fx_put64(0x1000, 0x2007);
     fx_put64(0x2000, 0x4007);
     fx_put64(0x2008, 0x4000007);                /* PD outside the image */
@@ -561,7 +561,7 @@ static void test_default_budget_follows_image_size(void **state)
     for (int i = 0; i < 512; i++)
         page[i * 8] = 0x07;
     vtop_run run = {0, 4096, 0, page};
-    vtop_physmem pm = {&run, 1};
+    vtop_physmem pm = {&run, 1, NULL};
     vtop_space_config cfg = {VTOP_MODE_4LEVEL, 0, true, 52, 0, false};
     vtop_space s;
     assert_int_equal(vtop_space_init(&s, &cfg, &pm), VTOP_OK);
