@@ -1,6 +1,6 @@
 /* vtop EFI app: the run itself (see app.h).
  *
- * Order (issue 8, "Done when"): banner; the firmware's paging as found
+ * Order (what `make run` promises): banner; the firmware's paging as found
  * (summary and audit); the app's own identity map, its self-check and the
  * switch to it; images and commands; then restoring the firmware's CR3.
  */

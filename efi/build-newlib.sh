@@ -2,7 +2,7 @@
 # Build newlib 3.3.0 (Debian newlib-source) for x86_64-elf into $1 (default
 # build/newlib), with flags suitable for code running under UEFI: PIC, no red
 # zone (firmware interrupts use our stack), freestanding, no stack protector.
-# Options from REFERENCE.md section 6: --enable-newlib-io-c99-formats is needed
+# Options from docs/efi-toolchain.md: --enable-newlib-io-c99-formats is needed
 # for %zu; nano formatted IO would drop %llx. Cached by the caller (make rule
 # on the installed libc.a): this script always rebuilds.
 set -eu

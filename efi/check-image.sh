@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build-time checks of the EFI app (REFERENCE.md section 6).
+# Build-time checks of the EFI app (docs/efi-toolchain.md).
 #   check-image.sh relocs vtop.so  only R_X86_64_RELATIVE dynamic relocations
 #                                  (gnu-efi's _relocate handles no other kind)
 #   check-image.sh pe vtop.efi     a PE32+ image, subsystem 10 (EFI application)

@@ -20,7 +20,7 @@ EFI_LDS      := linker/efi-x86_64.lds
 # UEFI calls us with interrupts on and our stack shared with firmware
 # handlers: no red zone. PIC so the image only needs R_X86_64_RELATIVE
 # relocations (applied by gnu-efi's _relocate). Explicit x86-64 baseline:
-# OVMF leaves CR4.OSXSAVE clear, so AVX would #UD (REFERENCE.md section 6).
+# OVMF leaves CR4.OSXSAVE clear, so AVX would #UD (docs/efi-toolchain.md).
 # newlib's headers first, then gcc's own (stddef.h, stdarg.h), then gnu-efi.
 EFI_CFLAGS := -std=c11 $(WARN) -O2 -g -march=x86-64 -mtune=generic \
   -fPIC -fno-stack-protector -ffreestanding -mno-red-zone \
@@ -42,7 +42,7 @@ $(EFI_BUILD)/%.o: %.c | $(NEWLIB_LIBC)
 	$(EFI_CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
 
 # --no-undefined: a missing system function must fail the link, not become
-# a PLT stub the PE conversion drops (#UD at run time; REFERENCE.md 6).
+# a PLT stub the PE conversion drops (#UD at run time; docs/efi-toolchain.md).
 $(EFI_SO): $(EFI_OBJS) $(EFI_LDS) $(NEWLIB_LIBC)
 	$(EFI_LD) -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
 	  -z noexecstack -T $(EFI_LDS) -o $@ $(GNUEFI_LIB)/crt0-efi-x86_64.o \

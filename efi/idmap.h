@@ -1,4 +1,4 @@
-/* vtop EFI app: page tables for an identity map (issue 8 part 2).
+/* vtop EFI app: page tables for an identity map.
  *
  * From a plan (idplan.h) build 4- or 5-level tables (SDM Vol. 3A 4.5) with
  * the largest leaf each aligned block allows: 1 GiB where CPUID reports

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Boot the vtop EFI app under QEMU/OVMF (TCG) and return its status.
-# Shared by `make run` and tests/efi (REFERENCE.md section 6).
+# Shared by `make run` and tests/efi (docs/efi-toolchain.md).
 #
 #   qemu-efi.sh [--app build/efi/vtop.efi] [--args "APP ARGS"] [--runs N]
 #               [--add SRC:DEST]... [--cpu qemu64] [--mem 512M]

@@ -70,7 +70,7 @@ static void test_parse(void **state)
 static void test_from_registers(void **state)
 {
     (void)state;
-    /* OVMF: CR0 0x80010033, CR4 0x668, EFER 0xd00 (REFERENCE.md 6). */
+    /* OVMF: CR0 0x80010033, CR4 0x668, EFER 0xd00 (as OVMF leaves them; docs/efi-toolchain.md). */
     assert_int_equal(vtop_mode_from_registers(0x80010033, 0x668, 0xd00), VTOP_MODE_4LEVEL);
     /* Linux with -cpu qemu64,+la57: CR4 0x16f0. */
     assert_int_equal(vtop_mode_from_registers(0x80050033, 0x16f0, 0xd01), VTOP_MODE_5LEVEL);
