@@ -358,8 +358,7 @@ vtop_status vtop_enumerate_ex(const vtop_space *space, uint64_t va_start,
     *st = (vtop_enum_stats){ 0 };
     if (!space || !on_leaf || va_start > va_end)
         return VTOP_BAD_ARGUMENT;
-    if (!space->desc || space->desc->levels == 0 ||
-        space->desc->levels > VTOP_MAX_LEVELS)
+    if (!vtop_mode_has_tables(space->desc))
         return VTOP_BAD_SPACE;
     walk w = {
         .space = space, .d = space->desc, .opt = opt, .on_leaf = on_leaf,

@@ -100,7 +100,7 @@ vtop_status vtop_qemu_mem_walk_ex(const vtop_space *space, uint64_t max_tables,
     if (!space || !on_unit)
         return VTOP_BAD_ARGUMENT;
     const vtop_mode_desc *d = space->desc;
-    if (!d || d->levels == 0 || d->levels > VTOP_MAX_LEVELS)
+    if (!vtop_mode_has_tables(d))
         return VTOP_BAD_SPACE;
     uint64_t budget = max_tables ? max_tables : vtop_enum_default_budget(space);
     uint64_t tables = 1;

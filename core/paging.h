@@ -96,6 +96,12 @@ typedef struct vtop_mode_desc {
     vtop_level_desc level[VTOP_MAX_LEVELS]; /* [0] is the top level */
 } vtop_mode_desc;
 
+/* The mode translates through tables (false: paging disabled, or NULL). */
+static inline bool vtop_mode_has_tables(const vtop_mode_desc *d)
+{
+    return d && d->levels > 0;
+}
+
 /* The static descriptor of a mode, or NULL for VTOP_MODE_NONE/invalid. */
 const vtop_mode_desc *vtop_mode_describe(vtop_mode mode);
 
