@@ -348,13 +348,12 @@ static bool raw_range(const vtop_mode_desc *d, uint64_t s, uint64_t e,
     return true;
 }
 
-vtop_status vtop_enumerate_ex(const vtop_space *space, uint64_t va_start,
-                              uint64_t va_end, const vtop_enum_options *opt,
-                              vtop_leaf_fn on_leaf, void *ctx,
-                              vtop_enum_stats *stats)
+vtop_status vtop_enumerate(const vtop_space *space, uint64_t va_start,
+                           uint64_t va_end, const vtop_enum_options *opt,
+                           vtop_leaf_fn on_leaf, void *ctx)
 {
     vtop_enum_stats local = { 0 };
-    vtop_enum_stats *st = stats ? stats : &local;
+    vtop_enum_stats *st = (opt && opt->stats) ? opt->stats : &local;
     *st = (vtop_enum_stats){ 0 };
     if (!space || !on_leaf || va_start > va_end)
         return VTOP_BAD_ARGUMENT;
@@ -370,11 +369,4 @@ vtop_status vtop_enumerate_ex(const vtop_space *space, uint64_t va_start,
     if (!raw_range(w.d, va_start, va_end, &w.rs, &w.re))
         return VTOP_OK;
     return run(&w);
-}
-
-vtop_status vtop_enumerate(const vtop_space *space, uint64_t va_start,
-                           uint64_t va_end, const vtop_enum_options *opt,
-                           vtop_leaf_fn on_leaf, void *ctx)
-{
-    return vtop_enumerate_ex(space, va_start, va_end, opt, on_leaf, ctx, NULL);
 }
