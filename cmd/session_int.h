@@ -3,6 +3,8 @@
 #ifndef VTOP_CMD_SESSION_INT_H
 #define VTOP_CMD_SESSION_INT_H
 
+#include <stdarg.h>
+
 #include "session.h"
 
 #define VTOP_MAX_COMMANDS 48
@@ -28,7 +30,6 @@ struct vtop_session {
     vtop_physmem mem;
     bool has_space;              /* space is ready to walk */
     vtop_space space;
-    vtop_status space_status;    /* why not, when !has_space */
     uint32_t cpu;
     bool space_from_image;       /* no --cr3/--mode given: the image's */
     /* Settings. */
@@ -47,6 +48,11 @@ extern const vtop_command *const vtop_cmds_read[];
 extern const vtop_command *const vtop_cmds_space[];
 extern const vtop_command *const vtop_cmds_ptov[];
 extern const vtop_command *const vtop_cmds_roots[];
+
+/* The one error path: "vtop: error: [line N: ]MESSAGE\n" to err; returns
+ * code. vtop_cmd_error and the open functions both print through it. */
+int vtop_session_verror(const vtop_session *s, const vtop_out *err, int code,
+                        const char *fmt, va_list ap);
 
 /* Look a command up by name (NULL when unknown). */
 const vtop_command *vtop_cmd_find(const vtop_session *s, const char *name);
