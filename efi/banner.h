@@ -1,4 +1,4 @@
-/* vtop EFI app: the start-up banner (issue 3): firmware, CPU, control
+/* vtop EFI app: the start-up banner: firmware, CPU, control
  * registers, the paging mode they imply, paging CPUID features, memory map
  * summary. Lines are "key: value" so tests can parse them. */
 #ifndef VTOP_EFI_BANNER_H

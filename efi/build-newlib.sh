@@ -9,7 +9,7 @@
 # i686-elf is built with the host gcc in 32-bit mode (-m32, gcc-multilib):
 # UEFI IA32 code is plain 32-bit protected-mode code (UEFI spec 2.10
 # section 2.3.2), so no cross compiler is needed.
-# Options from REFERENCE.md section 6: --enable-newlib-io-c99-formats is needed
+# Options from docs/efi-toolchain.md: --enable-newlib-io-c99-formats is needed
 # for %zu; nano formatted IO would drop %llx. Cached by the caller (make rule
 # on the installed libc.a): this script always rebuilds.
 set -eu

@@ -48,7 +48,7 @@ EFI_ia32_PE      := efi-app-ia32
 
 # PIC so the image only needs *_RELATIVE relocations (applied by gnu-efi's
 # _relocate). newlib's headers first, then gcc's own (stddef.h, stdarg.h),
-# then gnu-efi (REFERENCE.md section 6).
+# then gnu-efi (docs/efi-toolchain.md).
 efi_cflags = -std=c11 $(WARN) -O2 -g $(EFI_$(1)_MFLAGS) \
   -fPIC -fno-stack-protector -ffreestanding \
   -fno-asynchronous-unwind-tables \

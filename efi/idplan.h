@@ -1,4 +1,4 @@
-/* vtop EFI app: what the app's own identity map must cover (issue 8 part 2).
+/* vtop EFI app: what the app's own identity map must cover.
  *
  * A plan is a sorted list of page-aligned physical ranges, each with the
  * attributes its pages get. It comes from two sources:
@@ -8,7 +8,7 @@
  *    spec 2.10 section 7.2, EFI_MEMORY_DESCRIPTOR.Attribute);
  *  - the firmware's own page tables, for what the memory map omits but the
  *    firmware maps identically (LAPIC/IOAPIC, the PCI MMIO windows below 4 GiB
- *    and above the top of RAM; REFERENCE.md section 6): mapped RW, NX, UC.
+ *    and above the top of RAM; docs/efi-toolchain.md): mapped RW, NX, UC.
  * Large pages are later chosen only where the plan is uniform, so no large
  * page spans ranges whose attributes differ.
  */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build a FAT EFI system partition image without root or loop mounts
-# (mkfs.fat + mtools; REFERENCE.md section 6).
+# (mkfs.fat + mtools; docs/efi-toolchain.md).
 #
 #   esp-image.sh --out IMG [--app vtop.efi] [--app-ia32 vtop-ia32.efi]
 #                [--startup startup.nsh] [--add SRC:DEST]... [--usb]

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Boot the vtop EFI app under QEMU/OVMF (TCG) and return its status.
-# Shared by `make run` and tests/efi (REFERENCE.md section 6).
+# Shared by `make run` and tests/efi (docs/efi-toolchain.md).
 #
 #   qemu-efi.sh [--app build/efi/vtop.efi] [--args "APP ARGS"] [--runs N]
 #               [--add SRC:DEST]... [--cpu qemu64] [--mem 512M]
 #               [--timeout 60] [--dir build/efi-run/default] [--stream]
 #               [--no-serial] [--monitor SOCKET] [--usb]
-#               [--firmware x64|x64-snakeoil|ia32]
+#               [--firmware x64|x64-snakeoil|ia32] [--qemu-arg ARG]...
 #
 # Firmware (Debian's ovmf and ovmf-ia32 packages):
 #   x64           OVMF_CODE_4M.fd, qemu-system-x86_64, CPU qemu64 by default
@@ -32,6 +32,7 @@ set -u
 app=build/efi/vtop.efi args="-qemu-exit -shutdown" runs=1 cpu= mem=512M
 timeout=60 dir=build/efi-run/default stream=0 serial=1 monitor= usb=0 adds=()
 firmware=x64
+extra=()
 while [ $# -gt 0 ]; do
   case $1 in
   --app) app=$2; shift 2 ;;
@@ -47,6 +48,7 @@ while [ $# -gt 0 ]; do
   --monitor) monitor=$2; shift 2 ;;
   --usb) usb=1; shift ;;
   --firmware) firmware=$2; shift 2 ;;
+  --qemu-arg) extra+=("$2"); shift 2 ;;
   *) echo "qemu-efi: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -99,7 +101,7 @@ qemu=("$qemu_bin" -accel tcg -machine "$machine" ${secure[@]+"${secure[@]}"}
   -drive "if=pflash,format=raw,file=$dir/OVMF_VARS.fd"
   -drive "format=raw,file=$dir/esp.img"
   -device isa-debug-exit,iobase=0xf4,iosize=0x04
-  -display none -no-reboot -net none -vga none)
+  -display none -no-reboot -net none -vga none ${extra[@]+"${extra[@]}"})
 if [ -n "$monitor" ]; then
   qemu+=(-monitor "unix:$monitor,server=on,wait=off")
 else
