@@ -1,6 +1,6 @@
 /* vtop EFI app: the run itself (see app.h).
  *
- * Order (issue 8, "Done when"): banner; the firmware's paging as found
+ * Order (what `make run` promises): banner; the firmware's paging as found
  * (summary and audit); the app's own identity map, its self-check and the
  * switch to it; images and commands; then restoring the firmware's CR3.
  */
@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "arch/layout.h"
 #include "banner.h"
 #include "capture.h"
 #include "fwhash.h"
@@ -81,6 +82,11 @@ static void live_identity_check(app *a)
 int app_run(const app_options *opt)
 {
     app a = { .opt = opt, .out = efi_stdout_sink(), .status = APP_STATUS_OK };
+    if (opt->paging && !arch_own_layout_choose(opt->paging)) {
+        printf("vtop: error: -paging %s: no such own-map layout on this architecture\n",
+               opt->paging);
+        return APP_STATUS_BAD_OPTION;
+    }
     machine_state_read(&a.m);
     EFI_STATUS s = efi_memmap_get(&a.map);
     if (EFI_ERROR(s)) {
@@ -103,9 +109,13 @@ int app_run(const app_options *opt)
     if (!EFI_ERROR(live_memory_build(&a.map, true, &a.live_mmio)))
         env.live_mmio = &a.live_mmio;
     shell *sh = a.fw_ok ? shell_open(&env) : NULL;
-    if (sh) {
+    if (sh && (a.m.cr0 & CR0_PG)) {
         fwreport_summary(&a.fw, a.out);
         shell_firmware_report(sh);
+    } else if (sh) {
+        /* 32-bit UEFI firmware runs unpaged (UEFI spec 2.10 2.3.2). */
+        vtop_printf(a.out, "firmware paging: off (CR0.PG=0): physical addresses, "
+                    "no tables to walk\n");
     }
     if (a.fw_ok && ownmap_setup(&a.own, &a.m, &a.map, &a.fw, &a.live, a.out)) {
         live_identity_check(&a);

@@ -1,5 +1,4 @@
-/* vtop EFI app: commands through the shared command language (issue 8
- * parts 4, 5 and 6).
+/* vtop EFI app: commands through the shared command language.
  *
  * The session's platform loader gives special names for the running
  * machine: "live" (RAM the memory map lists, the firmware's CR3 unless

@@ -150,7 +150,10 @@ static vtop_status elf_qemu_note(fmt_ctx *c, const elf_hdr *h, uint64_t d,
         s->cr3 = rd64(b, c->size, d + QEMU_CPU_CR3);
         s->cr4 = rd64(b, c->size, d + QEMU_CPU_CR4);
         s->long_mode = h->machine == EM_X86_64;
-        s->mode = fmt_infer_mode(s->cr0, s->cr4, s->long_mode, &s->mode_reason);
+        /* No EFER in the note: long mode comes from e_machine. */
+        s->mode = vtop_mode_from_registers(s->cr0, s->cr4,
+                                           s->long_mode ? EFER_LMA : 0);
+        s->mode_reason = vtop_mode_reason(s->mode);
     }
     in->cpu_total++;
     return VTOP_OK;
@@ -259,9 +262,10 @@ vtop_status fmt_open_elf(fmt_ctx *c)
     in->root = in->cpus[0].cr3;
     in->mode = in->cpus[0].mode;
     in->mode_reason = in->cpus[0].mode_reason;
-    /* QEMU notes carry no EFER: x86-64 and PAE kernels that use bit 63 set
-     * EFER.NXE, so it is assumed on (REFERENCE.md section 4). */
-    in->nxe = in->mode == VTOP_MODE_PAE || in->mode == VTOP_MODE_4LEVEL ||
-              in->mode == VTOP_MODE_5LEVEL;
+    /* QEMU notes carry no EFER (QEMU target/i386/arch_dump.c
+     * QEMUCPUState): x86-64 and PAE kernels that use bit 63 set EFER.NXE,
+     * so it is assumed on wherever the mode has an NX bit. */
+    const vtop_mode_desc *d = vtop_mode_describe(in->mode);
+    in->nxe = d && d->has_nx;
     return VTOP_OK;
 }

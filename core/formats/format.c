@@ -69,32 +69,6 @@ vtop_format vtop_image_detect(const uint8_t *base, uint64_t size)
     return VTOP_FMT_RAW;
 }
 
-/* SDM Vol. 3A 4.1.1 (table 4-1) and 4.1.2: the paging mode follows from
- * CR0.PG, CR4.PAE, IA32_EFER.LME and CR4.LA57. */
-vtop_mode fmt_infer_mode(uint64_t cr0, uint64_t cr4, bool long_mode,
-                         const char **why)
-{
-    if (!(cr0 & CR0_PG)) {
-        *why = "CR0.PG=0: paging disabled";
-        return VTOP_MODE_NONE;
-    }
-    if (!(cr4 & CR4_PAE)) {
-        *why = (cr4 & CR4_PSE) ? "CR0.PG=1, CR4.PAE=0, CR4.PSE=1: 32-bit with 4M pages"
-                               : "CR0.PG=1, CR4.PAE=0, CR4.PSE=0: 32-bit, 4K pages only";
-        return (cr4 & CR4_PSE) ? VTOP_MODE_32BIT_PSE : VTOP_MODE_32BIT;
-    }
-    if (!long_mode) {
-        *why = "CR0.PG=1, CR4.PAE=1, not long mode: PAE";
-        return VTOP_MODE_PAE;
-    }
-    if (cr4 & CR4_LA57) {
-        *why = "CR0.PG=1, CR4.PAE=1, long mode, CR4.LA57=1: 5-level";
-        return VTOP_MODE_5LEVEL;
-    }
-    *why = "CR0.PG=1, CR4.PAE=1, long mode, CR4.LA57=0: 4-level";
-    return VTOP_MODE_4LEVEL;
-}
-
 static vtop_status open_raw(fmt_ctx *c)
 {
     c->info->format_name = "raw";
