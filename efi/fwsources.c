@@ -136,11 +136,17 @@ static EFI_STATUS gather_mat(fwsources *fs)
     return EFI_SUCCESS;
 }
 
+/* The stack pointer of the BSP (the app runs on it: UEFI spec 2.10
+ * section 2.3.4 / 2.3.2, one processor, the firmware's stack). */
 static uint64_t read_rsp(void)
 {
-    uint64_t rsp;
-    __asm__ volatile("mov %%rsp, %0" : "=r"(rsp));
-    return rsp;
+    uintptr_t sp;
+#if defined(__x86_64__)
+    __asm__ volatile("mov %%rsp, %0" : "=r"(sp));
+#else
+    __asm__ volatile("mov %%esp, %0" : "=r"(sp));
+#endif
+    return sp;
 }
 
 /* The HOB list's stack allocation (EFI_HOB_MEMORY_ALLOCATION_STACK), when
