@@ -29,3 +29,5 @@ $(IMAGES_GEN_KDUMP): images/gen_kdump.c images/kdump_writer.c images/kdump_write
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) images/gen_kdump.c images/kdump_writer.c -o $@ $(HOST_DECOMP_LIBS)
 ALL_TARGETS += $(IMAGES_GEN_KDUMP)
+$(BUILD)/asan/tests/unit/truncate_test: $(IMAGES_STAMP)
+$(BUILD)/cov/tests/unit/truncate_test: $(IMAGES_STAMP)

@@ -237,10 +237,11 @@ static vtop_status elf_segments(fmt_ctx *c, const elf_hdr *h)
         uint64_t where = h->phoff + i * h->phentsize;
         vtop_status st = VTOP_OK;
         if (p.type == PT_NOTE) {
-            if (!span_has(c->size, p.offset, p.filesz))
-                return fmt_fail(c, VTOP_FORMAT_TRUNCATED, where,
-                                "PT_NOTE p_offset + p_filesz past the end");
-            st = fmt_elf_notes(c, h->machine, p.offset, p.offset + p.filesz);
+            if (span_has(c->size, p.offset, p.filesz))
+                st = fmt_elf_notes(c, h->machine, p.offset, p.offset + p.filesz);
+            else /* truncated: the memory may still be there, the CR3 not */
+                fmt_warn(c, "truncated: the PT_NOTE segment (CPU state, "
+                            "VMCOREINFO) is past the end of the file", where);
         } else if (p.type == PT_LOAD && p.filesz) {
             /* A PT_LOAD with p_filesz 0 holds no bytes: nothing to map. */
             if (elf_kernel_alias(c, h, i, &p))

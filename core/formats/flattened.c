@@ -7,8 +7,8 @@
  * `offset` of the rebuilt file, ended by offset = buf_size = -1. Opening
  * walks the record headers once into the caller's index (24 bytes a
  * record, sorted by offset), so reads need no conversion step; the
- * rebuilt file is then read as a kdump-compressed one. A hole between
- * records reads as zeros, as in the file makedumpfile -R writes.
+ * rebuilt file is then read as a kdump-compressed one. Bytes no record
+ * holds (records lost to truncation) are not in the image.
  */
 #include "bytes.h"
 #include "paged.h"
@@ -71,17 +71,14 @@ vtop_status paged_read(const vtop_dump_store *s, uint64_t off, void *dst,
             src = s->base + off;
         } else {
             const vtop_flat_record *r = flat_find(s, off);
-            size_t next = r ? (size_t)(r - s->flat) + 1 : 0;
-            if (r && off - r->offset < r->size) {
-                src = s->base + r->file_pos + (off - r->offset);
-                n = r->size - (off - r->offset);
-            } else if (next < s->flat_count) {
-                n = s->flat[next].offset - off; /* a hole: zeros */
-            }
+            if (!r || off - r->offset >= r->size)
+                return VTOP_PAGE_NOT_IN_IMAGE; /* no record: a truncated file */
+            src = s->base + r->file_pos + (off - r->offset);
+            n = r->size - (off - r->offset);
             n = n < len ? n : len;
         }
         for (uint64_t i = 0; i < n; i++)
-            d[i] = src ? src[i] : 0;
+            d[i] = src[i];
         d += n;
         off += n;
         len -= n;
@@ -164,6 +161,8 @@ vtop_status fmt_open_flat(fmt_ctx *c)
     if (!s)
         return fmt_fail(c, VTOP_FORMAT_UNSUPPORTED, 0,
                         "flattened image opened without a page store");
+    if (!span_has(c->size, 0, MDF_HEADER_SIZE))
+        return fmt_fail(c, VTOP_FORMAT_TRUNCATED, 0, "makedumpfile header");
     if (rdbe64(c->base, c->size, 16) != MDF_TYPE_FLAT ||
         rdbe64(c->base, c->size, 24) != MDF_VERSION_FLAT)
         return fmt_fail(c, VTOP_FORMAT_UNSUPPORTED, 16,

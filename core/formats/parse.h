@@ -13,6 +13,14 @@
 
 #include "format.h"
 
+/* What a run's bytes are: in the span, past its end (a truncated image),
+ * or fetched by the page source (kdump). */
+typedef enum fmt_run_kind {
+    FMT_RUN_DIRECT,
+    FMT_RUN_ABSENT,
+    FMT_RUN_SOURCE
+} fmt_run_kind;
+
 typedef struct fmt_ctx {
     const uint8_t *base;
     uint64_t size;
@@ -21,6 +29,7 @@ typedef struct fmt_ctx {
     vtop_image_info *info;  /* run_count, run_bytes, phys_end kept here */
     vtop_dump_store *store; /* paged formats' state, or NULL */
     vtop_run last;          /* the run being built (len 0: none yet) */
+    fmt_run_kind last_kind;
     bool have_last;
 } fmt_ctx;
 
@@ -29,8 +38,9 @@ vtop_status fmt_fail(fmt_ctx *c, vtop_status st, uint64_t off,
                      const char *what);
 
 /* Append [phys, phys+len) stored at file offset foff. hdr_off is the file
- * offset of the header that described the run (reported on error).
- * Returns VTOP_OK, VTOP_FORMAT_CORRUPT, VTOP_FORMAT_TRUNCATED. */
+ * offset of the header that described the run (reported on error). Bytes
+ * past the end of the file become an absent run, with a warning.
+ * Returns VTOP_OK, VTOP_FORMAT_CORRUPT. */
 vtop_status fmt_add_run(fmt_ctx *c, uint64_t phys, uint64_t len,
                         uint64_t foff, uint64_t hdr_off);
 
@@ -38,6 +48,10 @@ vtop_status fmt_add_run(fmt_ctx *c, uint64_t phys, uint64_t len,
  * NULL; no file range to check). Returns as fmt_add_run. */
 vtop_status fmt_add_source_run(fmt_ctx *c, uint64_t phys, uint64_t len,
                                uint64_t hdr_off);
+
+/* Note what a damaged image is missing (static text; the first one
+ * found is kept: an image opens with one warning). */
+void fmt_warn(fmt_ctx *c, const char *what, uint64_t off);
 
 /* Flush the pending run; VTOP_BUFFER_TOO_SMALL if any run did not fit. */
 vtop_status fmt_finish_runs(fmt_ctx *c);

@@ -35,19 +35,19 @@ typedef struct kf_image {
     vtop_space space;
 } kf_image;
 
-static void kf_put64(uint8_t *m, uint64_t pa, uint64_t v)
+static inline void kf_put64(uint8_t *m, uint64_t pa, uint64_t v)
 {
     for (int i = 0; i < 8; i++)
         m[pa + i] = (uint8_t)(v >> (8 * i));
 }
 
 /* The byte the fixture stores at physical address pa of a data page. */
-static uint8_t kf_pattern(uint64_t pa)
+static inline uint8_t kf_pattern(uint64_t pa)
 {
     return (uint8_t)(pa * 131 + (pa >> 12) * 7 + 1);
 }
 
-static void kf_layout(kf_image *k)
+static inline void kf_layout(kf_image *k)
 {
     memset(k->mem, 0, sizeof k->mem);
     kf_put64(k->mem, 0x1000, 0x2000 | 7);
@@ -65,7 +65,7 @@ static void kf_layout(kf_image *k)
 }
 
 /* Write the image with the given spec fields (mem/frame filled in). */
-static int kf_write(kf_image *k, kdw_spec spec)
+static inline int kf_write(kf_image *k, kdw_spec spec)
 {
     spec.mem = k->mem;
     spec.frame = k->frame;
@@ -75,8 +75,9 @@ static int kf_write(kf_image *k, kdw_spec spec)
     return kdw_write(&spec, &k->file, &k->len);
 }
 
-/* Open k->file[0..len) with a fresh store and cache. */
-static vtop_status kf_open(kf_image *k, size_t len, bool decompress)
+/* A fresh store bound to k's cache and flattened index, with the host's
+ * decompressors when decompress. */
+static inline void kf_store_reset(kf_image *k, bool decompress)
 {
     memset(&k->store, 0, sizeof k->store);
     memset(k->slots, 0, sizeof k->slots);
@@ -87,13 +88,19 @@ static vtop_status kf_open(kf_image *k, size_t len, bool decompress)
     k->store.flat_cap = 64;
     if (decompress)
         vtop_host_decompressor(&k->store.decompress);
+}
+
+/* Open k->file[0..len) with a fresh store and cache. */
+static inline vtop_status kf_open(kf_image *k, size_t len, bool decompress)
+{
+    kf_store_reset(k, decompress);
     vtop_image_request rq = {k->file, len, VTOP_FMT_AUTO, k->runs, 8, &k->store};
     vtop_status st = vtop_image_open_request(&rq, &k->info);
     k->mem_view = (vtop_physmem){k->runs, k->info.run_count, &k->store.source};
     return st;
 }
 
-static vtop_status kf_space(kf_image *k)
+static inline vtop_status kf_space(kf_image *k)
 {
     vtop_space_config cfg = {.mode = VTOP_MODE_4LEVEL, .cr3 = 0x1000, .nxe = true};
     return vtop_space_init(&k->space, &cfg, &k->mem_view);
