@@ -14,6 +14,24 @@
 #include "vtop_lines.h"
 #include "record_json.h"
 
+/* A frame the translation reached but the dump left out (makedumpfile -d)
+ * or cannot decompress here: the answer is right, the bytes are not there. */
+static void note_frame(const vtop_out *out, bool json, const vtop_space *space,
+                       const vtop_translation *t)
+{
+    if (json || t->status != VTOP_OK)
+        return;
+    vtop_status ps = vtop_physmem_probe(&space->mem, t->pa);
+    if (ps == VTOP_PAGE_EXCLUDED)
+        vtop_printf(out, "note: frame %016llx: page excluded from the dump "
+                    "(%s)\n", (unsigned long long)(t->pa & ~0xFFFull),
+                    vtop_status_name(ps));
+    else if (ps == VTOP_FORMAT_UNSUPPORTED)
+        vtop_printf(out, "note: frame %016llx: compressed with a method "
+                    "this build cannot decompress (%s)\n",
+                    (unsigned long long)(t->pa & ~0xFFFull), vtop_status_name(ps));
+}
+
 /* Translate each VA argument; print with `view`. Exit 1 if any failed. */
 static int translate_each(vtop_cmd_ctx *c, int argc, char **argv,
                           void (*view)(const vtop_out *, const vtop_space *,
@@ -39,6 +57,7 @@ static int translate_each(vtop_cmd_ctx *c, int argc, char **argv,
             vtop_record_json(c->out, c->cmd->name, space, &t[i]);
         else
             view(c->out, space, &t[i]);
+        note_frame(c->out, c->json, space, &t[i]);
     }
     return rc;
 }
@@ -147,6 +166,7 @@ int vtop_vtop_lines_run(vtop_session *s, vtop_vtop_lines *b,
                 vtop_record_json(&buf.out, cmd_vtop.name, &s->space, &t[i]);
             else
                 vtop_fmt_windbg_vtop(&buf.out, &s->space, &t[i]);
+            note_frame(&buf.out, s->json, &s->space, &t[i]);
         }
         vtop_out_buffer_flush(&buf);
         vtop_session_set_line(s, b->line[b->n - 1]);

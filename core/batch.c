@@ -35,7 +35,10 @@ batch_prefetch(const walk_cursor *k, const unsigned l, const unsigned levels)
 
 /* Walk out[0..n) (n <= BATCH_GROUP, records started, live = the walks
  * whose address passed walk_begin) level by level; the group shares one
- * window. The walks are visited by pointer, skipping the finished ones
+ * window. Shared, not one per walk: a page-source run's window is one
+ * fetched page in a caller-owned cache (physmem.h), which another walk's
+ * fetch may reuse; the one window is always the latest fetch, and every
+ * step checks it before reading. The walks are visited by pointer, skipping the finished ones
  * with a branch that is taken rarely (a leaf above the last level, a
  * fault), which costs fewer instructions than a bit scan per walk. */
 static inline __attribute__((always_inline)) void
