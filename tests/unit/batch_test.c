@@ -64,6 +64,36 @@ static size_t make_vas(const vtop_space *s, const collect *l, uint64_t *va,
     return leaves;
 }
 
+/* A page source over fx_mem: each fetch copies the page into the slot. */
+static vtop_status fetch_copy(void *ctx, uint64_t pa, uint8_t *slot,
+                              const uint8_t **page)
+{
+    (void)ctx;
+    memcpy(slot, fx_mem + pa, VTOP_PAGE_SIZE);
+    *page = slot;
+    return VTOP_OK;
+}
+
+static vtop_space *source_space(vtop_space *t, const vtop_space_config *cfg)
+{
+    enum { SLOTS = 8 };
+    static uint8_t data[SLOTS * VTOP_PAGE_SIZE];
+    static vtop_page_slot slots[SLOTS];
+    static uint32_t buckets[SLOTS];
+    static vtop_page_cache cache;
+    static vtop_page_source src;
+    static vtop_run run;
+    memset(slots, 0, sizeof slots);
+    memset(buckets, 0, sizeof buckets);
+    cache = (vtop_page_cache){.data = data, .slots = slots, .buckets = buckets,
+                              .nslots = SLOTS};
+    src = (vtop_page_source){.fetch = fetch_copy, .cache = &cache};
+    run = (vtop_run){.phys = 0, .len = FX_MEM_SIZE};
+    vtop_physmem mem = {.runs = &run, .count = 1, .source = &src};
+    assert_int_equal(vtop_space_init(t, cfg, &mem), VTOP_OK);
+    return t;
+}
+
 static void random_mode(vtop_mode mode, uint64_t seed, int windows)
 {
     vtop_space s;
@@ -89,11 +119,15 @@ static void random_mode(vtop_mode mode, uint64_t seed, int windows)
     /* The same tables with the image cut short: tables beyond it are not
      * in the image (the walk says where it stopped). */
     vtop_run cut = {0, g.next_table / 2, 0, fx_mem};
-    vtop_physmem short_mem = {&cut, 1};
+    vtop_physmem short_mem = {.runs = &cut, .count = 1};
     vtop_space_config cfg = s.cfg;
     vtop_space t;
     assert_int_equal(vtop_space_init(&t, &cfg, &short_mem), VTOP_OK);
     check_batch(&t, va, MAXN);
+    /* The same tables behind a page source (pages fetched into an 8-slot
+     * cache, as compressed dumps are read): the walks of a group fetch
+     * more pages than the cache holds. */
+    check_batch(source_space(&t, &s.cfg), va, MAXN);
     free(l.v);
 }
 
