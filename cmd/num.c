@@ -28,8 +28,10 @@ static bool parse_plain_hex(const char *p, uint64_t *out)
             return false;
         v = v << 4 | (uint64_t)d;
     }
+    if (n == 0)
+        return false;
     *out = v;
-    return n > 0;
+    return true;
 }
 
 /* Digits in radix 10 or 16; backticks allowed between digits only. */
