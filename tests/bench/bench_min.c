@@ -18,26 +18,43 @@ uint64_t bench_rand(uint64_t *s)
     return *s * 0x2545F4914F6CDD1Dull;
 }
 
-static inline uint64_t ld(const bench_image *im, uint64_t pa, int *bad)
+/* An entry of `size` (8, or 4 in 32-bit paging) bytes at pa, little-endian
+ * (the host's order), zero-extended; *bad when outside the flat view. */
+static inline uint64_t ld_n(const bench_image *im, uint64_t pa, unsigned size, int *bad)
 {
-    uint64_t v;
-    if (pa > im->flat_size - 8) {
+    uint64_t v = 0;
+    if (pa > im->flat_size - size) {
         *bad = 1;
         return 0;
     }
-    memcpy(&v, im->flat + pa, 8);
+    memcpy(&v, im->flat + pa, size);
     return v;
+}
+
+static inline uint64_t ld(const bench_image *im, uint64_t pa, int *bad)
+{
+    return ld_n(im, pa, 8, bad);
 }
 
 static inline uint64_t ld32(const bench_image *im, uint64_t pa, int *bad)
 {
-    uint32_t v;
-    if (pa > im->flat_size - 4) {
-        *bad = 1;
-        return 0;
-    }
-    memcpy(&v, im->flat + pa, 4);
-    return v;
+    return ld_n(im, pa, 4, bad);
+}
+
+/* The PDE (PS: a 2M page) and PTE levels of 8-byte tables, from the page
+ * directory at pd: the last two levels of PAE, 4- and 5-level paging. */
+static inline uint64_t min_pd_pt(const bench_image *im, uint64_t pd, uint64_t va)
+{
+    int bad = 0;
+    uint64_t e = ld(im, pd + ((va >> 18) & 0xff8), &bad);
+    if (!(e & 1) || bad)
+        return ~0ull;
+    if (e & PS)
+        return (e & ADDR & ~0x1fffffull) | (va & 0x1fffff);
+    e = ld(im, (e & ADDR) + ((va >> 9) & 0xff8), &bad);
+    if (!(e & 1) || bad)
+        return ~0ull;
+    return (e & ADDR) | (va & 0xfff);
 }
 
 /* PAE (3 levels, PS at the PDE) and 32-bit paging (2 levels of 4-byte
@@ -50,15 +67,7 @@ static uint64_t min_walk_small(const bench_image *im, uint64_t va)
         e = ld(im, t + ((va >> 27) & 0x18), &bad);
         if (!(e & 1) || bad)
             return ~0ull;
-        e = ld(im, (e & ADDR) + ((va >> 18) & 0xff8), &bad);
-        if (!(e & 1) || bad)
-            return ~0ull;
-        if (e & PS)
-            return (e & ADDR & ~0x1fffffull) | (va & 0x1fffff);
-        e = ld(im, (e & ADDR) + ((va >> 9) & 0xff8), &bad);
-        if (!(e & 1) || bad)
-            return ~0ull;
-        return (e & ADDR) | (va & 0xfff);
+        return min_pd_pt(im, e & ADDR, va);
     }
     e = ld32(im, t + ((va >> 20) & 0xffc), &bad);
     if (!(e & 1) || bad)
@@ -92,15 +101,7 @@ uint64_t bench_min_walk(const bench_image *im, uint64_t va)
         return ~0ull;
     if (e & PS)
         return (e & ADDR & ~0x3fffffffull) | (va & 0x3fffffff);
-    e = ld(im, (e & ADDR) + ((va >> 18) & 0xff8), &bad);
-    if (!(e & 1) || bad)
-        return ~0ull;
-    if (e & PS)
-        return (e & ADDR & ~0x1fffffull) | (va & 0x1fffff);
-    e = ld(im, (e & ADDR) + ((va >> 9) & 0xff8), &bad);
-    if (!(e & 1) || bad)
-        return ~0ull;
-    return (e & ADDR) | (va & 0xfff);
+    return min_pd_pt(im, e & ADDR, va);
 }
 
 typedef struct min_enum_state {
