@@ -225,7 +225,7 @@ static void fill(vtop_cache *c, const vtop_space *s, const vtop_translation *t)
         e = set[w].key == 0 ? &set[w] : NULL;
     if (!e) {
         c->stats.evictions++;
-        e = &set[c->victim++ % c->ways];
+        e = &set[c->victim++ & (c->ways - 1)]; /* ways: a power of two */
     }
     uint64_t pa_base = t->pa - (t->va - base);
     e->key = key;
