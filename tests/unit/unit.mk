@@ -5,7 +5,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/*_test.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/unit/%,$(UNIT_SRCS))
 UNIT_COV_BINS := $(patsubst tests/unit/%.c,$(BUILD)/cov/tests/unit/%,$(UNIT_SRCS))
 
-$(BUILD)/asan/tests/unit/%: tests/unit/%.c $(BUILD)/asan/libvtopcmd.a $(BUILD)/asan/libvtop.a
+$(BUILD)/asan/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/asan/libvtopcmd.a $(BUILD)/asan/libvtop.a
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $< -o $@ $(BUILD)/asan/libvtopcmd.a $(BUILD)/asan/libvtop.a -lcmocka
 $(BUILD)/cov/tests/unit/%: tests/unit/%.c $(BUILD)/cov/libvtopcmd.a $(BUILD)/cov/libvtop.a
