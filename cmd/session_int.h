@@ -48,6 +48,7 @@ extern const vtop_command *const vtop_cmds_space[];
 extern const vtop_command *const vtop_cmds_ptov[];
 extern const vtop_command *const vtop_cmds_roots[];
 extern const vtop_command *const vtop_cmds_protections[];
+extern const vtop_command *const vtop_cmds_report[];
 
 /* Look a command up by name (NULL when unknown). */
 const vtop_command *vtop_cmd_find(const vtop_session *s, const char *name);

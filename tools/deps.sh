@@ -9,6 +9,7 @@ packages=(
   newlib-source libcmocka-dev clang lld libclang-rt-14-dev
   busybox-static zstd socat gcovr cppcheck clang-tidy valgrind
   python3 xz-utils
+  chromium
 )
 missing=()
 for p in "${packages[@]}"; do
