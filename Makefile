@@ -1,8 +1,9 @@
 # vtop: top-level Makefile. Area-specific rules live beside their sources
-# (core/core.mk, cmd/cmd.mk, host/host.mk, efi/efi.mk, tests/*/*.mk, ...);
-# this file holds the shared variables, the generic compile rules and the
-# targets people type: all, deps, run, test, bench, fuzz, lint, coverage,
-# install, usb-image, clean.
+# (core/core.mk, host/host.mk, efi/efi.mk, images/images.mk, tests/*/*.mk;
+# cmd/ needs none: its sources are CMD_SRCS below, built into libvtopcmd.a
+# by host_libs); this file holds the shared variables, the generic
+# compile rules and the targets people type: all, deps, run, test, bench,
+# fuzz, lint, coverage, install, usb-image, clean.
 
 BUILD      := build
 HOST_CC    ?= gcc

@@ -6,42 +6,37 @@
 #include <stdlib.h>
 
 #include "../core/ptov.h"
+#include "fmt_json.h"
 #include "fmt_windbg.h"
-#include "json.h"
 #include "num.h"
 
 /* Hits printed for one query; the total is always reported. */
 #define PTOV_MAX_HITS 4096
 
-static const char *level_name(const vtop_space *space, uint8_t level)
+static void hit_line(vtop_cmd_ctx *c, const vtop_report *r, const vtop_ptov_hit *h)
 {
-    return level < space->desc->levels ? space->desc->level[level].name : "-";
-}
-
-static void hit_line(vtop_cmd_ctx *c, const vtop_space *space,
-                     const vtop_ptov_hit *h)
-{
-    char rights[5];
-    vtop_fmt_rights(h->rights, rights);
-    if (!c->json) {
-        vtop_printf(c->out, "pa %016" PRIx64 " va %016" PRIx64 " len %" PRIx64
-                    " leaf %016" PRIx64 " size %s %s rights %s\n", h->pa, h->va,
-                    h->len, h->leaf_va, vtop_fmt_size_name(h->leaf_size),
-                    level_name(space, h->level), rights);
+    if (c->json) {
+        vtop_fmt_json_ptov_hit(r, h);
         return;
     }
-    vtop_json j;
-    vtop_json_begin(&j, c->out);
-    vtop_json_str(&j, "cmd", "ptov");
-    vtop_json_hex(&j, "pa", h->pa);
-    vtop_json_hex(&j, "va", h->va);
-    vtop_json_hex(&j, "len", h->len);
-    vtop_json_hex(&j, "leaf_va", h->leaf_va);
-    vtop_json_hex(&j, "leaf_pa", h->leaf_pa);
-    vtop_json_hex(&j, "leaf_size", h->leaf_size);
-    vtop_json_str(&j, "level", level_name(space, h->level));
-    vtop_json_str(&j, "rights", rights);
-    vtop_json_end(&j);
+    char rights[5];
+    vtop_fmt_rights(h->rights, rights);
+    vtop_printf(c->out, "pa %016" PRIx64 " va %016" PRIx64 " len %" PRIx64
+                " leaf %016" PRIx64 " size %s %s rights %s\n", h->pa, h->va,
+                h->len, h->leaf_va, vtop_fmt_size_name(h->leaf_size),
+                vtop_report_level_name(r->space, h->level), rights);
+}
+
+static void pair_line(vtop_cmd_ctx *c, const vtop_report *r, const vtop_ptov_pair *p)
+{
+    if (c->json) {
+        vtop_fmt_json_ptov_pair(r, p);
+        return;
+    }
+    char rights[5];
+    vtop_fmt_rights(p->rights, rights);
+    vtop_printf(c->out, "%016" PRIx64 " %016" PRIx64 " %s %s\n", p->pa, p->va,
+                vtop_fmt_size_name(p->size), rights);
 }
 
 static int ptov_query(vtop_cmd_ctx *c, const vtop_space *space, uint64_t first,
@@ -54,8 +49,9 @@ static int ptov_query(vtop_cmd_ctx *c, const vtop_space *space, uint64_t first,
     uint64_t total = 0;
     vtop_status st = vtop_ptov(space, first, last, NULL, hits, PTOV_MAX_HITS,
                                &stored, &total);
+    vtop_report r = {c->out, space};
     for (size_t i = 0; i < stored; i++)
-        hit_line(c, space, &hits[i]);
+        hit_line(c, &r, &hits[i]);
     free(hits);
     if (st != VTOP_OK && st != VTOP_BUFFER_TOO_SMALL)
         return vtop_cmd_error(c, VTOP_EXIT_FAIL, "ptov: %s", vtop_status_name(st));
@@ -75,25 +71,9 @@ static int ptov_map(vtop_cmd_ctx *c, const vtop_space *space)
     if (!pairs)
         return vtop_cmd_error(c, VTOP_EXIT_FAIL, "ptov: out of memory");
     st = vtop_ptov_map(space, NULL, pairs, count, &count);
-    for (size_t i = 0; st == VTOP_OK && i < count; i++) {
-        const vtop_ptov_pair *p = &pairs[i];
-        char rights[5];
-        vtop_fmt_rights(p->rights, rights);
-        if (c->json) {
-            vtop_json j;
-            vtop_json_begin(&j, c->out);
-            vtop_json_str(&j, "cmd", "ptov");
-            vtop_json_hex(&j, "pa", p->pa);
-            vtop_json_hex(&j, "va", p->va);
-            vtop_json_hex(&j, "size", p->size);
-            vtop_json_str(&j, "level", level_name(space, p->level));
-            vtop_json_str(&j, "rights", rights);
-            vtop_json_end(&j);
-        } else {
-            vtop_printf(c->out, "%016" PRIx64 " %016" PRIx64 " %s %s\n", p->pa,
-                        p->va, vtop_fmt_size_name(p->size), rights);
-        }
-    }
+    vtop_report r = {c->out, space};
+    for (size_t i = 0; st == VTOP_OK && i < count; i++)
+        pair_line(c, &r, &pairs[i]);
     free(pairs);
     if (st != VTOP_OK)
         return vtop_cmd_error(c, VTOP_EXIT_FAIL, "ptov: %s", vtop_status_name(st));

@@ -63,8 +63,12 @@ static int read_report(vtop_cmd_ctx *c, const read_result *r,
     return VTOP_EXIT_FAIL;
 }
 
-static int run_read_common(vtop_cmd_ctx *c, int argc, char **argv, bool virt)
+/* Which address space `read` / `readp` reads. */
+typedef enum read_space { READ_VIRTUAL, READ_PHYSICAL } read_space;
+
+static int run_read_common(vtop_cmd_ctx *c, int argc, char **argv, read_space where)
 {
+    bool virt = where == READ_VIRTUAL;
     read_result r;
     memset(&r, 0, sizeof r);
     if (!vtop_cmd_argc(c, argc, 3, 3))
@@ -110,12 +114,12 @@ static int run_read_common(vtop_cmd_ctx *c, int argc, char **argv, bool virt)
 
 static int run_read(vtop_cmd_ctx *c, int argc, char **argv)
 {
-    return run_read_common(c, argc, argv, true);
+    return run_read_common(c, argc, argv, READ_VIRTUAL);
 }
 
 static int run_readp(vtop_cmd_ctx *c, int argc, char **argv)
 {
-    return run_read_common(c, argc, argv, false);
+    return run_read_common(c, argc, argv, READ_PHYSICAL);
 }
 
 #define READ_HELP \

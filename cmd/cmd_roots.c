@@ -7,17 +7,12 @@
 #include <string.h>
 
 #include "../core/roots.h"
-#include "json.h"
+#include "fmt_json.h"
 #include "num.h"
+#include "options.h"
 
 #define ROOTS_DEFAULT 10
 #define ROOTS_MAX 1000
-
-static const char *mode_name(vtop_mode mode)
-{
-    const vtop_mode_desc *d = vtop_mode_describe(mode);
-    return d ? d->name : "none";
-}
 
 /* "kernel-half,self-map,..." into text. */
 static void evidence_text(uint32_t evidence, char *text, size_t cap)
@@ -45,32 +40,12 @@ static void candidate_out(vtop_cmd_ctx *c, size_t rank,
 {
     char ev[200];
     evidence_text(r->evidence, ev, sizeof ev);
-    if (!c->json) {
-        vtop_printf(c->out, "%-4zu %016" PRIx64 " %-9s %8" PRId64 "  %s\n", rank,
-                    r->root, mode_name(r->mode), r->score, ev);
+    if (c->json) {
+        vtop_fmt_json_root(c->out, rank, r, ev);
         return;
     }
-    vtop_json j;
-    vtop_json_begin(&j, c->out);
-    vtop_json_str(&j, "cmd", "roots");
-    vtop_json_uint(&j, "rank", rank);
-    vtop_json_hex(&j, "root", r->root);
-    vtop_json_str(&j, "mode", mode_name(r->mode));
-    vtop_json_int(&j, "score", r->score);
-    vtop_json_str(&j, "evidence", ev);
-    vtop_json_uint(&j, "present", r->present);
-    vtop_json_uint(&j, "kernel", r->kernel);
-    vtop_json_int(&j, "self_index", r->self_index);
-    vtop_json_uint(&j, "sharers", r->sharers);
-    vtop_json_uint(&j, "leaves", r->leaves);
-    vtop_json_uint(&j, "sound", r->sound);
-    vtop_json_uint(&j, "linear", r->linear);
-    vtop_json_uint(&j, "top_bad", r->top_bad);
-    vtop_json_uint(&j, "bad", r->bad);
-    vtop_json_uint(&j, "missing", r->missing);
-    vtop_json_uint(&j, "user_leaves", r->user_leaves);
-    vtop_json_uint(&j, "user_dirty", r->user_dirty);
-    vtop_json_end(&j);
+    vtop_printf(c->out, "%-4zu %016" PRIx64 " %-9s %8" PRId64 "  %s\n", rank,
+                r->root, vtop_report_mode_name(r->mode), r->score, ev);
 }
 
 /* roots [--mode M] [COUNT] */
@@ -80,8 +55,7 @@ static bool roots_args(vtop_cmd_ctx *c, int argc, char **argv,
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--mode") == 0 && i + 1 < argc) {
             i++;
-            if (vtop_mode_parse(argv[i], &opt->mode) != VTOP_OK ||
-                opt->mode == VTOP_MODE_NONE) {
+            if (!vtop_parse_paging_mode(argv[i], &opt->mode)) {
                 vtop_cmd_error(c, VTOP_EXIT_USAGE, "roots: unknown mode '%s'",
                                argv[i]);
                 return false;

@@ -115,7 +115,7 @@ static void info_json_space(vtop_json *j, const vtop_session *s,
 static void info_json(vtop_cmd_ctx *c)
 {
     const vtop_session *s = c->session;
-    const vtop_image_info *in = s->has_image ? s->info : NULL;
+    const vtop_image_info *in = vtop_session_image(s);
     vtop_json j;
     vtop_json_begin(&j, c->out);
     vtop_json_str(&j, "cmd", "info");
@@ -145,7 +145,7 @@ static void info_text_runs(vtop_cmd_ctx *c)
 static void info_text(vtop_cmd_ctx *c)
 {
     const vtop_session *s = c->session;
-    const vtop_image_info *in = s->has_image ? s->info : NULL;
+    const vtop_image_info *in = vtop_session_image(s);
     vtop_printf(c->out, "image:    %s\n", s->name);
     vtop_printf(c->out, "format:   %s\n", in ? in->format_name : "memory");
     info_text_runs(c);

@@ -1,18 +1,18 @@
 /* vtop command language: whole-space commands: tlb, mem (QEMU `info tlb`
- * and `info mem` text, fmt_qemu.h) and audit. */
+ * and `info mem` text, fmt_qemu.h; JSON, fmt_json.h) and audit
+ * (fmt_audit.h). */
 #include "session_int.h"
 
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/audit.h"
 #include "../core/enum.h"
+#include "fmt_audit.h"
+#include "fmt_json.h"
 #include "fmt_qemu.h"
-#include "fmt_windbg.h"
-#include "json.h"
 #include "num.h"
-#include "record_json.h"
+#include "qemu_quirks.h"
 
 /* Optional RANGE arguments (argv[1..argc)), inclusive last byte in *last. */
 static bool space_range(vtop_cmd_ctx *c, int argc, char **argv,
@@ -47,47 +47,6 @@ static int walk_status(vtop_cmd_ctx *c, vtop_status st)
 
 /* ---- tlb ---- */
 
-typedef struct tlb_ctx {
-    vtop_cmd_ctx *c;
-    const vtop_space *space;
-} tlb_ctx;
-
-static int tlb_leaf(void *ctx, const vtop_leaf *leaf)
-{
-    const tlb_ctx *t = ctx;
-    if (!t->c->json) {
-        vtop_fmt_qemu_tlb_line(t->c->out, t->space, leaf->raw_va, leaf->entry,
-                               leaf->level);
-        return 0;
-    }
-    vtop_json j;
-    char rights[5];
-    vtop_fmt_rights(leaf->rights, rights);
-    vtop_json_begin(&j, t->c->out);
-    vtop_json_str(&j, "cmd", "tlb");
-    vtop_json_hex(&j, "va", leaf->va);
-    vtop_json_hex(&j, "raw_va", leaf->raw_va);
-    vtop_json_hex(&j, "pa", leaf->pa);
-    vtop_json_hex(&j, "size", leaf->size);
-    vtop_json_hex(&j, "entry", leaf->entry);
-    vtop_json_str(&j, "level", t->space->desc->level[leaf->level].name);
-    vtop_json_str(&j, "rights", rights);
-    vtop_json_leaf_flags(&j, "leaf_flags", leaf->leaf_flags);
-    vtop_json_hex(&j, "reserved_bits", leaf->reserved_bits);
-    vtop_json_array(&j, "levels");
-    for (unsigned i = 0; i < leaf->nlevels && i < VTOP_MAX_LEVELS; i++) {
-        vtop_json_object(&j, NULL);
-        vtop_json_str(&j, "name",
-                      t->space->desc->level[leaf->levels[i].level].name);
-        vtop_json_hex(&j, "entry_pa", leaf->levels[i].entry_pa);
-        vtop_json_hex(&j, "entry", leaf->levels[i].entry);
-        vtop_json_close(&j, '}');
-    }
-    vtop_json_close(&j, ']');
-    vtop_json_end(&j);
-    return 0;
-}
-
 static int run_tlb(vtop_cmd_ctx *c, int argc, char **argv)
 {
     const vtop_space *space = vtop_cmd_need_space(c);
@@ -96,83 +55,30 @@ static int run_tlb(vtop_cmd_ctx *c, int argc, char **argv)
         return VTOP_EXIT_IMAGE;
     if (!vtop_cmd_argc(c, argc, 1, 4) || !space_range(c, argc, argv, &first, &last))
         return VTOP_EXIT_USAGE;
-    if (argc == 1 && !c->json)
-        return walk_status(c, vtop_fmt_qemu_tlb(c->out, space, 0));
-    tlb_ctx t = {c, space};
+    vtop_report r = {c->out, space};
+    if (!c->json)
+        return walk_status(c, vtop_fmt_qemu_tlb_range(&r, first, last, 0));
     vtop_enum_options opt = {VTOP_ENUM_QEMU, 0, NULL, NULL};
-    return walk_status(c, vtop_enumerate(space, first, last, &opt, tlb_leaf, &t));
+    return walk_status(c, vtop_enumerate(space, first, last, &opt,
+                                         vtop_fmt_json_tlb_leaf, &r));
 }
 
-/* ---- mem: QEMU's text, filtered by range or turned into JSON ---- */
+/* ---- mem: QEMU's ranges, filtered by RANGE, as text or JSON ---- */
 
 typedef struct mem_filter {
-    vtop_cmd_ctx *c;
+    const vtop_cmd_ctx *c;
     uint64_t first, last;
-    char line[128];
-    size_t len;
 } mem_filter;
 
-/* A 16-digit hex field of an `info mem` line at text[at]. */
-static bool mem_field(const char *text, size_t at, uint64_t *out)
+static void mem_range(void *ctx, const vtop_qemu_range *r)
 {
-    char digits[17];
-    memcpy(digits, text + at, 16);
-    digits[16] = '\0';
-    return vtop_parse_addr(digits, out);
-}
-
-/* "%016llx-%016llx %016llx urw\n" (fmt_qemu.h): 55 characters. */
-static bool mem_parse(const char *line, size_t len, uint64_t *s, uint64_t *e,
-                      uint64_t *size, char prot[4])
-{
-    if (len != 55 || line[16] != '-' || line[33] != ' ' || line[50] != ' ')
-        return false;
-    if (!mem_field(line, 0, s) || !mem_field(line, 17, e) ||
-        !mem_field(line, 34, size))
-        return false;
-    memcpy(prot, line + 51, 3);
-    prot[3] = '\0';
-    return true;
-}
-
-static void mem_line(mem_filter *f)
-{
-    uint64_t s, e, size;
-    char prot[4];
-    f->line[f->len] = '\0';
-    if (!mem_parse(f->line, f->len, &s, &e, &size, prot)) {
-        vtop_puts(f->c->out, f->line); /* not a range line ("PG disabled") */
+    const mem_filter *f = ctx;
+    if (r->end != 0 && (r->end - 1 < f->first || r->start > f->last))
         return;
-    }
-    if (e != 0 && (e - 1 < f->first || s > f->last))
-        return;
-    if (!f->c->json) {
-        vtop_puts(f->c->out, f->line);
-        return;
-    }
-    vtop_json j;
-    vtop_json_begin(&j, f->c->out);
-    vtop_json_str(&j, "cmd", "mem");
-    vtop_json_hex(&j, "start", s);
-    vtop_json_hex(&j, "end", e);
-    vtop_json_hex(&j, "size", size);
-    vtop_json_str(&j, "prot", prot);
-    vtop_json_bool(&j, "user", prot[0] == 'u');
-    vtop_json_bool(&j, "writable", prot[2] == 'w');
-    vtop_json_end(&j);
-}
-
-static void mem_write(void *ctx, const char *text, size_t n)
-{
-    mem_filter *f = ctx;
-    for (size_t i = 0; i < n; i++) {
-        if (f->len < sizeof f->line - 2)
-            f->line[f->len++] = text[i];
-        if (text[i] == '\n') {
-            mem_line(f);
-            f->len = 0;
-        }
-    }
+    if (f->c->json)
+        vtop_fmt_json_mem_range(f->c->out, r);
+    else
+        vtop_fmt_qemu_mem_line(f->c->out, r);
 }
 
 static int run_mem(vtop_cmd_ctx *c, int argc, char **argv)
@@ -193,18 +99,12 @@ static int run_mem(vtop_cmd_ctx *c, int argc, char **argv)
     }
     if (!vtop_cmd_argc(c, argc, 1, 4) || !space_range(c, argc, argv, &first, &last))
         return VTOP_EXIT_USAGE;
-    if (argc == 1 && !c->json)
-        return walk_status(c, vtop_fmt_qemu_mem_ex(c->out, space, 0, flags));
-    mem_filter *f = calloc(1, sizeof *f);
-    if (!f)
-        return vtop_cmd_error(c, VTOP_EXIT_FAIL, "mem: out of memory");
-    f->c = c;
-    f->first = first;
-    f->last = last;
-    vtop_out sink = {mem_write, f};
-    vtop_status st = vtop_fmt_qemu_mem_ex(&sink, space, 0, flags);
-    free(f);
-    return walk_status(c, st);
+    if (vtop_qemu_paging_off(space)) {
+        vtop_puts(c->out, "PG disabled\n");
+        return VTOP_EXIT_OK;
+    }
+    mem_filter f = {c, first, last};
+    return walk_status(c, vtop_fmt_qemu_mem_ranges(space, 0, flags, mem_range, &f));
 }
 
 static const vtop_command cmd_tlb = {
@@ -222,70 +122,15 @@ static const vtop_command cmd_mem = {
 
 /* ---- audit ---- */
 
-typedef struct audit_ctx {
-    vtop_cmd_ctx *c;
-    const vtop_space *space;
-} audit_ctx;
-
 static int audit_finding(void *ctx, const vtop_finding *f)
 {
-    const audit_ctx *a = ctx;
-    const char *level = f->level < a->space->desc->levels ?
-        a->space->desc->level[f->level].name : "-";
-    if (!a->c->json) {
-        vtop_printf(a->c->out, "%-14s %016" PRIx64 "-%016" PRIx64 " %6" PRIu64
-                    " %-5s at %016" PRIx64 " = %016" PRIx64 "\n",
-                    vtop_finding_name(f->kind), f->va_start, f->va_end, f->count,
-                    level, f->entry_pa, f->entry);
-        return 0;
-    }
-    vtop_json j;
-    vtop_json_begin(&j, a->c->out);
-    vtop_json_str(&j, "cmd", "audit");
-    vtop_json_str(&j, "finding", vtop_finding_name(f->kind));
-    vtop_json_hex(&j, "va_start", f->va_start);
-    vtop_json_hex(&j, "va_end", f->va_end);
-    vtop_json_uint(&j, "count", f->count);
-    vtop_json_str(&j, "level", level);
-    vtop_json_hex(&j, "entry_pa", f->entry_pa);
-    vtop_json_hex(&j, "entry", f->entry);
-    vtop_json_hex(&j, "pa", f->pa);
-    vtop_json_hex(&j, "reserved_bits", f->reserved_bits);
-    if (f->kind == VTOP_FINDING_TABLE_SHARED ||
-        f->kind == VTOP_FINDING_TABLE_ALIASED) {
-        vtop_json_hex(&j, "other_entry_pa", f->other_entry_pa);
-        vtop_json_str(&j, "other_level", f->other_level < a->space->desc->levels ?
-                      a->space->desc->level[f->other_level].name : "-");
-    }
-    vtop_json_end(&j);
+    const vtop_cmd_ctx *c = ctx;
+    vtop_report r = {c->out, &c->session->space};
+    if (c->json)
+        vtop_fmt_json_audit_finding(&r, f);
+    else
+        vtop_fmt_audit_finding(&r, f);
     return 0;
-}
-
-static void audit_summary(vtop_cmd_ctx *c, const vtop_audit_stats *st)
-{
-    uint64_t total = 0;
-    for (int k = 0; k < VTOP_FINDING_COUNT; k++)
-        total += st->findings[k];
-    if (c->json) {
-        vtop_json j;
-        vtop_json_begin(&j, c->out);
-        vtop_json_str(&j, "cmd", "audit-summary");
-        vtop_json_uint(&j, "findings", total);
-        for (int k = 0; k < VTOP_FINDING_COUNT; k++)
-            vtop_json_uint(&j, vtop_finding_name((vtop_finding_kind)k),
-                           st->findings[k]);
-        vtop_json_uint(&j, "leaves", st->leaves);
-        vtop_json_uint(&j, "tables", st->tables);
-        vtop_json_bool(&j, "refs_full", st->refs_full);
-        vtop_json_end(&j);
-        return;
-    }
-    vtop_printf(c->out, "audit: %" PRIu64 " finding(s) over %" PRIu64
-                " leaves, %" PRIu64 " tables:", total, st->leaves, st->tables);
-    for (int k = 0; k < VTOP_FINDING_COUNT; k++)
-        vtop_printf(c->out, " %s %" PRIu64, vtop_finding_name((vtop_finding_kind)k),
-                    st->findings[k]);
-    vtop_puts(c->out, st->refs_full ? " (table checks partial)\n" : "\n");
 }
 
 #define AUDIT_REFS (1u << 16)
@@ -306,10 +151,12 @@ static int run_audit(vtop_cmd_ctx *c, int argc, char **argv)
         opt.refs[i].level = 0xff; /* empty slot (audit.h) */
     vtop_audit_stats stats;
     memset(&stats, 0, sizeof stats);
-    audit_ctx a = {c, space};
-    vtop_status st = vtop_audit(space, &opt, audit_finding, &a, &stats);
+    vtop_status st = vtop_audit(space, &opt, audit_finding, c, &stats);
     free(opt.refs);
-    audit_summary(c, &stats);
+    if (c->json)
+        vtop_fmt_json_audit_summary(c->out, &stats);
+    else
+        vtop_fmt_audit_summary(c->out, &stats);
     return walk_status(c, st);
 }
 

@@ -79,7 +79,7 @@ int vtop_cmd_execute_line(vtop_session *s, const char *line,
                           const vtop_out *out, const vtop_out *err)
 {
     static const vtop_command none = {.name = "vtop"};
-    vtop_cmd_ctx c = {s, &none, out, err, s->json};
+    vtop_cmd_ctx c = {.session = s, .cmd = &none, .out = out, .err = err, .json = s->json};
     vtop_words w;
     vtop_lex_result r = vtop_lex(line, &w);
     if (r != VTOP_LEX_OK)
@@ -91,7 +91,7 @@ int vtop_cmd_execute_line(vtop_session *s, const char *line,
         return vtop_cmd_error(&c, VTOP_EXIT_USAGE,
                               "unknown command '%s' (try `help`)", w.argv[0]);
     c.cmd = cmd;
-    if (cmd->needs_target && !s->open)
+    if (cmd->needs_target && s->target == VTOP_TARGET_NONE)
         return vtop_cmd_error(&c, VTOP_EXIT_IMAGE,
                               "%s: no image is open (use `open IMAGE`)",
                               cmd->name);

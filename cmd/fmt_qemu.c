@@ -9,24 +9,8 @@
  */
 #include "cmd/fmt_qemu.h"
 
+#include "cmd/qemu_quirks.h"
 #include "core/enum.h"
-
-#define QEMU_PG_PSE  (1ull << 7)
-#define QEMU_PG_USER (1ull << 2)
-#define QEMU_PG_RW   (1ull << 1)
-
-/* addr_canonical: sign-extends from bit 56 when CR4.LA57 is set, else from
- * bit 47 (only in qemu-system-x86_64; below 4 GiB both builds agree). */
-static uint64_t addr_canonical(const vtop_space *s, uint64_t addr)
-{
-    if (s->desc->mode == VTOP_MODE_5LEVEL) {
-        if (addr & (1ull << 56))
-            addr |= ~((1ull << 57) - 1);
-    } else if (addr & (1ull << 47)) {
-        addr |= ~((1ull << 48) - 1);
-    }
-    return addr;
-}
 
 static char *put_hex16(char *p, uint64_t v)
 {
@@ -36,29 +20,6 @@ static char *put_hex16(char *p, uint64_t v)
         v >>= 4;
     }
     return p + 16;
-}
-
-/* The (pte, mask) pair the tlb_info_* functions pass to print_pte for a leaf
- * at `level`: a 4K PTE goes in with PG_PSE cleared (its bit 7 is PAT) and
- * mask ~0xfff (0x3fffffffff000 in long mode); a 4M PDE with
- * ~((1 << 21) - 1) on a 32-bit value; a PAE 2M PDE with
- * ~((hwaddr)(1 << 20) - 1), so bit 63 (NX) shows in the address; long mode
- * 2M / 1G with 0x3ffffffe00000 / 0x3ffffc0000000. */
-static void qemu_pte_mask(const vtop_space *s, uint8_t level, uint64_t entry,
-                          uint64_t *pte, uint64_t *mask)
-{
-    const vtop_mode_desc *d = s->desc;
-    bool last = (unsigned)level + 1u == d->levels;
-    *pte = last ? (entry & ~QEMU_PG_PSE) : entry;
-    if (d->entry_size == 4)
-        *mask = last ? 0xFFFFF000ull : 0xFFE00000ull;
-    else if (d->mode == VTOP_MODE_PAE)
-        *mask = last ? ~0xFFFull : ~0xFFFFFull;
-    else if (last)
-        *mask = 0x3fffffffff000ull;
-    else
-        *mask = d->level[level].shift == 30 ? 0x3ffffc0000000ull
-                                            : 0x3ffffffe00000ull;
 }
 
 /* print_pte: "%016llx: %016llx XGPDACTUW\n". */
@@ -71,9 +32,9 @@ void vtop_fmt_qemu_tlb_line(const vtop_out *out, const vtop_space *space,
         {1ull << 3, 'T'},  {1ull << 2, 'U'}, {1ull << 1, 'W'},
     };
     uint64_t pte, mask;
-    qemu_pte_mask(space, level, entry, &pte, &mask);
+    vtop_qemu_pte_mask(space, level, entry, &pte, &mask);
     char line[16 + 2 + 16 + 1 + 9 + 1];
-    char *p = put_hex16(line, addr_canonical(space, raw_va));
+    char *p = put_hex16(line, vtop_qemu_canonical(space, raw_va));
     *p++ = ':';
     *p++ = ' ';
     p = put_hex16(p, pte & mask);
@@ -84,71 +45,93 @@ void vtop_fmt_qemu_tlb_line(const vtop_out *out, const vtop_space *space,
     out->write(out->ctx, line, (size_t)(p - line));
 }
 
-typedef struct tlb_ctx {
-    const vtop_out *out;
-    const vtop_space *space;
-} tlb_ctx;
-
 static int tlb_leaf(void *ctx, const vtop_leaf *leaf)
 {
-    const tlb_ctx *t = ctx;
-    vtop_fmt_qemu_tlb_line(t->out, t->space, leaf->raw_va, leaf->entry,
-                           leaf->level);
+    const vtop_report *r = ctx;
+    vtop_fmt_qemu_tlb_line(r->out, r->space, leaf->raw_va, leaf->entry, leaf->level);
     return 0;
 }
 
 /* hmp_info_tlb: "PG disabled" without paging, else one print_pte line per
  * present leaf in table order (tlb_info_32 / pae32 / la48 / la57). */
+vtop_status vtop_fmt_qemu_tlb_range(const vtop_report *r, uint64_t first,
+                                    uint64_t last, uint64_t max_tables)
+{
+    if (!r || !r->out || !r->space || !r->space->desc)
+        return VTOP_BAD_ARGUMENT;
+    if (vtop_qemu_paging_off(r->space)) {
+        vtop_puts(r->out, "PG disabled\n");
+        return VTOP_OK;
+    }
+    vtop_enum_options o = {VTOP_ENUM_QEMU, max_tables, NULL, NULL};
+    return vtop_enumerate(r->space, first, last, &o, tlb_leaf, (void *)r);
+}
+
 vtop_status vtop_fmt_qemu_tlb(const vtop_out *out, const vtop_space *space,
                               uint64_t max_tables)
 {
-    if (!out || !space || !space->desc)
-        return VTOP_BAD_ARGUMENT;
-    if (space->desc->levels == 0) {
-        vtop_puts(out, "PG disabled\n");
-        return VTOP_OK;
-    }
-    tlb_ctx t = {out, space};
-    vtop_enum_options o = {VTOP_ENUM_QEMU, max_tables, NULL, NULL};
-    return vtop_enumerate(space, 0, ~0ull, &o, tlb_leaf, &t);
+    vtop_report r = {out, space};
+    return vtop_fmt_qemu_tlb_range(&r, 0, ~0ull, max_tables);
+}
+
+void vtop_fmt_qemu_mem_line(const vtop_out *out, const vtop_qemu_range *range)
+{
+    char line[16 + 1 + 16 + 1 + 16 + 1 + 3 + 1];
+    char *p = put_hex16(line, range->start);
+    *p++ = '-';
+    p = put_hex16(p, range->end);
+    *p++ = ' ';
+    p = put_hex16(p, range->size);
+    *p++ = ' ';
+    *p++ = (range->prot & VTOP_QEMU_PROT_USER) ? 'u' : '-';
+    *p++ = 'r';
+    *p++ = (range->prot & VTOP_QEMU_PROT_RW) ? 'w' : '-';
+    *p++ = '\n';
+    out->write(out->ctx, line, (size_t)(p - line));
 }
 
 /* mem_print's state: start is -1 while no range is open. */
 typedef struct mem_ctx {
-    const vtop_out *out;
     const vtop_space *space;
     uint64_t start;
     unsigned last_prot;
+    vtop_qemu_range_fn fn;
+    void *fn_ctx;
 } mem_ctx;
 
-static void mem_line(const mem_ctx *m, uint64_t end)
-{
-    char line[16 + 1 + 16 + 1 + 16 + 1 + 3 + 1];
-    char *p = put_hex16(line, addr_canonical(m->space, m->start));
-    *p++ = '-';
-    p = put_hex16(p, addr_canonical(m->space, end));
-    *p++ = ' ';
-    p = put_hex16(p, addr_canonical(m->space, end - m->start));
-    *p++ = ' ';
-    *p++ = (m->last_prot & QEMU_PG_USER) ? 'u' : '-';
-    *p++ = 'r';
-    *p++ = (m->last_prot & QEMU_PG_RW) ? 'w' : '-';
-    *p++ = '\n';
-    m->out->write(m->out->ctx, line, (size_t)(p - line));
-}
-
-/* mem_print: a range closes (and prints) whenever prot changes; merging is
- * by equal prot only, never by physical contiguity. */
+/* mem_print: a range closes (and is reported) whenever prot changes;
+ * merging is by equal prot only, never by physical contiguity. */
 static int mem_unit(void *ctx, uint64_t end, unsigned prot)
 {
     mem_ctx *m = ctx;
     if (prot != m->last_prot) {
-        if (m->start != ~0ull)
-            mem_line(m, end);
+        if (m->start != ~0ull) {
+            vtop_qemu_range r = {vtop_qemu_canonical(m->space, m->start),
+                                 vtop_qemu_canonical(m->space, end),
+                                 vtop_qemu_canonical(m->space, end - m->start),
+                                 m->last_prot};
+            m->fn(m->fn_ctx, &r);
+        }
         m->start = prot ? end : ~0ull;
         m->last_prot = prot;
     }
     return 0;
+}
+
+vtop_status vtop_fmt_qemu_mem_ranges(const vtop_space *space, uint64_t max_tables,
+                                     unsigned flags, vtop_qemu_range_fn fn, void *ctx)
+{
+    if (!space || !space->desc || !fn)
+        return VTOP_BAD_ARGUMENT;
+    if (vtop_qemu_paging_off(space))
+        return VTOP_OK;
+    mem_ctx m = {space, ~0ull, 0, fn, ctx};
+    return vtop_qemu_mem_walk_ex(space, max_tables, flags, mem_unit, &m);
+}
+
+static void mem_print(void *ctx, const vtop_qemu_range *range)
+{
+    vtop_fmt_qemu_mem_line(ctx, range);
 }
 
 /* hmp_info_mem: "PG disabled", else mem_info_32 / pae32 / la48 / la57. */
@@ -163,10 +146,9 @@ vtop_status vtop_fmt_qemu_mem_ex(const vtop_out *out, const vtop_space *space,
 {
     if (!out || !space || !space->desc)
         return VTOP_BAD_ARGUMENT;
-    if (space->desc->levels == 0) {
+    if (vtop_qemu_paging_off(space)) {
         vtop_puts(out, "PG disabled\n");
         return VTOP_OK;
     }
-    mem_ctx m = {out, space, ~0ull, 0};
-    return vtop_qemu_mem_walk_ex(space, max_tables, flags, mem_unit, &m);
+    return vtop_fmt_qemu_mem_ranges(space, max_tables, flags, mem_print, (void *)out);
 }

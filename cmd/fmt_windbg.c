@@ -6,6 +6,8 @@
  */
 #include "cmd/fmt_windbg.h"
 
+#include "cmd/report.h"
+
 #include <inttypes.h>
 
 #include "core/entry.h"
@@ -36,7 +38,8 @@ void vtop_fmt_rights(uint8_t rights, char out[5])
 void vtop_fmt_windbg_flags(const vtop_space *space, uint64_t entry,
                            uint8_t level, bool leaf, char out[12])
 {
-    bool large = leaf && (unsigned)level + 1u < space->desc->levels;
+    /* A leaf above the 4K level is a large page (WinDbg's L flag). */
+    bool large = leaf && level < VTOP_MAX_LEVELS && space->desc->level[level].shift > 12;
     out[0] = (space->cfg.windows_pte && (entry & PTE_WIN_COPY_ON_WRITE)) ? 'C' : '-';
     out[1] = (entry & PTE_G) ? 'G' : '-';
     out[2] = large ? 'L' : '-';
@@ -49,24 +52,6 @@ void vtop_fmt_windbg_flags(const vtop_space *space, uint64_t entry,
     out[9] = (entry & space->nx_mask) ? '-' : 'E';
     out[10] = (entry & PTE_P) ? 'V' : '-';
     out[11] = 0;
-}
-
-static const char *level_name(const vtop_space *space, int level)
-{
-    if (level < 0 || level >= (int)space->desc->levels)
-        return "-";
-    return space->desc->level[level].name;
-}
-
-static const char *swpte_name(vtop_swpte k)
-{
-    switch (k) {
-    case VTOP_SWPTE_TRANSITION:  return "transition";
-    case VTOP_SWPTE_PROTOTYPE:   return "prototype";
-    case VTOP_SWPTE_PAGEFILE:    return "pagefile";
-    case VTOP_SWPTE_DEMAND_ZERO: return "demand-zero";
-    default:                     return "none";
-    }
 }
 
 /* One level line: the frame is the leaf's base for the leaf entry, the
@@ -82,7 +67,7 @@ static void pte_level_line(const vtop_out *out, const vtop_space *space,
     char flags[12];
     vtop_fmt_windbg_flags(space, r->entry, r->level, leaf, flags);
     vtop_printf(out, "%-5s at %016" PRIx64 " contains %0*" PRIx64 " pfn %-8" PRIx64 " %s\n",
-                level_name(space, r->level), r->entry_pa,
+                vtop_report_level_name(space, r->level), r->entry_pa,
                 space->desc->entry_size * 2, r->entry, frame >> 12, flags);
 }
 
@@ -99,12 +84,12 @@ void vtop_fmt_windbg_pte(const vtop_out *out, const vtop_space *space,
         vtop_printf(out, "pa %016" PRIx64 " size %s pfn %" PRIx64 " rights %s\n",
                     tr->pa, vtop_fmt_size_name(tr->page_size), tr->pa >> 12, rights);
     } else {
-        vtop_printf(out, "fault at %s: %s", level_name(space, tr->fault_level),
+        vtop_printf(out, "fault at %s: %s", vtop_report_level_name(space, tr->fault_level),
                     vtop_status_name(tr->status));
         if (tr->status == VTOP_RESERVED_BIT)
             vtop_printf(out, " reserved %016" PRIx64, tr->reserved_bits);
         if (tr->status == VTOP_SOFTWARE_PTE)
-            vtop_printf(out, " swpte %s", swpte_name(tr->swpte));
+            vtop_printf(out, " swpte %s", vtop_swpte_name(tr->swpte));
         vtop_puts(out, "\n");
     }
     vtop_printf(out, "status 0x%08" PRIX32 " %s\n", vtop_hresult(tr->status),
@@ -125,5 +110,5 @@ void vtop_fmt_windbg_vtop(const vtop_out *out, const vtop_space *space,
     }
     vtop_printf(out, "va %016" PRIx64 " status 0x%08" PRIX32 " %s at %s\n", tr->va,
                 vtop_hresult(tr->status), vtop_status_name(tr->status),
-                level_name(space, tr->fault_level));
+                vtop_report_level_name(space, tr->fault_level));
 }

@@ -4,6 +4,30 @@
 #include <inttypes.h>
 #include <string.h>
 
+/* Length of the valid UTF-8 sequence at p (RFC 3629 section 4: no overlong
+ * form, no surrogate, nothing above U+10FFFF), or 0 when there is none. */
+static size_t utf8_length(const unsigned char *p)
+{
+    unsigned char b = p[0];
+    size_t more = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2
+                : b >= 0xf0 && b <= 0xf4 ? 3 : 0;
+    if (!more)
+        return 0;
+    uint32_t cp = b & (0x3fu >> more);
+    for (size_t i = 1; i <= more; i++) {
+        if ((p[i] & 0xc0) != 0x80) /* also stops at the terminating NUL */
+            return 0;
+        cp = cp << 6 | (p[i] & 0x3fu);
+    }
+    static const uint32_t least[4] = {0, 0x80, 0x800, 0x10000};
+    if (cp < least[more] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return more + 1;
+}
+
+/* JSON text is UTF-8 (RFC 8259 section 8.1): a byte of text that is not
+ * part of a valid UTF-8 sequence (a file name is any bytes) is written as
+ * \u00XX, the byte's value read as Latin-1, so the answer stays JSON. */
 void vtop_json_quote(const vtop_out *out, const char *text)
 {
     static const char hex[] = "0123456789abcdef";
@@ -11,7 +35,12 @@ void vtop_json_quote(const vtop_out *out, const char *text)
     out->write(out->ctx, "\"", 1);
     for (const char *p = text;; p++) {
         unsigned char c = (unsigned char)*p;
-        if (c >= 0x20 && c != '"' && c != '\\')
+        size_t seq = c >= 0x80 ? utf8_length((const unsigned char *)p) : 0;
+        if (seq) {
+            p += seq - 1;
+            continue;
+        }
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\')
             continue;
         if (p > run)
             out->write(out->ctx, run, (size_t)(p - run));
@@ -25,7 +54,7 @@ void vtop_json_quote(const vtop_out *out, const char *text)
             esc[1] = 't';
         else if (c == '\r')
             esc[1] = 'r';
-        else if (c < 0x20) {
+        else if (c < 0x20 || c >= 0x80) {
             esc[1] = 'u';
             esc[2] = '0';
             esc[3] = '0';

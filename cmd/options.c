@@ -41,8 +41,7 @@ static int valued_option(const char *name, const char *v,
         }
         snprintf(why, why_len, "--cr3: bad address '%s'", v);
     } else if (strcmp(name, "--mode") == 0) {
-        if (vtop_mode_parse(v, &opt->mode) == VTOP_OK &&
-            opt->mode != VTOP_MODE_NONE) {
+        if (vtop_parse_paging_mode(v, &opt->mode)) {
             opt->has_mode = true;
             return 1;
         }
@@ -63,6 +62,15 @@ static int valued_option(const char *name, const char *v,
         snprintf(why, why_len, "--maxphyaddr: bad width '%s' (32..52)", v);
     }
     return -1;
+}
+
+bool vtop_parse_paging_mode(const char *text, vtop_mode *out)
+{
+    vtop_mode m;
+    if (vtop_mode_parse(text, &m) != VTOP_OK || !vtop_mode_describe(m))
+        return false;
+    *out = m;
+    return true;
 }
 
 int vtop_open_option(int argc, char **argv, int *i, vtop_open_options *opt,

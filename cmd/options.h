@@ -2,6 +2,7 @@
 #ifndef VTOP_CMD_OPTIONS_H
 #define VTOP_CMD_OPTIONS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "session.h"
@@ -17,6 +18,10 @@
     "  --windows        decode not-present entries as Windows software PTEs\n" \
     "  --nxe, --no-nxe  EFER.NXE on/off (default: the image's, else on)\n" \
     "  --strict         refuse a damaged image (truncated, pages past the end)\n"
+
+/* A mode name that walks tables ("32bit" ... "5level", not "none": a mode
+ * with a descriptor, core/paging.h): true with *out set. */
+bool vtop_parse_paging_mode(const char *text, vtop_mode *out);
 
 /* Try argv[*i] as an open option. Returns 1 when it was one (consumed with
  * its value; *i is advanced past it), 0 when argv[*i] is not an open option,

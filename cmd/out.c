@@ -13,6 +13,7 @@ void vtop_vprintf(const vtop_out *out, const char *fmt, va_list ap)
     int n = vsnprintf(small, sizeof small, fmt, ap);
     if (n < 0) {
         va_end(again);
+        vtop_puts(out, VTOP_OUT_CUT);
         return;
     }
     if ((size_t)n < sizeof small) {
@@ -27,6 +28,7 @@ void vtop_vprintf(const vtop_out *out, const char *fmt, va_list ap)
             free(big);
         } else {
             out->write(out->ctx, small, sizeof small - 1);
+            vtop_puts(out, VTOP_OUT_CUT);
         }
     }
     va_end(again);

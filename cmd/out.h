@@ -16,8 +16,13 @@ typedef struct vtop_out {
     void *ctx;
 } vtop_out;
 
-/* printf-style output through out (formats into a stack buffer; longer
- * output is written in pieces, never truncated). */
+/* printf-style output through out. Text up to 511 bytes is formatted in a
+ * stack buffer; longer text in a heap buffer of its exact size. Only when
+ * that allocation fails is the text cut: the first 511 bytes are written,
+ * followed by the marker VTOP_OUT_CUT, so a cut never passes unnoticed.
+ * A format that vsnprintf rejects (an encoding error) writes the marker. */
+#define VTOP_OUT_CUT "[output cut]\n"
+
 void vtop_printf(const vtop_out *out, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void vtop_vprintf(const vtop_out *out, const char *fmt, va_list ap);

@@ -4,18 +4,6 @@
 #include "fmt_windbg.h"
 #include "json.h"
 
-const char *vtop_swpte_name(vtop_swpte kind)
-{
-    switch (kind) {
-    case VTOP_SWPTE_NONE: return "none";
-    case VTOP_SWPTE_TRANSITION: return "transition";
-    case VTOP_SWPTE_PROTOTYPE: return "prototype";
-    case VTOP_SWPTE_PAGEFILE: return "pagefile";
-    case VTOP_SWPTE_DEMAND_ZERO: return "demand-zero";
-    }
-    return "unknown";
-}
-
 void vtop_json_leaf_flags(vtop_json *j, const char *key, uint8_t flags)
 {
     vtop_json_object(j, key);
@@ -28,20 +16,13 @@ void vtop_json_leaf_flags(vtop_json *j, const char *key, uint8_t flags)
     vtop_json_close(j, '}');
 }
 
-static const char *level_name(const vtop_space *space, int level)
-{
-    if (level < 0 || !space->desc || level >= space->desc->levels)
-        return "?";
-    return space->desc->level[level].name;
-}
-
 static void record_levels(vtop_json *j, const vtop_space *space,
                           const vtop_translation *t)
 {
     vtop_json_array(j, "levels");
     for (unsigned i = 0; i < t->nlevels && i < VTOP_MAX_LEVELS; i++) {
         vtop_json_object(j, NULL);
-        vtop_json_str(j, "name", level_name(space, t->levels[i].level));
+        vtop_json_str(j, "name", vtop_report_level_name(space, t->levels[i].level));
         vtop_json_hex(j, "entry_pa", t->levels[i].entry_pa);
         vtop_json_hex(j, "entry", t->levels[i].entry);
         vtop_json_close(j, '}');
@@ -84,7 +65,7 @@ void vtop_record_json(const vtop_out *out, const char *cmd,
     vtop_json_bool(&j, "executable", (t->rights & VTOP_RIGHT_EXEC) != 0);
     vtop_json_leaf_flags(&j, "leaf_flags", t->leaf_flags);
     if (t->fault_level >= 0)
-        vtop_json_str(&j, "fault_level", level_name(space, t->fault_level));
+        vtop_json_str(&j, "fault_level", vtop_report_level_name(space, t->fault_level));
     else
         vtop_json_null(&j, "fault_level");
     vtop_json_hex(&j, "reserved_bits", t->reserved_bits);

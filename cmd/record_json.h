@@ -6,6 +6,7 @@
 
 #include "../core/paging.h"
 #include "out.h"
+#include "report.h"
 
 void vtop_record_json(const vtop_out *out, const char *cmd,
                       const vtop_space *space, const vtop_translation *t);
@@ -13,8 +14,5 @@ void vtop_record_json(const vtop_out *out, const char *cmd,
 struct vtop_json;
 /* VTOP_LEAF_* bits as an object {"G":..,"D":..,"A":..,"PAT":..,"PCD":..,"PWT":..}. */
 void vtop_json_leaf_flags(struct vtop_json *j, const char *key, uint8_t flags);
-
-/* Name of a Windows software-PTE kind ("none", "transition", ...). */
-const char *vtop_swpte_name(vtop_swpte kind);
 
 #endif

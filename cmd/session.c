@@ -28,27 +28,25 @@ vtop_session *vtop_session_new(const vtop_platform *platform)
         free(s);
         return NULL;
     }
-    if (platform) {
+    if (platform)
         s->platform = *platform;
-        s->has_platform = true;
-    }
     register_table(s, vtop_cmds_session);
     register_table(s, vtop_cmds_translate);
     register_table(s, vtop_cmds_read);
     register_table(s, vtop_cmds_space);
     register_table(s, vtop_cmds_ptov);
     register_table(s, vtop_cmds_roots);
+    register_table(s, vtop_cmds_protections);
     return s;
 }
 
 /* Drop the current target (and what the platform loaded for it). */
 static void session_close(vtop_session *s)
 {
-    if (s->has_loaded && s->has_platform && s->platform.unload)
+    if (s->has_loaded && s->platform.unload)
         s->platform.unload(s->platform.ctx, &s->loaded);
     s->has_loaded = false;
-    s->open = false;
-    s->has_image = false;
+    s->target = VTOP_TARGET_NONE;
     s->has_space = false;
     s->space_status = VTOP_NO_ROOT;
     s->name[0] = '\0';
@@ -67,6 +65,7 @@ void vtop_session_free(vtop_session *s)
 }
 
 void vtop_session_set_json(vtop_session *s, bool on) { s->json = on; }
+bool vtop_session_json(const vtop_session *s) { return s->json; }
 void vtop_session_set_line(vtop_session *s, unsigned line) { s->line = line; }
 bool vtop_session_quit_requested(const vtop_session *s) { return s->quit; }
 
@@ -77,7 +76,7 @@ const vtop_space *vtop_session_space(const vtop_session *s)
 
 const vtop_image_info *vtop_session_image(const vtop_session *s)
 {
-    return s->has_image ? s->info : NULL;
+    return s->target == VTOP_TARGET_IMAGE ? s->info : NULL;
 }
 
 /* Errors before a command context exists (opening from the platform). */
@@ -184,19 +183,20 @@ static int configure_space(vtop_session *s, const vtop_open_options *opt,
     vtop_space_config cfg;
     memset(&cfg, 0, sizeof cfg);
     const vtop_image_info *in = s->info;
-    if (s->has_image && opt->cpu >= in->cpu_count && in->cpu_count > 0)
+    bool image = s->target == VTOP_TARGET_IMAGE;
+    if (image && opt->cpu >= in->cpu_count && in->cpu_count > 0)
         return open_error(s, err, VTOP_EXIT_USAGE,
                           "--cpu %u: the image has %u vCPU(s)", opt->cpu,
                           in->cpu_count);
-    if (s->has_image && in->cpu_count == 0 && opt->cpu > 0)
+    if (image && in->cpu_count == 0 && opt->cpu > 0)
         return open_error(s, err, VTOP_EXIT_USAGE,
                           "--cpu %u: the image carries no vCPU state", opt->cpu);
     vtop_status st = VTOP_NO_ROOT;
-    if (s->has_image)
+    if (image)
         st = vtop_image_space_config(in, opt->cpu, &cfg);
     if (st != VTOP_OK) {
         memset(&cfg, 0, sizeof cfg);
-        cfg.windows_pte = s->has_image && in->windows;
+        cfg.windows_pte = image && in->windows;
         cfg.nxe = true;
     }
     s->cpu = opt->cpu;
@@ -206,7 +206,7 @@ static int configure_space(vtop_session *s, const vtop_open_options *opt,
         s->space_status = VTOP_NO_ROOT;
         return VTOP_EXIT_OK;
     }
-    if (cfg.mode == VTOP_MODE_NONE && !opt->has_mode)
+    if (!vtop_mode_describe(cfg.mode) && !opt->has_mode)
         return open_error(s, err, VTOP_EXIT_USAGE,
                           "--cr3 0x%llx: the paging mode is unknown: add --mode "
                           "32bit|32bit-pse|pae|4level|5level",
@@ -257,7 +257,7 @@ int vtop_session_open_span(vtop_session *s, const char *name,
     if (s->info->warning)
         vtop_printf(err, "vtop: warning: %s: %s (offset 0x%llx)\n", name,
                     s->info->warning, (unsigned long long)s->info->warning_offset);
-    s->has_image = true;
+    s->target = VTOP_TARGET_IMAGE; /* configure_space reads the image's state */
     s->mem.runs = s->runs;
     s->mem.count = s->info->run_count;
     s->mem.source = s->info->paged ? &s->store->source : NULL;
@@ -267,7 +267,6 @@ int vtop_session_open_span(vtop_session *s, const char *name,
         session_close(s);
         return rc;
     }
-    s->open = true;
     return VTOP_EXIT_OK;
 }
 
@@ -291,7 +290,7 @@ int vtop_session_open_physmem(vtop_session *s, const char *name,
         }
         s->has_space = true;
     }
-    s->open = true;
+    s->target = VTOP_TARGET_PHYSMEM;
     return VTOP_EXIT_OK;
 }
 
@@ -316,7 +315,7 @@ static int open_loaded_physmem(vtop_session *s, const char *name,
 int vtop_session_open_file(vtop_session *s, const char *name,
                            const vtop_open_options *opt, const vtop_out *err)
 {
-    if (!s->has_platform || !s->platform.load)
+    if (!s->platform.load)
         return open_error(s, err, VTOP_EXIT_IMAGE,
                           "%s: this platform cannot load files", name);
     vtop_loaded l;

@@ -98,6 +98,7 @@ void vtop_session_set_decompressor(vtop_session *s, const vtop_decompressor *d);
 
 /* --json: answers as one JSON object per line. */
 void vtop_session_set_json(vtop_session *s, bool on);
+bool vtop_session_json(const vtop_session *s);
 /* Line number prefixed to error messages (0: none), for scripts. */
 void vtop_session_set_line(vtop_session *s, unsigned line);
 /* True after a `quit` command. */

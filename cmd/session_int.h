@@ -8,15 +8,20 @@
 #define VTOP_MAX_COMMANDS 48
 #define VTOP_NAME_MAX 256
 
+/* What the session has open. */
+typedef enum vtop_target_kind {
+    VTOP_TARGET_NONE = 0,        /* nothing: commands that need a target refuse */
+    VTOP_TARGET_IMAGE,           /* a parsed image span: info describes it */
+    VTOP_TARGET_PHYSMEM          /* ready physical memory (the EFI app's live RAM) */
+} vtop_target_kind;
+
 struct vtop_session {
-    vtop_platform platform;
-    bool has_platform;
+    vtop_platform platform;      /* all NULL when the platform gave none */
     /* Target. */
-    bool open;
+    vtop_target_kind target;
     char name[VTOP_NAME_MAX];
     vtop_loaded loaded;          /* what the platform loaded (to unload) */
     bool has_loaded;
-    bool has_image;              /* info describes a parsed image */
     vtop_image_info *info;       /* heap: large (per-vCPU state) */
     vtop_run *runs;              /* heap: the image's run list */
     size_t run_cap;
@@ -45,6 +50,7 @@ extern const vtop_command *const vtop_cmds_read[];
 extern const vtop_command *const vtop_cmds_space[];
 extern const vtop_command *const vtop_cmds_ptov[];
 extern const vtop_command *const vtop_cmds_roots[];
+extern const vtop_command *const vtop_cmds_protections[];
 
 /* session_store.c: the paged images' store. prepare returns a zeroed
  * store bound to the session's cache and decompressors (NULL when out of

@@ -125,19 +125,19 @@ static int table_ref(audit *a, const vtop_enum_event *e)
     for (size_t probes = 0; probes < cap; probes++, i = (i + 1) % cap) {
         vtop_table_ref *r = &refs[i];
         if (r->level == REF_EMPTY) {
-            *r = (vtop_table_ref){e->table_pa, e->entry_pa, e->level};
+            *r = (vtop_table_ref){e->table_pa, e->entry_pa, e->table_level,
+                                  e->level};
             return 0;
         }
         if (r->table_pa != e->table_pa)
             continue;
         vtop_finding f = {
-            .kind = r->level == e->level ? VTOP_FINDING_TABLE_ALIASED
-                                         : VTOP_FINDING_TABLE_SHARED,
+            .kind = r->level == e->table_level ? VTOP_FINDING_TABLE_ALIASED
+                                               : VTOP_FINDING_TABLE_SHARED,
             .va_start = e->va, .va_end = e->va + (e->size - 1), .count = 1,
-            .level = e->level ? (uint8_t)(e->level - 1) : 0,
-            .entry_pa = e->entry_pa, .entry = e->entry, .pa = e->table_pa,
-            .other_entry_pa = r->entry_pa,
-            .other_level = r->level ? (uint8_t)(r->level - 1) : 0,
+            .level = e->level, .entry_pa = e->entry_pa, .entry = e->entry,
+            .pa = e->table_pa, .other_entry_pa = r->entry_pa,
+            .other_level = r->entry_level,
         };
         return report(a, &f);
     }
@@ -163,7 +163,6 @@ static int on_event(void *ctx, const vtop_enum_event *e)
     case VTOP_EVENT_TABLE_NOT_IN_IMAGE:
         f.kind = VTOP_FINDING_TABLE_OUTSIDE;
         f.pa = e->table_pa;
-        f.level = e->level ? (uint8_t)(e->level - 1) : 0;
         return report(a, &f);
     default:
         return 0;

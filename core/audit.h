@@ -68,8 +68,9 @@ typedef int (*vtop_finding_fn)(void *ctx, const vtop_finding *finding);
 /* Caller buffer for the table-reference set. */
 typedef struct vtop_table_ref {
     uint64_t table_pa;      /* 0 with level 0xff = empty */
-    uint64_t entry_pa;
-    uint8_t level;
+    uint64_t entry_pa;      /* the entry that referenced it (~0: CR3) */
+    uint8_t level;          /* level index of the table's entries */
+    uint8_t entry_level;    /* level index of that entry */
 } vtop_table_ref;
 
 typedef struct vtop_audit_options {

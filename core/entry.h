@@ -17,22 +17,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "le.h"
 #include "paging.h"
 #include "physmem.h"
 #include "status.h"
-
-/* Little-endian loads built from bytes: no memcpy (freestanding), no
- * unaligned-access UB; GCC and clang fuse them into one mov at -O2. */
-static inline uint32_t vtop_load_le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
-}
-
-static inline uint64_t vtop_load_le64(const uint8_t *p)
-{
-    return (uint64_t)vtop_load_le32(p) | (uint64_t)vtop_load_le32(p + 4) << 32;
-}
 
 /* One entry of `size` (4 or 8) bytes at p, zero-extended. */
 static inline uint64_t vtop_entry_load(const uint8_t *p, unsigned size)
@@ -135,23 +123,70 @@ static inline bool vtop_entry_present(uint64_t e)
     return (e & PTE_P) != 0;
 }
 
+/* The decoder proper: each rule once, on a level's derived data
+ * (vtop_space_level). The walk loop calls these with its level pointer,
+ * the other modules through the (space, level index) forms below. */
+
 /* A present entry maps a page (is a leaf) at the last level, or with PS=1
  * where the mode allows large pages (PDE with CR4.PSE or PAE/long mode,
  * PDPTE in long mode). Elsewhere PS is ignored (32-bit without PSE, SDM
- * 4.3) or reserved (PML4E/PML5E, caught by vtop_entry_reserved). */
+ * 4.3) or reserved (PML4E/PML5E, caught by the reserved-bit test). */
+static inline bool vtop_level_is_leaf(const vtop_space_level *lv, uint64_t e)
+{
+    return lv->last || (e & lv->ps_mask);
+}
+
+/* Physical base of the page a leaf entry maps: the frame bits (PAT bit 12
+ * of a large page is not an address bit), plus PSE-36's PDE bits 13..20 as
+ * PA bits 32..39 for a 4M page (SDM 4.3, table 4-4). */
+static inline uint64_t vtop_level_leaf_base(const vtop_space_level *lv,
+                                            uint64_t e)
+{
+    return (e & lv->leaf_mask) | ((e & lv->pse36_mask) << 19);
+}
+
+/* Effective rights of a walk from the AND of (entry | fill) and the OR of
+ * the entries over its levels (SDM 4.6): R/W is bit 1 and U/S bit 2, so
+ * (and >> 1) & 3 is VTOP_RIGHT_WRITE | VTOP_RIGHT_USER; executable iff no
+ * level has NX (with NXE). */
+static inline unsigned vtop_rights_of(const vtop_space *s, uint64_t and_acc,
+                                      uint64_t or_acc)
+{
+    return (unsigned)((and_acc >> 1) & 3) |
+           ((or_acc & s->nx_mask) ? 0u : VTOP_RIGHT_EXEC);
+}
+
+#define VTOP_RIGHTS_ALL (VTOP_RIGHT_WRITE | VTOP_RIGHT_USER | VTOP_RIGHT_EXEC)
+
+/* VTOP_LEAF_* of a leaf entry: PWT (bit 3), PCD (4), A (5), D (6) through
+ * a 16-entry table, G (bit 8) -> 0, PAT (bit 7 of a 4K PTE, bit 12 of a
+ * large leaf, SDM tables 4-4, 4-9, 4-15..4-19) -> 3. */
+static inline unsigned vtop_level_leaf_flags(const vtop_space_level *lv,
+                                             uint64_t e)
+{
+    static const uint8_t pwt_pcd_a_d[16] = {
+#define F(i) (((i) & 1 ? VTOP_LEAF_PWT : 0) | ((i) & 2 ? VTOP_LEAF_PCD : 0) | \
+              ((i) & 4 ? VTOP_LEAF_A : 0) | ((i) & 8 ? VTOP_LEAF_D : 0))
+        F(0), F(1), F(2),  F(3),  F(4),  F(5),  F(6),  F(7),
+        F(8), F(9), F(10), F(11), F(12), F(13), F(14), F(15),
+#undef F
+    };
+    return pwt_pcd_a_d[(e >> 3) & 15] | (unsigned)((e >> 8) & 1) |
+           (unsigned)((e >> lv->pat_shift) & 8);
+}
+
+/* (space, level index) forms for the modules that walk level by level. */
 static inline bool vtop_entry_is_leaf(const vtop_space *s, unsigned l,
                                       uint64_t e)
 {
-    return l + 1u == s->desc->levels ||
-           ((e & PTE_PS) && s->desc->level[l].leaf_allowed);
+    return vtop_level_is_leaf(&s->level[l], e);
 }
 
 /* Large page: a leaf above the last level. */
 static inline bool vtop_entry_is_large(const vtop_space *s, unsigned l,
                                        uint64_t e)
 {
-    return l + 1u != s->desc->levels && (e & PTE_PS) &&
-           s->desc->level[l].leaf_allowed;
+    return !s->level[l].last && (e & s->level[l].ps_mask);
 }
 
 /* Reserved bits set in a present entry (0 when none): a hardware walker
@@ -159,7 +194,7 @@ static inline bool vtop_entry_is_large(const vtop_space *s, unsigned l,
 static inline uint64_t vtop_entry_reserved(const vtop_space *s, unsigned l,
                                            uint64_t e)
 {
-    return e & s->reserved[l][vtop_entry_is_leaf(s, l, e) ? 1 : 0];
+    return e & s->level[l].reserved[vtop_entry_is_leaf(s, l, e) ? 1 : 0];
 }
 
 /* Physical address of the next table a non-leaf entry points to. */
@@ -168,19 +203,16 @@ static inline uint64_t vtop_entry_table(const vtop_space *s, uint64_t e)
     return e & s->addr_mask;
 }
 
-/* Physical base of the page a leaf entry at level l maps: the frame bits
- * (PAT bit 12 of a large page is not an address bit), plus PSE-36's PDE bits
- * 13..20 as PA bits 32..39 for a 4M page (SDM 4.3, table 4-4). */
 static inline uint64_t vtop_entry_leaf_base(const vtop_space *s, unsigned l,
                                             uint64_t e)
 {
-    return (e & s->leaf_mask[l]) | ((e & s->pse36_mask[l]) << 19);
+    return vtop_level_leaf_base(&s->level[l], e);
 }
 
 /* Size of the page a leaf at level l maps (4K, 2M, 4M, 1G). */
 static inline uint64_t vtop_entry_page_size(const vtop_space *s, unsigned l)
 {
-    return vtop_entry_span(s, l);
+    return s->level[l].page_size;
 }
 
 /* VTOP_RIGHT_* granted by this entry alone; the effective rights are the AND
@@ -188,32 +220,22 @@ static inline uint64_t vtop_entry_page_size(const vtop_space *s, unsigned l)
 static inline unsigned vtop_entry_rights(const vtop_space *s, unsigned l,
                                          uint64_t e)
 {
-    uint64_t v = e | s->rights_fill[l];
-    return ((v & PTE_RW) ? VTOP_RIGHT_WRITE : 0u) |
-           ((v & PTE_US) ? VTOP_RIGHT_USER : 0u) |
-           ((e & s->nx_mask) ? 0u : VTOP_RIGHT_EXEC);
+    return vtop_rights_of(s, e | s->level[l].fill, e);
 }
 
-#define VTOP_RIGHTS_ALL (VTOP_RIGHT_WRITE | VTOP_RIGHT_USER | VTOP_RIGHT_EXEC)
-
-/* VTOP_LEAF_* of a leaf entry at level l: PAT is bit 7 of a 4K PTE and
- * bit 12 of a large leaf (SDM tables 4-4, 4-9, 4-15..4-19). */
 static inline unsigned vtop_entry_leaf_flags(const vtop_space *s, unsigned l,
                                              uint64_t e)
 {
-    uint64_t pat = vtop_entry_is_large(s, l, e) ? PTE_PAT_LARGE : PTE_PAT_4K;
-    return ((e & PTE_G) ? VTOP_LEAF_G : 0u) | ((e & PTE_D) ? VTOP_LEAF_D : 0u) |
-           ((e & PTE_A) ? VTOP_LEAF_A : 0u) | ((e & pat) ? VTOP_LEAF_PAT : 0u) |
-           ((e & PTE_PCD) ? VTOP_LEAF_PCD : 0u) |
-           ((e & PTE_PWT) ? VTOP_LEAF_PWT : 0u);
+    return vtop_level_leaf_flags(&s->level[l], e);
 }
 
-/* Windows software PTE kind of a not-present entry (REFERENCE.md section 3;
- * x64 MMPTE_SOFTWARE/MMPTE_TRANSITION layouts as WinDbg and Volatility 3
- * decode them): transition = bit 11 set and bit 10 clear (page still in
- * RAM), prototype = bit 10, page file = a non-zero page-file offset
- * (PageFileHigh: bits 32..63 in 8-byte entries, bits 12..31 in 4-byte x86
- * ones), else demand zero (including the all-zero entry). */
+/* Windows software PTE kind of a not-present entry (x64 MMPTE_SOFTWARE /
+ * MMPTE_TRANSITION layouts as WinDbg, Volatility 3 WindowsIntel32e and
+ * LibVMI windows_pte_to_paddr decode them): transition = bit 11 set and
+ * bit 10 clear (page still in RAM), prototype = bit 10, page file = a
+ * non-zero page-file offset (PageFileHigh: bits 32..63 in 8-byte entries,
+ * bits 12..31 in 4-byte x86 ones), else demand zero (including the
+ * all-zero entry). */
 static inline vtop_swpte vtop_entry_swpte(const vtop_space *s, uint64_t e)
 {
     if (e & PTE_WIN_PROTOTYPE)
@@ -231,6 +253,18 @@ static inline uint64_t vtop_entry_transition_base(const vtop_space *s,
                                                   uint64_t e)
 {
     return e & s->win_pfn_mask;
+}
+
+/* Where QEMU 7.2's monitor finds the top table and the table an entry
+ * points to (the masks of core/paging.c's mode table). */
+static inline uint64_t vtop_qemu_root(const vtop_space *s)
+{
+    return s->cfg.cr3 & s->desc->qemu.root_mask;
+}
+
+static inline uint64_t vtop_qemu_table(const vtop_space *s, uint64_t e)
+{
+    return e & s->desc->qemu.table_mask;
 }
 
 #endif

@@ -22,6 +22,15 @@ typedef struct walk_frame {
     bool missing_reported;
 } walk_frame;
 
+/* What one step of the walk says comes next: the visitor decides, the
+ * loop obeys (no status codes or counters carry control flow). */
+typedef enum walk_step {
+    WALK_GO_ON,    /* the next entry of the same table */
+    WALK_DESCEND,  /* a table was pushed one level down: scan it next */
+    WALK_STOP      /* end: a callback asked to (st->stopped) or the table
+                      budget is spent (end = VTOP_LIMIT_REACHED) */
+} walk_step;
+
 typedef struct walk {
     const vtop_space *space;
     const vtop_mode_desc *d;
@@ -33,64 +42,70 @@ typedef struct walk {
     uint64_t max_tables;
     uint64_t rs, re;      /* raw range, inclusive */
     bool qemu;
+    vtop_status end;      /* what vtop_enumerate returns */
     vtop_leaf leaf;       /* levels[] doubles as the path of entries above */
     walk_frame f[VTOP_MAX_LEVELS];
 } walk;
 
-static int emit_event(walk *w, vtop_enum_event_kind kind, unsigned level,
-                      uint64_t raw_va, uint64_t entry_pa, uint64_t entry,
-                      uint64_t table_pa)
+/* Hand ev (va still raw) to the event callback. */
+static walk_step emit(walk *w, vtop_enum_event ev)
 {
     if (!w->opt || !w->opt->on_event)
-        return 0;
-    vtop_enum_event ev = {
-        .kind = kind, .va = vtop_canonical(w->d, raw_va),
-        .size = vtop_entry_span(w->space, level), .level = (uint8_t)level,
-        .entry_pa = entry_pa, .entry = entry, .table_pa = table_pa,
-        .reserved_bits = kind == VTOP_EVENT_RESERVED
-                             ? vtop_entry_reserved(w->space, level, entry) : 0,
-    };
-    if (kind == VTOP_EVENT_TABLE || kind == VTOP_EVENT_TABLE_NOT_IN_IMAGE)
-        ev.size *= vtop_entry_count(w->space, level);
-    return w->opt->on_event(w->opt->event_ctx, &ev);
+        return WALK_GO_ON;
+    ev.va = vtop_canonical(w->d, ev.va);
+    if (w->opt->on_event(w->opt->event_ctx, &ev) == 0)
+        return WALK_GO_ON;
+    w->st->stopped = true;
+    return WALK_STOP;
 }
 
-/* Where QEMU's monitor finds the next table (target/i386/monitor.c: pde &
- * ~0xfff in 32-bit mode, entry & 0x3fffffffff000 otherwise). */
-static uint64_t qemu_table(const vtop_mode_desc *d, uint64_t e)
+/* An event about the table of `level` (its entries' level) at table_pa
+ * covering raw VAs from base; the entry above it is the parent. */
+static walk_step table_event(walk *w, vtop_enum_event_kind kind,
+                             unsigned level, uint64_t base, uint64_t table_pa)
 {
-    return d->entry_size == 4 ? (e & 0xFFFFF000ull) : (e & 0x3fffffffff000ull);
+    const vtop_level_read *up = level ? &w->leaf.levels[level - 1] : NULL;
+    return emit(w, (vtop_enum_event){
+        .kind = kind, .va = base,
+        .size = vtop_entry_span(w->space, level) * vtop_entry_count(w->space, level),
+        .level = up ? up->level : 0, .table_level = (uint8_t)level,
+        .entry_pa = up ? up->entry_pa : ~0ull, .entry = up ? up->entry : 0,
+        .table_pa = table_pa,
+    });
+}
+
+/* An event about the entry just visited at `level` (w->leaf.levels). */
+static walk_step entry_event(walk *w, vtop_enum_event_kind kind,
+                             unsigned level, uint64_t raw_va)
+{
+    const vtop_level_read *r = &w->leaf.levels[level];
+    return emit(w, (vtop_enum_event){
+        .kind = kind, .va = raw_va, .size = vtop_entry_span(w->space, level),
+        .level = (uint8_t)level, .table_level = (uint8_t)level,
+        .entry_pa = r->entry_pa, .entry = r->entry,
+        .reserved_bits = kind == VTOP_EVENT_RESERVED
+                             ? vtop_entry_reserved(w->space, level, r->entry) : 0,
+    });
 }
 
 static uint64_t root_table(const walk *w)
 {
-    uint64_t cr3 = w->space->cfg.cr3;
-    if (!w->qemu)
-        return w->space->root;
-    /* monitor.c: tlb_info_32 cr3 & ~0xfff, tlb_info_pae32 cr3 & ~0x1f,
-     * tlb_info_la48/la57 cr3 & 0x3fffffffff000. */
-    if (w->d->entry_size == 4)
-        return cr3 & 0xFFFFF000ull;
-    if (w->d->mode == VTOP_MODE_PAE)
-        return cr3 & ~0x1Full;
-    return cr3 & 0x3fffffffff000ull;
+    return w->qemu ? vtop_qemu_root(w->space) : w->space->root;
 }
 
 /* Push the table at table_pa for the entries of `level` covering raw VAs
- * from base. Returns VTOP_OK, VTOP_LIMIT_REACHED, or VTOP_BAD_ARGUMENT when
- * the event callback asked to stop (st->stopped set). */
-static vtop_status push_table(walk *w, unsigned level, uint64_t table_pa,
-                              uint64_t base, unsigned rights)
+ * from base: WALK_DESCEND, or WALK_STOP (budget spent, or the event
+ * callback asked to stop). */
+static walk_step push_table(walk *w, unsigned level, uint64_t table_pa,
+                            uint64_t base, unsigned rights)
 {
-    if (w->st->tables >= w->max_tables)
-        return VTOP_LIMIT_REACHED;
-    w->st->tables++;
-    uint64_t parent_pa = level ? w->leaf.levels[level - 1].entry_pa : ~0ull;
-    uint64_t parent = level ? w->leaf.levels[level - 1].entry : 0;
-    if (emit_event(w, VTOP_EVENT_TABLE, level, base, parent_pa, parent, table_pa)) {
-        w->st->stopped = true;
-        return VTOP_BAD_ARGUMENT;
+    if (w->st->tables >= w->max_tables) {
+        w->end = VTOP_LIMIT_REACHED;
+        return WALK_STOP;
     }
+    w->st->tables++;
+    if (table_event(w, VTOP_EVENT_TABLE, level, base, table_pa) == WALK_STOP)
+        return WALK_STOP;
     walk_frame *f = &w->f[level];
     unsigned shift = w->d->level[level].shift;
     uint64_t n = vtop_entry_count(w->space, level);
@@ -102,11 +117,13 @@ static vtop_status push_table(walk *w, unsigned level, uint64_t table_pa,
     f->last = (uint32_t)(w->re < span_last ? (w->re - base) >> shift : n - 1);
     f->tab = vtop_entry_table_bytes(w->space, &w->hint, level, table_pa);
     f->missing_reported = false;
-    return VTOP_OK;
+    return WALK_DESCEND;
 }
 
 /* Entry idx of frame f, or false when it is not in the image (QEMU reads
- * unassigned memory as zeros, so the QEMU policy gets 0 instead). */
+ * unassigned memory as zeros, so the QEMU policy gets 0 instead). The
+ * first miss in a table is an event; a stop request there sets
+ * st->stopped. */
 static bool read_entry(walk *w, walk_frame *f, unsigned level, uint32_t idx,
                        uint64_t *e)
 {
@@ -119,31 +136,17 @@ static bool read_entry(walk *w, walk_frame *f, unsigned level, uint32_t idx,
         return true;
     if (!f->missing_reported) {
         f->missing_reported = true;
-        uint64_t parent_pa = level ? w->leaf.levels[level - 1].entry_pa : ~0ull;
-        uint64_t parent = level ? w->leaf.levels[level - 1].entry : 0;
-        (void)emit_event(w, VTOP_EVENT_TABLE_NOT_IN_IMAGE, level, f->base,
-                         parent_pa, parent, f->table_pa);
+        (void)table_event(w, VTOP_EVENT_TABLE_NOT_IN_IMAGE, level, f->base,
+                          f->table_pa);
     }
     *e = 0;
-    return w->qemu;
-}
-
-/* vtop_canonical, inline for the per-leaf path (sign-extend bit va_bits-1
- * in long mode, SDM Vol. 3A 4.5; truncate otherwise). */
-static inline uint64_t canonical(const vtop_mode_desc *d, uint64_t va)
-{
-    if (d->va_bits == 0 || d->va_bits >= 64)
-        return va;
-    unsigned unused = 64u - d->va_bits;
-    if (d->sign_extended)
-        return (uint64_t)((int64_t)(va << unused) >> unused);
-    return va & (~0ull >> unused);
+    return w->qemu && !w->st->stopped;
 }
 
 /* Report the leaf at `level`: base and rights as vtop_translate computes
  * them (core/walk.c). */
-static inline int report_leaf(walk *w, unsigned level, uint64_t raw_va, uint64_t e,
-                       uint64_t base, unsigned rights)
+static inline walk_step report_leaf(walk *w, unsigned level, uint64_t raw_va,
+                                    uint64_t e, uint64_t base, unsigned rights)
 {
     vtop_leaf *l = &w->leaf;
     uint64_t rsv = 0;
@@ -154,7 +157,7 @@ static inline int report_leaf(walk *w, unsigned level, uint64_t raw_va, uint64_t
     }
     l->size = vtop_entry_page_size(w->space, level);
     l->raw_va = raw_va;
-    l->va = canonical(w->d, raw_va);
+    l->va = vtop_canonical(w->d, raw_va);
     l->pa = base;
     l->entry = e;
     l->level = (uint8_t)level;
@@ -163,36 +166,34 @@ static inline int report_leaf(walk *w, unsigned level, uint64_t raw_va, uint64_t
     l->leaf_flags = (e & PTE_P) ? (uint8_t)vtop_entry_leaf_flags(w->space, level, e) : 0;
     l->reserved_bits = rsv;
     w->st->leaves++;
-    return w->on_leaf(w->ctx, l);
+    if (w->on_leaf(w->ctx, l) == 0)
+        return WALK_GO_ON;
+    w->st->stopped = true;
+    return WALK_STOP;
 }
 
 /* A P=0 entry: only a Windows transition entry goes on (core/walk.c). */
-static vtop_status visit_absent(walk *w, unsigned level, uint64_t raw_va,
-                                uint64_t entry_pa, uint64_t e, unsigned rights)
+static walk_step visit_absent(walk *w, unsigned level, uint64_t raw_va,
+                              uint64_t e, unsigned rights)
 {
     const vtop_space *s = w->space;
     if (w->qemu || !s->cfg.windows_pte)
-        return VTOP_OK;
-    if (vtop_entry_swpte(s, e) != VTOP_SWPTE_TRANSITION) {
-        if (e && emit_event(w, VTOP_EVENT_SOFTWARE_PTE, level, raw_va, entry_pa, e, 0))
-            w->st->stopped = true;
-        return w->st->stopped ? VTOP_BAD_ARGUMENT : VTOP_OK;
-    }
+        return WALK_GO_ON;
+    if (vtop_entry_swpte(s, e) != VTOP_SWPTE_TRANSITION)
+        return e ? entry_event(w, VTOP_EVENT_SOFTWARE_PTE, level, raw_va)
+                 : WALK_GO_ON;
     uint64_t next = vtop_entry_transition_base(s, e);
     if (level + 1u == w->d->levels) {
         rights &= (e & PTE_RW) ? VTOP_RIGHTS_ALL : ~(unsigned)VTOP_RIGHT_WRITE;
-        if (report_leaf(w, level, raw_va, e, next, rights))
-            w->st->stopped = true;
-        return w->st->stopped ? VTOP_BAD_ARGUMENT : VTOP_OK;
+        return report_leaf(w, level, raw_va, e, next, rights);
     }
     return push_table(w, level + 1, next, raw_va, rights);
 }
 
-/* One entry: skip it, report it as a leaf, or descend. Returns VTOP_OK to
- * continue, or the status that ends the walk (a stop request is
- * VTOP_BAD_ARGUMENT with st->stopped set). */
-static vtop_status visit(walk *w, unsigned level, uint32_t idx, uint64_t e,
-                         uint64_t entry_pa)
+/* One entry: skip it (WALK_GO_ON), report it as a leaf, or descend
+ * (WALK_DESCEND); WALK_STOP ends the walk. */
+static walk_step visit(walk *w, unsigned level, uint32_t idx, uint64_t e,
+                       uint64_t entry_pa)
 {
     const vtop_space *s = w->space;
     uint64_t raw_va = w->f[level].base + ((uint64_t)idx << w->d->level[level].shift);
@@ -200,23 +201,18 @@ static vtop_status visit(walk *w, unsigned level, uint32_t idx, uint64_t e,
     w->st->entries++;
     w->leaf.levels[level] = (vtop_level_read){ entry_pa, e, (uint8_t)level };
     if (!(e & PTE_P))
-        return visit_absent(w, level, raw_va, entry_pa, e, rights);
+        return visit_absent(w, level, raw_va, e, rights);
     bool leaf = vtop_entry_is_leaf(s, level, e);
-    if (!w->qemu && (e & s->reserved[level][leaf])) {
-        if (emit_event(w, VTOP_EVENT_RESERVED, level, raw_va, entry_pa, e, 0))
-            w->st->stopped = true;
-        return w->st->stopped ? VTOP_BAD_ARGUMENT : VTOP_OK;
-    }
+    if (!w->qemu && (e & s->level[level].reserved[leaf]))
+        return entry_event(w, VTOP_EVENT_RESERVED, level, raw_va);
     rights &= vtop_entry_rights(s, level, e);
     if (leaf) {
-        uint64_t base = w->qemu ? qemu_table(w->d, e) &
+        uint64_t base = w->qemu ? vtop_qemu_table(s, e) &
                                       ~(vtop_entry_page_size(s, level) - 1)
                                 : vtop_entry_leaf_base(s, level, e);
-        if (report_leaf(w, level, raw_va, e, base, rights))
-            w->st->stopped = true;
-        return w->st->stopped ? VTOP_BAD_ARGUMENT : VTOP_OK;
+        return report_leaf(w, level, raw_va, e, base, rights);
     }
-    uint64_t next = w->qemu ? qemu_table(w->d, e) : vtop_entry_table(s, e);
+    uint64_t next = w->qemu ? vtop_qemu_table(s, e) : vtop_entry_table(s, e);
     return push_table(w, level + 1, next, raw_va, rights);
 }
 
@@ -259,47 +255,42 @@ static void skip_zeros(walk *w, walk_frame *f)
  * reserved bits): f->idx is left on it for visit(). The entry counter is
  * added once at the end: a per-entry increment through w->st is a
  * store-to-load chain that cost more than the scan itself. Returns
- * VTOP_OK, or VTOP_BAD_ARGUMENT when the callback asked to stop
- * (st->stopped set), as visit() does. */
-static vtop_status scan_leaves(walk *w, walk_frame *f, unsigned level)
+ * WALK_GO_ON, or WALK_STOP when the callback asked to stop. */
+static walk_step scan_leaves(walk *w, walk_frame *f, unsigned level)
 {
     const vtop_space *s = w->space;
     unsigned esize = w->d->entry_size, shift = w->d->level[level].shift;
-    uint64_t rsv = s->reserved[level][1];
+    uint64_t rsv = s->level[level].reserved[1];
     uint32_t i = f->idx, last = f->last, first = f->idx;
-    vtop_status st = VTOP_OK;
-    while ((i = next_nonzero(f->tab, i, last, esize)) <= last) {
+    walk_step step = WALK_GO_ON;
+    while (step == WALK_GO_ON &&
+           (i = next_nonzero(f->tab, i, last, esize)) <= last) {
         uint64_t e = vtop_entry_load(f->tab + (uint64_t)i * esize, esize);
         if (!(e & PTE_P) || (e & rsv))
             break;
         uint64_t entry_pa = f->table_pa + (uint64_t)i * esize;
         w->leaf.levels[level] = (vtop_level_read){ entry_pa, e, (uint8_t)level };
         unsigned rights = f->rights & vtop_entry_rights(s, level, e);
-        int stop = report_leaf(w, level, f->base + ((uint64_t)i << shift), e,
-                               vtop_entry_leaf_base(s, level, e), rights);
+        step = report_leaf(w, level, f->base + ((uint64_t)i << shift), e,
+                           vtop_entry_leaf_base(s, level, e), rights);
         i++;
-        if (stop) {
-            w->st->stopped = true;
-            st = VTOP_BAD_ARGUMENT;
-            break;
-        }
     }
     w->st->entries += i - first;
     f->idx = i;
-    return st;
+    return step;
 }
 
 static vtop_status run(walk *w)
 {
-    vtop_status s = push_table(w, 0, root_table(w), 0, VTOP_RIGHTS_ALL);
+    walk_step step = push_table(w, 0, root_table(w), 0, VTOP_RIGHTS_ALL);
     int depth = 0;
-    while (s == VTOP_OK && depth >= 0) {
+    while (step != WALK_STOP && depth >= 0) {
         walk_frame *f = &w->f[depth];
         if (f->tab && f->idx <= f->last) {
             skip_zeros(w, f);
             bool leaves = !w->qemu && (unsigned)depth + 1u == w->d->levels;
             if (leaves && f->idx <= f->last &&
-                (s = scan_leaves(w, f, (unsigned)depth)) != VTOP_OK)
+                scan_leaves(w, f, (unsigned)depth) == WALK_STOP)
                 break;
         }
         if (f->idx > f->last) {
@@ -308,17 +299,17 @@ static vtop_status run(walk *w)
         }
         uint32_t idx = f->idx++;
         uint64_t e;
-        if (!read_entry(w, f, (unsigned)depth, idx, &e))
+        if (!read_entry(w, f, (unsigned)depth, idx, &e)) {
+            if (w->st->stopped)
+                break;
             continue;
+        }
         uint64_t entry_pa = f->table_pa + (uint64_t)idx * w->d->entry_size;
-        uint64_t before = w->st->tables;
-        s = visit(w, (unsigned)depth, idx, e, entry_pa);
-        if (s == VTOP_OK && w->st->tables != before)
+        step = visit(w, (unsigned)depth, idx, e, entry_pa);
+        if (step == WALK_DESCEND)
             depth++;
     }
-    if (w->st->stopped)
-        return VTOP_OK;
-    return s;
+    return w->end;
 }
 
 uint64_t vtop_enum_default_budget(const vtop_space *space)
@@ -375,7 +366,7 @@ vtop_status vtop_enumerate_ex(const vtop_space *space, uint64_t va_start,
         .ctx = ctx, .st = st,
         .max_tables = (opt && opt->max_tables) ? opt->max_tables
                                                : vtop_enum_default_budget(space),
-        .qemu = opt && opt->policy == VTOP_ENUM_QEMU,
+        .qemu = opt && opt->policy == VTOP_ENUM_QEMU, .end = VTOP_OK,
     };
     if (!raw_range(w.d, va_start, va_end, &w.rs, &w.re))
         return VTOP_OK;

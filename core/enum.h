@@ -77,8 +77,13 @@ typedef struct vtop_enum_event {
     vtop_enum_event_kind kind;
     uint64_t va;            /* canonical VA of the first byte the entry/table covers */
     uint64_t size;          /* bytes of VA it covers */
-    uint8_t level;          /* TABLE: level index of the table's entries;
-                               else the level index of the entry */
+    uint8_t level;          /* desc->level[] index of `entry`, the entry the
+                               event is about: for TABLE and
+                               TABLE_NOT_IN_IMAGE the entry pointing to the
+                               table (the root table has none: level 0,
+                               entry_pa ~0, entry 0) */
+    uint8_t table_level;    /* TABLE / TABLE_NOT_IN_IMAGE: level index of the
+                               table's own entries; else = level */
     uint64_t entry_pa;      /* the entry pointing to the table / the faulty entry;
                                for the root table: ~0 */
     uint64_t entry;

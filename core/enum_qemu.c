@@ -31,26 +31,13 @@ typedef struct mem_frame {
     uint32_t idx;
 } mem_frame;
 
-static uint64_t qemu_table(const vtop_mode_desc *d, uint64_t e)
-{
-    return d->entry_size == 4 ? (e & 0xFFFFF000ull) : (e & 0x3fffffffff000ull);
-}
-
-static uint64_t qemu_root(const vtop_space *s)
-{
-    uint64_t cr3 = s->cfg.cr3;
-    if (s->desc->entry_size == 4)
-        return cr3 & 0xFFFFF000ull;
-    if (s->desc->mode == VTOP_MODE_PAE)
-        return cr3 & ~0x1Full;
-    return cr3 & 0x3fffffffff000ull;
-}
-
-/* mem_info_la57 follows a PDPTE or PDE when P is clear (QEMU 7.2). */
+/* QEMU 7.2's mem_info_la57 follows a PDPTE or PDE when P is clear (a
+ * quirk kept so 5-level output matches: the mode table's qemu.mem_inverted
+ * levels). */
 static bool qemu_inverted(const vtop_mode_desc *d, uint8_t level, unsigned flags)
 {
-    return !(flags & VTOP_QEMU_MEM_FIX_LA57) && d->mode == VTOP_MODE_5LEVEL &&
-           (level == 2 || level == 3);
+    return !(flags & VTOP_QEMU_MEM_FIX_LA57) &&
+           ((d->qemu.mem_inverted >> level) & 1u);
 }
 
 static uint64_t qemu_entry(const vtop_space *s, const mem_frame *f, uint32_t i)
@@ -89,9 +76,10 @@ static int mem_visit(const vtop_space *s, mem_frame *fr, uint8_t level,
     if (follow && vtop_entry_is_leaf(s, level, e)) {
         prot = (unsigned)(e & QEMU_PROT_MASK & f->acc);
     } else if (follow) {
-        uint64_t acc = f->acc & ((d->mode == VTOP_MODE_PAE && level == 0) ? ~0ull : e);
+        /* A level without U/RW (the PAE PDPTE) takes no part in prot. */
+        uint64_t acc = f->acc & (e | s->level[level].fill);
         if (acc & QEMU_PROT_MASK) {
-            mem_push(s, &fr[level + 1], (uint8_t)(level + 1), qemu_table(d, e),
+            mem_push(s, &fr[level + 1], (uint8_t)(level + 1), vtop_qemu_table(s, e),
                      end, acc);
             return 1;
         }
@@ -117,7 +105,7 @@ vtop_status vtop_qemu_mem_walk_ex(const vtop_space *space, uint64_t max_tables,
     uint64_t budget = max_tables ? max_tables : vtop_enum_default_budget(space);
     uint64_t tables = 1;
     mem_frame fr[VTOP_MAX_LEVELS];
-    mem_push(space, &fr[0], 0, qemu_root(space), 0, ~0ull);
+    mem_push(space, &fr[0], 0, vtop_qemu_root(space), 0, ~0ull);
     int depth = 0;
     while (depth >= 0) {
         mem_frame *f = &fr[depth];

@@ -8,29 +8,72 @@
 
 #define BITS(hi, lo) ((~0ull >> (63 - (hi))) & ~((1ull << (lo)) - 1))
 
-/* SDM Vol. 3A 4.3 (32-bit: 10/10 bits, 4-byte entries), 4.4 (PAE: 2/9/9),
- * 4.5 (4-level 9x4, 5-level 9x5, 8-byte entries). */
+/* QEMU 7.2 target/i386/monitor.c: tlb_info_32 / mem_info_32 use cr3 and
+ * entries & ~0xfff, tlb_info_pae32 cr3 & ~0x1f, tlb_info_la48/la57
+ * cr3 & 0x3fffffffff000 and the same mask for every entry (bits 12..49). */
+#define QEMU_32 {0xFFFFF000ull, 0xFFFFF000ull, 0}
+#define QEMU_PAE {~0x1Full, 0x3fffffffff000ull, 0}
+#define QEMU_LA48 {0x3fffffffff000ull, 0x3fffffffff000ull, 0}
+/* mem_info_la57 in QEMU 7.2 tests `!(pdpe & PG_PRESENT_MASK)` and
+ * `!(pde & ...)` the wrong way round: levels 2 (PDPTE) and 3 (PDE). */
+#define QEMU_LA57 {0x3fffffffff000ull, 0x3fffffffff000ull, (1u << 2) | (1u << 3)}
+
+/* Levels, top first (SDM Vol. 3A 4.3: 32-bit, 10/10 bits, 4-byte entries;
+ * 4.4: PAE, 2/9/9; 4.5: 4-level 9x4, 5-level 9x5, 8-byte entries). */
+#define L_PML5 {"PML5E", 48, 9, false, false, false, PTE_PS}
+#define L_PML4 {"PML4E", 39, 9, false, false, false, PTE_PS}
+#define L_PDPT_LONG {"PDPTE", 30, 9, true, false, false, 0}
+#define L_PD {"PDE", 21, 9, true, false, false, 0}
+#define L_PT {"PTE", 12, 9, false, false, false, 0}
+/* The PAE PDPTE rule, written once: no R/W, U/S or NX; bits 2:1 and
+ * 63:MAXPHYADDR reserved (SDM table 4-8). The table also reserves 8:5,
+ * but QEMU's TCG walker sets the A bit (5) in PDPTEs and checks only
+ * 63:M/NX, so every PAE image from QEMU carries it (real i386 PAE guests,
+ * seen in the truth tests); a real CPU never sets 5..8. */
+#define L_PDPT_PAE {"PDPTE", 30, 2, false, true, false, (3ull << 1)}
+
 static const vtop_mode_desc mode_descs[VTOP_MODE_COUNT] = {
-    [VTOP_MODE_NONE] = {VTOP_MODE_NONE, "none", 0, 0, 32, false, {{0}}},
-    [VTOP_MODE_32BIT] = {VTOP_MODE_32BIT, "32bit", 2, 4, 32, false,
-                         {{"PDE", 22, 10, false}, {"PTE", 12, 10, false}}},
-    [VTOP_MODE_32BIT_PSE] = {VTOP_MODE_32BIT_PSE, "32bit-pse", 2, 4, 32, false,
-                             {{"PDE", 22, 10, true}, {"PTE", 12, 10, false}}},
-    [VTOP_MODE_PAE] = {VTOP_MODE_PAE, "pae", 3, 8, 32, false,
-                       {{"PDPTE", 30, 2, false},
-                        {"PDE", 21, 9, true},
-                        {"PTE", 12, 9, false}}},
-    [VTOP_MODE_4LEVEL] = {VTOP_MODE_4LEVEL, "4level", 4, 8, 48, true,
-                          {{"PML4E", 39, 9, false},
-                           {"PDPTE", 30, 9, true},
-                           {"PDE", 21, 9, true},
-                           {"PTE", 12, 9, false}}},
-    [VTOP_MODE_5LEVEL] = {VTOP_MODE_5LEVEL, "5level", 5, 8, 57, true,
-                          {{"PML5E", 48, 9, false},
-                           {"PML4E", 39, 9, false},
-                           {"PDPTE", 30, 9, true},
-                           {"PDE", 21, 9, true},
-                           {"PTE", 12, 9, false}}},
+    [VTOP_MODE_NONE] = {
+        .mode = VTOP_MODE_NONE, .name = "none",
+        .reason = "CR0.PG=0: paging disabled", .va_bits = 32, .cr3_bits = 32,
+    },
+    [VTOP_MODE_32BIT] = {
+        .mode = VTOP_MODE_32BIT, .name = "32bit",
+        .reason = "CR0.PG=1, CR4.PAE=0, CR4.PSE=0: 32-bit, 4K pages only",
+        .levels = 2, .entry_size = 4, .va_bits = 32, .root_low = 12,
+        .cr3_bits = 32, .qemu = QEMU_32,
+        .level = {{"PDE", 22, 10, false, false, false, 0},
+                  {"PTE", 12, 10, false, false, false, 0}},
+    },
+    [VTOP_MODE_32BIT_PSE] = {
+        .mode = VTOP_MODE_32BIT_PSE, .name = "32bit-pse",
+        .reason = "CR0.PG=1, CR4.PAE=0, CR4.PSE=1: 32-bit with 4M pages",
+        .levels = 2, .entry_size = 4, .va_bits = 32, .root_low = 12,
+        .cr3_bits = 32, .qemu = QEMU_32,
+        .level = {{"PDE", 22, 10, true, false, true, 0},
+                  {"PTE", 12, 10, false, false, false, 0}},
+    },
+    [VTOP_MODE_PAE] = {
+        .mode = VTOP_MODE_PAE, .name = "pae",
+        .reason = "CR0.PG=1, CR4.PAE=1, not long mode: PAE",
+        .levels = 3, .entry_size = 8, .va_bits = 32, .has_nx = true,
+        .rsvd_top = 62, .root_low = 5, .cr3_bits = 32, .qemu = QEMU_PAE,
+        .level = {L_PDPT_PAE, L_PD, L_PT},
+    },
+    [VTOP_MODE_4LEVEL] = {
+        .mode = VTOP_MODE_4LEVEL, .name = "4level",
+        .reason = "CR0.PG=1, CR4.PAE=1, long mode, CR4.LA57=0: 4-level",
+        .levels = 4, .entry_size = 8, .va_bits = 48, .sign_extended = true,
+        .has_nx = true, .rsvd_top = 51, .root_low = 12, .qemu = QEMU_LA48,
+        .level = {L_PML4, L_PDPT_LONG, L_PD, L_PT},
+    },
+    [VTOP_MODE_5LEVEL] = {
+        .mode = VTOP_MODE_5LEVEL, .name = "5level",
+        .reason = "CR0.PG=1, CR4.PAE=1, long mode, CR4.LA57=1: 5-level",
+        .levels = 5, .entry_size = 8, .va_bits = 57, .sign_extended = true,
+        .has_nx = true, .rsvd_top = 51, .root_low = 12, .qemu = QEMU_LA57,
+        .level = {L_PML5, L_PML4, L_PDPT_LONG, L_PD, L_PT},
+    },
 };
 
 const vtop_mode_desc *vtop_mode_describe(vtop_mode mode)
@@ -51,22 +94,17 @@ static bool str_eq(const char *a, const char *b)
 
 vtop_status vtop_mode_parse(const char *name, vtop_mode *out)
 {
-    static const struct {
-        const char *name;
-        vtop_mode mode;
-    } names[] = {
-        {"none", VTOP_MODE_NONE},     {"32bit", VTOP_MODE_32BIT},
-        {"32bit-pse", VTOP_MODE_32BIT_PSE}, {"pse", VTOP_MODE_32BIT_PSE},
-        {"pae", VTOP_MODE_PAE},       {"4level", VTOP_MODE_4LEVEL},
-        {"5level", VTOP_MODE_5LEVEL},
-    };
     if (!name || !out)
         return VTOP_BAD_ARGUMENT;
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (str_eq(name, names[i].name)) {
-            *out = names[i].mode;
+    for (unsigned m = 0; m < VTOP_MODE_COUNT; m++) {
+        if (str_eq(name, mode_descs[m].name)) {
+            *out = mode_descs[m].mode;
             return VTOP_OK;
         }
+    }
+    if (str_eq(name, "pse")) { /* Linux's and QEMU's short name */
+        *out = VTOP_MODE_32BIT_PSE;
+        return VTOP_OK;
     }
     return VTOP_BAD_ARGUMENT;
 }
@@ -84,14 +122,11 @@ vtop_mode vtop_mode_from_registers(uint64_t cr0, uint64_t cr4, uint64_t efer)
     return VTOP_MODE_PAE;
 }
 
-uint64_t vtop_canonical(const vtop_mode_desc *desc, uint64_t va)
+const char *vtop_mode_reason(vtop_mode mode)
 {
-    if (!desc || desc->va_bits == 0 || desc->va_bits >= 64)
-        return va;
-    unsigned unused = 64u - desc->va_bits;
-    if (desc->sign_extended)
-        return (uint64_t)((int64_t)(va << unused) >> unused);
-    return va & (~0ull >> unused);
+    if (mode < VTOP_MODE_NONE || mode >= VTOP_MODE_COUNT)
+        return "?";
+    return mode_descs[mode].reason;
 }
 
 /* PSE-36: a 4M PDE's bits 13..(M'-20) are PA bits 32..M'-1, where
@@ -103,61 +138,45 @@ static uint64_t pse36_bits(unsigned m)
 }
 
 /* Reserved bits of an entry at level l, pointing to a table (large=0) or
- * mapping a large page (large=1); the last level uses large=1 for its 4K
- * leaf as well. SDM Vol. 3A tables 4-6 (32-bit), 4-8..4-11 (PAE),
- * 4-15..4-20 (4/5-level). */
+ * mapping a leaf (large=1; the last level's 4K leaf uses large=1 too), from
+ * the level's template (SDM Vol. 3A tables 4-6 (32-bit), 4-8..4-11 (PAE),
+ * 4-14..4-20 (4/5-level)): the fixed bits, the address bits from
+ * MAXPHYADDR up (to bit 63 where the entry has no NX), NX without NXE, and
+ * in a large leaf the low address bits 13..shift-1 (minus PSE-36's). */
 static uint64_t reserved_mask(const vtop_mode_desc *d, unsigned l, bool large,
                               unsigned m, bool nxe)
 {
-    bool last = l + 1u == d->levels;
-    uint64_t nx = nxe ? 0 : PTE_NX;
-    switch (d->mode) {
-    case VTOP_MODE_32BIT_PSE:
-        /* 4M PDE: bit 21 reserved, and PDE bits 13..20 not used by PSE-36
-         * for PA bits 32..M-1. */
-        if (l == 0 && large)
-            return BITS(21, 21) | (BITS(20, 13) & ~pse36_bits(m));
-        return 0;
-    case VTOP_MODE_PAE:
-        /* PDPTE: 2:1 and 63:M (no NX here). SDM table 4-8 also reserves
-         * 8:5, but QEMU's TCG walker sets the A bit (5) in PDPTEs and
-         * checks only 63:M/NX, so every PAE image from QEMU carries it
-         * (tests/truth finding F1); a real CPU never sets 5..8. */
-        if (l == 0)
-            return BITS(2, 1) | BITS(63, m);
-        return BITS(62, m) | nx | (large && !last ? BITS(20, 13) : 0);
-    case VTOP_MODE_4LEVEL:
-    case VTOP_MODE_5LEVEL: {
-        uint64_t r = (m < 52 ? BITS(51, m) : 0) | nx;
-        if (!d->level[l].leaf_allowed && !last)
-            return r | PTE_PS; /* PS must be 0 in a PML4E/PML5E */
-        if (large && !last)
-            r |= BITS(d->level[l].shift - 1, 13); /* 1G: 29:13, 2M: 20:13 */
-        return r;
-    }
-    default:
-        return 0;
-    }
+    const vtop_level_desc *ld = &d->level[l];
+    uint64_t r = ld->rsvd_fixed;
+    unsigned top = ld->no_rights ? 63u : d->rsvd_top;
+    if (top && m <= top)
+        r |= BITS(top, m);
+    if (d->has_nx && !nxe)
+        r |= PTE_NX;
+    if (large && ld->leaf_allowed && l + 1u != d->levels)
+        r |= BITS(ld->shift - 1, 13) & ~(ld->pse36 ? pse36_bits(m) : 0);
+    return r;
 }
 
-/* The walk loop's copy of level l (vtop_level_fast): the entry's byte
- * offset is (va >> (shift - log2(entry_size))) & ((entries - 1) * size). */
-static void init_fast(vtop_space *s, unsigned l)
+/* Level l's masks: the entry's byte offset in its table is
+ * (va >> (shift - log2(entry_size))) & ((entries - 1) * size). */
+static void init_level(vtop_space *s, unsigned l, unsigned m)
 {
     const vtop_mode_desc *d = s->desc;
     const vtop_level_desc *ld = &d->level[l];
     unsigned lg = d->entry_size == 8 ? 3 : 2;
-    vtop_level_fast *f = &s->fast[l];
-    f->reserved[0] = s->reserved[l][0];
-    f->reserved[1] = s->reserved[l][1];
+    vtop_space_level *f = &s->level[l];
+    f->last = l + 1u == d->levels;
+    for (unsigned k = 0; k < 2; k++)
+        f->reserved[k] = reserved_mask(d, l, k == 1 || f->last, m, s->cfg.nxe) &
+                         ~s->cfg.pa_extra_mask;
     f->ps_mask = ld->leaf_allowed ? PTE_PS : 0;
-    f->fill = s->rights_fill[l];
-    f->leaf_mask = s->leaf_mask[l];
-    f->pse36_mask = s->pse36_mask[l];
+    f->fill = ld->no_rights ? (PTE_RW | PTE_US) : 0;
+    f->leaf_mask = s->addr_mask & ~((1ull << ld->shift) - 1);
+    f->pse36_mask = ld->pse36 ? pse36_bits(m) : 0;
     f->page_size = 1ull << ld->shift;
     f->off_shift = (uint8_t)(ld->shift - lg);
     f->off_mask = (uint16_t)((((1u << ld->index_bits) - 1) << lg));
-    f->last = l + 1u == d->levels;
     f->stop_mask = f->reserved[0] | PTE_P;
     f->pat_shift = f->last ? 4 : 9;
 }
@@ -167,26 +186,41 @@ static void init_levels(vtop_space *s, unsigned m)
     const vtop_mode_desc *d = s->desc;
     /* Windows transition PFN: bits 12..min(M,45)-1, in the entry's width. */
     unsigned wm = m < 45 ? m : 45;
-    if (d->entry_size == 4)
-        wm = 32;
-    s->win_pfn_mask = BITS(wm - 1, 12) & ~s->cfg.pa_extra_mask;
+    if (wm > 8u * d->entry_size)
+        wm = 8u * d->entry_size;
+    s->win_pfn_mask = d->levels ? BITS(wm - 1, 12) & ~s->cfg.pa_extra_mask : 0;
     for (unsigned l = 0; l < VTOP_MAX_LEVELS; l++) {
-        s->fast[l] = (vtop_level_fast){{0, 0}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-        s->reserved[l][0] = s->reserved[l][1] = 0;
-        s->leaf_mask[l] = s->pse36_mask[l] = s->rights_fill[l] = 0;
-        if (l >= d->levels)
-            continue;
-        bool last = l + 1u == d->levels;
-        for (unsigned k = 0; k < 2; k++)
-            s->reserved[l][k] = reserved_mask(d, l, k == 1 || last, m,
-                                              s->cfg.nxe) &
-                                ~s->cfg.pa_extra_mask;
-        s->leaf_mask[l] = s->addr_mask & ~(((uint64_t)1 << d->level[l].shift) - 1);
-        if (d->mode == VTOP_MODE_32BIT_PSE && l == 0)
-            s->pse36_mask[l] = pse36_bits(m);
-        if (d->mode == VTOP_MODE_PAE && l == 0)
-            s->rights_fill[l] = PTE_RW | PTE_US;
-        init_fast(s, l);
+        s->level[l] = (vtop_space_level){{0, 0}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        if (l < d->levels)
+            init_level(s, l, m);
+    }
+}
+
+/* Root per mode (SDM 4.3, 4.4.1, 4.5.2): CR3 bits (width-1):root_low, the
+ * width being 32 outside IA-32e mode (PAE: bits 31:5, a 32-byte aligned
+ * PDPT) and MAXPHYADDR in it (PCID and PWT/PCD in 11:0, bit 63 no-flush
+ * and LAM bits dropped). */
+static uint64_t root_of(const vtop_mode_desc *d, const vtop_space_config *cfg,
+                        unsigned m)
+{
+    if (!d->levels)
+        return 0;
+    unsigned width = d->cr3_bits ? d->cr3_bits : m;
+    return cfg->cr3 & BITS(width - 1, d->root_low) & ~cfg->pa_extra_mask;
+}
+
+static void init_root_window(vtop_space *space)
+{
+    const vtop_physmem *mem = &space->mem;
+    ptrdiff_t run = vtop_physmem_find(mem, space->root);
+    space->root_run = run < 0 ? 0 : (size_t)run;
+    space->root_win_phys = space->root_win_span = 0;
+    space->root_win_data = NULL;
+    if (run >= 0 && mem->runs[run].data &&
+        mem->runs[run].len >= space->desc->entry_size) {
+        space->root_win_phys = mem->runs[run].phys;
+        space->root_win_span = mem->runs[run].len - space->desc->entry_size + 1;
+        space->root_win_data = mem->runs[run].data;
     }
 }
 
@@ -202,34 +236,19 @@ vtop_status vtop_space_init(vtop_space *space, const vtop_space_config *cfg,
         return VTOP_BAD_SPACE;
     const vtop_mode_desc *d = &mode_descs[cfg->mode];
     /* CR3 is a 32-bit register outside IA-32e mode. */
-    if (!d->sign_extended && (cfg->cr3 >> 32))
+    if (d->cr3_bits && (cfg->cr3 >> d->cr3_bits))
         return VTOP_BAD_SPACE;
     space->cfg = *cfg;
     space->cfg.maxphyaddr = (uint8_t)m;
     space->desc = d;
     space->mem = *mem;
-    space->nx_mask = (cfg->nxe && d->entry_size == 8) ? PTE_NX : 0;
-    /* Frame/table address bits: 31:12 with 4-byte entries, M-1:12 else. */
-    space->addr_mask = (d->entry_size == 4 ? BITS(31, 12) : BITS(m - 1, 12)) &
-                       ~cfg->pa_extra_mask;
-    /* Root per mode (SDM 4.3, 4.4.1, 4.5.2): 32-bit CR3 bits 31:12; PAE
-     * bits 31:5 (32-byte aligned PDPT); long mode bits M-1:12 (PCID and
-     * PWT/PCD in 11:0, bit 63 no-flush and LAM bits dropped). */
-    if (d->mode == VTOP_MODE_PAE)
-        space->root = cfg->cr3 & BITS(31, 5);
-    else if (d->levels == 0)
-        space->root = 0;
-    else
-        space->root = cfg->cr3 & space->addr_mask;
+    space->nx_mask = (cfg->nxe && d->has_nx) ? PTE_NX : 0;
+    /* Frame/table address bits: M-1:12, within the entry's width (31:12
+     * with 4-byte entries). */
+    unsigned top = d->entry_size == 4 ? 32u : m;
+    space->addr_mask = BITS(top - 1, 12) & ~cfg->pa_extra_mask;
+    space->root = root_of(d, cfg, m);
     init_levels(space, m);
-    ptrdiff_t run = vtop_physmem_find(mem, space->root);
-    space->root_run = run < 0 ? 0 : (size_t)run;
-    space->root_win_phys = space->root_win_span = 0;
-    space->root_win_data = NULL;
-    if (run >= 0 && mem->runs[run].data && mem->runs[run].len >= d->entry_size) {
-        space->root_win_phys = mem->runs[run].phys;
-        space->root_win_span = mem->runs[run].len - d->entry_size + 1;
-        space->root_win_data = mem->runs[run].data;
-    }
+    init_root_window(space);
     return VTOP_OK;
 }

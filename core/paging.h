@@ -33,7 +33,7 @@
 #define PTE_PAT_LARGE (1ull << 12) /* PAT of a 2M/4M/1G leaf: not an address bit */
 #define PTE_NX   (1ull << 63)
 
-/* Windows x64 software PTE bits (REFERENCE.md section 3). */
+/* Windows x64 software PTE bits (Volatility 3 WindowsIntel32e, LibVMI windows_pte_to_paddr). */
 #define PTE_WIN_PROTOTYPE  (1ull << 10)
 #define PTE_WIN_TRANSITION (1ull << 11)
 
@@ -49,20 +49,47 @@ typedef enum vtop_mode {
 
 #define VTOP_MAX_LEVELS 5
 
+/* One level of a mode. Everything the walker, the enumerator, root
+ * discovery and the reports need to know about a level is here (STYLE.md
+ * rule 2): vtop_space_init derives the per-level masks from it. */
 typedef struct vtop_level_desc {
     const char *name;     /* "PML5E", "PML4E", "PDPTE", "PDE", "PTE" */
     uint8_t shift;        /* lowest VA bit of this level's index */
     uint8_t index_bits;   /* 10 (32-bit), 9, or 2 (PAE PDPTE) */
     bool leaf_allowed;    /* PS=1 makes a leaf here (PDE, PDPTE in long mode) */
+    bool no_rights;       /* no R/W, U/S, NX bits: the entry grants all rights
+                             and bit 63 is reserved (PAE PDPTE, SDM table 4-8) */
+    bool pse36;           /* a large leaf holds PA bits 32.. in bits 13..
+                             (PSE-36 4M PDE, SDM 4.3 table 4-4) */
+    uint64_t rsvd_fixed;  /* reserved in every form of the entry: PAE PDPTE
+                             bits 2:1 (table 4-8), PS in a PML4E/PML5E
+                             (tables 4-14, 4-15) */
 } vtop_level_desc;
+
+/* What QEMU 7.2's monitor does differently in a mode
+ * (target/i386/monitor.c): the masks it locates tables with, and the
+ * levels where mem_info_la57 tests P inverted (a QEMU quirk). */
+typedef struct vtop_qemu_desc {
+    uint64_t root_mask;      /* cr3 & ~0xfff, ~0x1f (PAE), 0x3fffffffff000 */
+    uint64_t table_mask;     /* ~0xfff (32-bit), 0x3fffffffff000 otherwise */
+    uint8_t mem_inverted;    /* bit l: `info mem` follows level l when P=0 */
+} vtop_qemu_desc;
 
 typedef struct vtop_mode_desc {
     vtop_mode mode;
     const char *name;     /* "32bit", "32bit-pse", "pae", "4level", "5level" */
+    const char *reason;   /* which register bits select it (SDM table 4-1) */
     uint8_t levels;       /* 2, 3, 4 or 5 */
     uint8_t entry_size;   /* 4 or 8 bytes */
     uint8_t va_bits;      /* 32, 48 or 57 */
     bool sign_extended;   /* long mode: canonical upper half */
+    bool has_nx;          /* bit 63 is NX with EFER.NXE, else reserved */
+    uint8_t rsvd_top;     /* bits rsvd_top..MAXPHYADDR are reserved: 62 (PAE),
+                             51 (long mode: 62:52 are ignored), 0: none */
+    uint8_t root_low;     /* lowest CR3 bit of the root: 12, or 5 (PAE's
+                             32-byte aligned PDPT, SDM 4.4.1) */
+    uint8_t cr3_bits;     /* CR3 width: 32 outside IA-32e mode, 0 = MAXPHYADDR */
+    vtop_qemu_desc qemu;
     vtop_level_desc level[VTOP_MAX_LEVELS]; /* [0] is the top level */
 } vtop_mode_desc;
 
@@ -76,8 +103,13 @@ vtop_status vtop_mode_parse(const char *name, vtop_mode *out);
 /* The mode a CPU with these control registers uses (SDM Vol. 3A 4.1.1,
  * table 4-1): PG=0 -> NONE; PAE=0 -> 32BIT or 32BIT_PSE by CR4.PSE;
  * PAE=1 and EFER.LMA (or LME with PG) -> 4LEVEL or 5LEVEL by CR4.LA57;
- * else PAE. */
+ * else PAE. Images that carry no EFER (QEMU ELF cores) pass EFER_LMA when
+ * the machine type says long mode. */
 vtop_mode vtop_mode_from_registers(uint64_t cr0, uint64_t cr4, uint64_t efer);
+
+/* Static text saying which register bits select mode (for reports), e.g.
+ * "CR0.PG=1, CR4.PAE=1, long mode, CR4.LA57=0: 4-level"; "?" if invalid. */
+const char *vtop_mode_reason(vtop_mode mode);
 
 /* Control-register bits used above. */
 #define CR0_PG    (1ull << 31)
@@ -100,14 +132,19 @@ typedef struct vtop_space_config {
     bool windows_pte;        /* interpret P=0 entries as Windows software PTEs */
 } vtop_space_config;
 
-/* Per-level data the walk loop reads, packed together (one cache line per
- * level) and derived once by vtop_space_init. */
-typedef struct vtop_level_fast {
-    uint64_t reserved[2];    /* = vtop_space.reserved[l] */
+/* Per-level data, derived once by vtop_space_init from the level's
+ * descriptor, MAXPHYADDR, NXE and the extra mask: the one representation the
+ * walk loop and every entry decoder (core/entry.h) read. Packed so one level
+ * is one cache line. */
+typedef struct vtop_space_level {
+    uint64_t reserved[2];    /* reserved bits when the entry points to a table
+                                [0] or is a leaf [1] (SDM Vol. 3A tables 4-6,
+                                4-8..4-11, 4-14..4-20) */
     uint64_t ps_mask;        /* PTE_PS where PS makes a large leaf, else 0 */
-    uint64_t fill;           /* = vtop_space.rights_fill[l] */
-    uint64_t leaf_mask;      /* = vtop_space.leaf_mask[l] */
-    uint64_t pse36_mask;     /* = vtop_space.pse36_mask[l] */
+    uint64_t fill;           /* R/W|U/S where the entry has none (PAE PDPTE) */
+    uint64_t leaf_mask;      /* frame bits of a leaf here (large: the low bits,
+                                PAT included, cleared) */
+    uint64_t pse36_mask;     /* PSE-36 4M PDE bits 13.. -> PA bits 32.. */
     uint64_t page_size;      /* bytes one entry maps: 1 << shift */
     uint64_t stop_mask;      /* reserved[0] | PTE_P: (e ^ PTE_P) & stop_mask
                                 is non-zero iff P=0 or a bit reserved in every
@@ -117,7 +154,7 @@ typedef struct vtop_level_fast {
     uint8_t last;            /* 1 at the last level (always a leaf) */
     uint8_t pat_shift;       /* (e >> pat_shift) & 8 = VTOP_LEAF_PAT of a leaf
                                 here: PAT is bit 7 (4K) or bit 12 (large) */
-} vtop_level_fast;
+} vtop_space_level;
 
 /* A ready-to-walk address space. Caller-owned; init fills it. */
 typedef struct vtop_space {
@@ -126,18 +163,9 @@ typedef struct vtop_space {
     vtop_physmem mem;
     uint64_t root;           /* physical address of the top table */
     uint64_t addr_mask;      /* bits of an entry that hold a table/frame address */
-    /* Per level: reserved bits when the entry points to a table [0] or is a
-     * large leaf [1] (SDM Vol. 3A tables 4-6, 4-8..4-11, 4-14..4-20). */
-    uint64_t reserved[VTOP_MAX_LEVELS][2];
-    /* Precomputed by vtop_space_init so the walk loop only masks (see
-     * core/entry.h, which every walk-like module uses to read entries). */
-    uint64_t leaf_mask[VTOP_MAX_LEVELS];   /* frame bits of a leaf at this level
-                                              (large: low bits incl. PAT cleared) */
-    uint64_t pse36_mask[VTOP_MAX_LEVELS];  /* PSE-36 4M PDE bits 13.. -> PA bits 32.. */
-    uint64_t rights_fill[VTOP_MAX_LEVELS]; /* R/W|U/S where absent (PAE PDPTE) */
     uint64_t nx_mask;        /* PTE_NX with NXE in 8-byte modes, else 0 */
     uint64_t win_pfn_mask;   /* Windows transition PFN bits 12..min(M,45)-1 */
-    vtop_level_fast fast[VTOP_MAX_LEVELS];
+    vtop_space_level level[VTOP_MAX_LEVELS]; /* parallel to desc->level[] */
     size_t root_run;         /* index of the run holding the root (0 if none):
                                 the walk's first guess for the top table */
     uint64_t root_win_phys;  /* that run as the walk's window: an entry at pa */
@@ -150,7 +178,7 @@ typedef struct vtop_space {
 vtop_status vtop_space_init(vtop_space *space, const vtop_space_config *cfg,
                             const vtop_physmem *mem);
 
-/* Windows software PTE kinds (REFERENCE.md section 3). */
+/* Windows software PTE kinds (Volatility 3 WindowsIntel32e, LibVMI windows_pte_to_paddr). */
 typedef enum vtop_swpte {
     VTOP_SWPTE_NONE = 0,     /* hardware-present entry, or windows_pte off */
     VTOP_SWPTE_TRANSITION,   /* page still in RAM: translation succeeds */
@@ -208,7 +236,7 @@ vtop_status vtop_translate(const vtop_space *space, uint64_t va,
 vtop_status vtop_translate_pa(const vtop_space *space, uint64_t va,
                               uint64_t *pa, uint64_t *page_size);
 
-/* ReadVirtual contract (REFERENCE.md section 1): copies up to len bytes from
+/* ReadVirtual contract (dbgeng IDebugDataSpaces::ReadVirtual): copies up to len bytes from
  * va; *done is the count copied. VTOP_OK when all were read, VTOP_PARTIAL_READ
  * when at least one byte but not all were (stopped at the first page that does
  * not translate or is not in the image), else the first failure's status. */
@@ -219,7 +247,37 @@ vtop_status vtop_read_virtual(const vtop_space *space, uint64_t va, void *out,
 vtop_status vtop_read_physical(const vtop_space *space, uint64_t pa, void *out,
                                size_t len, size_t *done);
 
-/* Canonical form of va for the space's mode (sign extension in long mode). */
-uint64_t vtop_canonical(const vtop_mode_desc *desc, uint64_t va);
+/* va sign-extended from bit bits-1 (bits in 1..64). */
+static inline uint64_t vtop_sign_extend(uint64_t va, unsigned bits)
+{
+    unsigned unused = 64u - bits;
+    return bits >= 64 ? va : (uint64_t)((int64_t)(va << unused) >> unused);
+}
+
+/* The canonical-address rule, once for every module (SDM Vol. 3A 3.3.7.1,
+ * 4.1.1): canonical form of va for the mode (sign extension from bit
+ * va_bits-1 in long mode, truncation to va_bits otherwise; NULL: va). */
+static inline uint64_t vtop_canonical(const vtop_mode_desc *desc, uint64_t va)
+{
+    if (!desc || desc->va_bits == 0 || desc->va_bits >= 64)
+        return va;
+    if (desc->sign_extended)
+        return vtop_sign_extend(va, desc->va_bits);
+    return va & (~0ull >> (64u - desc->va_bits));
+}
+
+/* va is an address of the mode as it stands (canonical in long mode, below
+ * 2^va_bits otherwise). */
+static inline bool vtop_va_valid(const vtop_mode_desc *desc, uint64_t va)
+{
+    return vtop_canonical(desc, va) == va;
+}
+
+/* End of the lower half: the first address above the low canonical half
+ * (2^(va_bits-1) in long mode, 2^va_bits otherwise). */
+static inline uint64_t vtop_lower_half_end(const vtop_mode_desc *desc)
+{
+    return 1ull << (desc->va_bits - (desc->sign_extended ? 1u : 0u));
+}
 
 #endif

@@ -4,11 +4,9 @@
  * stop on P=0 (or classify a Windows software PTE), stop on a set reserved
  * bit, accumulate the access rights (4.6), then either map the page (a leaf)
  * or descend to the table the entry points to. Every mode difference is in
- * the space's precomputed per-level data (vtop_level_fast, filled by
- * vtop_space_init from the mode descriptor), so the loop has no per-mode
- * code. The decoding rules are the same as core/entry.h's helpers, which
- * the other walk-like modules use; the loop inlines them on packed data
- * because it is the hot path (issue 10: within 2x of an unchecked walk).
+ * the space's per-level data (vtop_space_level, derived by vtop_space_init
+ * from the mode descriptor), so the loop has no per-mode code; entries are
+ * decoded by core/entry.h, the decoder every walk-like module shares.
  */
 #include "entry.h"
 #include "paging.h"
@@ -44,32 +42,6 @@ static vtop_status walk_stop(vtop_translation *out, unsigned l,
     return status;
 }
 
-/* Effective rights from the AND of (entry | fill) and the OR of the
- * entries over the levels walked (SDM 4.6): R/W is bit 1, U/S bit 2, so
- * (and >> 1) & 3 is VTOP_RIGHT_WRITE | VTOP_RIGHT_USER. */
-static unsigned walk_rights(const vtop_space *s, uint64_t and_acc,
-                            uint64_t or_acc)
-{
-    return (unsigned)((and_acc >> 1) & 3) |
-           ((or_acc & s->nx_mask) ? 0u : VTOP_RIGHT_EXEC);
-}
-
-/* VTOP_LEAF_* of a leaf entry: PWT (bit 3), PCD (4), A (5), D (6) through
- * a 16-entry table, G (bit 8) -> 0, PAT (bit 7 of a 4K PTE, bit 12 of a large
- * leaf) -> 3 (same as vtop_entry_leaf_flags, on the packed level data). */
-static unsigned walk_leaf_flags(const vtop_level_fast *f, uint64_t e)
-{
-    static const uint8_t pwt_pcd_a_d[16] = {
-#define F(i) (((i) & 1 ? VTOP_LEAF_PWT : 0) | ((i) & 2 ? VTOP_LEAF_PCD : 0) | \
-              ((i) & 4 ? VTOP_LEAF_A : 0) | ((i) & 8 ? VTOP_LEAF_D : 0))
-        F(0), F(1), F(2),  F(3),  F(4),  F(5),  F(6),  F(7),
-        F(8), F(9), F(10), F(11), F(12), F(13), F(14), F(15),
-#undef F
-    };
-    return pwt_pcd_a_d[(e >> 3) & 15] | (unsigned)((e >> 8) & 1) |
-           (unsigned)((e >> f->pat_shift) & 8);
-}
-
 static vtop_status walk_done(vtop_translation *out, uint64_t base,
                              uint64_t size, unsigned rights)
 {
@@ -82,7 +54,7 @@ static vtop_status walk_done(vtop_translation *out, uint64_t base,
 
 /* P=0 at level l. With windows_pte, a transition entry keeps the walk going
  * (its frame is still in RAM: a table at an upper level, the page at the
- * last); the other kinds stop it (REFERENCE.md section 3). Returns VTOP_OK
+ * last); the other kinds stop it (Volatility 3 WindowsIntel32e). Returns VTOP_OK
  * with *next set when the walk goes on. */
 static vtop_status walk_not_present(const vtop_space *s, vtop_translation *out,
                                     unsigned l, uint64_t e, uint64_t *next)
@@ -109,16 +81,6 @@ static void record_start(vtop_translation *out, uint64_t va)
     out->leaf_flags = 0;
 }
 
-/* Canonical for the mode: sign-extended from bit va_bits-1 in long mode,
- * below 2^32 otherwise (SDM 3.3.7.1; 4.1.1). */
-static bool va_ok(const vtop_mode_desc *d, uint64_t va)
-{
-    unsigned unused = 64u - d->va_bits;
-    if (d->sign_extended)
-        return (uint64_t)((int64_t)(va << unused) >> unused) == va;
-    return (va >> d->va_bits) == 0;
-}
-
 /* Level l's entry at pa is not (entirely) in the image: the record still
  * says where it is (GetVirtualTranslationPhysicalOffsets' last offset). */
 __attribute__((cold)) static vtop_status
@@ -139,7 +101,7 @@ walk_slow(const vtop_space *s, vtop_translation *out, unsigned l, uint64_t e,
 {
     if (!(e & PTE_P))
         return walk_not_present(s, out, l, e, table);
-    out->reserved_bits = e & s->fast[l].reserved[0];
+    out->reserved_bits = e & s->level[l].reserved[0];
     return walk_stop(out, l, VTOP_RESERVED_BIT);
 }
 
@@ -148,16 +110,15 @@ static vtop_status walk_leaf(const vtop_space *s, vtop_translation *out,
                              unsigned l, uint64_t e, uint64_t and_acc,
                              uint64_t or_acc)
 {
-    const vtop_level_fast *f = &s->fast[l];
+    const vtop_space_level *f = &s->level[l];
     uint64_t rsvd = e & f->reserved[1];
     if (rsvd) {
         out->reserved_bits = rsvd;
         return walk_stop(out, l, VTOP_RESERVED_BIT);
     }
-    out->leaf_flags = (uint8_t)walk_leaf_flags(f, e);
-    uint64_t base = (e & f->leaf_mask) | ((e & f->pse36_mask) << 19);
-    return walk_done(out, base, f->page_size,
-                     walk_rights(s, and_acc & (e | f->fill), or_acc | e));
+    out->leaf_flags = (uint8_t)vtop_level_leaf_flags(f, e);
+    return walk_done(out, vtop_level_leaf_base(f, e), f->page_size,
+                     vtop_rights_of(s, and_acc & (e | f->fill), or_acc | e));
 }
 
 /* The leaf without the record's extras (rights, flags): reserved bits of
@@ -165,15 +126,14 @@ static vtop_status walk_leaf(const vtop_space *s, vtop_translation *out,
 static vtop_status walk_leaf_pa(const vtop_space *s, vtop_translation *out,
                                 unsigned l, uint64_t e)
 {
-    const vtop_level_fast *f = &s->fast[l];
+    const vtop_space_level *f = &s->level[l];
     uint64_t rsvd = e & f->reserved[1];
     if (rsvd) {
         out->reserved_bits = rsvd;
         return walk_stop(out, l, VTOP_RESERVED_BIT);
     }
     out->page_size = f->page_size;
-    out->pa = ((e & f->leaf_mask) | ((e & f->pse36_mask) << 19)) |
-              (out->va & (f->page_size - 1));
+    out->pa = vtop_level_leaf_base(f, e) | (out->va & (f->page_size - 1));
     out->status = VTOP_OK;
     return VTOP_OK;
 }
@@ -186,8 +146,8 @@ static vtop_status walk_leaf_pa(const vtop_space *s, vtop_translation *out,
  * address, window check, load, record (rec), one test for
  * P=0-or-reserved, one for a leaf. The window (the run the last entry came
  * from) lives in registers; leaving it is the slow path (a binary search
- * over the runs). Profile (issue 10): instruction-bound, the entry load is
- * the one hot spot. */
+ * over the runs). Profiled: instruction-bound, the entry load is the one
+ * hot spot. */
 static inline __attribute__((always_inline)) vtop_status
 walk_loop(const vtop_space *s, uint64_t va, vtop_translation *out,
           const unsigned esize, const unsigned levels, const bool rec)
@@ -202,7 +162,7 @@ walk_loop(const vtop_space *s, uint64_t va, vtop_translation *out,
     uint64_t wphys = s->root_win_phys, wspan = s->root_win_span;
     const uint8_t *wdata = s->root_win_data;
     uint64_t table = s->root, and_acc = ~0ull, or_acc = 0;
-    const vtop_level_fast *f = s->fast;
+    const vtop_space_level *f = s->level;
     vtop_level_read *r = out->levels;
 #pragma GCC unroll 5
     for (unsigned l = 0; l < levels; l++, f++, r++) {
@@ -234,11 +194,12 @@ walk_loop(const vtop_space *s, uint64_t va, vtop_translation *out,
                 return st;
             if (last) { /* transition page: W from the entry only */
                 and_acc &= (e & PTE_RW) | ~PTE_RW;
-                return walk_done(out, next, 4096, walk_rights(s, and_acc, or_acc));
+                return walk_done(out, next, 4096, vtop_rights_of(s, and_acc, or_acc));
             }
             table = next;
             continue;
         }
+        /* vtop_level_is_leaf with the unrolled loop's constant `last` */
         if (last || (e & f->ps_mask)) {
             out->nlevels = (uint8_t)(l + 1);
             if (!rec)
@@ -262,7 +223,7 @@ walk_begin(const vtop_space *s, uint64_t va, vtop_translation *out)
         out->status = VTOP_BAD_ARGUMENT;
         return VTOP_BAD_ARGUMENT;
     }
-    if (!va_ok(s->desc, va)) {
+    if (!vtop_va_valid(s->desc, va)) {
         out->status = s->desc->sign_extended ? VTOP_NON_CANONICAL : VTOP_ADDRESS_WIDTH;
         return out->status;
     }

@@ -1,5 +1,5 @@
 /* vtop EFI app: the firmware's paging as found, before the app changes
- * anything (issue 8 part 1): one summary line of its tables, walked by the
+ * anything: one summary line of its tables, walked by the
  * core through live memory (the `mem` ranges and the audit follow through
  * the command language, efi/shell.c). */
 #ifndef VTOP_EFI_FWREPORT_H

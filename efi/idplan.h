@@ -1,4 +1,4 @@
-/* vtop EFI app: what the app's own identity map must cover (issue 8 part 2).
+/* vtop EFI app: what the app's own identity map must cover.
  *
  * A plan is a sorted list of page-aligned physical ranges, each with the
  * attributes its pages get. It comes from two sources:
@@ -8,7 +8,7 @@
  *    spec 2.10 section 7.2, EFI_MEMORY_DESCRIPTOR.Attribute);
  *  - the firmware's own page tables, for what the memory map omits but the
  *    firmware maps identically (LAPIC/IOAPIC, the PCI MMIO windows below 4 GiB
- *    and above the top of RAM; REFERENCE.md section 6): mapped RW, NX, UC.
+ *    and above the top of RAM; docs/efi-toolchain.md): mapped RW, NX, UC.
  * Large pages are later chosen only where the plan is uniform, so no large
  * page spans ranges whose attributes differ.
  */
@@ -46,6 +46,13 @@ typedef struct idplan {
 EFI_STATUS idplan_build(idplan *plan, const efi_memmap *map,
                         const vtop_space *fw, uint64_t limit, bool use_nx);
 void idplan_free(idplan *plan);
+
+/* Add [from, to) minus what the plan already lists, with attr (plus
+ * IDMAP_FIRMWARE): for firmware that runs without paging, where nothing
+ * says which unlisted addresses it touches (MMIO BARs, LAPIC). Returns
+ * EFI_SUCCESS or EFI_OUT_OF_RESOURCES. */
+EFI_STATUS idplan_add_unlisted(idplan *plan, uint64_t from, uint64_t to,
+                               uint8_t attr);
 
 /* How [start, start+size) is covered: 0 = by nothing, 1 = entirely by ranges
  * with one attribute set (*attr), 2 = mixed (partly or differing). */

@@ -1,6 +1,6 @@
 /* vtop EFI app: entry point.
  *
- * Order (issue 3 / issue 8): console, heap arena, load options, banner, the
+ * Order: console, heap arena, load options, banner, the
  * run itself (app.c), then one exit path that flushes, reports the status
  * (-qemu-exit), powers off (-shutdown) or frees the arena and returns to
  * the firmware.
@@ -38,7 +38,7 @@ static EFI_STATUS status_to_efi(int status)
 }
 
 /* Debian's crt0-efi-x86_64.o calls efi_main with the SysV convention after
- * _relocate: no EFIAPI here (REFERENCE.md section 6). */
+ * _relocate: no EFIAPI here (docs/efi-toolchain.md). */
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)

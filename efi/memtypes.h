@@ -1,4 +1,4 @@
-/* vtop EFI app: the `memtypes` command (issue 8 part 5): the current
+/* vtop EFI app: the `memtypes` command: the current
  * target's mappings merged by rights and by the UEFI memory type of the
  * physical pages behind them (RuntimeServicesCode, MemoryMappedIO, ...,
  * "unlisted" where the memory map says nothing). Meant for the live

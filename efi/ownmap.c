@@ -8,13 +8,14 @@
 
 #define RFLAGS_IF (1ull << 9)
 
-static uint64_t map_limit(const machine_state *m, unsigned levels)
+/* Identity addresses must be canonical (SDM Vol. 3A 3.3.7.1): below the
+ * end of the mode's lower half, and below 2^MAXPHYADDR. */
+static uint64_t map_limit(const machine_state *m, vtop_mode mode)
 {
-    /* Identity addresses must be canonical: below 2^(VA bits - 1). */
-    unsigned va_bits = levels == 5 ? 57 : 48;
     unsigned pa_bits = m->cpu.maxphyaddr ? m->cpu.maxphyaddr : 36;
-    unsigned bits = pa_bits < va_bits - 1 ? pa_bits : va_bits - 1;
-    return 1ull << bits;
+    uint64_t pa_end = 1ull << pa_bits;
+    uint64_t va_end = vtop_lower_half_end(vtop_mode_describe(mode));
+    return pa_end < va_end ? pa_end : va_end;
 }
 
 static uint64_t low_top(const efi_memmap *map)
@@ -29,22 +30,32 @@ static uint64_t low_top(const efi_memmap *map)
     return top;
 }
 
-static vtop_status space_for(const idmap *im, const machine_state *m,
-                             const live_memory *live, bool nxe, vtop_space *sp)
+static vtop_status space_for(vtop_mode mode, const idmap *im,
+                             const machine_state *m, const live_memory *live,
+                             vtop_space *sp)
 {
-    vtop_space_config cfg = { 0 };
-    cfg.mode = im->levels == 5 ? VTOP_MODE_5LEVEL : VTOP_MODE_4LEVEL;
-    cfg.cr3 = im->root;
-    cfg.nxe = nxe;
-    cfg.maxphyaddr = m->cpu.maxphyaddr;
+    vtop_space_config cfg = {
+        .mode = mode, .cr3 = im->root, .nxe = (m->efer & EFER_NXE) != 0,
+        .maxphyaddr = m->cpu.maxphyaddr,
+    };
     return vtop_space_init(sp, &cfg, &live->mem);
 }
 
 vtop_status ownmap_space(const ownmap *om, const machine_state *m,
                          const live_memory *live, vtop_space *space)
 {
-    return space_for(&om->map, m, live, om->plan.use_nx, space);
+    return space_for(vtop_mode_from_registers(m->cr0, m->cr4, m->efer),
+                     &om->map, m, live, space);
 }
+
+/* What every step of the set-up reads. */
+typedef struct own_ctx {
+    const machine_state *m;
+    const efi_memmap *map;
+    const vtop_space *fw;
+    const live_memory *live;
+    const vtop_out *out;
+} own_ctx;
 
 static void print_map(const char *tag, const idmap *im, const idplan *plan,
                       const vtop_out *out)
@@ -59,19 +70,23 @@ static void print_map(const char *tag, const idmap *im, const idplan *plan,
                 (unsigned long long)im->leaves[1], (unsigned long long)im->leaves[0]);
 }
 
-static bool check(const char *tag, const idmap *im, const idplan *plan,
-                  const machine_state *m, const vtop_space *fw,
-                  const live_memory *live, uint64_t top, const vtop_out *out)
+/* The map im of mode, planned as plan, checked with the core before it is
+ * ever loaded. */
+static bool check(const own_ctx *c, const char *tag, vtop_mode mode,
+                  const idmap *im, const idplan *plan)
 {
     vtop_space ours;
-    if (space_for(im, m, live, plan->use_nx, &ours) != VTOP_OK) {
-        vtop_printf(out, "%s: fail: cannot describe the new tables to the core\n", tag);
+    if (space_for(mode, im, c->m, c->live, &ours) != VTOP_OK) {
+        vtop_printf(c->out, "%s: fail: cannot describe the new tables to the core\n", tag);
         return false;
     }
     selfcheck_result r;
-    selfcheck_run(&ours, fw, im, plan, top, out, &r);
+    selfcheck_run(&(selfcheck_input){
+                      .ours = &ours, .fw = c->fw, .map = im, .plan = plan,
+                      .top = low_top(c->map), .out = c->out},
+                  &r);
     bool ok = r.mismatches == 0 && r.addresses > 0;
-    vtop_printf(out,
+    vtop_printf(c->out,
                 "%s: %s: %llu ranges, %llu addresses identity-mapped as planned, "
                 "%llu firmware identity addresses kept, %llu holes unmapped, "
                 "%llu mismatches\n",
@@ -81,25 +96,30 @@ static bool check(const char *tag, const idmap *im, const idplan *plan,
     return ok;
 }
 
+static bool use_nx(const machine_state *m)
+{
+    return m->cpu.nx && (m->efer & EFER_NXE);
+}
+
 /* 5-level map built and verified in memory only (firmware stays 4-level). */
-static bool try_5level(const machine_state *m, const efi_memmap *map,
-                       const vtop_space *fw, const live_memory *live,
-                       const vtop_out *out)
+static bool try_5level(const own_ctx *c)
 {
     idplan plan;
     idmap im;
-    bool nx = m->cpu.nx && (m->efer & EFER_NXE);
-    if (EFI_ERROR(idplan_build(&plan, map, fw, map_limit(m, 5), nx))) {
-        vtop_printf(out, "own map 5-level: fail: out of memory\n");
+    const vtop_mode mode = VTOP_MODE_5LEVEL;
+    if (EFI_ERROR(idplan_build(&plan, c->map, c->fw, map_limit(c->m, mode),
+                               use_nx(c->m)))) {
+        vtop_printf(c->out, "own map 5-level: fail: out of memory\n");
         return false;
     }
-    bool ok = !EFI_ERROR(idmap_build(&im, &plan, 5, m->cpu.pdpe1gb));
+    bool ok = !EFI_ERROR(idmap_build(&im, &plan, vtop_mode_describe(mode)->levels,
+                                     c->m->cpu.pdpe1gb));
     if (ok) {
-        print_map("own map 5-level (built, not loaded)", &im, &plan, out);
-        ok = check("self-check 5-level", &im, &plan, m, fw, live, low_top(map), out);
+        print_map("own map 5-level (built, not loaded)", &im, &plan, c->out);
+        ok = check(c, "self-check 5-level", mode, &im, &plan);
         idmap_free(&im);
     } else {
-        vtop_printf(out, "own map 5-level: fail: no pages for the tables\n");
+        vtop_printf(c->out, "own map 5-level: fail: no pages for the tables\n");
     }
     idplan_free(&plan);
     return ok;
@@ -120,14 +140,16 @@ bool ownmap_setup(ownmap *om, const machine_state *m, const efi_memmap *map,
 {
     memset(om, 0, sizeof *om);
     om->fw_cr3 = m->cr3;
-    unsigned levels = (m->cr4 & CR4_LA57) ? 5 : 4;
-    bool nx = m->cpu.nx && (m->efer & EFER_NXE);
-    uint64_t top = low_top(map);
-    if (EFI_ERROR(idplan_build(&om->plan, map, fw, map_limit(m, levels), nx))) {
+    const own_ctx c = {m, map, fw, live, out};
+    /* The firmware's mode: 4-level, or 5-level with CR4.LA57. */
+    vtop_mode mode = vtop_mode_from_registers(m->cr0, m->cr4, m->efer);
+    bool nx = use_nx(m);
+    if (EFI_ERROR(idplan_build(&om->plan, map, fw, map_limit(m, mode), nx))) {
         vtop_printf(out, "own map: fail: out of memory while planning\n");
         return false;
     }
-    EFI_STATUS s = idmap_build(&om->map, &om->plan, levels, m->cpu.pdpe1gb);
+    EFI_STATUS s = idmap_build(&om->map, &om->plan, vtop_mode_describe(mode)->levels,
+                               m->cpu.pdpe1gb);
     if (EFI_ERROR(s)) {
         vtop_printf(out, "own map: fail: no pages for the tables (0x%llx)\n",
                     (unsigned long long)s);
@@ -139,8 +161,9 @@ bool ownmap_setup(ownmap *om, const machine_state *m, const efi_memmap *map,
                 nx ? "yes" : "no (EFER.NXE clear)",
                 (unsigned long long)om->plan.fw_probes);
     print_map("own map", &om->map, &om->plan, out);
-    om->checked_ok = check("self-check", &om->map, &om->plan, m, fw, live, top, out);
-    if (levels == 4 && m->cpu.la57 && !try_5level(m, map, fw, live, out))
+    om->checked_ok = check(&c, "self-check", mode, &om->map, &om->plan);
+    /* A CPU with LA57 running 4-level firmware: build the 5-level map too. */
+    if (!(m->cr4 & CR4_LA57) && m->cpu.la57 && !try_5level(&c))
         om->checked_ok = false;
     if (!om->checked_ok) {
         vtop_printf(out, "own map: not loaded (self-check failed)\n");

@@ -1,5 +1,4 @@
-/* vtop EFI app: the app's own identity map, from plan to CR3 and back
- * (issue 8 parts 2, 3 and 7).
+/* vtop EFI app: the app's own identity map, from plan to CR3 and back.
  *
  * ownmap_setup plans from the memory map and the firmware's tables, builds
  * tables in the firmware's mode (4-level, or 5-level with CR4.LA57), checks

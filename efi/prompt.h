@@ -1,5 +1,5 @@
-/* vtop EFI app: the interactive prompt's line editor on the serial console
- * (issue 8 part 6): echo, backspace (BS or DEL), Ctrl-U to clear the line,
+/* vtop EFI app: the interactive prompt's line editor on the serial console:
+ * echo, backspace (BS or DEL), Ctrl-U to clear the line,
  * up/down arrows through a small history. */
 #ifndef VTOP_EFI_PROMPT_H
 #define VTOP_EFI_PROMPT_H

@@ -93,14 +93,12 @@ static void check_firmware(checker *c, const vtop_space *fw, uint64_t low_top)
     }
 }
 
-void selfcheck_run(const vtop_space *ours, const vtop_space *fw,
-                   const idmap *map, const idplan *plan, uint64_t low_top,
-                   const vtop_out *out, selfcheck_result *res)
+void selfcheck_run(const selfcheck_input *in, selfcheck_result *res)
 {
     memset(res, 0, sizeof *res);
-    checker c = { ours, map, plan, out, res };
-    for (size_t i = 0; i < plan->count; i++)
-        check_range(&c, &plan->ranges[i]);
-    if (fw)
-        check_firmware(&c, fw, low_top);
+    checker c = { in->ours, in->map, in->plan, in->out, res };
+    for (size_t i = 0; i < in->plan->count; i++)
+        check_range(&c, &in->plan->ranges[i]);
+    if (in->fw)
+        check_firmware(&c, in->fw, in->top);
 }

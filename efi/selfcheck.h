@@ -1,4 +1,4 @@
-/* vtop EFI app: live self-check of the app's identity map (issue 8 part 3).
+/* vtop EFI app: live self-check of the app's identity map.
  *
  * The core walks the new tables through live memory (identity mapped) and
  * checks: every planned range translates to itself with the planned rights
@@ -26,11 +26,15 @@ typedef struct selfcheck_result {
     uint64_t mismatches;
 } selfcheck_result;
 
-/* ours: a space over the new tables (same mode as they were built for);
- * fw: the firmware's space, or NULL to skip that part. Prints at most
- * a few mismatch lines to out. */
-void selfcheck_run(const vtop_space *ours, const vtop_space *fw,
-                   const idmap *map, const idplan *plan, uint64_t low_top,
-                   const vtop_out *out, selfcheck_result *res);
+typedef struct selfcheck_input {
+    const vtop_space *ours;  /* a space over the new tables (their mode) */
+    const vtop_space *fw;    /* the firmware's space, or NULL: skip that part */
+    const idmap *map;
+    const idplan *plan;
+    uint64_t top;            /* top of RAM: firmware sampled every 2 MiB below */
+    const vtop_out *out;     /* at most a few mismatch lines */
+} selfcheck_input;
+
+void selfcheck_run(const selfcheck_input *in, selfcheck_result *res);
 
 #endif

@@ -1,4 +1,4 @@
-/* vtop EFI app: the system layer newlib calls (REFERENCE.md section 6).
+/* vtop EFI app: the system layer newlib calls (docs/efi-toolchain.md).
  *
  * newlib for x86_64-elf is built with MISSING_SYSCALL_NAMES, so it calls
  * these plain names. stdin/stdout/stderr are the serial console (console.h);
@@ -46,7 +46,7 @@ static struct {
 size_t efi_heap_pick_size(void)
 {
     /* Largest free block / 4, within [1 MiB, 64 MiB]: a fixed 64 MiB failed
-     * with -m 128M (REFERENCE.md section 6), and images get their own pages. */
+     * with -m 128M (docs/efi-toolchain.md), and images get their own pages. */
     UINTN size = 0, key, dsize;
     UINT32 dver;
     EFI_MEMORY_DESCRIPTOR *map = NULL;

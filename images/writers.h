@@ -1,7 +1,7 @@
 /* Image writers shared by the synthetic image generator (images/gen_images.c)
  * and the unit tests: build small memory images of every format in a buffer, so
  * the unit tests can check good images and damage them field by field.
- * Layouts as in core/formats/ (elf.c, lime.c, windmp.c) (REFERENCE.md section 4). */
+ * Layouts as in core/formats/ (elf.c, lime.c, windmp.c) (docs/image-formats.md). */
 #ifndef VTOP_IMAGES_WRITERS_H
 #define VTOP_IMAGES_WRITERS_H
 

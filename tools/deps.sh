@@ -4,7 +4,8 @@
 set -u
 packages=(
   gcc make binutils
-  gnu-efi ovmf qemu-system-x86 mtools dosfstools
+  gnu-efi ovmf ovmf-ia32 qemu-system-x86 mtools dosfstools sbsigntool
+  gcc-multilib
   newlib-source libcmocka-dev clang lld libclang-rt-14-dev
   busybox-static zstd socat gcovr cppcheck clang-tidy valgrind
   python3 xz-utils
@@ -22,7 +23,7 @@ sudo_cmd=()
 [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
 export DEBIAN_FRONTEND=noninteractive
 # A partial update (one index mid-sync) is a warning, not a failure
-# (REFERENCE.md section 7).
+# (docs/guests.md).
 "${sudo_cmd[@]}" apt-get update -q || echo "deps: warning: apt-get update reported errors; continuing"
 if ! "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"; then
   echo "deps: error: apt-get install failed for: ${missing[*]}" >&2

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../le.h"
+
 /* [off, off+len) lies within a span of size bytes, without 64-bit wrap. */
 static inline bool span_has(uint64_t size, uint64_t off, uint64_t len)
 {
@@ -22,23 +24,21 @@ static inline uint16_t rd16(const uint8_t *b, uint64_t size, uint64_t off)
 {
     if (!span_has(size, off, 2))
         return 0;
-    return (uint16_t)(b[off] | (b[off + 1] << 8));
+    return vtop_load_le16(b + off);
 }
 
 static inline uint32_t rd32(const uint8_t *b, uint64_t size, uint64_t off)
 {
     if (!span_has(size, off, 4))
         return 0;
-    return (uint32_t)b[off] | ((uint32_t)b[off + 1] << 8) |
-           ((uint32_t)b[off + 2] << 16) | ((uint32_t)b[off + 3] << 24);
+    return vtop_load_le32(b + off);
 }
 
 static inline uint64_t rd64(const uint8_t *b, uint64_t size, uint64_t off)
 {
     if (!span_has(size, off, 8))
         return 0;
-    return (uint64_t)rd32(b, size, off) |
-           ((uint64_t)rd32(b, size, off + 4) << 32);
+    return vtop_load_le64(b + off);
 }
 
 /* The first n bytes at off equal s (n <= 8 in practice). */

@@ -10,6 +10,7 @@
  * size field (0x1B0 and 0x1B8 both exist).
  */
 #include "bytes.h"
+#include "capture_int.h"
 #include "parse.h"
 
 #define ELFCLASS32 1
@@ -149,7 +150,10 @@ static vtop_status elf_qemu_note(fmt_ctx *c, uint16_t machine, uint64_t d,
         s->cr3 = rd64(b, c->size, d + QEMU_CPU_CR3);
         s->cr4 = rd64(b, c->size, d + QEMU_CPU_CR4);
         s->long_mode = machine == EM_X86_64;
-        s->mode = fmt_infer_mode(s->cr0, s->cr4, s->long_mode, &s->mode_reason);
+        /* No EFER in the note: long mode comes from e_machine. */
+        s->mode = vtop_mode_from_registers(s->cr0, s->cr4,
+                                           s->long_mode ? EFER_LMA : 0);
+        s->mode_reason = vtop_mode_reason(s->mode);
     }
     in->cpu_total++;
     return VTOP_OK;
@@ -191,6 +195,12 @@ vtop_status fmt_elf_notes(fmt_ctx *c, uint16_t machine, uint64_t off,
         if (namesz == 11 && type == 0 &&
             span_eq(c->base, c->size, name, "VMCOREINFO", 11))
             elf_vmcoreinfo_note(c, desc, descsz);
+        /* A vtop capture (capture.h): the EFER and MAXPHYADDR QEMU's note lacks. */
+        if (namesz == 5 && type == VTOP_CAPTURE_MACHINE && c->info->cpu_count > 0 &&
+            span_eq(c->base, c->size, name, "VTOP", 5) &&
+            cap_machine_note(c->base + desc, descsz, &c->info->cpus[0].efer,
+                             &c->info->maxphyaddr))
+            c->info->cpus[0].has_efer = true;
         uint64_t next = desc + align4(descsz);
         off = next < end ? next : end;
     }

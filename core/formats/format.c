@@ -76,32 +76,6 @@ vtop_format vtop_image_detect(const uint8_t *base, uint64_t size)
     return VTOP_FMT_RAW;
 }
 
-/* SDM Vol. 3A 4.1.1 (table 4-1) and 4.1.2: the paging mode follows from
- * CR0.PG, CR4.PAE, IA32_EFER.LME and CR4.LA57. */
-vtop_mode fmt_infer_mode(uint64_t cr0, uint64_t cr4, bool long_mode,
-                         const char **why)
-{
-    if (!(cr0 & CR0_PG)) {
-        *why = "CR0.PG=0: paging disabled";
-        return VTOP_MODE_NONE;
-    }
-    if (!(cr4 & CR4_PAE)) {
-        *why = (cr4 & CR4_PSE) ? "CR0.PG=1, CR4.PAE=0, CR4.PSE=1: 32-bit with 4M pages"
-                               : "CR0.PG=1, CR4.PAE=0, CR4.PSE=0: 32-bit, 4K pages only";
-        return (cr4 & CR4_PSE) ? VTOP_MODE_32BIT_PSE : VTOP_MODE_32BIT;
-    }
-    if (!long_mode) {
-        *why = "CR0.PG=1, CR4.PAE=1, not long mode: PAE";
-        return VTOP_MODE_PAE;
-    }
-    if (cr4 & CR4_LA57) {
-        *why = "CR0.PG=1, CR4.PAE=1, long mode, CR4.LA57=1: 5-level";
-        return VTOP_MODE_5LEVEL;
-    }
-    *why = "CR0.PG=1, CR4.PAE=1, long mode, CR4.LA57=0: 4-level";
-    return VTOP_MODE_4LEVEL;
-}
-
 static vtop_status open_raw(fmt_ctx *c)
 {
     c->info->format_name = "raw";
@@ -171,12 +145,13 @@ vtop_status vtop_image_open(const uint8_t *base, uint64_t size,
     return vtop_image_open_request(&rq, out);
 }
 
-/* Linux kernels that use bit 63 of their entries set EFER.NXE (x86-64
- * always, i386 PAE when the CPU has NX): assumed on for those modes, as for
- * QEMU notes, which carry no EFER. */
+/* QEMU notes and VMCOREINFO carry no EFER (QEMU target/i386/arch_dump.c
+ * QEMUCPUState): x86-64 and PAE kernels that use bit 63 set EFER.NXE, so
+ * it is assumed on wherever the mode has an NX bit. */
 static bool nxe_assumed(vtop_mode m)
 {
-    return m == VTOP_MODE_PAE || m == VTOP_MODE_4LEVEL || m == VTOP_MODE_5LEVEL;
+    const vtop_mode_desc *d = vtop_mode_describe(m);
+    return d && d->has_nx;
 }
 
 void fmt_cpu0_root(fmt_ctx *c)
@@ -217,7 +192,7 @@ vtop_status vtop_image_space_config(const vtop_image_info *info, uint32_t cpu,
 {
     if (!info || !cfg)
         return VTOP_BAD_ARGUMENT;
-    cfg->maxphyaddr = 0;
+    cfg->maxphyaddr = info->maxphyaddr;
     cfg->pa_extra_mask = 0;
     cfg->windows_pte = info->windows;
     cfg->nxe = info->nxe;

@@ -92,6 +92,8 @@ typedef struct vtop_image_info {
     vtop_mode mode;            /* inferred mode for the root (NONE if unknown) */
     const char *mode_reason;   /* static text */
     bool nxe;                  /* EFER.NXE as known or assumed (see reason) */
+    uint8_t maxphyaddr;        /* physical-address width when the image
+                                  records it (vtop captures), else 0 */
     /* ELF details (0 when not ELF). */
     uint8_t elf_class;         /* 1 ELFCLASS32, 2 ELFCLASS64 */
     uint16_t elf_machine;      /* 3 EM_386, 62 EM_X86_64 */

@@ -56,10 +56,6 @@ void fmt_warn(fmt_ctx *c, const char *what, uint64_t off);
 /* Flush the pending run; VTOP_BUFFER_TOO_SMALL if any run did not fit. */
 vtop_status fmt_finish_runs(fmt_ctx *c);
 
-/* Mode a CPU uses (SDM Vol. 3A 4.1.1 table 4-1); *why gets a static text. */
-vtop_mode fmt_infer_mode(uint64_t cr0, uint64_t cr4, bool long_mode,
-                         const char **why);
-
 /* Parsers: each returns VTOP_OK or a format status with error_offset set.
  * probe_* say whether the bytes carry the format's magic. */
 bool fmt_probe_elf(const uint8_t *b, uint64_t size);

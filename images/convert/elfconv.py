@@ -12,7 +12,7 @@
                                     QEMU notes (target/i386/arch_dump.c)
 
 Both ELF classes are accepted for both machines: QEMU 7.2 wrote ELF64 with
-e_machine EM_386 for a 32-bit guest (REFERENCE.md section 4).
+e_machine EM_386 for a 32-bit guest (QEMU target/i386/arch_dump.c; docs/image-formats.md).
 """
 import struct
 import sys
@@ -96,7 +96,7 @@ def to_lime(fin, fout, loads):
 
 
 def qemu_notes(fin, notes):
-    """CR0/CR3/CR4 of each QEMUCPUState (offsets 0x188.. per REFERENCE.md)."""
+    """CR0/CR3/CR4 of each QEMUCPUState (offsets 0x188.., QEMU target/i386/arch_dump.c)."""
     cpus = []
     for off, size in notes:
         fin.seek(off)

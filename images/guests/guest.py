@@ -84,7 +84,7 @@ def run(cmd, timeout=300, **kw):
 
 def ensure_i386_arch():
     """i386 packages need the foreign architecture and an update; a partial
-    update failure (one index mid-sync) is only a warning (REFERENCE.md 7)."""
+    update failure (one index mid-sync) is only a warning (docs/guests.md)."""
     rc, out = run(["dpkg", "--print-foreign-architectures"])
     if "i386" in out.split():
         rc, out = run(["apt-cache", "policy", "busybox-static:i386"])

@@ -1,4 +1,4 @@
-/* `make bench` (issue 10): translation speed against the hardware limit.
+/* `make bench`: translation speed against the hardware limit.
  *
  * usage: bench [--quick] [--guests DIR] [--json FILE] [--synthetic]
  * Uses DIR/amd64-4level and DIR/amd64-5level (guest.raw for the flat
@@ -90,11 +90,21 @@ static void print_table(const bench_ctx *b, const char *cpu)
         printf("# %s\n", b->notes[i]);
 }
 
-static void write_json(const bench_ctx *b, const char *path, const char *cpu)
+/* Writes path.tmp and renames it over path, so a reader never sees half a
+ * file; on any failure the old path is removed too, so no stale figures
+ * are left behind. Returns 0 on success. */
+static int write_json(const bench_ctx *b, const char *path, const char *cpu)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return;
+    char tmp[1024];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
+        remove(path);
+        return -1;
+    }
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        remove(path);
+        return -1;
+    }
     fprintf(f, "{\n  \"cpu\": \"%s\",\n  \"cflags\": \"%s\",\n  \"reps\": %d,\n"
                "  \"translations_per_rep\": %zu,\n  \"rows\": [\n",
             cpu, BENCH_CFLAGS, b->reps, b->translations);
@@ -112,7 +122,13 @@ static void write_json(const bench_ctx *b, const char *path, const char *cpu)
     for (int i = 0; i < b->nnotes; i++)
         fprintf(f, "    \"%s\"%s\n", b->notes[i], i + 1 < b->nnotes ? "," : "");
     fprintf(f, "  ]\n}\n");
-    fclose(f);
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
+        remove(tmp);
+        remove(path);
+        return -1;
+    }
+    return 0;
 }
 
 static int exists(const char *path)
@@ -200,7 +216,11 @@ int main(int argc, char **argv)
     }
     bench_note(&b, "EFI boot times: tests/bench/efi_boot.py (make bench), build/bench-efi.json");
     print_table(&b, cpu);
-    write_json(&b, json, cpu);
-    bench_check(&b, exists(json), "wrote %s", json);
+    int written = write_json(&b, json, cpu) == 0;
+    bench_check(&b, written, "wrote %s", json);
+    if (!written) {
+        fprintf(stderr, "bench: cannot write %s\n", json);
+        return 1;
+    }
     return b.quick && b.failed ? 1 : 0;
 }

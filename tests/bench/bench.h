@@ -1,4 +1,4 @@
-/* vtop benchmarks (issue 10): shared declarations.
+/* vtop benchmarks: shared declarations.
  * Host-only code (POSIX, libc); measures libvtop against the memory
  * system's limit in the same run. */
 #ifndef VTOP_BENCH_H

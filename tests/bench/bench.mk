@@ -1,4 +1,4 @@
-# Benchmarks (issue 10): `make bench` prints the table and writes
+# Benchmarks: `make bench` prints the table and writes
 # build/bench.json (EFI boot times: build/bench-efi.json); test-bench-smoke runs it with tiny iteration counts
 # on synthetic tables (TAP checks that the fast paths agree).
 BENCH_SRCS   := $(sort $(wildcard tests/bench/*.c))

@@ -1,4 +1,4 @@
-/* The measurements of `make bench` (issue 10): each figure is the median of
+/* The measurements of `make bench`: each figure is the median of
  * >= 5 repetitions, with min and max. Host code. */
 #include <stdio.h>
 #include <stdlib.h>

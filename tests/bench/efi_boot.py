@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""EFI part of `make bench` (issue 10): boot-to-banner and boot-to-first-
+"""EFI part of `make bench`: boot-to-banner and boot-to-first-
 report times of the vtop EFI app under QEMU/OVMF (TCG: indicative only).
 
 Each rep boots once through tools/qemu-efi.sh --stream and timestamps the

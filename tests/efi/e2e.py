@@ -28,7 +28,21 @@ def tap(ok, name, diag=None):
             print(f"#   {line}", flush=True)
 
 
-def boot(args, name, *extra, timeout=45):
+# Hard hang guard per boot (tools/qemu-efi.sh kills QEMU and returns 124):
+# generous, since the machine may be loaded. Durations are printed for the
+# reader and never decide a check; `make bench` measures speed.
+HANG_LIMIT = 240
+TIMED_OUT = 124
+
+
+def status_text(st):
+    """The diagnostic for a boot status; a hang guard hit says timeout."""
+    if st == TIMED_OUT:
+        return f"timeout: no power-off within {HANG_LIMIT} s (hang guard)"
+    return f"status {st}"
+
+
+def boot(args, name, *extra, timeout=HANG_LIMIT):
     """Boot once; returns (status, transcript text, seconds)."""
     d = os.path.join(args.work, name)
     cmd = ["tools/qemu-efi.sh", "--app", args.app, "--dir", d,
@@ -70,7 +84,7 @@ def expected_mode(r):
     """SDM Vol. 3A 4.1.1, table 4-1 (independent of the app's code)."""
     cr0, cr4, efer = r["CR0"], r["CR4"], r["EFER"]
     if not cr0 >> 31 & 1:
-        return "none"
+        return "off"
     if not cr4 >> 5 & 1:
         return "32bit-pse" if cr4 >> 4 & 1 else "32bit"
     if not efer >> 10 & 1:
@@ -149,7 +163,7 @@ def check_ownmap(lines, tag, want_1g, want_5level):
 
 
 def check_firmware_report(lines, tag):
-    """Issue 8 part 1 and the order `make run` promises: banner, firmware
+    """The firmware report and the order `make run` promises: banner, firmware
     paging summary, its mem ranges, audit and memory types, then the own map."""
     def at(prefix):
         return next((i for i, l in enumerate(lines) if l.startswith(prefix)), -1)
@@ -257,9 +271,9 @@ def check_big_image(args):
                         "--mode", "4level"], input="\n".join(cmds) + "\n",
                        capture_output=True, text=True, cwd=d)
     os.unlink(big)
-    tap(st == 0 and secs < 30 and efi == p.stdout and "0x20000000 bytes" in efi,
+    tap(st == 0 and efi == p.stdout and "0x20000000 bytes" in efi,
         f"512 MiB image loaded from the ESP in 1 GiB of RAM: answers equal the host CLI "
-        f"({secs:.1f} s)", f"status {st}\nefi:\n{efi}\nhost:\n{p.stdout}{p.stderr}")
+        f"({secs:.1f} s)", f"{status_text(st)}\nefi:\n{efi}\nhost:\n{p.stdout}{p.stderr}")
 
 
 def check_script(args, script, text):
@@ -340,6 +354,17 @@ def type_line(fifo, line):
         f.write(line + "\r")
 
 
+def bracketed(efi, before, after):
+    """Each line the app printed equals QEMU's line from just before or just
+    after its walk (the CPU only ever sets A/D bits in between); returns
+    (ok, first differing lines)."""
+    ok = len(efi) == len(before) == len(after) and all(
+        e in (b, a) for e, b, a in zip(efi, before, after))
+    diff = [f"efi    {e}\nbefore {b}\nafter  {a}" for e, b, a in
+            zip(efi, before, after) if e not in (b, a)][:4]
+    return ok, diff
+
+
 def firmware_tlb(sock, fifo, log, deadline, start):
     """At the prompt: back to the firmware's CR3, its tlb below 4 GiB, and
     QEMU's info tlb (filtered to the same range) before and after."""
@@ -371,9 +396,9 @@ def check_live_monitor(args):
         if os.path.exists(f):
             os.unlink(f)
     t0 = time.monotonic()
-    deadline = t0 + 85
+    deadline = t0 + HANG_LIMIT - 5
     p = subprocess.Popen(["tools/qemu-efi.sh", "--app", args.app, "--dir", d, "--cpu", "max",
-                          "--mem", "1024M", "--timeout", "90", "--monitor", sock,
+                          "--mem", "1024M", "--timeout", str(HANG_LIMIT), "--monitor", sock,
                           "--args", "-qemu-exit -shutdown -prompt"],
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     fifo = os.path.join(d, "serial.in")
@@ -389,7 +414,7 @@ def check_live_monitor(args):
             text, m2 = wait_for(log, r"vtop> ", deadline, m.end())
             # QEMU's view just before and just after the app's walk: the CPU
             # only ever sets A/D bits, so each line the app prints must equal
-            # QEMU's line from one side of its walk (REFERENCE.md section 6).
+            # QEMU's line from one side of its walk (SDM Vol. 3A section 4.8).
             qemu_before = monitor(sock, "info tlb", deadline)
             type_line(fifo, "tlb")
             text, m3 = wait_for(log, r"vtop> tlb\r\n(.*?)vtop> ", deadline, m2.start() if m2 else m.end())
@@ -411,18 +436,15 @@ def check_live_monitor(args):
     secs = time.monotonic() - t0
     print(f"# boot {name}: status {p.returncode} in {secs:.1f} s", flush=True)
     tap(p.returncode == 0, f"live/monitor: app at the prompt ended with success ({secs:.1f} s)",
-        f"status {p.returncode}")
+        status_text(p.returncode))
     if tlb_efi is None or qemu_tlb is None:
-        tap(False, "live tlb equals QEMU info tlb line for line", "no tlb output captured")
+        tap(False, "live tlb equals QEMU info tlb line for line", "no tlb output captured (timeout or no answer)")
     else:
         exact = tlb_efi == qemu_tlb
         n = len(tlb_efi)
-        bracketed = n == len(qemu_tlb) == len(qemu_before) and all(
-            e in (b, a) for e, b, a in zip(tlb_efi, qemu_before, qemu_tlb))
+        ok, diff = bracketed(tlb_efi, qemu_before, qemu_tlb)
         moved = sum(1 for b, a in zip(qemu_before, qemu_tlb) if a != b)
-        diff = [f"efi    {e}\nbefore {b}\nafter  {a}" for e, b, a in
-                zip(tlb_efi, qemu_before, qemu_tlb) if e not in (b, a)][:4]
-        tap(bracketed and n > 100,
+        tap(ok and n > 100,
             f"live tlb (own tables, current CR3) equals QEMU info tlb line for line "
             f"({n} lines; {'identical to the later query' if exact else 'each equal to QEMU just before or just after'}, "
             f"{moved} lines gained A/D bits in between)",
@@ -433,10 +455,7 @@ def check_live_monitor(args):
     else:
         efi_fw, before, after = fw
         n = len(efi_fw)
-        ok = n == len(before) == len(after) and all(
-            e in (b, a) for e, b, a in zip(efi_fw, before, after))
-        diff = [f"efi    {e}\nbefore {b}\nafter  {a}" for e, b, a in
-                zip(efi_fw, before, after) if e not in (b, a)][:4]
+        ok, diff = bracketed(efi_fw, before, after)
         tap(ok and n > 1000,
             f"live tlb of the firmware's tables (cr3 firmware, VA < 4 GiB) equals QEMU "
             f"info tlb line for line ({n} lines)",
@@ -459,8 +478,8 @@ def main():
     #    from startup.nsh: banner, consistency, own map, status.
     st, text, secs = boot(args, "qemu64", "--runs", "2")
     lines = app_lines(text)
-    tap(st == 0, "qemu64: app reported success through isa-debug-exit", f"status {st}")
-    tap(secs < 30, f"qemu64: boot to power-off under 30 s ({secs:.1f} s)")
+    tap(st == 0, f"qemu64: app reported success through isa-debug-exit ({secs:.1f} s)",
+        status_text(st))
     tap("\r\n" in text[text.find("vtop "):] and "\n" not in text[text.find("vtop "):].replace("\r\n", ""),
         "qemu64: app output uses CRLF line ends only")
     check_banner(lines, {"PSE": "1", "PAE": "1", "NX": "1", "PDPE1GB": "0", "LA57": "0"}, "qemu64")
@@ -475,7 +494,7 @@ def main():
     script, adds = make_script(args)
     st, text, secs = boot(args, "max-2g", "--cpu", "max", "--mem", "2048M", *adds)
     lines = app_lines(text)
-    tap(st == 0 and secs < 30, f"max/2G: success in {secs:.1f} s", f"status {st}")
+    tap(st == 0, f"max/2G: success ({secs:.1f} s)", status_text(st))
     check_banner(lines, {"PDPE1GB": "1", "LA57": "1", "NX": "1"}, "max/2G")
     check_ownmap(lines, "max/2G", want_1g=True, want_5level=True)
     check_script(args, script, text)
@@ -501,7 +520,7 @@ def main():
         os.unlink(esp)   # 250 MiB image inside: do not keep it
     os.unlink(huge)
     lines = app_lines(text)
-    tap(st == 0 and secs < 30, f"qemu64/256M: success in {secs:.1f} s", f"status {st}")
+    tap(st == 0, f"qemu64/256M: success ({secs:.1f} s)", status_text(st))
     check_ownmap(lines, "qemu64/256M", want_1g=False, want_5level=False)
     errs = [l for l in lines if l.startswith("vtop: error:")]
     tap(any("damaged.elf" in l for l in errs), "damaged image: error line", "\n".join(errs))
@@ -521,13 +540,13 @@ def main():
     # 2. A bad option: an error line, status 2, and QEMU still ends.
     st, text, _ = boot(args, "badopt", "--args", "-qemu-exit -shutdown -bogus")
     tap(st == 2 and "vtop: error: unknown option '-bogus'" in text,
-        "bad option: error line and status 2 (no hang)", f"status {st}")
+        "bad option: error line and status 2 (no hang)", status_text(st))
 
     # 3. No serial port at all: the app must not hang; status still reported.
-    st, _, secs = boot(args, "noserial", "--no-serial", timeout=40)
-    tap(st == 0, f"no serial device: app ends with success ({secs:.1f} s)", f"status {st}")
+    st, _, secs = boot(args, "noserial", "--no-serial")
+    tap(st == 0, f"no serial device: app ends with success ({secs:.1f} s)", status_text(st))
 
-    # 6. A 512 MiB image (issue 8: images up to at least 512 MiB) in 1 GiB
+    # 6. A 512 MiB image (images up to at least 512 MiB load) in 1 GiB
     #    of RAM: the answers equal the host CLI's.
     check_big_image(args)
 

@@ -1,4 +1,4 @@
-# Fuzzing (issue 11): libFuzzer harnesses built with clang and ASan+UBSan.
+# Fuzzing: libFuzzer harnesses built with clang and ASan+UBSan.
 #
 #   make fuzz [FUZZ_SECONDS=60] [FUZZ_ONLY="walker formats"]
 #       runs each harness for FUZZ_SECONDS at low priority, one at a time,

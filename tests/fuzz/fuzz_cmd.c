@@ -10,20 +10,35 @@
  *
  * Contracts checked (session.h): every command returns a VTOP_EXIT_* status
  * (0..3); the session survives any sequence of lines; output stays bounded
- * (at most MAX_OUTPUT bytes per line: a command must not print without end).
+ * (at most MAX_OUTPUT bytes per line: a command must not print without end);
+ * with JSON on, every line a command (other than `help`, whose text is for
+ * people) prints is one complete JSON object (json_strict.h), ended by '\n'.
  */
+#include <stdbool.h>
 #include <string.h>
 
+#include "cmd/lex.h"
 #include "cmd/out.h"
 #include "cmd/session.h"
 #include "fuzz_common.h"
+#include "json_strict.h"
 
 #define MAX_LINES 32
 #define MAX_OUTPUT (64u << 20)
 
 typedef struct sink {
     uint64_t bytes;
+    bool check_json;        /* each completed line must be a JSON object */
+    char *line;             /* the line being printed (when checking) */
+    size_t len, cap;
 } sink;
+
+static void sink_line_done(sink *s)
+{
+    FUZZ_CHECK(json_strict_object(s->line, s->len), "not one JSON object: '%.*s'",
+               (int)(s->len < 400 ? s->len : 400), s->line);
+    s->len = 0;
+}
 
 static void sink_write(void *ctx, const char *text, size_t n)
 {
@@ -35,6 +50,30 @@ static void sink_write(void *ctx, const char *text, size_t n)
         (void)b;
     }
     s->bytes += n;
+    for (size_t i = 0; s->check_json && i < n; i++) {
+        if (text[i] == '\n') {
+            sink_line_done(s);
+            continue;
+        }
+        if (s->len == s->cap) {
+            size_t cap = s->cap ? 2 * s->cap : 4096;
+            char *grown = realloc(s->line, cap);
+            FUZZ_CHECK(grown != NULL, "out of memory for a %zu-byte line", cap);
+            s->line = grown;
+            s->cap = cap;
+        }
+        s->line[s->len++] = text[i];
+    }
+}
+
+/* JSON answers are checked for every command but `help` (the command
+ * word as the session's own lexer splits it). */
+static bool answers_in_json(const vtop_session *s, const char *line)
+{
+    static vtop_words w;
+    if (!vtop_session_json(s))
+        return false;
+    return vtop_lex(line, &w) != VTOP_LEX_OK || w.argc == 0 || strcmp(w.argv[0], "help") != 0;
 }
 
 typedef struct image {
@@ -108,7 +147,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         c.n -= nl ? len + 1 : len;
         uint64_t before = so.bytes + se.bytes;
         vtop_session_set_line(s, n + 1);
+        so.check_json = answers_in_json(s, line);
         int rc = vtop_cmd_execute_line(s, line, &out, &err);
+        FUZZ_CHECK(so.len == 0, "line '%s': JSON answer without its final newline", line);
+        so.check_json = false;
         FUZZ_CHECK(rc >= VTOP_EXIT_OK && rc <= VTOP_EXIT_IMAGE, "line '%s': %d", line, rc);
         FUZZ_CHECK(so.bytes + se.bytes - before <= MAX_OUTPUT,
                    "line '%s' printed %llu bytes", line,
@@ -116,6 +158,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(line);
     }
     vtop_session_free(s);
+    free(so.line);
     free(img);
     return 0;
 }

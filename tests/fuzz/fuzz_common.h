@@ -1,4 +1,4 @@
-/* vtop fuzz harnesses: shared helpers (issue 11).
+/* vtop fuzz harnesses: shared helpers.
  *
  * A harness reads its parameters from the front of the fuzzer's input with
  * the cursor below (missing bytes read as zero, so every input is valid) and

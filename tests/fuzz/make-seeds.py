@@ -101,7 +101,7 @@ def main():
 
 
 def elf_core(cls, machine, pages, cr3, cr4, with_qemu=True, qsize=0x1B0):
-    """QEMU dump-guest-memory style core (REFERENCE.md section 4): one PT_NOTE
+    """QEMU dump-guest-memory style core (QEMU target/i386/arch_dump.c): one PT_NOTE
     (CORE prstatus + QEMU CPU state) and one PT_LOAD of `pages` at phys 0."""
     def note(name, ntype, desc):
         nm = name + b"\0"

@@ -1,4 +1,4 @@
-# Static analysis (issue 11): cppcheck and clang-tidy over every C source in
+# Static analysis: cppcheck and clang-tidy over every C source in
 # core/, cmd/, host/ and efi/. `make lint` prints every finding; the suite
 # `test-lint` prints one TAP line per file and tool. Results are cached in
 # build/lint/<file>.<tool> stamps (re-run when the file, any project header or
@@ -8,14 +8,14 @@
 # or a `// cppcheck-suppress ID` / `// NOLINT(check)` comment at the line,
 # with a reason on the same or previous line.
 
-LINT_SRCS := $(sort $(wildcard core/*.c core/formats/*.c cmd/*.c host/*.c efi/*.c))
+LINT_SRCS := $(sort $(wildcard core/*.c core/formats/*.c cmd/*.c host/*.c efi/*.c efi/arch/*/*.c))
 LINT_HDRS := $(sort $(wildcard core/*.h core/formats/*.h cmd/*.h host/*.h efi/*.h))
 CPPCHECK  ?= cppcheck
 CLANG_TIDY ?= clang-tidy
 
 # Compiler flags the checkers parse each file with. efi/ sources take the EFI
 # build's own flags from efi/efi.mk (newlib first, then gcc's include dir,
-# then gnu-efi: REFERENCE.md section 6), minus the code-generation options
+# then gnu-efi: docs/efi-toolchain.md), minus the code-generation options
 # clang does not need for analysis.
 LINT_HOST_FLAGS := -std=c11 -I. -DVTOP_VERSION='"lint"'
 EFI_LINT_CFLAGS = $(filter-out -march=% -mtune=% -O2 -g,$(EFI_CFLAGS))

@@ -1,5 +1,5 @@
 # Truth tests: vtop against QEMU's own page walker on real Debian guests in
-# every x86 paging mode (issue 9). `make guests` captures them (cached in
+# every x86 paging mode. `make guests` captures them (cached in
 # build/guests/<mode>/, a second run costs nothing); `make test-guests`
 # (= test-truth, run by `make test`) compares vtop's tlb/mem/translations
 # on the ELF, raw and LiME images with QEMU's answers and prints the table.
@@ -32,7 +32,7 @@ ALL_TARGETS += $(TRUTH_APICHECK)
 guests:
 	@images/guests/capture.sh $(GUEST_MODES) || true
 
-test-truth: guests $(TRUTH_APICHECK)
+test-truth: guests $(BUILD)/vtop $(TRUTH_APICHECK)
 	@$(if $(filter i386-pae-highmem,$(GUEST_MODES)),true,echo "ok - i386-pae-highmem # SKIP not captured: $(GUEST_FREE_GB) GB free, $(GUEST_HIGHMEM_MIN_GB) GB needed")
 	@python3 -B tests/truth/compare.py --vtop $(BUILD)/vtop \
 	  --apicheck $(TRUTH_APICHECK) $(GUEST_MODES)

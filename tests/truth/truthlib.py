@@ -73,15 +73,17 @@ def count_mismatches(expected, got):
 
 
 def run_vtop(vtop, args, stdin=None):
-    t0 = time.time()
+    t0 = time.monotonic()
     try:
         r = subprocess.run([vtop] + args, input=stdin, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=TIMEOUT)
         out, err, rc = r.stdout.decode(errors="replace"), \
             r.stderr.decode(errors="replace"), r.returncode
     except subprocess.TimeoutExpired:
-        out, err, rc = "", f"timed out after {TIMEOUT} s", -1
-    return rc, out, err, time.time() - t0
+        out, err, rc = "", f"timeout: no answer within {TIMEOUT} s", -1
+    except OSError as e:  # a missing or unrunnable binary is a failure
+        out, err, rc = "", f"cannot run {vtop}: {e}", -1
+    return rc, out, err, time.monotonic() - t0
 
 
 def cli_mode(meta):
@@ -97,7 +99,3 @@ def image_args(meta, fmt, path):
         return [path]
     return ["--cr3", meta["cr3"], "--mode", cli_mode(meta), path]
 
-
-def missing_command(rc, err):
-    """vtop's answer when a command is not implemented yet (exit 2)."""
-    return rc == 2 and "unknown command" in err

@@ -129,6 +129,14 @@ static void test_4level_leaves_and_events(void **state)
     assert_int_equal(rsv, 1);
     assert_int_equal(ev.v[0].table_pa, 0x1000);
     assert_int_equal(ev.v[0].entry_pa, ~0ull);
+    assert_int_equal(ev.v[0].level, 0);
+    assert_int_equal(ev.v[0].table_level, 0);
+    /* the PDPT at 0x2000: named by the PML4E (level 0) pointing to it */
+    assert_int_equal(ev.v[1].kind, VTOP_EVENT_TABLE);
+    assert_int_equal(ev.v[1].table_pa, 0x2000);
+    assert_int_equal(ev.v[1].entry_pa, 0x1000);
+    assert_int_equal(ev.v[1].level, 0);
+    assert_int_equal(ev.v[1].table_level, 1);
     free(c.v);
 }
 

@@ -168,26 +168,92 @@ static void test_image(void **state)
     free(img);
 }
 
+/* What images/gen_images.c writes: every format in every mode, Windows
+ * dumps where the dump format has the mode. The manifest must list at least
+ * these, so an empty or truncated MANIFEST fails instead of passing. */
+#define ALL_MODES { "32bit-pse", "pae", "4level", "5level" }
+static const struct { const char *format, *modes[4]; } expected_formats[] = {
+    { "raw", ALL_MODES },
+    { "elf64-qemu", ALL_MODES },
+    { "elf32-qemu", ALL_MODES },
+    { "elf64-kdump", ALL_MODES },
+    { "lime", ALL_MODES },
+    { "windmp32-full", { "32bit-pse", "pae" } },
+    { "windmp64-full", { "4level" } },
+    { "windmp64-bitmap", { "4level" } },
+};
+
+typedef struct manifest {
+    image_case cases[MAX_IMAGES];
+    size_t count;
+} manifest;
+
+static bool listed(const manifest *m, const char *format, const char *mode)
+{
+    for (size_t i = 0; i < m->count; i++)
+        if (!strcmp(m->cases[i].format, format) && !strcmp(m->cases[i].mode, mode))
+            return true;
+    return false;
+}
+
+static void test_manifest_complete(void **state)
+{
+    const manifest *m = *state;
+    size_t pairs = 0;
+    for (size_t f = 0; f < sizeof expected_formats / sizeof *expected_formats; f++) {
+        for (size_t i = 0; i < 4 && expected_formats[f].modes[i]; i++) {
+            const char *mode = expected_formats[f].modes[i];
+            if (!listed(m, expected_formats[f].format, mode))
+                fail_msg("MANIFEST lacks a %s image in mode %s", expected_formats[f].format, mode);
+            pairs++;
+        }
+    }
+    assert_int_equal(pairs, 24);
+    assert_true(m->count >= pairs);
+}
+
+/* Every "image" line must parse: a malformed one is a failure, not a
+ * line silently left out. */
+static int read_manifest(FILE *f, manifest *m)
+{
+    char line[256];
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "image ", 6))
+            continue;
+        if (m->count == MAX_IMAGES) {
+            printf("not ok 1 - MANIFEST lists more than %d images\n", MAX_IMAGES);
+            return -1;
+        }
+        image_case *c = &m->cases[m->count];
+        if (sscanf(line, "image %63s %31s %15s %llx %d", c->file, c->format,
+                   c->mode, &c->cr3, &c->has_root) != 5) {
+            printf("not ok 1 - MANIFEST line does not parse: %s", line);
+            return -1;
+        }
+        m->count++;
+    }
+    return 0;
+}
+
 int main(void)
 {
-    static image_case cases[MAX_IMAGES];
-    static struct CMUnitTest tests[MAX_IMAGES];
-    char path[256], line[256];
-    size_t count = 0;
+    static manifest m;
+    static struct CMUnitTest tests[MAX_IMAGES + 1];
+    char path[256];
     snprintf(path, sizeof path, "%s/MANIFEST", dir());
     FILE *f = fopen(path, "r");
     if (!f) {
         printf("not ok 1 - %s missing (run `make images`)\n", path);
         return 1;
     }
-    while (fgets(line, sizeof line, f) && count < MAX_IMAGES) {
-        image_case *c = &cases[count];
-        if (sscanf(line, "image %63s %31s %15s %llx %d", c->file, c->format,
-                   c->mode, &c->cr3, &c->has_root) != 5)
-            continue;
-        tests[count] = (struct CMUnitTest){ c->file, test_image, NULL, NULL, c };
-        count++;
-    }
+    int rc = read_manifest(f, &m);
     fclose(f);
-    return _cmocka_run_group_tests("format_images", tests, count, NULL, NULL);
+    if (rc)
+        return 1;
+    tests[0] = (struct CMUnitTest){ "manifest lists every format in every mode",
+                                    test_manifest_complete, NULL, NULL, &m };
+    for (size_t i = 0; i < m.count; i++)
+        tests[i + 1] = (struct CMUnitTest){ m.cases[i].file, test_image, NULL, NULL,
+                                            &m.cases[i] };
+    return _cmocka_run_group_tests("format_images", tests, m.count + 1, NULL, NULL);
 }

@@ -70,7 +70,7 @@ static void test_parse(void **state)
 static void test_from_registers(void **state)
 {
     (void)state;
-    /* OVMF: CR0 0x80010033, CR4 0x668, EFER 0xd00 (REFERENCE.md 6). */
+    /* OVMF: CR0 0x80010033, CR4 0x668, EFER 0xd00 (as OVMF leaves them; docs/efi-toolchain.md). */
     assert_int_equal(vtop_mode_from_registers(0x80010033, 0x668, 0xd00), VTOP_MODE_4LEVEL);
     /* Linux with -cpu qemu64,+la57: CR4 0x16f0. */
     assert_int_equal(vtop_mode_from_registers(0x80050033, 0x16f0, 0xd01), VTOP_MODE_5LEVEL);
@@ -110,21 +110,21 @@ static void test_space_init_roots_and_masks(void **state)
     assert_int_equal(s.root, 0xffffffe0);
     assert_int_equal(s.addr_mask, 0x0000000ffffff000ull);
     assert_int_equal(s.nx_mask, PTE_NX);
-    assert_int_equal(s.reserved[0][0], 0xfffffff000000006ull);
-    assert_int_equal(s.reserved[1][1], 0x7ffffff0001fe000ull);
-    assert_int_equal(s.reserved[2][0], 0x7ffffff000000000ull);
+    assert_int_equal(s.level[0].reserved[0], 0xfffffff000000006ull);
+    assert_int_equal(s.level[1].reserved[1], 0x7ffffff0001fe000ull);
+    assert_int_equal(s.level[2].reserved[0], 0x7ffffff000000000ull);
     assert_int_equal(fx_space(&s, (fx_cfg){VTOP_MODE_4LEVEL, ~0ull, 0, 46, 0, 0}), VTOP_OK);
     assert_int_equal(s.root, 0x00003ffffffff000ull);
-    assert_int_equal(s.reserved[0][0], 0x800fc00000000080ull);
-    assert_int_equal(s.reserved[1][1], 0x800fc0003fffe000ull);
-    assert_int_equal(s.reserved[2][1], 0x800fc000001fe000ull);
-    assert_int_equal(s.reserved[3][1], 0x800fc00000000000ull);
-    assert_int_equal(s.leaf_mask[1], 0x00003fffc0000000ull);
-    assert_int_equal(s.leaf_mask[2], 0x00003fffffe00000ull);
+    assert_int_equal(s.level[0].reserved[0], 0x800fc00000000080ull);
+    assert_int_equal(s.level[1].reserved[1], 0x800fc0003fffe000ull);
+    assert_int_equal(s.level[2].reserved[1], 0x800fc000001fe000ull);
+    assert_int_equal(s.level[3].reserved[1], 0x800fc00000000000ull);
+    assert_int_equal(s.level[1].leaf_mask, 0x00003fffc0000000ull);
+    assert_int_equal(s.level[2].leaf_mask, 0x00003fffffe00000ull);
     assert_int_equal(fx_space(&s, (fx_cfg){VTOP_MODE_32BIT_PSE, 0, 0, 36, 0, 0}), VTOP_OK);
-    assert_int_equal(s.reserved[0][1], 0x003e0000);
-    assert_int_equal(s.pse36_mask[0], 0x1e000);
-    assert_int_equal(s.leaf_mask[0], 0xffc00000);
+    assert_int_equal(s.level[0].reserved[1], 0x003e0000);
+    assert_int_equal(s.level[0].pse36_mask, 0x1e000);
+    assert_int_equal(s.level[0].leaf_mask, 0xffc00000);
     assert_int_equal(fx_space(&s, (fx_cfg){VTOP_MODE_NONE, 0x1000, 0, 0, 0, 0}), VTOP_OK);
     assert_int_equal(s.root, 0);
     assert_non_null(s.desc);

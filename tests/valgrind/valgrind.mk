@@ -1,4 +1,4 @@
-# Valgrind memcheck over the CLI tests (issue 11): the same cases as
+# Valgrind memcheck over the CLI tests: the same cases as
 # test-cli (tests/cli/run.sh, tests/cli/json_check.py), run on the plain
 # build/vtop (ASan binaries cannot run under Valgrind) through the runner's
 # VTOP_RUN_PREFIX. Any memcheck error, and any definite or indirect leak,
