@@ -13,7 +13,7 @@ static const char *root_source_name(const vtop_session *s)
         return "platform"; /* live memory: the CPU's own tables */
     if (!s->space_from_image)
         return "--cr3";
-    switch ((s->target == VTOP_TARGET_IMAGE) ? s->info->root_source : VTOP_ROOT_NONE) {
+    switch (s->info->root_source) {
     case VTOP_ROOT_CPU_NOTES:
         return "vCPU notes";
     case VTOP_ROOT_VMCOREINFO:

@@ -48,7 +48,6 @@ static void session_close(vtop_session *s)
     s->has_loaded = false;
     s->target = VTOP_TARGET_NONE;
     s->has_space = false;
-    s->space_status = VTOP_NO_ROOT;
     s->name[0] = '\0';
     memset(&s->mem, 0, sizeof s->mem);
 }
@@ -87,14 +86,10 @@ static int open_error(vtop_session *s, const vtop_out *err, int code,
                       const char *fmt, ...)
 {
     va_list ap;
-    vtop_puts(err, "vtop: error: ");
-    if (s->line)
-        vtop_printf(err, "line %u: ", s->line);
     va_start(ap, fmt);
-    vtop_vprintf(err, fmt, ap);
+    int rc = vtop_session_verror(s, err, code, fmt, ap);
     va_end(ap);
-    vtop_puts(err, "\n");
-    return code;
+    return rc;
 }
 
 /* Parse the image into s->runs/s->info, growing the run buffer and the
@@ -203,8 +198,7 @@ static int configure_space(vtop_session *s, const vtop_open_options *opt,
     s->space_from_image = !opt->has_cr3 && !opt->has_mode;
     apply_open_options(&cfg, opt);
     if (!opt->has_cr3 && st != VTOP_OK) {
-        s->space_status = VTOP_NO_ROOT;
-        return VTOP_EXIT_OK;
+            return VTOP_EXIT_OK;
     }
     if (!vtop_mode_describe(cfg.mode) && !opt->has_mode)
         return open_error(s, err, VTOP_EXIT_USAGE,

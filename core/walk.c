@@ -199,8 +199,7 @@ walk_loop(const vtop_space *s, uint64_t va, vtop_translation *out,
             table = next;
             continue;
         }
-        /* vtop_level_is_leaf with the unrolled loop's constant `last` */
-        if (last || (e & f->ps_mask)) {
+        if (last || (e & f->ps_mask)) { /* vtop_level_is_leaf, `last` constant */
             out->nlevels = (uint8_t)(l + 1);
             if (!rec)
                 return walk_leaf_pa(s, out, l, e);

@@ -42,6 +42,19 @@ CPU_READ_CR(3)
 CPU_READ_CR(4)
 #undef CPU_READ_CR
 
+/* The stack pointer, as wide as the mode (RSP in IA-32e mode, ESP in
+ * protected mode; SDM Vol. 1 3.4.1). */
+static inline uint64_t cpu_read_sp(void)
+{
+    cpu_reg v;
+#if defined(__x86_64__)
+    __asm__ volatile("mov %%rsp, %0" : "=r"(v));
+#else
+    __asm__ volatile("mov %%esp, %0" : "=r"(v));
+#endif
+    return v;
+}
+
 /* Loading CR3 flushes non-global TLB entries (SDM Vol. 3A 4.10.4.1). */
 static inline void cpu_write_cr3(uint64_t v)
 {
@@ -69,6 +82,18 @@ static inline void cpu_wrmsr(uint32_t msr, uint64_t v)
 {
     __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
                      : "memory");
+}
+
+/* The stack pointer (RSP / ESP). */
+static inline uint64_t cpu_read_sp(void)
+{
+    cpu_reg v;
+#ifdef __x86_64__
+    __asm__ volatile("mov %%rsp, %0" : "=r"(v));
+#else
+    __asm__ volatile("mov %%esp, %0" : "=r"(v));
+#endif
+    return v;
 }
 
 /* RFLAGS / EFLAGS; the assembler sizes pushf/pop from the register. */

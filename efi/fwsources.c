@@ -1,9 +1,12 @@
 /* vtop EFI app: the firmware's memory descriptions (fwsources.h). */
 #include "fwsources.h"
 
+#include "cpu.h"
+
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu.h"
 #include "efi_env.h"
 #include "memmap.h"
 
@@ -136,18 +139,11 @@ static EFI_STATUS gather_mat(fwsources *fs)
     return EFI_SUCCESS;
 }
 
-static uint64_t read_rsp(void)
-{
-    uint64_t rsp;
-    __asm__ volatile("mov %%rsp, %0" : "=r"(rsp));
-    return rsp;
-}
-
 /* The HOB list's stack allocation (EFI_HOB_MEMORY_ALLOCATION_STACK), when
  * it holds RSP; else the memory-map descriptor that does. */
 static void gather_stack(fwsources *fs)
 {
-    uint64_t rsp = read_rsp();
+    uint64_t rsp = cpu_read_sp();
     fs->src.rsp = rsp;
     const uint8_t *hob = config_table(&g_hob_list_guid);
     for (int guard = 0; hob && guard < 4096; guard++) {

@@ -192,15 +192,15 @@ vtop_status fmt_elf_notes(fmt_ctx *c, uint16_t machine, uint64_t off,
             if (st != VTOP_OK)
                 return st;
         }
-        if (namesz == 11 && type == 0 &&
-            span_eq(c->base, c->size, name, "VMCOREINFO", 11))
-            elf_vmcoreinfo_note(c, desc, descsz);
         /* A vtop capture (capture.h): the EFER and MAXPHYADDR QEMU's note lacks. */
         if (namesz == 5 && type == VTOP_CAPTURE_MACHINE && c->info->cpu_count > 0 &&
             span_eq(c->base, c->size, name, "VTOP", 5) &&
             cap_machine_note(c->base + desc, descsz, &c->info->cpus[0].efer,
                              &c->info->maxphyaddr))
             c->info->cpus[0].has_efer = true;
+        if (namesz == 11 && type == 0 &&
+            span_eq(c->base, c->size, name, "VMCOREINFO", 11))
+            elf_vmcoreinfo_note(c, desc, descsz);
         uint64_t next = desc + align4(descsz);
         off = next < end ? next : end;
     }

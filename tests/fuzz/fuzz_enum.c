@@ -79,7 +79,9 @@ static void check_enum(const vtop_space *space, const vtop_enum_options *opt,
     leaf_ctx lc = {space, opt->policy, start, end, false, 0, 0};
     vtop_enum_stats stats;
     memset(&stats, 0, sizeof stats);
-    vtop_status st = vtop_enumerate_ex(space, start, end, opt, on_leaf, &lc, &stats);
+    vtop_enum_options o = *opt;
+    o.stats = &stats;
+    vtop_status st = vtop_enumerate(space, start, end, &o, on_leaf, &lc);
     FUZZ_CHECK(st == VTOP_OK || st == VTOP_LIMIT_REACHED ||
                st == VTOP_BAD_ARGUMENT || st == VTOP_BAD_SPACE, "enumerate %d", st);
     FUZZ_CHECK(st != VTOP_BAD_ARGUMENT || start > end, "bad argument for %llx..%llx",
@@ -96,10 +98,10 @@ static void check_ptov(const vtop_space *space, const vtop_enum_options *opt,
                        uint64_t pa0, uint64_t pa1, size_t cap)
 {
     static vtop_ptov_hit hits[MAX_HITS];
-    size_t stored = 99999;
-    uint64_t total = 0;
-    vtop_status st = vtop_ptov(space, pa0, pa1, opt, cap ? hits : NULL, cap,
-                               &stored, &total);
+    vtop_ptov_hits r = {cap ? hits : NULL, cap, 99999, 0};
+    vtop_status st = vtop_ptov(space, pa0, pa1, opt, &r);
+    size_t stored = r.stored;
+    uint64_t total = r.total;
     if (st != VTOP_OK && st != VTOP_BUFFER_TOO_SMALL && st != VTOP_LIMIT_REACHED) {
         FUZZ_CHECK(st == VTOP_BAD_ARGUMENT || st == VTOP_BAD_SPACE, "ptov %d", st);
         return;

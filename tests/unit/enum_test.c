@@ -96,9 +96,9 @@ static void test_4level_leaves_and_events(void **state)
     assert_int_equal(fx_space(&s, (fx_cfg){VTOP_MODE_4LEVEL, 0x1000, 1, 40, 0, 0}), VTOP_OK);
     collect c = collect_new();
     events ev = {0};
-    vtop_enum_options o = {VTOP_ENUM_STRICT, 0, on_event, &ev};
     vtop_enum_stats st;
-    assert_int_equal(vtop_enumerate_ex(&s, 0, ~0ull, &o, collect_leaf, &c, &st), VTOP_OK);
+    vtop_enum_options o = {VTOP_ENUM_STRICT, 0, on_event, &ev, &st};
+    assert_int_equal(vtop_enumerate(&s, 0, ~0ull, &o, collect_leaf, &c), VTOP_OK);
     check_leaves(&c, want_4level, 6);
     /* levels[] of the 4K leaf at 0x2000 */
     assert_int_equal(c.v[1].levels[0].entry_pa, 0x1000);
@@ -147,7 +147,7 @@ static void test_4level_qemu_policy_keeps_reserved(void **state)
     build_4level();
     fx_space(&s, (fx_cfg){VTOP_MODE_4LEVEL, 0x1000, 1, 40, 0, 0});
     collect c = collect_new();
-    vtop_enum_options o = {VTOP_ENUM_QEMU, 0, NULL, NULL};
+    vtop_enum_options o = {VTOP_ENUM_QEMU, 0, NULL, NULL, NULL};
     assert_int_equal(vtop_enumerate(&s, 0, ~0ull, &o, collect_leaf, &c), VTOP_OK);
     assert_int_equal(c.n, 7);
     assert_int_equal(c.v[2].va, 0x3000);
@@ -204,7 +204,7 @@ static void test_callback_stops(void **state)
     fx_space(&s, (fx_cfg){VTOP_MODE_4LEVEL, 0x1000, 1, 40, 0, 0});
     int n = 0;
     vtop_enum_stats st;
-    assert_int_equal(vtop_enumerate_ex(&s, 0, ~0ull, NULL, stop_after_two, &n, &st), VTOP_OK);
+    assert_int_equal(vtop_enumerate(&s, 0, ~0ull, &(vtop_enum_options){.stats = &st}, stop_after_two, &n), VTOP_OK);
     assert_int_equal(n, 2);
     assert_true(st.stopped);
     /* PML4[0], PDPT[0], PD[0], then PT[0] (zero), PT[1], PT[2] (the stop) */
@@ -299,7 +299,7 @@ static void test_self_map_bounded(void **state)
     fx_space(&s, (fx_cfg){VTOP_MODE_4LEVEL, 0x1000, 1, 40, 0, 0});
     collect c = collect_new();
     vtop_enum_stats st;
-    assert_int_equal(vtop_enumerate_ex(&s, 0, ~0ull, NULL, collect_leaf, &c, &st), VTOP_OK);
+    assert_int_equal(vtop_enumerate(&s, 0, ~0ull, &(vtop_enum_options){.stats = &st}, collect_leaf, &c), VTOP_OK);
     const want w[] = {
         {0, 0x5000, 0x1000, 3, RW | EX, 0},
         {0xFFFFF68000000000ull, 0x4000, 0x1000, 3, RW | EX, 0}, /* the PT */
@@ -329,9 +329,9 @@ static void test_table_loop_budget(void **state)
         fx_put64(0x1000 + i * 8, 0x1007);
     fx_space(&s, (fx_cfg){VTOP_MODE_4LEVEL, 0x1000, 1, 40, 0, 0});
     uint64_t n = 0;
-    vtop_enum_options o = {VTOP_ENUM_STRICT, 1000, NULL, NULL};
     vtop_enum_stats st;
-    assert_int_equal(vtop_enumerate_ex(&s, 0, ~0ull, &o, count_leaf, &n, &st),
+    vtop_enum_options o = {VTOP_ENUM_STRICT, 1000, NULL, NULL, &st};
+    assert_int_equal(vtop_enumerate(&s, 0, ~0ull, &o, count_leaf, &n),
                      VTOP_LIMIT_REACHED);
     assert_int_equal(st.tables, 1000);
     assert_true(st.entries <= 1000 * 512);
@@ -341,7 +341,7 @@ static void test_table_loop_budget(void **state)
     fx_put64(0x1000, 0x2007);
     fx_put64(0x2008, 0x1007);
     n = 0;
-    assert_int_equal(vtop_enumerate_ex(&s, 0, ~0ull, NULL, count_leaf, &n, &st), VTOP_OK);
+    assert_int_equal(vtop_enumerate(&s, 0, ~0ull, &(vtop_enum_options){.stats = &st}, count_leaf, &n), VTOP_OK);
     /* PDPT[1] -> PML4 as PD: PML4[0] -> PDPT as PT: PDPT[1] is a 4K leaf */
     assert_int_equal(n, 1);
 }
@@ -443,7 +443,7 @@ static void test_windows_transition_and_software_ptes(void **state)
     fx_space(&s, (fx_cfg){VTOP_MODE_4LEVEL, 0x1000, 1, 40, 0, 1});
     collect c = collect_new();
     events ev = {0};
-    vtop_enum_options o = {VTOP_ENUM_STRICT, 0, on_event, &ev};
+    vtop_enum_options o = {VTOP_ENUM_STRICT, 0, on_event, &ev, NULL};
     assert_int_equal(vtop_enumerate(&s, 0, ~0ull, &o, collect_leaf, &c), VTOP_OK);
     const want w[] = {
         {0x1000, 0x7000, 0x1000, 3, RW | US | EX, 0},
@@ -462,7 +462,7 @@ static void test_windows_transition_and_software_ptes(void **state)
             sw++;
     assert_int_equal(sw, 2);
     /* the QEMU policy looks at P only */
-    vtop_enum_options q = {VTOP_ENUM_QEMU, 0, NULL, NULL};
+    vtop_enum_options q = {VTOP_ENUM_QEMU, 0, NULL, NULL, NULL};
     c.n = 0;
     vtop_enumerate(&s, 0, ~0ull, &q, collect_leaf, &c);
     assert_int_equal(c.n, 0);
@@ -488,7 +488,7 @@ static void test_split_and_missing_tables(void **state)
     assert_int_equal(vtop_space_init(&s, &cfg, &pm), VTOP_OK);
     collect c = collect_new();
     events ev = {0};
-    vtop_enum_options o = {VTOP_ENUM_STRICT, 0, on_event, &ev};
+    vtop_enum_options o = {VTOP_ENUM_STRICT, 0, on_event, &ev, NULL};
     assert_int_equal(vtop_enumerate(&s, 0, ~0ull, &o, collect_leaf, &c), VTOP_OK);
     assert_int_equal(c.n, 2);
     assert_int_equal(c.v[0].va, 0x200000);
@@ -503,7 +503,7 @@ static void test_split_and_missing_tables(void **state)
             assert_int_equal(ev.v[i].va, 0x40000000);
         }
     assert_int_equal(missing, 1);
-    vtop_enum_options q = {VTOP_ENUM_QEMU, 0, NULL, NULL};
+    vtop_enum_options q = {VTOP_ENUM_QEMU, 0, NULL, NULL, NULL};
     c.n = 0;
     assert_int_equal(vtop_enumerate(&s, 0, ~0ull, &q, collect_leaf, &c), VTOP_OK);
     assert_int_equal(c.n, 2);
@@ -530,9 +530,9 @@ static void test_stops_and_bad_spaces(void **state)
     fx_space(&s, (fx_cfg){VTOP_MODE_4LEVEL, 0x1000, 1, 40, 0, 0});
     int n = 0;
     uint64_t leaves = 0;
-    vtop_enum_options o = {VTOP_ENUM_STRICT, 0, stop_on_event, &n};
     vtop_enum_stats st;
-    assert_int_equal(vtop_enumerate_ex(&s, 0, ~0ull, &o, count_leaf, &leaves, &st), VTOP_OK);
+    vtop_enum_options o = {VTOP_ENUM_STRICT, 0, stop_on_event, &n, &st};
+    assert_int_equal(vtop_enumerate(&s, 0, ~0ull, &o, count_leaf, &leaves), VTOP_OK);
     assert_true(st.stopped);
     assert_int_equal(leaves, 0);
     n = 0;
@@ -568,7 +568,7 @@ static void test_default_budget_follows_image_size(void **state)
     assert_int_equal(vtop_enum_default_budget(&s), 68);
     uint64_t n = 0;
     vtop_enum_stats st;
-    assert_int_equal(vtop_enumerate_ex(&s, 0, ~0ull, NULL, count_leaf, &n, &st),
+    assert_int_equal(vtop_enumerate(&s, 0, ~0ull, &(vtop_enum_options){.stats = &st}, count_leaf, &n),
                      VTOP_LIMIT_REACHED);
     assert_int_equal(st.tables, 68);
     assert_true(n <= 68 * 512);

@@ -385,12 +385,13 @@ static int count_leaf(void *ctx, const vtop_leaf *l)
 static void expect_bounded_enum(const vtop_space *s, vtop_enum_policy policy,
                                 uint64_t budget, uint64_t expect_pa)
 {
-    vtop_enum_options opt = {policy, budget, NULL, NULL};
+    vtop_enum_options opt = {policy, budget, NULL, NULL, NULL};
     vtop_enum_stats st;
     memset(&st, 0, sizeof st);
     leaf_count lc = {0, 0, expect_pa, 0};
     uint64_t t0 = now_ns();
-    assert_int_equal(vtop_enumerate_ex(s, 0, ~0ull, &opt, count_leaf, &lc, &st),
+    opt.stats = &st;
+    assert_int_equal(vtop_enumerate(s, 0, ~0ull, &opt, count_leaf, &lc),
                      VTOP_LIMIT_REACHED);
     assert_true(now_ns() - t0 < TIME_BOUND_NS);
     assert_true(st.tables <= budget);
@@ -441,16 +442,14 @@ static void test_enum_selfmap_default_budget(void **state)
     memset(&st, 0, sizeof st);
     leaf_count lc = {0, 0, 0, 0};
     uint64_t t0 = now_ns();
-    assert_int_equal(vtop_enumerate_ex(&s, 0, ~0ull, NULL, count_leaf, &lc, &st),
+    assert_int_equal(vtop_enumerate(&s, 0, ~0ull, &(vtop_enum_options){.stats = &st}, count_leaf, &lc),
                      VTOP_LIMIT_REACHED);
     assert_true(st.tables <= 68);
     assert_true(lc.leaves <= 68 * 512);
     vtop_ptov_hit hits[4];
-    size_t stored = 0;
-    uint64_t total = 0;
-    assert_int_equal(vtop_ptov(&s, 0, 0xfff, NULL, hits, 4, &stored, &total),
-                     VTOP_LIMIT_REACHED);
-    assert_true(total <= 68 * 512);
+    vtop_ptov_hits r = {hits, 4, 0, 0};
+    assert_int_equal(vtop_ptov(&s, 0, 0xfff, NULL, &r), VTOP_LIMIT_REACHED);
+    assert_true(r.total <= 68 * 512);
     assert_true(now_ns() - t0 < TIME_BOUND_NS);
     image_free(&im);
 }
@@ -467,7 +466,7 @@ static void test_enum_selfmap_callback_stops(void **state)
     vtop_enum_stats st;
     memset(&st, 0, sizeof st);
     leaf_count lc = {0, 0, 0, 1000};
-    assert_int_equal(vtop_enumerate_ex(&s, 0, ~0ull, NULL, count_leaf, &lc, &st), VTOP_OK);
+    assert_int_equal(vtop_enumerate(&s, 0, ~0ull, &(vtop_enum_options){.stats = &st}, count_leaf, &lc), VTOP_OK);
     assert_true(st.stopped);
     assert_int_equal(lc.leaves, 1000);
     image_free(&im);
@@ -501,17 +500,15 @@ static void test_ptov_selfmap_bounded(void **state)
     fill(&im, 0, 0 | P_RW_US, 512, 8);
     vtop_space s;
     space(&s, &im, VTOP_MODE_4LEVEL, 0);
-    vtop_enum_options opt = {VTOP_ENUM_STRICT, 200, NULL, NULL};
+    vtop_enum_options opt = {VTOP_ENUM_STRICT, 200, NULL, NULL, NULL};
     vtop_ptov_hit hits[16];
-    size_t stored = 0;
-    uint64_t total = 0;
+    vtop_ptov_hits r = {hits, 16, 0, 0};
     uint64_t t0 = now_ns();
-    assert_int_equal(vtop_ptov(&s, 0x10, 0x10, &opt, hits, 16, &stored, &total),
-                     VTOP_LIMIT_REACHED);
+    assert_int_equal(vtop_ptov(&s, 0x10, 0x10, &opt, &r), VTOP_LIMIT_REACHED);
     assert_true(now_ns() - t0 < TIME_BOUND_NS);
-    assert_int_equal(stored, 16);
-    assert_true(total >= 16 && total <= 200 * 512);
-    for (size_t i = 0; i < stored; i++) {
+    assert_int_equal(r.stored, 16);
+    assert_true(r.total >= 16 && r.total <= 200 * 512);
+    for (size_t i = 0; i < r.stored; i++) {
         assert_int_equal(hits[i].pa, 0x10);
         assert_int_equal(hits[i].len, 1);
         assert_int_equal(hits[i].va & 0xfff, 0x10);
@@ -591,7 +588,7 @@ static void test_enum_tables_at_image_end(void **state)
     vtop_space s;
     space(&s, &im, VTOP_MODE_4LEVEL, PAGE);
     event_count ec = {0, 0};
-    vtop_enum_options opt = {VTOP_ENUM_STRICT, 0, count_event, &ec};
+    vtop_enum_options opt = {VTOP_ENUM_STRICT, 0, count_event, &ec, NULL};
     leaf_count lc = {0, 0, 0, 0};
     assert_int_equal(vtop_enumerate(&s, 0, ~0ull, &opt, count_leaf, &lc), VTOP_OK);
     assert_int_equal(lc.leaves, 0);
