@@ -42,19 +42,6 @@ CPU_READ_CR(3)
 CPU_READ_CR(4)
 #undef CPU_READ_CR
 
-/* The stack pointer, as wide as the mode (RSP in IA-32e mode, ESP in
- * protected mode; SDM Vol. 1 3.4.1). */
-static inline uint64_t cpu_read_sp(void)
-{
-    cpu_reg v;
-#if defined(__x86_64__)
-    __asm__ volatile("mov %%rsp, %0" : "=r"(v));
-#else
-    __asm__ volatile("mov %%esp, %0" : "=r"(v));
-#endif
-    return v;
-}
-
 /* Loading CR3 flushes non-global TLB entries (SDM Vol. 3A 4.10.4.1). */
 static inline void cpu_write_cr3(uint64_t v)
 {
