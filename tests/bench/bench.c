@@ -1,6 +1,7 @@
 /* `make bench`: translation speed against the hardware limit.
  *
- * usage: bench [--quick] [--guests DIR] [--json FILE] [--synthetic] [--vtop CLI]
+ * usage: bench [--quick] [--guests DIR] [--dumps DIR] [--json FILE] [--synthetic]
+ *              [--vtop CLI]
  * Uses DIR/amd64-4level and DIR/amd64-5level (guest.raw for the flat
  * minimal walk, guest.elf/guest.lime through the format API) when they
  * exist, synthetic 4/5-level tables (~75,000 4K leaves) otherwise. Prints
@@ -176,6 +177,7 @@ int main(int argc, char **argv)
 {
     static bench_ctx b;
     const char *guests = "build/guests", *json = "build/bench.json";
+    const char *dumps = "build/dumps";
     int synthetic = 0;
     b.reps = 7;
     b.translations = 1u << 20;
@@ -192,8 +194,11 @@ int main(int argc, char **argv)
             json = argv[++i];
         } else if (!strcmp(argv[i], "--vtop") && i + 1 < argc) {
             b.vtop_bin = argv[++i];
+        } else if (!strcmp(argv[i], "--dumps") && i + 1 < argc) {
+            dumps = argv[++i];
         } else {
-            fprintf(stderr, "usage: bench [--quick] [--synthetic] [--guests DIR] [--json FILE] [--vtop CLI]\n");
+            fprintf(stderr, "usage: bench [--quick] [--synthetic] [--guests DIR] [--dumps DIR] "
+                            "[--json FILE] [--vtop CLI]\n");
             return 2;
         }
     }
@@ -218,6 +223,8 @@ int main(int argc, char **argv)
             free((void *)syn.base);
         }
     }
+    if (!synthetic)
+        bench_kdump(&b, dumps);
     bench_note(&b, "EFI boot times: tests/bench/efi_boot.py (make bench), build/bench-efi.json");
     print_table(&b, cpu);
     int written = write_json(&b, json, cpu) == 0;

@@ -79,7 +79,7 @@ static vtop_space *source_space(vtop_space *t, const vtop_space_config *cfg)
     enum { SLOTS = 8 };
     static uint8_t data[SLOTS * VTOP_PAGE_SIZE];
     static vtop_page_slot slots[SLOTS];
-    static uint32_t buckets[SLOTS];
+    static vtop_page_slot buckets[SLOTS];
     static vtop_page_cache cache;
     static vtop_page_source src;
     static vtop_run run;
