@@ -288,9 +288,10 @@ int main(int argc, char **argv)
         return rc;
     /* Not a terminal: one large buffer, flushed when full and at exit
      * (a terminal keeps stdio's line buffering and the prompt's flushes). */
-    static char out_buf[1 << 16];
-    if (!isatty(STDOUT_FILENO))
+    if (!isatty(STDOUT_FILENO)) {
+        static char out_buf[1 << 16];
         setvbuf(stdout, out_buf, _IOFBF, sizeof out_buf);
+    }
     vtop_out out = {write_file, stdout};
     vtop_out err = {write_file, stderr};
     vtop_platform platform = {host_load, host_unload, NULL};
