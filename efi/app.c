@@ -100,7 +100,9 @@ int app_run(const app_options *opt)
         return APP_STATUS_NO_MEMORY;
     }
     a.fw_ok = firmware_space(&a);
-    if (a.fw_ok)
+    /* Unpaged firmware (IA32) has no table pages to hash. */
+    bool fw_paged = a.fw_ok && (a.m.cr0 & CR0_PG);
+    if (fw_paged)
         fwhash_print(&a.fw, "at start", a.out);
     fwprotect_init(&a.prot);
     efi_capture_ctx cap = { &a.prot.provider, a.m.cr0, a.m.cr4, a.m.efer };
@@ -109,7 +111,7 @@ int app_run(const app_options *opt)
     if (!EFI_ERROR(live_memory_build(&a.map, true, &a.live_mmio)))
         env.live_mmio = &a.live_mmio;
     shell *sh = a.fw_ok ? shell_open(&env) : NULL;
-    if (sh && (a.m.cr0 & CR0_PG)) {
+    if (sh && fw_paged) {
         fwreport_summary(&a.fw, a.out);
         shell_firmware_report(sh);
     } else if (sh) {
@@ -134,7 +136,7 @@ int app_run(const app_options *opt)
         vtop_printf(a.out, "commands: %u with usage or image errors\n", shell_close(sh));
     }
     ownmap_restore(&a.own, a.out);
-    if (a.fw_ok)
+    if (fw_paged)
         fwhash_print(&a.fw, "at exit", a.out);
     fwprotect_free(&a.prot);
     live_memory_free(&a.live);

@@ -71,6 +71,18 @@ static inline void cpu_wrmsr(uint32_t msr, uint64_t v)
                      : "memory");
 }
 
+/* The stack pointer (RSP / ESP). */
+static inline uint64_t cpu_read_sp(void)
+{
+    cpu_reg v;
+#ifdef __x86_64__
+    __asm__ volatile("mov %%rsp, %0" : "=r"(v));
+#else
+    __asm__ volatile("mov %%esp, %0" : "=r"(v));
+#endif
+    return v;
+}
+
 /* RFLAGS / EFLAGS; the assembler sizes pushf/pop from the register. */
 static inline uint64_t cpu_read_rflags(void)
 {

@@ -102,7 +102,7 @@ static void test_round_trip_translations(void **state)
     assert_int_equal(cfg.mode, VTOP_MODE_4LEVEL);
     assert_int_equal(cfg.maxphyaddr, 39);
     assert_true(cfg.nxe);
-    vtop_physmem mem = { runs, info.run_count };
+    vtop_physmem mem = { .runs = runs, .count = info.run_count };
     vtop_space off;
     assert_int_equal(vtop_space_init(&off, &cfg, &mem), VTOP_OK);
     uint64_t vas[] = { 0x10000, 0x11000, 0x12000, 0x200000, 0x3fffff, 0x400000, 0 };

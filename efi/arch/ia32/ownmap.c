@@ -116,7 +116,9 @@ static bool build_checked(idmap *im, ownmap *om, const machine_state *m,
         return false;
     }
     selfcheck_result r;
-    selfcheck_run(&ours, NULL, im, &om->plan, FOUR_GIB, out, &r);
+    selfcheck_input in = { .ours = &ours, .fw = NULL, .map = im, .plan = &om->plan,
+                           .top = FOUR_GIB, .out = out };
+    selfcheck_run(&in, &r);
     bool ok = r.mismatches == 0 && r.addresses > 0;
     vtop_printf(out, "self-check %s: %s: %llu ranges, %llu addresses identity-mapped as "
                 "planned, %llu holes unmapped, %llu mismatches\n", layout_name(im),

@@ -14,15 +14,16 @@
 #define MIB2 (2ull << 20)
 #define FOUR_GIB (4ull << 30)
 #define PROBE_BYTES 64
-#define MAX_PROBES 4
+#define MAX_PROBES 5
 #define RFLAGS_IF (1ull << 9)
 
 typedef struct probe {
     const char *name;
     uint64_t va, pa, size;
     bool writable, exec;     /* rights the entry grants */
-    bool above_4g;           /* PA not identity-readable: compare with what
-                                was written through the VA */
+    bool above_4g;           /* PA not identity-readable: compare with the
+                                pattern, written through the VA unless the
+                                other layout already did */
     vtop_translation t;
     uint8_t via_mmu[PROBE_BYTES], at_pa[PROBE_BYTES];
 } probe;
@@ -119,30 +120,35 @@ static void install(probe_run *r)
     add(r, (probe){ .name = pae ? "2M" : "4M PSE", .va = w + big + 0x3450,
                     .pa = big_pa + 0x3450, .size = big, .writable = true, .exec = true });
     uint64_t hi = e->ram_above_4g;
-    if (!pae && e->pse36 && hi) {
+    if (hi && (pae || e->pse36)) {
         r->slot[2] = pde_of(r, w + 2 * big);
         r->nslots = 3;
-        add(r, (probe){ .name = "4M PSE-36", .va = w + 2 * big + 0x80, .pa = hi + 0x80,
-                        .size = big, .writable = true, .exec = true, .above_4g = true });
+        add(r, (probe){ .name = pae ? "2M above 4 GiB" : "4M PSE-36", .va = w + 2 * big + 0x80,
+                        .pa = hi + 0x80, .size = big, .writable = true, .exec = true,
+                        .above_4g = true });
     }
     for (unsigned i = 0; i < r->nslots; i++)
         r->saved[i] = read_slot(r, i);
     write_slot(r, 0, r->pt | rw);
     write_slot(r, 1, big_pa | rw | PTE_PS);
-    if (r->nslots == 3)   /* PA bits 35:32 go to PDE bits 16:13 */
+    if (r->nslots == 3 && pae)
+        write_slot(r, 2, hi | rw | PTE_PS);
+    else if (r->nslots == 3)   /* PSE-36: PA bits 35:32 in PDE bits 16:13 */
         write_slot(r, 2, (hi & 0xFFC00000ull) | ((hi >> 32) & 0xf) << 13 | rw | PTE_PS);
     cpu_write_cr3(cpu_read_cr3());   /* flush: the new entries are not global */
 }
 
-static void measure(probe *p, const vtop_space *space)
+static void measure(probe *p, const vtop_space *space, probe_counts *c)
 {
     volatile uint8_t *v = (volatile uint8_t *)(uintptr_t)p->va;
-    if (p->above_4g) {   /* write the pattern through the VA, then read back */
+    if (p->above_4g) {   /* the pattern, written through the VA once */
         for (unsigned i = 0; i < PROBE_BYTES; i += 4) {
             uint32_t x = pattern(p->pa + i);
-            memcpy((uint8_t *)&p->at_pa[i], &x, 4);
-            memcpy((void *)(uintptr_t)(p->va + i), &x, 4);
+            memcpy(&p->at_pa[i], &x, 4);
+            if (!c->high_written)
+                memcpy((void *)(uintptr_t)(p->va + i), &x, 4);
         }
+        c->high_written = true;
         cpu_write_cr3(cpu_read_cr3());
     }
     for (unsigned i = 0; i < PROBE_BYTES; i++)
@@ -214,7 +220,7 @@ void ia32_probes_run(const probe_env *env, probe_counts *counts)
     cpu_cli();
     install(&r);
     for (unsigned i = 0; i < r.n; i++)
-        measure(&r.p[i], env->space);
+        measure(&r.p[i], env->space, counts);
     uninstall(&r);
     if (flags & RFLAGS_IF)
         cpu_sti();
@@ -222,9 +228,11 @@ void ia32_probes_run(const probe_env *env, probe_counts *counts)
         counts->run++;
         counts->passed += report(&r, &r.p[i]);
     }
-    if (env->map->layout == IDMAP_32BIT && !(env->pse36 && env->ram_above_4g)) {
-        vtop_printf(env->out, "probe 32-bit 4M PSE-36: skipped (%s)\n",
-                    env->pse36 ? "no RAM above 4 GiB" : "CPUID PSE-36 clear");
+    bool pae = env->map->layout == IDMAP_PAE;
+    if (!env->ram_above_4g || (!pae && !env->pse36)) {
+        vtop_printf(env->out, "probe %s: skipped (%s)\n",
+                    pae ? "PAE 2M above 4 GiB" : "32-bit 4M PSE-36",
+                    env->ram_above_4g ? "CPUID PSE-36 clear" : "no RAM above 4 GiB");
         counts->skipped++;
     }
     g_efi.bs->FreePages(r.pt, 1);
