@@ -353,6 +353,19 @@ def monitor(sock_path, command, deadline):
     return [l for l in lines[1:] if l and not l.startswith("(qemu)")]
 
 
+def finish_boot(p, deadline, t0, name):
+    """Wait for a boot started with Popen (killed past the deadline); print
+    and return its seconds."""
+    try:
+        p.wait(timeout=max(5, deadline - time.monotonic() + 10))
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+    secs = time.monotonic() - t0
+    print(f"# boot {name}: status {p.returncode} in {secs:.1f} s", flush=True)
+    return secs
+
+
 def type_line(fifo, line):
     with open(fifo, "w") as f:
         f.write(line + "\r")
@@ -432,13 +445,7 @@ def check_live_monitor(args):
                     fw = firmware_tlb(sock, fifo, log, deadline, m4.end() - 6)
             type_line(fifo, "quit")
     finally:
-        try:
-            p.wait(timeout=max(5, deadline - time.monotonic() + 10))
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
-    secs = time.monotonic() - t0
-    print(f"# boot {name}: status {p.returncode} in {secs:.1f} s", flush=True)
+        secs = finish_boot(p, deadline, t0, name)
     tap(p.returncode == 0, f"live/monitor: app at the prompt ended with success ({secs:.1f} s)",
         status_text(p.returncode))
     if tlb_efi is None or qemu_tlb is None:
