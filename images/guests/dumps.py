@@ -171,6 +171,9 @@ def capture_lime(base):
         guest.MODES["amd64-4level"],
         qemu_extra=["-drive", f"file={disk},format=raw,if=virtio"],
         modules=[rf"/{m}\.ko$" for m in VIRTIO], files=[ko], convert=())
+    # LiME writes the RAM before the marker: about 4-6 min under a loaded
+    # TCG (seen here), so the boot wait is longer than the other guests'.
+    guest.BOOT_TIMEOUT = max(guest.BOOT_TIMEOUT, 900)
     guest.capture(LIME_MODE, base=base)
     end = lime_chain_end(disk)
     if end == 0:
