@@ -173,7 +173,7 @@ def check_lime(tap, vtop, dumps):
     base = next((int(l.split(":")[0], 16) for l in tlb
                  if int(l.split()[1], 16) == 0 and int(l.split(":")[0], 16) >> 63
                  and int(l.split(":")[0], 16) < KTEXT_LO), None)
-    pages = [(int(l.split(":")[0], 16), int(l.split()[1], 16)) for l in ro][::7][:300]
+    pages = [(int(l.split(":")[0], 16), int(l.split()[1], 16)) for l in ro][:400]
     vas = [va for va, _ in pages] + ([base + pa for _, pa in pages] if base else [])
     a, b = read_bytes(vtop, lime, set(vas)), read_bytes(vtop, elf, set(vas))
     text_bad = sum(1 for va, _ in pages if a.get(va) is None or a.get(va) != b.get(va))
