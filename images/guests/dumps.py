@@ -193,7 +193,8 @@ def main(argv):
     if len(argv) < 2:
         print("usage: dumps.py GEN_KDUMP [OUTDIR]")
         return 2
-    base = argv[2] if len(argv) > 2 else os.path.join(ROOT, "build", "dumps")
+    # Absolute: the tools run with their output directory as cwd.
+    base = os.path.abspath(argv[2]) if len(argv) > 2 else os.path.join(ROOT, "build", "dumps")
     d = os.path.join(base, MODE)
     if os.path.exists(os.path.join(d, "DUMPS-DONE")):
         print(f"[dumps] {MODE}: cached", flush=True)
