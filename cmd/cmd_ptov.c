@@ -45,10 +45,10 @@ static int ptov_query(vtop_cmd_ctx *c, const vtop_space *space, uint64_t first,
     vtop_ptov_hit *hits = calloc(PTOV_MAX_HITS, sizeof *hits);
     if (!hits)
         return vtop_cmd_error(c, VTOP_EXIT_FAIL, "ptov: out of memory");
-    size_t stored = 0;
-    uint64_t total = 0;
-    vtop_status st = vtop_ptov(space, first, last, NULL, hits, PTOV_MAX_HITS,
-                               &stored, &total);
+    vtop_ptov_hits found = {hits, PTOV_MAX_HITS, 0, 0};
+    vtop_status st = vtop_ptov(space, first, last, NULL, &found);
+    size_t stored = found.stored;
+    uint64_t total = found.total;
     vtop_report r = {c->out, space};
     for (size_t i = 0; i < stored; i++)
         hit_line(c, &r, &hits[i]);

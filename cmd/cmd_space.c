@@ -58,7 +58,7 @@ static int run_tlb(vtop_cmd_ctx *c, int argc, char **argv)
     vtop_report r = {c->out, space};
     if (!c->json)
         return walk_status(c, vtop_fmt_qemu_tlb_range(&r, first, last, 0));
-    vtop_enum_options opt = {VTOP_ENUM_QEMU, 0, NULL, NULL};
+    vtop_enum_options opt = {VTOP_ENUM_QEMU, 0, NULL, NULL, NULL};
     return walk_status(c, vtop_enumerate(space, first, last, &opt,
                                          vtop_fmt_json_tlb_leaf, &r));
 }

@@ -63,7 +63,7 @@ vtop_status vtop_fmt_qemu_tlb_range(const vtop_report *r, uint64_t first,
         vtop_puts(r->out, "PG disabled\n");
         return VTOP_OK;
     }
-    vtop_enum_options o = {VTOP_ENUM_QEMU, max_tables, NULL, NULL};
+    vtop_enum_options o = {VTOP_ENUM_QEMU, max_tables, NULL, NULL, NULL};
     return vtop_enumerate(r->space, first, last, &o, tlb_leaf, (void *)r);
 }
 

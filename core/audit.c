@@ -182,8 +182,9 @@ vtop_status vtop_audit(const vtop_space *space, const vtop_audit_options *opt,
         for (size_t i = 0; i < opt->refs_cap; i++)
             opt->refs[i].level = REF_EMPTY;
     audit a = {space, opt, on_finding, ctx, st, {{0}}};
-    vtop_enum_options eo = {VTOP_ENUM_STRICT, opt ? opt->max_tables : 0,
-                            on_event, &a};
+    vtop_enum_options eo = {.policy = VTOP_ENUM_STRICT,
+                            .max_tables = opt ? opt->max_tables : 0,
+                            .on_event = on_event, .event_ctx = &a};
     vtop_status s = vtop_enumerate(space, 0, ~0ull, &eo, on_leaf, &a);
     for (unsigned k = 0; k < LEAF_KINDS && !st->stopped; k++)
         (void)flush(&a, k);

@@ -348,18 +348,16 @@ static bool raw_range(const vtop_mode_desc *d, uint64_t s, uint64_t e,
     return true;
 }
 
-vtop_status vtop_enumerate_ex(const vtop_space *space, uint64_t va_start,
-                              uint64_t va_end, const vtop_enum_options *opt,
-                              vtop_leaf_fn on_leaf, void *ctx,
-                              vtop_enum_stats *stats)
+vtop_status vtop_enumerate(const vtop_space *space, uint64_t va_start,
+                           uint64_t va_end, const vtop_enum_options *opt,
+                           vtop_leaf_fn on_leaf, void *ctx)
 {
     vtop_enum_stats local = { 0 };
-    vtop_enum_stats *st = stats ? stats : &local;
+    vtop_enum_stats *st = (opt && opt->stats) ? opt->stats : &local;
     *st = (vtop_enum_stats){ 0 };
     if (!space || !on_leaf || va_start > va_end)
         return VTOP_BAD_ARGUMENT;
-    if (!space->desc || space->desc->levels == 0 ||
-        space->desc->levels > VTOP_MAX_LEVELS)
+    if (!vtop_mode_has_tables(space->desc))
         return VTOP_BAD_SPACE;
     walk w = {
         .space = space, .d = space->desc, .opt = opt, .on_leaf = on_leaf,
@@ -371,11 +369,4 @@ vtop_status vtop_enumerate_ex(const vtop_space *space, uint64_t va_start,
     if (!raw_range(w.d, va_start, va_end, &w.rs, &w.re))
         return VTOP_OK;
     return run(&w);
-}
-
-vtop_status vtop_enumerate(const vtop_space *space, uint64_t va_start,
-                           uint64_t va_end, const vtop_enum_options *opt,
-                           vtop_leaf_fn on_leaf, void *ctx)
-{
-    return vtop_enumerate_ex(space, va_start, va_end, opt, on_leaf, ctx, NULL);
 }

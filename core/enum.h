@@ -96,11 +96,20 @@ typedef struct vtop_enum_event {
 typedef int (*vtop_leaf_fn)(void *ctx, const vtop_leaf *leaf);
 typedef int (*vtop_event_fn)(void *ctx, const vtop_enum_event *event);
 
+/* Statistics of one walk, for callers that report them. */
+typedef struct vtop_enum_stats {
+    uint64_t tables;        /* tables visited */
+    uint64_t entries;       /* entries read */
+    uint64_t leaves;        /* leaves reported */
+    bool stopped;           /* a callback asked to stop */
+} vtop_enum_stats;
+
 typedef struct vtop_enum_options {
     vtop_enum_policy policy;
     uint64_t max_tables;    /* budget of table visits; 0 = vtop_enum_default_budget */
     vtop_event_fn on_event; /* optional */
     void *event_ctx;
+    vtop_enum_stats *stats; /* optional: filled by every walk */
 } vtop_enum_options;
 
 /* Walk [va_start, va_end] (inclusive, canonical addresses; parts outside the
@@ -112,19 +121,6 @@ typedef struct vtop_enum_options {
 vtop_status vtop_enumerate(const vtop_space *space, uint64_t va_start,
                            uint64_t va_end, const vtop_enum_options *opt,
                            vtop_leaf_fn on_leaf, void *ctx);
-
-/* Same, with statistics for callers that report them. */
-typedef struct vtop_enum_stats {
-    uint64_t tables;        /* tables visited */
-    uint64_t entries;       /* entries read */
-    uint64_t leaves;        /* leaves reported */
-    bool stopped;           /* a callback asked to stop */
-} vtop_enum_stats;
-
-vtop_status vtop_enumerate_ex(const vtop_space *space, uint64_t va_start,
-                              uint64_t va_end, const vtop_enum_options *opt,
-                              vtop_leaf_fn on_leaf, void *ctx,
-                              vtop_enum_stats *stats);
 
 /* QEMU 7.2 `info mem` units (target/i386/monitor.c mem_info_*): calls
  * on_unit(ctx, raw_end, prot) exactly where QEMU calls mem_print(end, prot),

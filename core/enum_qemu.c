@@ -62,16 +62,27 @@ static void mem_push(const vtop_space *s, mem_frame *f, uint8_t level,
     f->tab = vtop_entry_table_bytes(s, &hint, level, table_pa);
 }
 
-/* One entry: returns 1 when a table was pushed at level + 1, 0 when a unit
- * was reported, -1 when the callback asked to stop. */
-static int mem_visit(const vtop_space *s, mem_frame *fr, uint8_t level,
-                     uint64_t e, unsigned flags, vtop_qemu_mem_fn on_unit,
-                     void *ctx)
+/* One walk: the space, the la57 choice, the callback, and the frames. */
+typedef struct mem_walk {
+    const vtop_space *s;
+    unsigned flags;
+    vtop_qemu_mem_fn on_unit;
+    void *ctx;
+    mem_frame fr[VTOP_MAX_LEVELS];
+} mem_walk;
+
+/* What one entry says comes next (as core/enum.c's walk_step). */
+typedef enum mem_step { MEM_GO_ON, MEM_DESCEND, MEM_STOP } mem_step;
+
+/* One entry: a unit reported (MEM_GO_ON), a table pushed at level + 1
+ * (MEM_DESCEND), or the callback asked to stop (MEM_STOP). */
+static mem_step mem_visit(mem_walk *w, uint8_t level, uint64_t e)
 {
+    const vtop_space *s = w->s;
     const vtop_mode_desc *d = s->desc;
-    mem_frame *f = &fr[level];
+    mem_frame *f = &w->fr[level];
     uint64_t end = f->base + ((uint64_t)(f->idx - 1) << d->level[level].shift);
-    bool follow = qemu_inverted(d, level, flags) ? !(e & PTE_P) : (e & PTE_P);
+    bool follow = qemu_inverted(d, level, w->flags) ? !(e & PTE_P) : (e & PTE_P);
     unsigned prot = 0;
     if (follow && vtop_entry_is_leaf(s, level, e)) {
         prot = (unsigned)(e & QEMU_PROT_MASK & f->acc);
@@ -79,12 +90,12 @@ static int mem_visit(const vtop_space *s, mem_frame *fr, uint8_t level,
         /* A level without U/RW (the PAE PDPTE) takes no part in prot. */
         uint64_t acc = f->acc & (e | s->level[level].fill);
         if (acc & QEMU_PROT_MASK) {
-            mem_push(s, &fr[level + 1], (uint8_t)(level + 1), vtop_qemu_table(s, e),
-                     end, acc);
-            return 1;
+            mem_push(s, &w->fr[level + 1], (uint8_t)(level + 1),
+                     vtop_qemu_table(s, e), end, acc);
+            return MEM_DESCEND;
         }
     }
-    return on_unit(ctx, end, prot) ? -1 : 0;
+    return w->on_unit(w->ctx, end, prot) ? MEM_STOP : MEM_GO_ON;
 }
 
 vtop_status vtop_qemu_mem_walk(const vtop_space *space, uint64_t max_tables,
@@ -100,24 +111,24 @@ vtop_status vtop_qemu_mem_walk_ex(const vtop_space *space, uint64_t max_tables,
     if (!space || !on_unit)
         return VTOP_BAD_ARGUMENT;
     const vtop_mode_desc *d = space->desc;
-    if (!d || d->levels == 0 || d->levels > VTOP_MAX_LEVELS)
+    if (!vtop_mode_has_tables(d))
         return VTOP_BAD_SPACE;
     uint64_t budget = max_tables ? max_tables : vtop_enum_default_budget(space);
     uint64_t tables = 1;
-    mem_frame fr[VTOP_MAX_LEVELS];
-    mem_push(space, &fr[0], 0, vtop_qemu_root(space), 0, ~0ull);
+    mem_walk w = {.s = space, .flags = flags, .on_unit = on_unit, .ctx = ctx};
+    mem_push(space, &w.fr[0], 0, vtop_qemu_root(space), 0, ~0ull);
     int depth = 0;
     while (depth >= 0) {
-        mem_frame *f = &fr[depth];
+        mem_frame *f = &w.fr[depth];
         if (f->idx >= vtop_entry_count(space, (unsigned)depth)) {
             depth--;
             continue;
         }
         uint64_t e = qemu_entry(space, f, f->idx++);
-        int r = mem_visit(space, fr, (uint8_t)depth, e, flags, on_unit, ctx);
-        if (r < 0)
+        mem_step step = mem_visit(&w, (uint8_t)depth, e);
+        if (step == MEM_STOP)
             return VTOP_OK;
-        if (r > 0) {
+        if (step == MEM_DESCEND) {
             if (++tables > budget)
                 return VTOP_LIMIT_REACHED;
             depth++;

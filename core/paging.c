@@ -38,7 +38,7 @@ static const vtop_mode_desc mode_descs[VTOP_MODE_COUNT] = {
         .reason = "CR0.PG=0: paging disabled", .va_bits = 32, .cr3_bits = 32,
     },
     [VTOP_MODE_32BIT] = {
-        .mode = VTOP_MODE_32BIT, .name = "32bit",
+        .mode = VTOP_MODE_32BIT, .scan_as = VTOP_MODE_32BIT_PSE, .name = "32bit",
         .reason = "CR0.PG=1, CR4.PAE=0, CR4.PSE=0: 32-bit, 4K pages only",
         .levels = 2, .entry_size = 4, .va_bits = 32, .root_low = 12,
         .cr3_bits = 32, .qemu = QEMU_32,
@@ -46,7 +46,7 @@ static const vtop_mode_desc mode_descs[VTOP_MODE_COUNT] = {
                   {"PTE", 12, 10, false, false, false, 0}},
     },
     [VTOP_MODE_32BIT_PSE] = {
-        .mode = VTOP_MODE_32BIT_PSE, .name = "32bit-pse",
+        .mode = VTOP_MODE_32BIT_PSE, .scan_as = VTOP_MODE_32BIT_PSE, .name = "32bit-pse",
         .reason = "CR0.PG=1, CR4.PAE=0, CR4.PSE=1: 32-bit with 4M pages",
         .levels = 2, .entry_size = 4, .va_bits = 32, .root_low = 12,
         .cr3_bits = 32, .qemu = QEMU_32,
@@ -54,21 +54,21 @@ static const vtop_mode_desc mode_descs[VTOP_MODE_COUNT] = {
                   {"PTE", 12, 10, false, false, false, 0}},
     },
     [VTOP_MODE_PAE] = {
-        .mode = VTOP_MODE_PAE, .name = "pae",
+        .mode = VTOP_MODE_PAE, .scan_as = VTOP_MODE_PAE, .name = "pae",
         .reason = "CR0.PG=1, CR4.PAE=1, not long mode: PAE",
         .levels = 3, .entry_size = 8, .va_bits = 32, .has_nx = true,
         .rsvd_top = 62, .root_low = 5, .cr3_bits = 32, .qemu = QEMU_PAE,
         .level = {L_PDPT_PAE, L_PD, L_PT},
     },
     [VTOP_MODE_4LEVEL] = {
-        .mode = VTOP_MODE_4LEVEL, .name = "4level",
+        .mode = VTOP_MODE_4LEVEL, .scan_as = VTOP_MODE_4LEVEL, .name = "4level",
         .reason = "CR0.PG=1, CR4.PAE=1, long mode, CR4.LA57=0: 4-level",
         .levels = 4, .entry_size = 8, .va_bits = 48, .sign_extended = true,
         .has_nx = true, .rsvd_top = 51, .root_low = 12, .qemu = QEMU_LA48,
         .level = {L_PML4, L_PDPT_LONG, L_PD, L_PT},
     },
     [VTOP_MODE_5LEVEL] = {
-        .mode = VTOP_MODE_5LEVEL, .name = "5level",
+        .mode = VTOP_MODE_5LEVEL, .scan_as = VTOP_MODE_5LEVEL, .name = "5level",
         .reason = "CR0.PG=1, CR4.PAE=1, long mode, CR4.LA57=1: 5-level",
         .levels = 5, .entry_size = 8, .va_bits = 57, .sign_extended = true,
         .has_nx = true, .rsvd_top = 51, .root_low = 12, .qemu = QEMU_LA57,
@@ -134,7 +134,7 @@ const char *vtop_mode_reason(vtop_mode mode)
 static uint64_t pse36_bits(unsigned m)
 {
     unsigned mp = m < 40 ? m : 40;
-    return (0xffull >> (40u - mp)) << 13; /* 4..8 bits for M in 36..52 */
+    return (0xffull >> (40u - mp)) << 13; /* 0..8 bits for M in 32..52 */
 }
 
 /* Reserved bits of an entry at level l, pointing to a table (large=0) or
@@ -209,6 +209,12 @@ static uint64_t root_of(const vtop_mode_desc *d, const vtop_space_config *cfg,
     return cfg->cr3 & BITS(width - 1, d->root_low) & ~cfg->pa_extra_mask;
 }
 
+/* CR3 is a 32-bit register outside IA-32e mode. */
+static bool cr3_too_wide(const vtop_mode_desc *d, uint64_t cr3)
+{
+    return d->cr3_bits && (cr3 >> d->cr3_bits);
+}
+
 static void init_root_window(vtop_space *space)
 {
     const vtop_physmem *mem = &space->mem;
@@ -231,12 +237,14 @@ vtop_status vtop_space_init(vtop_space *space, const vtop_space_config *cfg,
         return VTOP_BAD_ARGUMENT;
     if (cfg->mode < VTOP_MODE_NONE || cfg->mode >= VTOP_MODE_COUNT)
         return VTOP_BAD_SPACE;
+    /* SDM Vol. 3A 4.1.4: MAXPHYADDR is at most 52; 32 on a CPU without
+     * PAE or PSE-36 (36 when CPUID leaf 80000008H is absent but PAE is
+     * there). */
     unsigned m = cfg->maxphyaddr ? cfg->maxphyaddr : 52;
-    if (m < 36 || m > 52)
+    if (m < 32 || m > 52)
         return VTOP_BAD_SPACE;
     const vtop_mode_desc *d = &mode_descs[cfg->mode];
-    /* CR3 is a 32-bit register outside IA-32e mode. */
-    if (d->cr3_bits && (cfg->cr3 >> d->cr3_bits))
+    if (cr3_too_wide(d, cfg->cr3))
         return VTOP_BAD_SPACE;
     space->cfg = *cfg;
     space->cfg.maxphyaddr = (uint8_t)m;
@@ -249,6 +257,18 @@ vtop_status vtop_space_init(vtop_space *space, const vtop_space_config *cfg,
     space->addr_mask = BITS(top - 1, 12) & ~cfg->pa_extra_mask;
     space->root = root_of(d, cfg, m);
     init_levels(space, m);
+    init_root_window(space);
+    return VTOP_OK;
+}
+
+vtop_status vtop_space_set_root(vtop_space *space, uint64_t cr3)
+{
+    if (!space || !space->desc)
+        return VTOP_BAD_ARGUMENT;
+    if (cr3_too_wide(space->desc, cr3))
+        return VTOP_BAD_SPACE;
+    space->cfg.cr3 = cr3;
+    space->root = root_of(space->desc, &space->cfg, space->cfg.maxphyaddr);
     init_root_window(space);
     return VTOP_OK;
 }

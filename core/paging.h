@@ -89,9 +89,18 @@ typedef struct vtop_mode_desc {
     uint8_t root_low;     /* lowest CR3 bit of the root: 12, or 5 (PAE's
                              32-byte aligned PDPT, SDM 4.4.1) */
     uint8_t cr3_bits;     /* CR3 width: 32 outside IA-32e mode, 0 = MAXPHYADDR */
+    vtop_mode scan_as;    /* root discovery reads this mode's tables as
+                             scan_as's: 32-bit paging as 32-bit with PSE,
+                             whose tables it cannot tell apart; NONE: none */
     vtop_qemu_desc qemu;
     vtop_level_desc level[VTOP_MAX_LEVELS]; /* [0] is the top level */
 } vtop_mode_desc;
+
+/* The mode translates through tables (false: paging disabled, or NULL). */
+static inline bool vtop_mode_has_tables(const vtop_mode_desc *d)
+{
+    return d && d->levels > 0;
+}
 
 /* The static descriptor of a mode, or NULL for VTOP_MODE_NONE/invalid. */
 const vtop_mode_desc *vtop_mode_describe(vtop_mode mode);
@@ -126,7 +135,7 @@ typedef struct vtop_space_config {
     vtop_mode mode;
     uint64_t cr3;            /* raw CR3: flag and PCID bits are masked per mode */
     bool nxe;                /* EFER.NXE: bit 63 is NX, else reserved (PAE/long) */
-    uint8_t maxphyaddr;      /* 36..52; 0 means 52 */
+    uint8_t maxphyaddr;      /* 32..52; 0 means 52 */
     uint64_t pa_extra_mask;  /* bits to strip from every physical address read
                                 from an entry (AMD SEV C-bit, Intel TDX shared bit) */
     bool windows_pte;        /* interpret P=0 entries as Windows software PTEs */
@@ -177,6 +186,12 @@ typedef struct vtop_space {
  * root not representable). */
 vtop_status vtop_space_init(vtop_space *space, const vtop_space_config *cfg,
                             const vtop_physmem *mem);
+
+/* The same space with another CR3 (another process, a candidate root):
+ * the root and the walk's first window follow cr3; everything else stays.
+ * Returns VTOP_OK, VTOP_BAD_ARGUMENT (NULL or uninitialised space) or
+ * VTOP_BAD_SPACE (cr3 wider than the mode's CR3). */
+vtop_status vtop_space_set_root(vtop_space *space, uint64_t cr3);
 
 /* Windows software PTE kinds (Volatility 3 WindowsIntel32e, LibVMI windows_pte_to_paddr). */
 typedef enum vtop_swpte {

@@ -35,24 +35,21 @@ static int ptov_leaf(void *ctx, const vtop_leaf *l)
 
 vtop_status vtop_ptov(const vtop_space *space, uint64_t pa_start,
                       uint64_t pa_end, const vtop_enum_options *opt,
-                      vtop_ptov_hit *hits, size_t cap, size_t *stored,
-                      uint64_t *total)
+                      vtop_ptov_hits *out)
 {
-    if (stored)
-        *stored = 0;
-    if (total)
-        *total = 0;
-    if (!space || pa_start > pa_end || (cap && !hits))
+    if (!out)
         return VTOP_BAD_ARGUMENT;
-    ptov_ctx c = {pa_start, pa_end, hits, cap, 0, 0};
+    out->stored = 0;
+    out->total = 0;
+    if (!space || pa_start > pa_end || (out->cap && !out->hit))
+        return VTOP_BAD_ARGUMENT;
+    ptov_ctx c = {pa_start, pa_end, out->hit, out->cap, 0, 0};
     vtop_status s = vtop_enumerate(space, 0, ~0ull, opt, ptov_leaf, &c);
-    if (stored)
-        *stored = c.stored;
-    if (total)
-        *total = c.total;
+    out->stored = c.stored;
+    out->total = c.total;
     if (s != VTOP_OK)
         return s;
-    return c.total > cap ? VTOP_BUFFER_TOO_SMALL : VTOP_OK;
+    return c.total > out->cap ? VTOP_BUFFER_TOO_SMALL : VTOP_OK;
 }
 
 typedef struct map_ctx {

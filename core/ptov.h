@@ -32,16 +32,23 @@ typedef struct vtop_ptov_hit {
     uint8_t rights;       /* VTOP_RIGHT_* */
 } vtop_ptov_hit;
 
-/* Every VA mapping a byte of [pa_start, pa_end] (inclusive), in VA order.
- * Stores the first cap hits in hits[] (hits may be NULL when cap is 0),
- * *stored = how many were stored, *total = how many exist.
+/* The caller's hit buffer and the counts vtop_ptov fills in. */
+typedef struct vtop_ptov_hits {
+    vtop_ptov_hit *hit;   /* caller's array (may be NULL when cap is 0) */
+    size_t cap;
+    size_t stored;        /* set: hits stored in hit[] */
+    uint64_t total;       /* set: hits that exist */
+} vtop_ptov_hits;
+
+/* Every VA mapping a byte of [pa_start, pa_end] (inclusive), in VA order:
+ * the first out->cap hits in out->hit[], out->stored = how many were
+ * stored, out->total = how many exist.
  * Returns VTOP_OK (all stored), VTOP_BUFFER_TOO_SMALL (total > cap),
- * VTOP_LIMIT_REACHED (table budget spent: *total counts what was seen),
+ * VTOP_LIMIT_REACHED (table budget spent: total counts what was seen),
  * VTOP_BAD_ARGUMENT, VTOP_BAD_SPACE. */
 vtop_status vtop_ptov(const vtop_space *space, uint64_t pa_start,
                       uint64_t pa_end, const vtop_enum_options *opt,
-                      vtop_ptov_hit *hits, size_t cap, size_t *stored,
-                      uint64_t *total);
+                      vtop_ptov_hits *out);
 
 /* One pair of the whole physical-to-virtual map. */
 typedef struct vtop_ptov_pair {

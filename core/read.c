@@ -1,5 +1,6 @@
 /* vtop core: ReadVirtual / ReadPhysical with dbgeng's partial-read contract
- * (REFERENCE.md section 1): success when every byte was read, a partial
+ * (IDebugDataSpaces::ReadVirtual / ReadPhysical in Microsoft's dbgeng.h
+ * documentation): success when every byte was read, a partial
  * read that stops at the first page that does not translate or is not in
  * the image, otherwise the first failure's status.
  */
@@ -46,7 +47,7 @@ vtop_status vtop_read_virtual(const vtop_space *space, uint64_t va, void *out,
         got += copied;
         *done = got;
         if (st != VTOP_OK)
-            return read_stopped(got, VTOP_PAGE_NOT_IN_IMAGE);
+            return read_stopped(got, st); /* not in image, excluded, ... */
         if (n > UINT64_MAX - va)
             break; /* the next byte would wrap past 2^64 */
         va += n;

@@ -7,10 +7,7 @@
 #include "roots_int.h"
 
 #define ROOTS_POOL 64
-
-static const vtop_mode scan_modes[] = {
-    VTOP_MODE_32BIT_PSE, VTOP_MODE_PAE, VTOP_MODE_4LEVEL, VTOP_MODE_5LEVEL
-};
+#define PAGE 4096u
 
 const char *vtop_root_evidence_name(uint32_t bit)
 {
@@ -24,32 +21,6 @@ const char *vtop_root_evidence_name(uint32_t bit)
         if (bit == (1u << i))
             return names[i];
     return "?";
-}
-
-/* Structural and walk evidence only (pass 1). */
-static int64_t base_score(const vtop_root_candidate *c)
-{
-    uint32_t user = c->present - c->kernel;
-    int64_t s = (int64_t)(c->kernel < 64 ? c->kernel : 64) * 4;
-    s += (int64_t)(user < 64 ? user : 64) * 2;
-    s += (int64_t)c->sound * 8 + (int64_t)c->linear * 4;
-    s -= (int64_t)c->top_bad * 8 + (int64_t)(c->bad - c->top_bad) * 16;
-    s -= (int64_t)c->missing * 4;
-    if (c->self_index >= 0)
-        s += 100000;
-    return s;
-}
-
-int64_t roots_base_score(const vtop_root_candidate *c)
-{
-    return base_score(c);
-}
-
-bool roots_better(const vtop_root_candidate *a, const vtop_root_candidate *b)
-{
-    if (a->score != b->score)
-        return a->score > b->score;
-    return a->root < b->root;
 }
 
 /* Insert c into out[0..*n) kept sorted best first, at most cap long. */
@@ -68,46 +39,67 @@ static void keep(vtop_root_candidate *out, size_t cap, size_t *n,
     out[i] = *c;
 }
 
-static void try_table(const vtop_physmem *mem, vtop_mode mode, uint64_t pa,
-                      const uint8_t *p, uint32_t walk, vtop_root_candidate *out,
-                      size_t cap, size_t *n, vtop_roots_result *res)
+/* One scan: a space per mode asked for (its root moved to each
+ * candidate), and the kept candidates. */
+typedef struct scan {
+    vtop_space space[VTOP_MODE_COUNT];
+    bool use[VTOP_MODE_COUNT];
+    uint32_t walk_tables;
+    vtop_root_candidate *out;
+    size_t cap, n;
+    vtop_roots_result *res;
+} scan;
+
+static void try_table(scan *sc, vtop_space *s, uint64_t pa, const uint8_t *p)
 {
     vtop_root_candidate c = {0};
-    if (!roots_top_table(mem, mode, pa, p, &c))
+    if (vtop_space_set_root(s, pa) != VTOP_OK || s->root != pa ||
+        !roots_top_table(s, p, &c))
         return;
-    res->candidates++;
+    sc->res->candidates++;
     c.top_bad = c.bad;
-    roots_walk(mem, &c, walk);
-    c.score = base_score(&c);
-    keep(out, cap, n, &c);
+    roots_walk(s, &c, sc->walk_tables);
+    c.score = roots_base_score(&c);
+    keep(sc->out, sc->cap, &sc->n, &c);
 }
 
 static bool zero_page(const uint8_t *p)
 {
     uint8_t any = 0;
-    for (unsigned i = 0; i < 4096; i++)
+    for (unsigned i = 0; i < PAGE; i++)
         any |= p[i];
     return any == 0;
 }
 
-static void scan_page(const vtop_physmem *mem, const vtop_roots_options *o,
-                      uint64_t pa, const uint8_t *p, vtop_root_candidate *out,
-                      size_t cap, size_t *n, vtop_roots_result *res)
+/* The page at pa as the top table of every mode asked for; a top table
+ * smaller than a page (the PAE PDPT: Linux allocates them from a 32-byte
+ * slab) at every slot its CR3 alignment allows. */
+static void scan_page(scan *sc, uint64_t pa, const uint8_t *p)
 {
     if (zero_page(p))
         return;
-    for (size_t m = 0; m < sizeof scan_modes / sizeof scan_modes[0]; m++) {
-        vtop_mode mode = scan_modes[m];
-        if (o->mode != VTOP_MODE_NONE && o->mode != mode &&
-            !(o->mode == VTOP_MODE_32BIT && mode == VTOP_MODE_32BIT_PSE))
+    for (unsigned m = 0; m < VTOP_MODE_COUNT; m++) {
+        if (!sc->use[m])
             continue;
-        if (mode != VTOP_MODE_PAE) {
-            try_table(mem, mode, pa, p, o->walk_tables, out, cap, n, res);
-            continue;
-        }
-        for (unsigned s = 0; s < 4096; s += 32) /* Linux: 32-byte PAE PGDs */
-            try_table(mem, mode, pa + s, p + s, o->walk_tables, out, cap, n, res);
+        vtop_space *s = &sc->space[m];
+        uint64_t step = roots_top_bytes(s);
+        for (uint64_t off = 0; off + step <= PAGE; off += step)
+            try_table(sc, s, pa + off, p + off);
     }
+}
+
+/* Which modes to scan: every mode's scan_as, or the one asked for's. */
+static vtop_status scan_modes(scan *sc, const vtop_physmem *mem, vtop_mode asked)
+{
+    const vtop_mode_desc *want = vtop_mode_describe(asked);
+    for (unsigned m = 0; m < VTOP_MODE_COUNT; m++) {
+        const vtop_mode_desc *d = vtop_mode_describe((vtop_mode)m);
+        sc->use[m] = d && d->scan_as == d->mode &&
+                     (!want || want->scan_as == d->mode);
+        if (sc->use[m] && !roots_space(&sc->space[m], mem, d->mode, 0))
+            return VTOP_BAD_ARGUMENT;
+    }
+    return VTOP_OK;
 }
 
 vtop_status vtop_roots_scan(const vtop_physmem *mem,
@@ -131,19 +123,28 @@ vtop_status vtop_roots_scan(const vtop_physmem *mem,
     vtop_root_candidate pool[ROOTS_POOL] = {{0}};
     vtop_root_candidate *keep_buf = cap >= ROOTS_POOL ? out : pool;
     size_t keep_cap = cap >= ROOTS_POOL ? cap : ROOTS_POOL;
-    size_t n = 0;
+    scan sc = {.walk_tables = o.walk_tables, .out = keep_buf, .cap = keep_cap,
+               .n = 0, .res = res};
+    if (scan_modes(&sc, mem, o.mode) != VTOP_OK)
+        return VTOP_BAD_ARGUMENT;
     for (size_t r = 0; r < mem->count; r++) {
         const vtop_run *run = &mem->runs[r];
-        if (!run->data)
-            return VTOP_BAD_ARGUMENT;
-        uint64_t first = (run->phys + 0xFFF) & ~0xFFFull;
-        for (uint64_t pa = first; pa >= run->phys && pa - run->phys + 4096 <= run->len;
-             pa += 4096) {
+        if (!run->data && !mem->source)
+            continue; /* absent: past the end of a truncated image */
+        uint64_t first = (run->phys + PAGE - 1) & ~(uint64_t)(PAGE - 1);
+        for (uint64_t pa = first; pa >= run->phys && pa - run->phys + PAGE <= run->len;
+             pa += PAGE) {
+            /* Source runs (kdump) yield their pages one at a time; pages
+             * the dump left out are skipped. */
+            const uint8_t *page = run->data ? run->data + (pa - run->phys)
+                                            : vtop_physmem_span(mem, pa, PAGE);
+            if (!page)
+                continue;
             res->pages_scanned++;
-            scan_page(mem, &o, pa, run->data + (pa - run->phys), keep_buf,
-                      keep_cap, &n, res);
+            scan_page(&sc, pa, page);
         }
     }
+    size_t n = sc.n;
     if (!o.skip_rank && n)
         roots_rank(mem, keep_buf, n);
     /* Whether a table qualified is decided before clipping to the caller's

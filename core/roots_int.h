@@ -1,36 +1,55 @@
-/* vtop core: root discovery internals shared by roots.c (scan, ranking)
- * and roots_table.c (top-table tests, bounded walk). Internal header. */
+/* vtop core: root discovery internals (internal header).
+ *
+ * Every test reads a candidate through a vtop_space of its mode whose root
+ * is the candidate (roots_space), and decodes entries with core/entry.h,
+ * so candidates are judged by the rules that translate (reserved bits,
+ * leaves, frame bases, rights) and the mode table (core/paging.c) is the
+ * only place that knows a mode. The layering has no circle: roots.c (scan)
+ * calls roots_rank.c (final order), both call roots_table.c (per-table
+ * tests, bounded walks, scores).
+ */
 #ifndef VTOP_ROOTS_INT_H
 #define VTOP_ROOTS_INT_H
 
+#include "entry.h"
 #include "roots.h"
 
-/* Structural test of the top table of mode at pa (bytes p, at least
- * 4096 bytes, or 32 for PAE). Fills present/kernel/self_index/evidence.
- * Returns false when the table cannot be a root of that mode. */
-bool roots_top_table(const vtop_physmem *mem, vtop_mode mode, uint64_t pa,
-                     const uint8_t *p, vtop_root_candidate *c);
+/* A space of mode over mem with its root at pa; false when pa cannot be a
+ * root of that mode (above a 32-bit CR3, misaligned). MAXPHYADDR is
+ * unknown in an image, so 52 is assumed (an entry address must lie inside
+ * the image, which is stricter anyway), and NXE on. */
+bool roots_space(vtop_space *s, const vtop_physmem *mem, vtop_mode mode,
+                 uint64_t pa);
 
-/* Bounded walk below c->root: fills leaves, linear, bad, missing. */
-void roots_walk(const vtop_physmem *mem, vtop_root_candidate *c,
+/* Bytes of the top table of s's mode (32 for the PAE PDPT, else a page). */
+uint64_t roots_top_bytes(const vtop_space *s);
+
+/* Structural test of the top table at s->root (bytes p, roots_top_bytes
+ * long). Fills root, mode, present/kernel/self_index/bad/missing and
+ * evidence. Returns false when the table cannot be a root. */
+bool roots_top_table(const vtop_space *s, const uint8_t *p,
+                     vtop_root_candidate *c);
+
+/* Bounded walk below s->root: fills c's leaves, linear, sound, bad,
+ * missing. */
+void roots_walk(const vtop_space *s, vtop_root_candidate *c,
                 uint32_t max_tables);
 
 typedef struct roots_user {
     uint32_t leaves, dirty_writable, identity;
 } roots_user;
 
-/* Bounded walk of the lower (user) half of c's top table. */
-void roots_user_walk(const vtop_physmem *mem, const vtop_root_candidate *c,
-                     uint32_t max_tables, roots_user *u);
+/* Bounded walk of the lower (user) half of the top table at s->root. */
+void roots_user_walk(const vtop_space *s, uint32_t max_tables, roots_user *u);
 
-/* The kernel halves of two top tables of mode agree on >= 90% of the
- * entries present in either (PAE: the kernel PMDs they point to). */
-bool roots_kernel_similar(const vtop_physmem *mem, vtop_mode mode,
-                          const uint8_t *p, const uint8_t *q);
+/* The kernel halves of two top tables of s's mode agree on >= 90% of the
+ * entries present in either (a PDPT: the kernel PDs its top entry points
+ * to, since each process may own a copy). */
+bool roots_kernel_similar(const vtop_space *s, const uint8_t *p,
+                          const uint8_t *q);
 
-/* A present 8-byte entry of the top table p (PAE: its 4 entries) points to
- * target. */
-bool roots_points_to(vtop_mode mode, const uint8_t *p, uint64_t target);
+/* A present entry of the top table p (of s's mode) points to target. */
+bool roots_points_to(const vtop_space *s, const uint8_t *p, uint64_t target);
 
 /* Structural and walk score (pass 1); candidate order (score, then lower
  * address). */

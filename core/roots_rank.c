@@ -10,14 +10,16 @@
 #define USER_WALK_TABLES 64
 #define MAX_RANKED 256
 
-static bool narrow_mode(vtop_mode m)
+/* Candidate k's space (its mode, its root). */
+static bool space_of(const vtop_physmem *mem, const vtop_root_candidate *c,
+                     vtop_space *s)
 {
-    return m == VTOP_MODE_32BIT || m == VTOP_MODE_32BIT_PSE;
+    return roots_space(s, mem, c->mode, c->root);
 }
 
-static unsigned depth_of(vtop_mode m)
+static const uint8_t *top_bytes(const vtop_space *s)
 {
-    return m == VTOP_MODE_5LEVEL ? 5 : m == VTOP_MODE_4LEVEL ? 4 : m == VTOP_MODE_PAE ? 3 : 2;
+    return vtop_physmem_span(&s->mem, s->root, roots_top_bytes(s));
 }
 
 /* Group base: the best structural score among candidates of the same mode
@@ -30,29 +32,35 @@ static int64_t group_base(const vtop_physmem *mem, vtop_root_candidate *out,
      * half-written PGD) keeps its own score: it may share the kernel half
      * but not the group's standing. */
     bool flawed = out[k].bad || out[k].missing;
-    const uint8_t *p = vtop_physmem_span(mem, out[k].root, out[k].mode == VTOP_MODE_PAE ? 32 : 4096);
+    vtop_space s, t;
+    const uint8_t *p = space_of(mem, &out[k], &s) ? top_bytes(&s) : NULL;
     for (size_t j = 0; p && j < n; j++) {
-        if (j == k || out[j].mode != out[k].mode)
+        if (j == k || out[j].mode != out[k].mode || !space_of(mem, &out[j], &t))
             continue;
-        const uint8_t *q = vtop_physmem_span(mem, out[j].root, out[j].mode == VTOP_MODE_PAE ? 32 : 4096);
-        if (!q || !roots_kernel_similar(mem, out[k].mode, p, q))
+        const uint8_t *q = top_bytes(&t);
+        if (!q || !roots_kernel_similar(&s, p, q))
             continue;
         out[k].sharers++;
-        int64_t s = roots_base_score(&out[j]);
-        if (s > best && !flawed)
-            best = s;
+        int64_t sc = roots_base_score(&out[j]);
+        if (sc > best && !flawed)
+            best = sc;
     }
     return best;
 }
 
+/* Candidate k is a table that a root of a deeper mode (more levels) points
+ * to: a 5-level kernel's P4D reads as a perfect 4-level root. */
 static bool is_child(const vtop_physmem *mem, const vtop_root_candidate *out,
                      size_t n, size_t k)
 {
+    unsigned depth = vtop_mode_describe(out[k].mode)->levels;
     for (size_t j = 0; j < n; j++) {
-        if (depth_of(out[j].mode) <= depth_of(out[k].mode) || narrow_mode(out[j].mode))
+        vtop_space t;
+        if (vtop_mode_describe(out[j].mode)->levels <= depth ||
+            !space_of(mem, &out[j], &t))
             continue;
-        const uint8_t *q = vtop_physmem_span(mem, out[j].root, 4096);
-        if (q && roots_points_to(out[j].mode, q, out[k].root))
+        const uint8_t *q = top_bytes(&t);
+        if (q && roots_points_to(&t, q, out[k].root))
             return true;
     }
     return false;
@@ -69,8 +77,10 @@ static int64_t final_score(const vtop_physmem *mem, vtop_root_candidate *out,
                            size_t n, size_t k)
 {
     vtop_root_candidate *c = &out[k];
-    roots_user u;
-    roots_user_walk(mem, c, USER_WALK_TABLES, &u);
+    roots_user u = {0, 0, 0};
+    vtop_space s;
+    if (space_of(mem, c, &s))
+        roots_user_walk(&s, USER_WALK_TABLES, &u);
     c->user_leaves = u.leaves;
     c->user_dirty = u.dirty_writable;
     int64_t base = group_base(mem, out, n, k);

@@ -1,63 +1,44 @@
-/* vtop core: root discovery, per-table tests and the bounded walk.
+/* vtop core: root discovery, per-table tests, bounded walks and scores.
  *
- * Reserved bits and leaf rules: Intel SDM Vol. 3A 4.3 (32-bit, tables 4-4
- * to 4-6), 4.4 (PAE, tables 4-7 to 4-11), 4.5 (4/5-level, tables 4-14 to
- * 4-20). MAXPHYADDR is unknown in an image, so 52 is assumed: an entry
- * address must lie inside the image, which is stricter anyway.
+ * Entries are read through a space of the candidate's mode and decoded by
+ * core/entry.h: reserved bits, leaves and frame bases are the walker's
+ * (Intel SDM Vol. 3A 4.3 to 4.5, tables 4-4 to 4-20). What is added here
+ * is only evidence: which tables look like the top of a real kernel's
+ * address space.
  */
 #include "roots_int.h"
 
-#define ADDR_64 0x000FFFFFFFFFF000ull
-#define ADDR_32 0xFFFFF000ull
-#define HIGH_IGNORED 0x7FF0000000000000ull  /* bits 52..62 */
-/* PAE PDPTE reserved bits (SDM table 4-8: 2:1, 8:5, 63:52), without bits
- * 5 and 6: QEMU's TCG walker sets the accessed bit in PDPTEs (seen in real
- * i386 PAE guest dumps), so bit 5 is tolerated. */
-#define PDPTE_RSVD 0xFFF0000000000186ull
+#define PAGE 4096u
 
-/* Little-endian loads written so compilers merge them into one load. */
-static inline uint32_t ld32(const uint8_t *p)
+bool roots_space(vtop_space *s, const vtop_physmem *mem, vtop_mode mode,
+                 uint64_t pa)
 {
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-           ((uint32_t)p[3] << 24);
+    vtop_space_config cfg = {.mode = mode, .cr3 = 0, .nxe = true, .maxphyaddr = 52};
+    return vtop_space_init(s, &cfg, mem) == VTOP_OK &&
+           vtop_space_set_root(s, pa) == VTOP_OK && s->root == pa;
 }
 
-static inline uint64_t rd_entry(const uint8_t *p, unsigned i, unsigned esz)
+uint64_t roots_top_bytes(const vtop_space *s)
 {
-    size_t o = (size_t)i * esz;
-    if (esz == 4)
-        return ld32(p + o);
-    return (uint64_t)ld32(p + o) | ((uint64_t)ld32(p + o + 4) << 32);
+    return vtop_entry_count(s, 0) * s->desc->entry_size;
 }
 
-static bool inside(const vtop_physmem *mem, uint64_t pa)
+static uint64_t entry_at(const vtop_space *s, const uint8_t *t, uint64_t i)
 {
-    return pa != 0 && vtop_physmem_find(mem, pa) >= 0;
+    unsigned esz = s->desc->entry_size;
+    return vtop_entry_load(t + i * esz, esz);
 }
 
-/* Entries of a top table with a reserved bit set or pointing outside the
- * image count against it (c->bad, c->missing) rather than rule it out: a
- * real root can hold one such entry (the synthetic images do). */
-static void top_pae(const vtop_physmem *mem, const uint8_t *p,
-                    vtop_root_candidate *c)
+static bool inside(const vtop_space *s, uint64_t pa)
 {
-    for (unsigned i = 0; i < 4; i++) {
-        uint64_t e = rd_entry(p, i, 8);
-        if (!(e & PTE_P)) {
-            if (e)
-                c->bad++;
-            continue;
-        }
-        c->present++;
-        if (i >= 2)
-            c->kernel++;
-        if (e & PDPTE_RSVD)
-            c->bad++;
-        else if (!inside(mem, e & ADDR_64))
-            c->missing++;
-    }
-    if (!(rd_entry(p, 3, 8) & PTE_P))
-        c->kernel = 0;   /* Linux and Windows always map the top gigabyte */
+    return pa != 0 && vtop_physmem_find(&s->mem, pa) >= 0;
+}
+
+/* Bits above the address field that hardware ignores (52..62 with NX in
+ * 63): Linux and Windows never set them in a top-level entry. */
+static uint64_t soft_high(const vtop_space *s, uint64_t e)
+{
+    return e & ~(s->addr_mask | 0xfffull | s->nx_mask) & ~0xffffffffull;
 }
 
 typedef struct top_stats {
@@ -66,70 +47,81 @@ typedef struct top_stats {
     unsigned junk;     /* non-present entries that are not zero */
 } top_stats;
 
-static void top_wide_or_narrow(const vtop_physmem *mem, bool wide, uint64_t pa,
-                               const uint8_t *p, vtop_root_candidate *c,
-                               top_stats *ts)
+/* One present top entry i of n: counts, self-map, flaws. Entries with a
+ * reserved bit set or pointing outside the image count against the table
+ * (c->bad, c->missing) rather than rule it out: a real root can hold one
+ * such entry (the synthetic images do). */
+static void top_entry(const vtop_space *s, uint64_t i, uint64_t e,
+                      vtop_root_candidate *c)
 {
-    unsigned n = wide ? 512 : 1024, esz = wide ? 8 : 4;
-    uint64_t prev = ~0ull;
-    for (unsigned i = 0; i < n; i++) {
-        uint64_t e = rd_entry(p, i, esz);
-        if (!(e & PTE_P)) {
+    uint64_t n = vtop_entry_count(s, 0);
+    bool leaf = vtop_entry_is_leaf(s, 0, e);
+    uint64_t addr = vtop_entry_table(s, e);
+    bool page = roots_top_bytes(s) >= PAGE; /* a PDPT slot is no self-map */
+    c->present++;
+    if (i >= n / 2)
+        c->kernel++;
+    if (vtop_entry_reserved(s, 0, e) || soft_high(s, e))
+        c->bad++;
+    else if (page && !leaf && addr == s->root && i >= n / 2 && c->self_index < 0)
+        c->self_index = (int32_t)i;
+    else if (!leaf && !inside(s, addr))
+        c->missing++;
+}
+
+static void top_scan(const vtop_space *s, const uint8_t *p,
+                     vtop_root_candidate *c, top_stats *ts)
+{
+    uint64_t n = vtop_entry_count(s, 0), prev = ~0ull;
+    bool small = roots_top_bytes(s) < PAGE;
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t e = entry_at(s, p, i);
+        if (!vtop_entry_present(e)) {
             prev = ~0ull;
-            ts->junk += e != 0;
+            if (small)
+                c->bad += e != 0; /* a PDPT has no room for software entries */
+            else
+                ts->junk += e != 0;
             continue;
         }
-        bool large = !wide && (e & PTE_PS);
-        uint64_t addr = e & (wide ? ADDR_64 : ADDR_32);
-        c->present++;
-        ts->odd += i & 1;
-        ts->linear += addr == prev + 4096;
+        uint64_t addr = vtop_entry_table(s, e);
+        ts->odd += (unsigned)(i & 1);
+        ts->linear += addr == prev + PAGE;
         prev = addr;
-        if (i >= n / 2)
-            c->kernel++;
-        /* PS is reserved in a PML4E/PML5E (SDM 4.5.4); bits 52..62 are
-         * never set by Linux or Windows in a top-level entry; bit 21 of a
-         * 4M PDE is reserved with PSE-36 (SDM table 4-4). */
-        if ((wide && (e & (PTE_PS | HIGH_IGNORED))) || (large && (e & (1ull << 21))))
-            c->bad++;
-        else if (!large && addr == pa && i >= n / 2 && c->self_index < 0)
-            c->self_index = (int32_t)i;
-        else if (!large && !inside(mem, addr))
-            c->missing++;
+        top_entry(s, i, e, c);
         if (c->bad + c->missing > 8 && c->bad + c->missing > c->present / 2)
             return;   /* cannot pass the majority test below */
     }
 }
 
-bool roots_top_table(const vtop_physmem *mem, vtop_mode mode, uint64_t pa,
-                     const uint8_t *p, vtop_root_candidate *c)
+bool roots_top_table(const vtop_space *s, const uint8_t *p,
+                     vtop_root_candidate *c)
 {
-    c->root = pa;
-    c->mode = mode;
+    c->root = s->root;
+    c->mode = s->desc->mode;
     c->self_index = -1;
+    uint64_t n = vtop_entry_count(s, 0);
+    bool small = roots_top_bytes(s) < PAGE;
+    /* A PDPT's entries span 1 GiB each: Linux and Windows always map the
+     * top one (the kernel). */
+    if (small && !vtop_entry_present(entry_at(s, p, n - 1)))
+        return false;
     top_stats ts = {0, 0, 0};
-    if (mode == VTOP_MODE_PAE && !(p[24] & 1))
-        return false;   /* the top gigabyte's PDPTE must be present */
-    bool narrow = mode == VTOP_MODE_32BIT || mode == VTOP_MODE_32BIT_PSE;
-    if (mode == VTOP_MODE_PAE)
-        top_pae(mem, p, c);
-    else
-        top_wide_or_narrow(mem, !narrow, pa, p, c, &ts);
+    top_scan(s, p, c, &ts);
     /* Most present entries must be sound, and non-present entries are
      * zero in the top tables of Linux and Windows (a few software entries
      * are tolerated). */
     if (c->kernel == 0 || 2 * (c->bad + c->missing) >= c->present ||
         2 * ts.junk > c->present)
         return false;
-    /* A 64-bit table read 4 bytes at a time has its present entries at even
-     * indices only (the odd ones are the upper halves). */
-    if (narrow && c->present >= 4 && ts.odd == 0)
+    /* A table of 8-byte entries read 4 bytes at a time has its present
+     * entries at even indices only (the odd ones are the upper halves). */
+    if (s->desc->entry_size == 4 && c->present >= 4 && ts.odd == 0)
         return false;
     /* A page table of a linear mapping (a direct map's 4K pages): more than
      * half full, nearly every entry following the previous one. Its entry
      * for its own page is not a self-map. */
-    unsigned n = narrow ? 1024 : 512;
-    if (!(mode == VTOP_MODE_PAE) && 2 * c->present >= n && 4 * ts.linear >= 3 * c->present)
+    if (!small && 2 * c->present >= n && 4 * ts.linear >= 3 * c->present)
         return false;
     if (c->self_index >= 0 && (c->bad || 4 * c->missing > c->present))
         c->self_index = -1;
@@ -144,58 +136,23 @@ bool roots_top_table(const vtop_physmem *mem, vtop_mode mode, uint64_t pa,
 /* The walk: one frame per level, explicit stack (no recursion). */
 typedef struct walk_frame {
     const uint8_t *table;
-    unsigned next, n;
+    uint64_t next, n;
     uint64_t prev_pa;      /* PA of the previous entry's leaf, or ~0 */
     uint32_t problems;     /* bad or missing entries met in this table */
     uint32_t tables;       /* present non-leaf entries met in this table */
 } walk_frame;
 
-typedef struct walk_shape {
-    unsigned levels, esz;
-    uint64_t size[VTOP_MAX_LEVELS];   /* bytes mapped by an entry */
-    bool leaf_ok[VTOP_MAX_LEVELS];
-} walk_shape;
-
-static void shape_of(vtop_mode mode, walk_shape *s)
-{
-    static const walk_shape shapes[] = {
-        {2, 4, {1ull << 22, 1ull << 12}, {true, true}},
-        {3, 8, {1ull << 30, 1ull << 21, 1ull << 12}, {false, true, true}},
-        {4, 8, {1ull << 39, 1ull << 30, 1ull << 21, 1ull << 12}, {false, true, true, true}},
-        {5, 8, {1ull << 48, 1ull << 39, 1ull << 30, 1ull << 21, 1ull << 12},
-         {false, false, true, true, true}},
-    };
-    unsigned k = mode == VTOP_MODE_PAE ? 1 : mode == VTOP_MODE_4LEVEL ? 2
-               : mode == VTOP_MODE_5LEVEL ? 3 : 0;
-    *s = shapes[k];
-}
-
-/* Leaf PA of entry e at level l, or ~0 when e is not a leaf; counts
- * misaligned large leaves (reserved address bits) as bad. */
-static uint64_t leaf_pa(const walk_shape *s, unsigned l, uint64_t e,
+/* Leaf PA of entry e at level l, or ~0 when e is not a leaf; an entry with
+ * reserved bits (a misaligned large leaf, PS where no leaf is allowed) is
+ * bad. */
+static uint64_t leaf_pa(const vtop_space *s, unsigned l, uint64_t e,
                         vtop_root_candidate *c)
 {
-    bool last = l == s->levels - 1;
-    if (!last && !(e & PTE_PS))
-        return ~0ull;
-    if (!last && !s->leaf_ok[l]) {
+    if (vtop_entry_reserved(s, l, e)) {
         c->bad++;
         return ~0ull;
     }
-    uint64_t mask = s->esz == 4 ? ADDR_32 : ADDR_64;
-    if (last)
-        return e & mask;
-    uint64_t low = (s->size[l] - 1) & mask & ~(1ull << 12); /* PAT is bit 12 */
-    if (s->esz == 4)
-        low = 1ull << 21;  /* 4M PDE: bits 13..20 are PSE-36 address bits */
-    if (e & low) {
-        c->bad++;
-        return ~0ull;
-    }
-    uint64_t pa = e & mask & ~(s->size[l] - 1);
-    if (s->esz == 4)
-        pa |= ((e >> 13) & 0xFF) << 32;
-    return pa;
+    return vtop_entry_is_leaf(s, l, e) ? vtop_entry_leaf_base(s, l, e) : ~0ull;
 }
 
 /* Top-level table addresses already walked: a table reached from two top
@@ -215,65 +172,83 @@ static bool seen_before(seen_set *s, uint64_t pa)
     return false;
 }
 
-void roots_walk(const vtop_physmem *mem, vtop_root_candidate *c,
+typedef struct walk_state {
+    const vtop_space *s;
+    vtop_root_candidate *c;
+    walk_frame st[VTOP_MAX_LEVELS];
+    unsigned depth;
+    uint32_t tables;
+    seen_set seen;
+} walk_state;
+
+/* One entry of the current frame: a leaf, a table to descend to, or
+ * nothing. */
+static void walk_entry(walk_state *w, walk_frame *f, uint64_t idx)
+{
+    const vtop_space *s = w->s;
+    vtop_root_candidate *c = w->c;
+    unsigned depth = w->depth;
+    uint64_t e = entry_at(s, f->table, idx);
+    if (!vtop_entry_present(e) ||
+        (depth == 0 && (c->self_index == (int32_t)idx ||
+                        seen_before(&w->seen, vtop_entry_table(s, e))))) {
+        f->prev_pa = ~0ull;
+        return;
+    }
+    uint32_t bad_before = c->bad;
+    uint64_t pa = depth ? leaf_pa(s, depth, e, c) : ~0ull;
+    if (c->bad != bad_before)
+        f->problems++;
+    if (pa != ~0ull) {
+        c->leaves++;
+        uint64_t size = vtop_entry_page_size(s, depth);
+        if (f->prev_pa != ~0ull && pa == f->prev_pa + size)
+            c->linear++;
+        f->prev_pa = pa;
+        return;
+    }
+    f->prev_pa = ~0ull;
+    /* Descend only through sound table entries (a top entry with reserved
+     * bits was counted by roots_top_table already). */
+    if (depth + 1 >= s->desc->levels || vtop_entry_is_leaf(s, depth, e) ||
+        c->bad != bad_before || vtop_entry_reserved(s, depth, e))
+        return;
+    f->tables++;
+    const uint8_t *t = vtop_physmem_span(&s->mem, vtop_entry_table(s, e), PAGE);
+    if (!t) {
+        c->missing++;
+        f->problems++;
+        return;
+    }
+    w->tables++;
+    w->st[++w->depth] = (walk_frame){t, 0, vtop_entry_count(s, depth + 1), ~0ull, 0, 0};
+}
+
+void roots_walk(const vtop_space *s, vtop_root_candidate *c,
                 uint32_t max_tables)
 {
-    seen_set seen = { {0}, 0 };
-    walk_shape s;
-    shape_of(c->mode, &s);
-    walk_frame st[VTOP_MAX_LEVELS];
-    unsigned top_n = c->mode == VTOP_MODE_PAE ? 4 : 4096 / s.esz;
-    const uint8_t *top = vtop_physmem_span(mem, c->root, (uint64_t)top_n * s.esz);
+    walk_state w = {.s = s, .c = c, .depth = 0, .tables = 1};
+    const uint8_t *top = vtop_physmem_span(&s->mem, s->root, roots_top_bytes(s));
     if (!top)
         return;
-    st[0] = (walk_frame){ top, 0, top_n, ~0ull, 0, 0 };
-    unsigned depth = 0;
-    uint32_t tables = 1;
-    while (tables <= max_tables) {
-        walk_frame *f = &st[depth];
+    w.st[0] = (walk_frame){top, 0, vtop_entry_count(s, 0), ~0ull, 0, 0};
+    while (w.tables <= max_tables) {
+        walk_frame *f = &w.st[w.depth];
         if (f->next >= f->n) {
-            if (depth == 0)
+            if (w.depth == 0)
                 break;
             /* a table of pointers (not of 4K leaves) with no flaw */
             if (f->tables && !f->problems)
                 c->sound++;
-            depth--;
+            w.depth--;
             continue;
         }
         /* Tables above the PD are read from their last entry down: the
          * kernel image and the direct map (the same in every process, and
          * at the top of the address space) come first within the budget. */
-        unsigned idx = depth + 2 < s.levels ? f->n - 1 - f->next : f->next;
+        uint64_t idx = w.depth + 2 < s->desc->levels ? f->n - 1 - f->next : f->next;
         f->next++;
-        uint64_t e = rd_entry(f->table, idx, s.esz);
-        if (!(e & PTE_P) || (depth == 0 && (c->self_index == (int32_t)idx ||
-                                            seen_before(&seen, e & ADDR_64)))) {
-            f->prev_pa = ~0ull;
-            continue;
-        }
-        uint32_t bad_before = c->bad;
-        uint64_t pa = depth ? leaf_pa(&s, depth, e, c) : ~0ull;
-        if (c->bad != bad_before)
-            f->problems++;
-        if (pa != ~0ull) {
-            c->leaves++;
-            if (f->prev_pa != ~0ull && pa == f->prev_pa + s.size[depth])
-                c->linear++;
-            f->prev_pa = pa;
-            continue;
-        }
-        f->prev_pa = ~0ull;
-        if (depth + 1 >= s.levels || (e & PTE_PS) || c->bad != bad_before)
-            continue;
-        f->tables++;
-        const uint8_t *t = vtop_physmem_span(mem, e & (s.esz == 4 ? ADDR_32 : ADDR_64), 4096);
-        if (!t) {
-            c->missing++;
-            f->problems++;
-            continue;
-        }
-        tables++;
-        st[++depth] = (walk_frame){ t, 0, 4096 / s.esz, ~0ull, 0, 0 };
+        walk_entry(&w, f, idx);
     }
     if (c->linear)
         c->evidence |= VTOP_ROOT_EV_LINEAR_LEAVES;
@@ -283,49 +258,49 @@ void roots_walk(const vtop_physmem *mem, vtop_root_candidate *c,
         c->evidence |= VTOP_ROOT_EV_MISSING_TABLES;
 }
 
-/* Walk the lower (user) half of c's top table, at most max_tables tables:
- * user leaves, of which writable and dirty, and identity-mapped ones. */
-void roots_user_walk(const vtop_physmem *mem, const vtop_root_candidate *c,
-                     uint32_t max_tables, roots_user *u)
+/* A user leaf: counted, and whether written-and-writable or VA == PA. */
+static void user_leaf(const vtop_space *s, unsigned l, uint64_t e,
+                      uint64_t va, roots_user *u)
 {
-    walk_shape s;
-    shape_of(c->mode, &s);
-    unsigned top_n = c->mode == VTOP_MODE_PAE ? 4 : 4096 / s.esz;
+    u->leaves++;
+    if ((e & PTE_RW) && (e & PTE_D))
+        u->dirty_writable++;
+    if (vtop_entry_leaf_base(s, l, e) == va)
+        u->identity++;
+}
+
+/* Walk the lower (user) half of the top table, at most max_tables tables:
+ * user leaves, of which writable and dirty, and identity-mapped ones. */
+void roots_user_walk(const vtop_space *s, uint32_t max_tables, roots_user *u)
+{
     const uint8_t *t[VTOP_MAX_LEVELS];
-    unsigned idx[VTOP_MAX_LEVELS];
-    uint64_t va[VTOP_MAX_LEVELS];
-    uint64_t amask = s.esz == 4 ? ADDR_32 : ADDR_64;
+    uint64_t idx[VTOP_MAX_LEVELS], va[VTOP_MAX_LEVELS];
     *u = (roots_user){0, 0, 0};
-    t[0] = vtop_physmem_span(mem, c->root, (uint64_t)top_n * s.esz);
+    t[0] = vtop_physmem_span(&s->mem, s->root, roots_top_bytes(s));
     if (!t[0])
         return;
-    idx[0] = 0;
-    va[0] = 0;
+    idx[0] = va[0] = 0;
     unsigned depth = 0;
     uint32_t tables = 1;
     while (tables <= max_tables) {
-        unsigned n = depth ? 4096 / s.esz : top_n / 2;
+        uint64_t n = vtop_entry_count(s, depth) / (depth ? 1 : 2);
         if (idx[depth] >= n) {
             if (depth == 0)
                 break;
             depth--;
             continue;
         }
-        unsigned i = idx[depth]++;
-        uint64_t e = rd_entry(t[depth], i, s.esz);
-        uint64_t v = va[depth] + (uint64_t)i * s.size[depth];
-        if (!(e & PTE_P))
+        uint64_t i = idx[depth]++;
+        uint64_t e = entry_at(s, t[depth], i);
+        uint64_t v = va[depth] + i * vtop_entry_span(s, depth);
+        if (!vtop_entry_present(e))
             continue;
-        bool last = depth == s.levels - 1;
-        if (last || ((e & PTE_PS) && s.leaf_ok[depth])) {
-            u->leaves++;
-            if ((e & PTE_RW) && (e & PTE_D))
-                u->dirty_writable++;
-            if ((e & amask & ~(s.size[depth] - 1)) == v)
-                u->identity++;
+        if (vtop_entry_is_leaf(s, depth, e)) {
+            user_leaf(s, depth, e, v, u);
             continue;
         }
-        const uint8_t *next = (e & PTE_PS) ? 0 : vtop_physmem_span(mem, e & amask, 4096);
+        const uint8_t *next = (e & PTE_PS) ? NULL
+            : vtop_physmem_span(&s->mem, vtop_entry_table(s, e), PAGE);
         if (!next)
             continue;
         tables++;
@@ -336,13 +311,13 @@ void roots_user_walk(const vtop_physmem *mem, const vtop_root_candidate *c,
     }
 }
 
-static bool entries_similar(const uint8_t *p, const uint8_t *q, unsigned from,
-                            unsigned to, unsigned esz)
+static bool entries_similar(const vtop_space *s, const uint8_t *p,
+                            const uint8_t *q, uint64_t from, uint64_t to)
 {
     unsigned used = 0, same = 0;
-    for (unsigned i = from; i < to; i++) {
-        uint64_t a = rd_entry(p, i, esz), b = rd_entry(q, i, esz);
-        if (!(a & PTE_P) && !(b & PTE_P))
+    for (uint64_t i = from; i < to; i++) {
+        uint64_t a = entry_at(s, p, i), b = entry_at(s, q, i);
+        if (!vtop_entry_present(a) && !vtop_entry_present(b))
             continue;
         used++;
         same += a == b;
@@ -350,28 +325,47 @@ static bool entries_similar(const uint8_t *p, const uint8_t *q, unsigned from,
     return used && 10 * same >= 9 * used;
 }
 
-bool roots_kernel_similar(const vtop_physmem *mem, vtop_mode mode,
-                          const uint8_t *p, const uint8_t *q)
+bool roots_kernel_similar(const vtop_space *s, const uint8_t *p,
+                          const uint8_t *q)
 {
-    if (mode == VTOP_MODE_PAE) {
-        /* Each process may own a copy of the kernel's PMD (PDPTE 3): compare
-         * the copies' contents. */
-        const uint8_t *pd = vtop_physmem_span(mem, rd_entry(p, 3, 8) & ADDR_64, 4096);
-        const uint8_t *qd = vtop_physmem_span(mem, rd_entry(q, 3, 8) & ADDR_64, 4096);
-        return pd && qd && entries_similar(pd, qd, 0, 512, 8);
-    }
-    if (mode == VTOP_MODE_32BIT || mode == VTOP_MODE_32BIT_PSE)
-        return entries_similar(p, q, 512, 1024, 4);
-    return entries_similar(p, q, 256, 512, 8);
+    uint64_t n = vtop_entry_count(s, 0);
+    if (roots_top_bytes(s) >= PAGE)
+        return entries_similar(s, p, q, n / 2, n);
+    /* Each process may own a copy of the kernel's PD (the top PDPTE):
+     * compare the copies' contents. */
+    const uint8_t *pd = vtop_physmem_span(
+        &s->mem, vtop_entry_table(s, entry_at(s, p, n - 1)), PAGE);
+    const uint8_t *qd = vtop_physmem_span(
+        &s->mem, vtop_entry_table(s, entry_at(s, q, n - 1)), PAGE);
+    return pd && qd && entries_similar(s, pd, qd, 0, vtop_entry_count(s, 1));
 }
 
-bool roots_points_to(vtop_mode mode, const uint8_t *p, uint64_t target)
+bool roots_points_to(const vtop_space *s, const uint8_t *p, uint64_t target)
 {
-    unsigned n = mode == VTOP_MODE_PAE ? 4 : 512;
-    for (unsigned i = 0; i < n; i++) {
-        uint64_t e = rd_entry(p, i, 8);
-        if ((e & PTE_P) && (e & ADDR_64) == target)
+    for (uint64_t i = 0; i < vtop_entry_count(s, 0); i++) {
+        uint64_t e = entry_at(s, p, i);
+        if (vtop_entry_present(e) && vtop_entry_table(s, e) == target)
             return true;
     }
     return false;
+}
+
+int64_t roots_base_score(const vtop_root_candidate *c)
+{
+    uint32_t user = c->present - c->kernel;
+    int64_t s = (int64_t)(c->kernel < 64 ? c->kernel : 64) * 4;
+    s += (int64_t)(user < 64 ? user : 64) * 2;
+    s += (int64_t)c->sound * 8 + (int64_t)c->linear * 4;
+    s -= (int64_t)c->top_bad * 8 + (int64_t)(c->bad - c->top_bad) * 16;
+    s -= (int64_t)c->missing * 4;
+    if (c->self_index >= 0)
+        s += 100000;
+    return s;
+}
+
+bool roots_better(const vtop_root_candidate *a, const vtop_root_candidate *b)
+{
+    if (a->score != b->score)
+        return a->score > b->score;
+    return a->root < b->root;
 }

@@ -27,7 +27,7 @@ vtop_status fwreport_summary(const vtop_space *fw, const vtop_out *out)
     leaf_counts c = { { 0 }, 0, 0, 0, 0, 0, 0 };
     vtop_enum_stats st;
     uint64_t top = fw->desc->sign_extended ? ~0ull : 0xffffffffull;
-    vtop_status s = vtop_enumerate_ex(fw, 0, top, NULL, count_leaf, &c, &st);
+    vtop_status s = vtop_enumerate(fw, 0, top, &(vtop_enum_options){.stats = &st}, count_leaf, &c);
     uint64_t leaves = c.by_size[0] + c.by_size[1] + c.by_size[2];
     vtop_printf(out,
                 "firmware paging: %s CR3=0x%llx NXE=%d: %llu tables, %llu leaves "

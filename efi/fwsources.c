@@ -1,6 +1,8 @@
 /* vtop EFI app: the firmware's memory descriptions (fwsources.h). */
 #include "fwsources.h"
 
+#include "cpu.h"
+
 #include <stdlib.h>
 #include <string.h>
 

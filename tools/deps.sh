@@ -9,6 +9,8 @@ packages=(
   newlib-source libcmocka-dev clang lld libclang-rt-14-dev
   busybox-static zstd socat gcovr cppcheck clang-tidy valgrind
   python3 xz-utils
+  zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev makedumpfile
+  chromium
 )
 missing=()
 for p in "${packages[@]}"; do

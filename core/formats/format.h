@@ -7,7 +7,7 @@
  * checked against size with overflow-safe arithmetic; nothing outside the span
  * is read, nothing is written to it. No allocation, no globals, no libc.
  *
- * Formats (REFERENCE.md section 4):
+ * Formats (docs/image-formats.md has the layouts):
  *   raw       byte N of the file is physical address N
  *   elf       ELF32/ELF64 core: QEMU dump-guest-memory (QEMU notes per vCPU,
  *             target/i386/arch_dump.c) or kdump-style (no QEMU notes: no CR3)
@@ -15,6 +15,10 @@
  *   windmp64  Windows DUMP_HEADER64 'PAGE''DU64': full (DumpType 1) or bitmap
  *             (DumpType 5, 6) dumps
  *   windmp32  Windows DUMP_HEADER32 'PAGE''DUMP': full dumps, PAE flag
+ *   kdump     kdump-compressed "KDUMP   " (makedumpfile, QEMU, virsh dump
+ *             --format kdump-*): paged, see kdump.h
+ *   flat      makedumpfile's flattened format holding a kdump-compressed
+ *             file (makedumpfile -F, QEMU dump-guest-memory -z/-l/-s)
  * Detection is by content; raw is the fallback only when nothing else matches
  * (or when forced).
  *
@@ -30,6 +34,8 @@
 #include "../paging.h"
 #include "../physmem.h"
 #include "../status.h"
+#include "kdump.h"
+#include "vmcoreinfo.h"
 
 typedef enum vtop_format {
     VTOP_FMT_AUTO = 0,    /* detect by content (raw as the fallback) */
@@ -38,6 +44,8 @@ typedef enum vtop_format {
     VTOP_FMT_LIME,
     VTOP_FMT_WINDMP64,
     VTOP_FMT_WINDMP32,
+    VTOP_FMT_KDUMP,
+    VTOP_FMT_FLAT,
     VTOP_FMT_COUNT
 } vtop_format;
 
@@ -45,13 +53,21 @@ typedef enum vtop_format {
 typedef struct vtop_cpu_state {
     uint64_t cr0, cr2, cr3, cr4;
     uint64_t efer;        /* valid when has_efer */
-    bool has_efer;        /* QEMU notes carry no EFER (REFERENCE.md 4) */
+    bool has_efer;        /* QEMU notes carry no EFER (QEMU arch_dump.c) */
     bool long_mode;       /* from ELF e_machine / dump machine type */
     vtop_mode mode;       /* inferred from CR0/CR4 and long_mode */
     const char *mode_reason; /* static text: why this mode */
 } vtop_cpu_state;
 
 #define VTOP_IMAGE_MAX_CPUS 64
+
+/* Where an image's root came from. */
+typedef enum vtop_root_source {
+    VTOP_ROOT_NONE = 0,
+    VTOP_ROOT_CPU_NOTES,    /* vCPU 0's CR3 (QEMU notes) */
+    VTOP_ROOT_VMCOREINFO,   /* the kernel's tables, from VMCOREINFO */
+    VTOP_ROOT_DUMP_HEADER   /* Windows DirectoryTableBase */
+} vtop_root_source;
 
 typedef struct vtop_image_info {
     vtop_format format;
@@ -98,7 +114,35 @@ typedef struct vtop_image_info {
     /* ELF: PT_LOAD segments skipped as kdump kernel-image aliases (a
      * segment at a kernel-text address lying inside another segment). */
     uint32_t skipped_segments;
+    /* Root source and VMCOREINFO (ELF note, kdump section). */
+    vtop_root_source root_source;
+    bool has_vmcoreinfo;
+    vtop_vmcoreinfo vmcoreinfo;
+    bool has_vmcoreinfo_root;  /* vmcoreinfo_root/mode derived */
+    uint64_t vmcoreinfo_root;
+    vtop_mode vmcoreinfo_mode;
+    /* kdump-compressed details. */
+    bool paged;                /* runs are read through the store's source */
+    uint32_t kdump_header_version, kdump_dump_level;
+    bool has_header_phys_base; /* the kdump sub-header's phys_base */
+    uint64_t header_phys_base;
+    uint64_t dumped_pages, excluded_pages;
+    /* A damaged image that still opened: one line naming what is missing
+     * (a static text) and where, or NULL. */
+    const char *warning;
+    uint64_t warning_offset;
 } vtop_image_info;
+
+/* Everything vtop_image_open_request needs. store: caller-owned state of
+ * the paged formats (kdump, flat); NULL makes them VTOP_FORMAT_UNSUPPORTED. */
+typedef struct vtop_image_request {
+    const uint8_t *base;
+    uint64_t size;
+    vtop_format forced;
+    vtop_run *runs;
+    size_t cap;
+    vtop_dump_store *store;
+} vtop_image_request;
 
 /* Open an image: detect (or use forced), fill runs[0..cap) with a sorted,
  * non-overlapping run list whose data pointers are bound to base +
@@ -111,6 +155,14 @@ vtop_status vtop_image_open(const uint8_t *base, uint64_t size,
                             vtop_format forced, vtop_run *runs, size_t cap,
                             vtop_image_info *out);
 
+/* vtop_image_open with a store for the paged formats. On VTOP_OK with
+ * out->paged, the runs' data is NULL: use a physmem whose source is
+ * &rq->store->source (cache set by the caller). Also returns
+ * VTOP_BUFFER_TOO_SMALL with store->flat_count when the flattened index
+ * needs more records than store->flat_cap. */
+vtop_status vtop_image_open_request(const vtop_image_request *rq,
+                                    vtop_image_info *out);
+
 /* The format the bytes look like (never AUTO; RAW when nothing matches). */
 vtop_format vtop_image_detect(const uint8_t *base, uint64_t size);
 
@@ -121,7 +173,7 @@ vtop_format vtop_image_detect(const uint8_t *base, uint64_t size);
 vtop_status vtop_image_space_config(const vtop_image_info *info, uint32_t cpu,
                                     vtop_space_config *cfg);
 
-/* "raw", "elf", "lime", "windmp64", "windmp32", "auto". */
+/* "raw", "elf", "lime", "windmp64", "windmp32", "kdump", "flat", "auto". */
 const char *vtop_format_name(vtop_format format);
 /* Inverse of vtop_format_name (also accepts "dmp", "qemu", "kdump" aliases).
  * Returns VTOP_OK or VTOP_BAD_ARGUMENT. */

@@ -12,7 +12,9 @@ Two boots, each reused for many checks:
      session goes on; the app's own map passes the rules it can meet.
   B. the same with -fw_cfg opt/ovmf/PcdSetNxForStack=yes: the stack check
      flips from FAIL to PASS and BootServicesData gains exactly the stack's
-     pages as NX.
+     pages as NX; `capture` writes the state to the ESP and the host CLI,
+     opening that file, answers tlb, mem, audit and protections byte for
+     byte as the live run did.
 """
 import argparse
 import json
@@ -293,10 +295,48 @@ def check_own(text):
         "\n".join(l for l in block if not l.startswith("    0")))
 
 
+CAPTURE_CMDS = ["tlb 0 100000000", "mem", "audit", "protections"]
+
+
+def check_capture(args, text):
+    """The capture taken live, opened by the host CLI: the same commands
+    answer byte for byte as they did on the machine."""
+    d = os.path.join(args.work, "prot-nxstack")
+    cap = os.path.join(d, "cap.elf")
+    if os.path.exists(cap):
+        os.unlink(cap)
+    subprocess.run(["mcopy", "-o", "-i", os.path.join(d, "esp.img"), "::cap.elf", cap],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    lines = lines_of(text)
+    try:
+        i = next(k for k, l in enumerate(lines) if l.startswith("capture: cap.elf: "))
+        j = next(k for k in range(i, len(lines)) if lines[k].startswith("commands: "))
+    except StopIteration:
+        tap(False, "capture: written on the ESP and opened by the host", "no capture line")
+        return
+    live = "\n".join(lines[i + 1:j]) + "\n"
+    host = ""
+    for c in CAPTURE_CMDS:
+        p = subprocess.run([args.host, cap, *c.split()], capture_output=True, text=True)
+        host += p.stdout
+    m = re.search(r"(\d+) table pages, (\d+) bytes", lines[i])
+    size = os.path.getsize(cap) if os.path.exists(cap) else -1
+    tap(m and int(m[2]) == size and int(m[1]) > 100,
+        f"capture: {m[1] if m else '?'} table pages, the file on the ESP has the {size} bytes "
+        "the app wrote", lines[i])
+    tap(host == live and live.count("\n") > 1000,
+        f"capture opened on the host: {', '.join(CAPTURE_CMDS)} equal the live answers "
+        f"byte for byte ({live.count(chr(10))} lines)",
+        "\n".join([f"live {a!r}\nhost {b!r}" for a, b in
+                   zip(live.split("\n"), host.split("\n")) if a != b][:6]))
+
+
 def boot_b(args, base):
+    cmds = "protections -v; capture cap.elf; " + "; ".join(CAPTURE_CMDS)
     st, text, secs = e2e.boot(args, "prot-nxstack", "--qemu-arg", "-fw_cfg", "--qemu-arg",
                               "name=opt/ovmf/PcdSetNxForStack,string=yes", "--args",
-                              '-qemu-exit -shutdown -c "protections -v"', timeout=150)
+                              f'-qemu-exit -shutdown -c "{cmds}"', timeout=200)
+    check_capture(args, text)
     tap(st == 0, f"protections boot B (PcdSetNxForStack=yes) ends with success ({secs:.1f} s)",
         f"status {st}")
     lines = lines_of(text)
@@ -321,6 +361,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--app", default="build/efi/vtop.efi")
     ap.add_argument("--work", default="build/efi-test")
+    ap.add_argument("--host", default="build/vtop")
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
     text, got = boot_a(args)

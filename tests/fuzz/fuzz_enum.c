@@ -9,8 +9,9 @@
  *
  * Contracts checked (enum.h, ptov.h): leaves come in strictly increasing,
  * non-overlapping VA order with a known size, a level and nlevels that fit
- * the mode, and overlap the requested range; in the strict policy each leaf
- * is what vtop_translate answers for its VA; work stays within the budget
+ * the mode, and overlap the requested range; in the strict policy every
+ * leaf is what vtop_translate answers for its VA (address, size, rights)
+ * and every ptov hit translates back to its PA; work stays within the budget
  * (tables <= max_tables, entries <= 1024 per table); ptov stores at most cap
  * hits, only inside the PA range, and says BUFFER_TOO_SMALL exactly when
  * total > cap; the ptov map comes sorted by (pa, va).
@@ -25,7 +26,6 @@
 #include "fuzz_common.h"
 #include "fuzz_space.h"
 
-#define MAX_TRANSLATE_CHECKS 32
 #define MAX_HITS 64
 
 typedef struct leaf_ctx {
@@ -60,10 +60,11 @@ static int on_leaf(void *vctx, const vtop_leaf *l)
                (unsigned long long)c->prev_end);
     c->have_prev = true;
     c->prev_end = last;
-    if (c->policy == VTOP_ENUM_STRICT && c->leaves < MAX_TRANSLATE_CHECKS) {
+    if (c->policy == VTOP_ENUM_STRICT) { /* every leaf, not a sample */
         vtop_translation t;
         vtop_status st = vtop_translate(c->space, l->va, &t);
-        FUZZ_CHECK(st == VTOP_OK && t.pa == l->pa && t.page_size == l->size,
+        FUZZ_CHECK(st == VTOP_OK && t.pa == l->pa && t.page_size == l->size &&
+                       t.rights == l->rights,
                    "leaf va %llx pa %llx size %llx; translate %d pa %llx size %llx",
                    (unsigned long long)l->va, (unsigned long long)l->pa,
                    (unsigned long long)l->size, st, (unsigned long long)t.pa,
@@ -79,7 +80,9 @@ static void check_enum(const vtop_space *space, const vtop_enum_options *opt,
     leaf_ctx lc = {space, opt->policy, start, end, false, 0, 0};
     vtop_enum_stats stats;
     memset(&stats, 0, sizeof stats);
-    vtop_status st = vtop_enumerate_ex(space, start, end, opt, on_leaf, &lc, &stats);
+    vtop_enum_options o = *opt;
+    o.stats = &stats;
+    vtop_status st = vtop_enumerate(space, start, end, &o, on_leaf, &lc);
     FUZZ_CHECK(st == VTOP_OK || st == VTOP_LIMIT_REACHED ||
                st == VTOP_BAD_ARGUMENT || st == VTOP_BAD_SPACE, "enumerate %d", st);
     FUZZ_CHECK(st != VTOP_BAD_ARGUMENT || start > end, "bad argument for %llx..%llx",
@@ -96,10 +99,10 @@ static void check_ptov(const vtop_space *space, const vtop_enum_options *opt,
                        uint64_t pa0, uint64_t pa1, size_t cap)
 {
     static vtop_ptov_hit hits[MAX_HITS];
-    size_t stored = 99999;
-    uint64_t total = 0;
-    vtop_status st = vtop_ptov(space, pa0, pa1, opt, cap ? hits : NULL, cap,
-                               &stored, &total);
+    vtop_ptov_hits r = {cap ? hits : NULL, cap, 99999, 0};
+    vtop_status st = vtop_ptov(space, pa0, pa1, opt, &r);
+    size_t stored = r.stored;
+    uint64_t total = r.total;
     if (st != VTOP_OK && st != VTOP_BUFFER_TOO_SMALL && st != VTOP_LIMIT_REACHED) {
         FUZZ_CHECK(st == VTOP_BAD_ARGUMENT || st == VTOP_BAD_SPACE, "ptov %d", st);
         return;
@@ -116,6 +119,13 @@ static void check_ptov(const vtop_space *space, const vtop_enum_options *opt,
                    "hit %zu pa %llx len %llx outside", i, (unsigned long long)h->pa,
                    (unsigned long long)h->len);
         FUZZ_CHECK(i == 0 || h->va > hits[i - 1].va, "hit %zu out of VA order", i);
+        if (opt->policy != VTOP_ENUM_STRICT)
+            continue;
+        uint64_t pa = 0;
+        vtop_status ts = vtop_translate_pa(space, h->va, &pa, NULL);
+        FUZZ_CHECK(ts == VTOP_OK && pa == h->pa, "hit %zu va %llx: translate %d pa %llx, hit pa %llx",
+                   i, (unsigned long long)h->va, ts, (unsigned long long)pa,
+                   (unsigned long long)h->pa);
     }
 }
 

@@ -77,7 +77,7 @@ static int sum_leaf(void *ctx, const vtop_leaf *l)
 static leaf_sum leaves_of(const vtop_space *sp, vtop_enum_policy policy)
 {
     leaf_sum s = {0, 0};
-    vtop_enum_options o = { policy, 0, NULL, NULL };
+    vtop_enum_options o = { policy, 0, NULL, NULL, NULL };
     assert_int_equal(vtop_enumerate(sp, 0, UINT64_MAX, &o, sum_leaf, &s), VTOP_OK);
     return s;
 }
@@ -137,7 +137,7 @@ static void test_image(void **state)
         cfg.cr3 = c->cr3;
         cfg.nxe = mode >= VTOP_MODE_PAE;
     }
-    vtop_physmem mem = { runs, info.run_count };
+    vtop_physmem mem = { runs, info.run_count, NULL };
     vtop_space sp;
     assert_int_equal(vtop_space_init(&sp, &cfg, &mem), VTOP_OK);
     const char *stem = c->file;

@@ -37,17 +37,23 @@ static void build(vtop_space *s)
     fx_space(s, (fx_cfg){VTOP_MODE_4LEVEL, 0x1000, 1, 40, 0, 0});
 }
 
+/* r reset to the buffer h of cap hits. */
+static vtop_ptov_hits *hits(vtop_ptov_hits *r, vtop_ptov_hit *h, size_t cap)
+{
+    *r = (vtop_ptov_hits){h, cap, 0, 0};
+    return r;
+}
+
 static void test_aliases_and_direct_map(void **state)
 {
     (void)state;
     vtop_space s;
     build(&s);
     vtop_ptov_hit h[8];
-    size_t n;
-    uint64_t total;
-    assert_int_equal(vtop_ptov(&s, 0x7010, 0x7010, NULL, h, 8, &n, &total), VTOP_OK);
-    assert_int_equal(n, 3);
-    assert_int_equal(total, 3);
+    vtop_ptov_hits r;
+    assert_int_equal(vtop_ptov(&s, 0x7010, 0x7010, NULL, hits(&r, h, 8)), VTOP_OK);
+    assert_int_equal(r.stored, 3);
+    assert_int_equal(r.total, 3);
     assert_int_equal(h[0].va, 0x1010);
     assert_int_equal(h[1].va, 0x2010);
     assert_int_equal(h[1].rights, VTOP_RIGHT_USER | VTOP_RIGHT_EXEC);
@@ -58,8 +64,8 @@ static void test_aliases_and_direct_map(void **state)
     assert_int_equal(h[2].pa, 0x7010);
     assert_int_equal(h[2].len, 1);
     /* a range over two frames: [0x7800, 0x8fff] */
-    assert_int_equal(vtop_ptov(&s, 0x7800, 0x8fff, NULL, h, 8, &n, &total), VTOP_OK);
-    assert_int_equal(total, 4);
+    assert_int_equal(vtop_ptov(&s, 0x7800, 0x8fff, NULL, hits(&r, h, 8)), VTOP_OK);
+    assert_int_equal(r.total, 4);
     assert_int_equal(h[0].va, 0x1800);
     assert_int_equal(h[0].len, 0x800);
     assert_int_equal(h[2].va, 0x3000);
@@ -75,17 +81,16 @@ static void test_limit_reports_total(void **state)
     vtop_space s;
     build(&s);
     vtop_ptov_hit h[2];
-    size_t n;
-    uint64_t total;
-    assert_int_equal(vtop_ptov(&s, 0x7000, 0x7fff, NULL, h, 2, &n, &total),
+    vtop_ptov_hits r;
+    assert_int_equal(vtop_ptov(&s, 0x7000, 0x7fff, NULL, hits(&r, h, 2)),
                      VTOP_BUFFER_TOO_SMALL);
-    assert_int_equal(n, 2);
-    assert_int_equal(total, 3);
-    assert_int_equal(vtop_ptov(&s, 0x7000, 0x7fff, NULL, NULL, 0, &n, &total),
+    assert_int_equal(r.stored, 2);
+    assert_int_equal(r.total, 3);
+    assert_int_equal(vtop_ptov(&s, 0x7000, 0x7fff, NULL, hits(&r, NULL, 0)),
                      VTOP_BUFFER_TOO_SMALL);
-    assert_int_equal(total, 3);
-    assert_int_equal(vtop_ptov(&s, 2, 1, NULL, h, 2, &n, &total), VTOP_BAD_ARGUMENT);
-    assert_int_equal(vtop_ptov(&s, 1, 2, NULL, NULL, 2, &n, &total), VTOP_BAD_ARGUMENT);
+    assert_int_equal(r.total, 3);
+    assert_int_equal(vtop_ptov(&s, 2, 1, NULL, hits(&r, h, 2)), VTOP_BAD_ARGUMENT);
+    assert_int_equal(vtop_ptov(&s, 1, 2, NULL, hits(&r, NULL, 2)), VTOP_BAD_ARGUMENT);
 }
 
 /* The self-map makes every table a page: ptov of the PML4's frame finds
@@ -96,10 +101,9 @@ static void test_self_map(void **state)
     vtop_space s;
     build(&s);
     vtop_ptov_hit h[8];
-    size_t n;
-    uint64_t total;
-    assert_int_equal(vtop_ptov(&s, 0x1000, 0x1fff, NULL, h, 8, &n, &total), VTOP_OK);
-    assert_int_equal(total, 2);
+    vtop_ptov_hits r;
+    assert_int_equal(vtop_ptov(&s, 0x1000, 0x1fff, NULL, hits(&r, h, 8)), VTOP_OK);
+    assert_int_equal(r.total, 2);
     assert_int_equal(h[0].va, 0xffff888000001000ull);
     assert_int_equal(h[1].va, 0xFFFFF6FB7DBED000ull);
 }
@@ -112,13 +116,12 @@ static void test_loop_bounded(void **state)
         fx_put64(0x1000 + i * 8, 0x1007);
     fx_space(&s, (fx_cfg){VTOP_MODE_4LEVEL, 0x1000, 1, 40, 0, 0});
     vtop_ptov_hit h[4];
-    size_t n;
-    uint64_t total;
-    vtop_enum_options o = {VTOP_ENUM_STRICT, 2000, NULL, NULL};
-    assert_int_equal(vtop_ptov(&s, 0x1000, 0x1fff, &o, h, 4, &n, &total),
+    vtop_ptov_hits r;
+    vtop_enum_options o = {VTOP_ENUM_STRICT, 2000, NULL, NULL, NULL};
+    assert_int_equal(vtop_ptov(&s, 0x1000, 0x1fff, &o, hits(&r, h, 4)),
                      VTOP_LIMIT_REACHED);
-    assert_int_equal(n, 4);
-    assert_true(total > 4 && total <= 2000ull * 512);
+    assert_int_equal(r.stored, 4);
+    assert_true(r.total > 4 && r.total <= 2000ull * 512);
 }
 
 static void test_whole_map_sorted(void **state)
@@ -160,12 +163,12 @@ static void check_random(vtop_mode mode, uint64_t seed)
     for (size_t i = 0; i < c.n; i += 1 + c.n / 150) {
         const vtop_leaf *l = &c.v[i];
         uint64_t off = rx_below(l->size);
-        size_t n;
-        uint64_t total;
-        assert_int_equal(vtop_ptov(&s, l->pa + off, l->pa + off, NULL, h, 4096, &n, &total),
+        vtop_ptov_hits r;
+        assert_int_equal(vtop_ptov(&s, l->pa + off, l->pa + off, NULL, hits(&r, h, 4096)),
                          VTOP_OK);
         bool found = false;
-        for (size_t k = 0; k < n; k++)
+        assert_true(r.stored > 0);
+        for (size_t k = 0; k < r.stored; k++)
             found = found || h[k].va == l->va + off;
         assert_true(found);
     }
