@@ -527,13 +527,17 @@ def main():
     tap(st == 0, f"qemu64/256M: success ({secs:.1f} s)", status_text(st))
     check_ownmap(lines, "qemu64/256M", want_1g=False, want_5level=False)
     errs = [l for l in lines if l.startswith("vtop: error:")]
-    tap(any("damaged.elf" in l for l in errs), "damaged image: error line", "\n".join(errs))
+    # A truncated image opens with what it holds and a warning naming what
+    # is missing (the host CLI does the same); it is not a command error.
+    warns = [l for l in lines if l.startswith("vtop: warning: images/damaged.elf: truncated")]
+    tap(len(warns) == 1 and not any("damaged.elf" in l for l in errs),
+        "damaged (truncated) image: a warning line, not an error", "\n".join(errs + warns))
     tap(any("huge.raw" in l and "do not fit" in l for l in errs),
         "image larger than free memory: error line", "\n".join(errs))
     tap(any("unknown command 'bogus'" in l for l in errs), "unknown command: error line",
         "\n".join(errs))
     tap("va 0000000000400000 pa 000000000008a000 size 4K rights rwxu status 0x00000000 ok" in lines
-        and "commands: 3 with usage or image errors" in lines,
+        and "commands: 2 with usage or image errors" in lines,
         "after the errors the app goes on and answers", "\n".join(lines[-8:]))
     mm = [l for l in lines if l.startswith("00000000ffc00000 ")]
     tap(len(mm) == 2 and "MemoryMappedIO" in mm[0] and "not read unless live-mmio" in mm[0]
