@@ -353,6 +353,16 @@ def monitor(sock_path, command, deadline):
     return [l for l in lines[1:] if l and not l.startswith("(qemu)")]
 
 
+def finish(p, deadline):
+    """Wait for a harness started with Popen, up to 10 s past the deadline
+    (hang guard), then kill it."""
+    try:
+        p.wait(timeout=max(5, deadline - time.monotonic() + 10))
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+
+
 def type_line(fifo, line):
     with open(fifo, "w") as f:
         f.write(line + "\r")
@@ -432,11 +442,7 @@ def check_live_monitor(args):
                     fw = firmware_tlb(sock, fifo, log, deadline, m4.end() - 6)
             type_line(fifo, "quit")
     finally:
-        try:
-            p.wait(timeout=max(5, deadline - time.monotonic() + 10))
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
+        finish(p, deadline)
     secs = time.monotonic() - t0
     print(f"# boot {name}: status {p.returncode} in {secs:.1f} s", flush=True)
     tap(p.returncode == 0, f"live/monitor: app at the prompt ended with success ({secs:.1f} s)",

@@ -207,11 +207,7 @@ def boot_a(args):
             got["after"], pos = run_prompt(fifo, log, "vtop 0", deadline, pos)
         e2e.type_line(fifo, "quit")
     finally:
-        try:
-            p.wait(timeout=max(5, deadline - time.monotonic() + 10))
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
+        e2e.finish(p, deadline)
     secs = time.monotonic() - t0
     print(f"# boot prot-a: status {p.returncode} in {secs:.1f} s", flush=True)
     tap(p.returncode == 0, f"protections boot A: two runs, the second at its prompt, "
