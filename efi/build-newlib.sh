@@ -20,7 +20,10 @@ x86_64-elf) cc=gcc cflags="-O2 -ffreestanding -fPIC -mno-red-zone -fno-stack-pro
 # The host gcc defines __linux__, which newlib's sys/config.h takes for
 # i386 Linux (reentrancy through __getreent, 64-bit file offsets): undefine
 # it for a bare i686-elf library (and in the app, efi/efi.mk).
-i686-elf) cc="gcc -m32 -U__linux__ -U__gnu_linux__ -Ulinux"
+# -malign-double: UEFI aligns 64-bit members naturally on IA32 too (UEFI
+# spec 2.10 section 2.3.2), so the app is built that way, and newlib with
+# it so both agree on the layout of structures they share (struct stat).
+i686-elf) cc="gcc -m32 -malign-double -U__linux__ -U__gnu_linux__ -Ulinux"
   cflags="-O2 -march=i686 -mno-sse -ffreestanding -fPIC -fno-stack-protector" ;;
 *) echo "newlib: unknown target $target (x86_64-elf or i686-elf)" >&2; exit 2 ;;
 esac

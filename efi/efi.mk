@@ -1,6 +1,6 @@
 # vtop UEFI application, for x64 (build/efi/vtop.efi, PE32+) and IA32
 # (build/efi-ia32/vtop.efi, PE32): newlib (built once per architecture into
-# build/newlib and build/newlib-ia32), gnu-efi's crt0 + _relocate, our linker
+# build/newlib and build/newlib-i686), gnu-efi's crt0 + _relocate, our linker
 # scripts (linker/efi-*.lds), and the same core/ and cmd/ sources as the host
 # build, compiled for UEFI.
 #
@@ -22,7 +22,11 @@ GNUEFI_INC   ?= /usr/include/efi
 #   section 2.3.2); i686 baseline without SSE, since the app may run with
 #   CR4.OSFXSR clear and on CPUs like the Pentium III model. The 32-bit
 #   libgcc (gcc-multilib) supplies 64-bit division. The host gcc's __linux__
-#   is undefined, as for newlib (efi/build-newlib.sh).
+#   is undefined, as for newlib (efi/build-newlib.sh). -malign-double: UEFI
+#   structures align 64-bit members to 8 on IA32 as well (UEFI spec 2.10
+#   section 2.3.2; EDK2 builds that way), and gnu-efi's headers rely on the
+#   compiler for it (EFI_LOADED_IMAGE.ImageSize sits at offset 40, not 36).
+#   Its newlib is built the same way, in its own directory (build/newlib-i686).
 EFI_ARCHES := x64 ia32
 EFI_x64_BUILD   := $(BUILD)/efi
 EFI_x64_NEWLIB  := $(BUILD)/newlib/x86_64-elf
@@ -35,10 +39,10 @@ EFI_x64_LDS     := linker/efi-x86_64.lds
 EFI_x64_LDEMU   := elf_x86_64
 EFI_x64_PE      := efi-app-x86_64
 EFI_ia32_BUILD   := $(BUILD)/efi-ia32
-EFI_ia32_NEWLIB  := $(BUILD)/newlib-ia32/i686-elf
+EFI_ia32_NEWLIB  := $(BUILD)/newlib-i686/i686-elf
 EFI_ia32_TARGET  := i686-elf
-EFI_ia32_MFLAGS  := -m32 -march=i686 -mtune=generic -mno-sse -mfpmath=387 \
-  -U__linux__ -U__gnu_linux__ -Ulinux
+EFI_ia32_MFLAGS  := -m32 -malign-double -march=i686 -mtune=generic -mno-sse \
+  -mfpmath=387 -U__linux__ -U__gnu_linux__ -Ulinux
 EFI_ia32_GNUEFI  := /usr/lib32
 EFI_ia32_INCARCH := ia32
 EFI_ia32_CRT0    := crt0-efi-ia32.o
@@ -69,6 +73,8 @@ EFI_PE_SECTIONS := -j .text -j .rodata -j .reloc -j .data -j .dynamic \
 
 # One set of rules per architecture ($(1) = x64 or ia32).
 # - newlib: rebuilt only when its libc.a is missing (about 35-50 s).
+# - objects depend on this file: the code-generation flags live here, and
+#   objects built with other flags (say, without -malign-double) do not mix.
 # - --no-undefined: a missing system function must fail the link, not
 #   become a PLT stub the PE conversion drops (#UD at run time).
 # - NX_COMPAT is set after objcopy (it has no option for
@@ -82,7 +88,7 @@ EFI_$(1)_APP  := $$(EFI_$(1)_BUILD)/vtop.efi
 $$(EFI_$(1)_LIBC):
 	efi/build-newlib.sh $$(patsubst %/,%,$$(dir $$(EFI_$(1)_NEWLIB))) $$(EFI_$(1)_TARGET)
 
-$$(EFI_$(1)_BUILD)/%.o: %.c | $$(EFI_$(1)_LIBC)
+$$(EFI_$(1)_BUILD)/%.o: %.c efi/efi.mk | $$(EFI_$(1)_LIBC)
 	@mkdir -p $$(dir $$@)
 	$$(EFI_CC) $$(call efi_cflags,$(1)) -MMD -MP -c $$< -o $$@
 

@@ -23,7 +23,8 @@ import time
 
 import e2e
 from e2e import app_lines, boot, bracketed, check_banner, check_memmap, check_script, \
-    check_twice, expected_mode, field, make_script, monitor, regs, tap, type_line, wait_for
+    check_twice, expected_mode, field, finish_boot, make_script, monitor, regs, tap, type_line, \
+    wait_for
 
 IA32 = ("--firmware", "ia32")
 
@@ -124,13 +125,7 @@ def check_monitor(args, cpu, layout):
                 got[cmd] = (efi, before, monitor(sock, hmp, deadline))
         type_line(fifo, "quit")
     finally:
-        try:
-            p.wait(timeout=max(5, deadline - time.monotonic() + 10))
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
-    secs = time.monotonic() - t0
-    print(f"# boot {name}: status {p.returncode} in {secs:.1f} s", flush=True)
+        secs = finish_boot(p, deadline, t0, name)
     text = open(log, "rb").read().decode("ascii", "replace") if os.path.exists(log) else ""
     label = "PAE" if layout == "pae" else "32-bit PSE"
     tap(p.returncode == 0 and got,

@@ -47,7 +47,7 @@ static bool g_want_32bit;
 
 bool arch_own_layout_choose(const char *name)
 {
-    if (strcmp(name, "32bit") && strcmp(name, "pae"))
+    if (strcmp(name, "32bit") != 0 && strcmp(name, "pae") != 0)
         return false;
     g_want_32bit = strcmp(name, "32bit") == 0;
     return true;

@@ -140,7 +140,7 @@ static void install(probe_run *r)
 
 static void measure(probe *p, const vtop_space *space, probe_counts *c)
 {
-    volatile uint8_t *v = (volatile uint8_t *)(uintptr_t)p->va;
+    const volatile uint8_t *v = (const volatile uint8_t *)(uintptr_t)p->va;
     if (p->above_4g) {   /* the pattern, written through the VA once */
         for (unsigned i = 0; i < PROBE_BYTES; i += 4) {
             uint32_t x = pattern(p->pa + i);
