@@ -101,7 +101,12 @@ static int run_read_common(vtop_cmd_ctx *c, int argc, char **argv, read_space wh
         vtop_status ts = vtop_translate(space, r.addr + r.done, &t);
         if (ts != VTOP_OK)
             r.stop_reason = ts;
+        else if (vtop_physmem_probe(&space->mem, t.pa) != VTOP_OK)
+            r.stop_reason = vtop_physmem_probe(&space->mem, t.pa);
     }
+    if (!virt && r.done < r.want &&
+        vtop_physmem_probe(&c->session->mem, r.addr + r.done) != VTOP_OK)
+        r.stop_reason = vtop_physmem_probe(&c->session->mem, r.addr + r.done);
     int rc = read_report(c, &r, buf);
     free(buf);
     return rc;

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "info_linux.h"
 #include "json.h"
 #include "options.h"
 
@@ -122,6 +123,7 @@ static void info_json(vtop_cmd_ctx *c)
     vtop_json_str(&j, "format", in ? in->format_name : "memory");
     info_json_memory(&j, s, in);
     info_json_space(&j, s, in);
+    vtop_info_linux_json(&j, s);
     vtop_json_end(&j);
 }
 
@@ -160,6 +162,7 @@ static void info_text(vtop_cmd_ctx *c)
                     in->kd_debugger_data_block);
     if (!s->has_space) {
         vtop_puts(c->out, "space:    none (no CR3: open with --cr3 X --mode M)\n");
+        vtop_info_linux_text(c);
         return;
     }
     const vtop_space_config *cfg = &s->space.cfg;
@@ -170,6 +173,7 @@ static void info_text(vtop_cmd_ctx *c)
                 cfg->windows_pte ? ", windows PTEs" : "");
     if (in && in->mode_reason && s->space_from_image)
         vtop_printf(c->out, "mode:     %s\n", in->mode_reason);
+    vtop_info_linux_text(c);
 }
 
 static int run_info(vtop_cmd_ctx *c, int argc, char **argv)

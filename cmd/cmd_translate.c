@@ -7,6 +7,24 @@
 #include "lex.h"
 #include "record_json.h"
 
+/* A frame the translation reached but the dump left out (makedumpfile -d)
+ * or cannot decompress here: the answer is right, the bytes are not there. */
+static void note_frame(vtop_cmd_ctx *c, const vtop_space *space,
+                       const vtop_translation *t)
+{
+    if (c->json || t->status != VTOP_OK)
+        return;
+    vtop_status ps = vtop_physmem_probe(&space->mem, t->pa);
+    if (ps == VTOP_PAGE_EXCLUDED)
+        vtop_printf(c->out, "note: frame %016llx: page excluded from the dump "
+                    "(%s)\n", (unsigned long long)(t->pa & ~0xFFFull),
+                    vtop_status_name(ps));
+    else if (ps == VTOP_FORMAT_UNSUPPORTED)
+        vtop_printf(c->out, "note: frame %016llx: compressed with a method "
+                    "this build cannot decompress (%s)\n",
+                    (unsigned long long)(t->pa & ~0xFFFull), vtop_status_name(ps));
+}
+
 /* Translate each VA argument; print with `view`. Exit 1 if any failed. */
 static int translate_each(vtop_cmd_ctx *c, int argc, char **argv,
                           void (*view)(const vtop_out *, const vtop_space *,
@@ -30,6 +48,7 @@ static int translate_each(vtop_cmd_ctx *c, int argc, char **argv,
             vtop_record_json(c->out, c->cmd->name, space, &t);
         else
             view(c->out, space, &t);
+        note_frame(c, space, &t);
     }
     return rc;
 }

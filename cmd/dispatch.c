@@ -30,17 +30,24 @@ const vtop_command *vtop_cmd_find(const vtop_session *s, const char *name)
     return NULL;
 }
 
+int vtop_session_verror(const vtop_session *s, const vtop_out *err, int code,
+                        const char *fmt, va_list ap)
+{
+    vtop_puts(err, "vtop: error: ");
+    if (s->line)
+        vtop_printf(err, "line %u: ", s->line);
+    vtop_vprintf(err, fmt, ap);
+    vtop_puts(err, "\n");
+    return code;
+}
+
 int vtop_cmd_error(vtop_cmd_ctx *c, int code, const char *fmt, ...)
 {
     va_list ap;
-    vtop_puts(c->err, "vtop: error: ");
-    if (c->session->line)
-        vtop_printf(c->err, "line %u: ", c->session->line);
     va_start(ap, fmt);
-    vtop_vprintf(c->err, fmt, ap);
+    int rc = vtop_session_verror(c->session, c->err, code, fmt, ap);
     va_end(ap);
-    vtop_puts(c->err, "\n");
-    return code;
+    return rc;
 }
 
 const vtop_space *vtop_cmd_need_space(vtop_cmd_ctx *c)

@@ -33,7 +33,7 @@ static int valued_option(const char *name, const char *v,
         if (vtop_format_parse(v, &opt->format) == VTOP_OK)
             return 1;
         snprintf(why, why_len, "--format: unknown format '%s' (raw, elf, lime, "
-                 "windmp64, windmp32)", v);
+                 "windmp64, windmp32, kdump, flat)", v);
     } else if (strcmp(name, "--cr3") == 0) {
         if (vtop_parse_addr(v, &opt->cr3)) {
             opt->has_cr3 = true;
@@ -85,6 +85,8 @@ int vtop_open_option(int argc, char **argv, int *i, vtop_open_options *opt,
         opt->nxe = 1;
     } else if (strcmp(arg, "--no-nxe") == 0) {
         opt->nxe = 0;
+    } else if (strcmp(arg, "--strict") == 0) {
+        opt->strict = true;
     } else {
         for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++) {
             if (!is_option(arg, valued[k]))

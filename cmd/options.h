@@ -9,13 +9,15 @@
 
 /* The option list for help texts and the man page. */
 #define VTOP_OPEN_OPTIONS_HELP \
-    "  --format F       raw, elf, lime, windmp64, windmp32 (default: detect)\n" \
+    "  --format F       raw, elf, lime, windmp64, windmp32, kdump, flat\n" \
+    "                   (default: detect by content)\n" \
     "  --cr3 X          page-table root (hex); default: the image's vCPU CR3\n" \
     "  --mode M         32bit, 32bit-pse, pae, 4level, 5level\n" \
     "  --cpu N          use vCPU N's registers (decimal, default 0)\n" \
     "  --maxphyaddr N   physical address width in bits, 32..52 (default 52)\n" \
     "  --windows        decode not-present entries as Windows software PTEs\n" \
-    "  --nxe, --no-nxe  EFER.NXE on/off (default: the image's, else on)\n"
+    "  --nxe, --no-nxe  EFER.NXE on/off (default: the image's, else on)\n" \
+    "  --strict         refuse a damaged image (truncated, pages past the end)\n"
 
 /* A mode name that walks tables ("32bit" ... "5level", not "none": a mode
  * with a descriptor, core/paging.h): true with *out set. */

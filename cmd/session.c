@@ -36,6 +36,7 @@ vtop_session *vtop_session_new(const vtop_platform *platform)
     register_table(s, vtop_cmds_space);
     register_table(s, vtop_cmds_ptov);
     register_table(s, vtop_cmds_roots);
+    register_table(s, vtop_cmds_protections);
     return s;
 }
 
@@ -47,7 +48,6 @@ static void session_close(vtop_session *s)
     s->has_loaded = false;
     s->target = VTOP_TARGET_NONE;
     s->has_space = false;
-    s->space_status = VTOP_NO_ROOT;
     s->name[0] = '\0';
     memset(&s->mem, 0, sizeof s->mem);
 }
@@ -58,6 +58,7 @@ void vtop_session_free(vtop_session *s)
         return;
     session_close(s);
     free(s->runs);
+    session_store_free(s);
     free(s->info);
     free(s);
 }
@@ -85,34 +86,43 @@ static int open_error(vtop_session *s, const vtop_out *err, int code,
                       const char *fmt, ...)
 {
     va_list ap;
-    vtop_puts(err, "vtop: error: ");
-    if (s->line)
-        vtop_printf(err, "line %u: ", s->line);
     va_start(ap, fmt);
-    vtop_vprintf(err, fmt, ap);
+    int rc = vtop_session_verror(s, err, code, fmt, ap);
     va_end(ap);
-    vtop_puts(err, "\n");
-    return code;
+    return rc;
 }
 
-/* Parse the image into s->runs/s->info, growing the run buffer once. */
+/* Parse the image into s->runs/s->info, growing the run buffer and the
+ * flattened index as the open asks (each at most once). */
 static vtop_status parse_image(vtop_session *s, const uint8_t *base,
                                uint64_t size, vtop_format format)
 {
-    for (int attempt = 0; attempt < 2; attempt++) {
+    for (int attempt = 0; attempt < 3; attempt++) {
         if (!s->runs) {
             s->run_cap = 64;
             s->runs = calloc(s->run_cap, sizeof *s->runs);
             if (!s->runs)
                 return VTOP_BUFFER_TOO_SMALL;
         }
+        vtop_format f = format == VTOP_FMT_AUTO ? vtop_image_detect(base, size)
+                                                : format;
+        vtop_dump_store *store = NULL;
+        if (f == VTOP_FMT_KDUMP || f == VTOP_FMT_FLAT) {
+            store = session_store_prepare(s);
+            if (!store)
+                return VTOP_BUFFER_TOO_SMALL;
+        }
         memset(s->info, 0, sizeof *s->info);
-        vtop_status st = vtop_image_open(base, size, format, s->runs,
-                                         s->run_cap, s->info);
-        if (st != VTOP_BUFFER_TOO_SMALL || attempt == 1)
+        vtop_image_request rq = {base, size, format, s->runs, s->run_cap, store};
+        vtop_status st = vtop_image_open_request(&rq, s->info);
+        if (st != VTOP_BUFFER_TOO_SMALL || attempt == 2)
             return st;
+        if (session_store_grow_index(s))
+            continue;
         size_t need = s->info->run_count;
-        vtop_run *bigger = need ? realloc(s->runs, need * sizeof *bigger) : NULL;
+        if (need <= s->run_cap)
+            return st;
+        vtop_run *bigger = realloc(s->runs, need * sizeof *bigger);
         if (!bigger)
             return VTOP_BUFFER_TOO_SMALL;
         s->runs = bigger;
@@ -188,8 +198,7 @@ static int configure_space(vtop_session *s, const vtop_open_options *opt,
     s->space_from_image = !opt->has_cr3 && !opt->has_mode;
     apply_open_options(&cfg, opt);
     if (!opt->has_cr3 && st != VTOP_OK) {
-        s->space_status = VTOP_NO_ROOT;
-        return VTOP_EXIT_OK;
+            return VTOP_EXIT_OK;
     }
     if (!vtop_mode_describe(cfg.mode) && !opt->has_mode)
         return open_error(s, err, VTOP_EXIT_USAGE,
@@ -232,9 +241,20 @@ int vtop_session_open_span(vtop_session *s, const char *name,
         session_close(s);
         return rc;
     }
+    if (s->info->warning && opt->strict) {
+        open_error(s, err, VTOP_EXIT_IMAGE, "%s: damaged image (%s at offset "
+                   "0x%llx) refused (--strict)", name, s->info->warning,
+                   (unsigned long long)s->info->warning_offset);
+        session_close(s);
+        return VTOP_EXIT_IMAGE;
+    }
+    if (s->info->warning)
+        vtop_printf(err, "vtop: warning: %s: %s (offset 0x%llx)\n", name,
+                    s->info->warning, (unsigned long long)s->info->warning_offset);
     s->target = VTOP_TARGET_IMAGE; /* configure_space reads the image's state */
     s->mem.runs = s->runs;
     s->mem.count = s->info->run_count;
+    s->mem.source = s->info->paged ? &s->store->source : NULL;
     set_name(s, name);
     int rc = configure_space(s, opt, err);
     if (rc != VTOP_EXIT_OK) {

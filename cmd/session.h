@@ -66,6 +66,7 @@ typedef struct vtop_open_options {
     uint8_t maxphyaddr;      /* 0: 52 */
     bool windows;            /* force Windows software-PTE decoding */
     int nxe;                 /* -1: from the image (or on), 0 off, 1 on */
+    bool strict;             /* refuse an image that opens with a warning */
 } vtop_open_options;
 
 void vtop_open_options_init(vtop_open_options *opt);
@@ -90,6 +91,10 @@ int vtop_session_open_physmem(vtop_session *s, const char *name,
 /* Load through the platform, then open. */
 int vtop_session_open_file(vtop_session *s, const char *name,
                            const vtop_open_options *opt, const vtop_out *err);
+
+/* The platform's decompressors for kdump-compressed pages (copied; NULL:
+ * none, so compressed pages read as format-unsupported). */
+void vtop_session_set_decompressor(vtop_session *s, const vtop_decompressor *d);
 
 /* --json: answers as one JSON object per line. */
 void vtop_session_set_json(vtop_session *s, bool on);

@@ -3,6 +3,8 @@
 #ifndef VTOP_CMD_SESSION_INT_H
 #define VTOP_CMD_SESSION_INT_H
 
+#include <stdarg.h>
+
 #include "session.h"
 
 #define VTOP_MAX_COMMANDS 48
@@ -26,9 +28,11 @@ struct vtop_session {
     vtop_run *runs;              /* heap: the image's run list */
     size_t run_cap;
     vtop_physmem mem;
+    vtop_dump_store *store;      /* heap: paged images' state, or NULL */
+    vtop_page_cache cache;       /* heap: its page cache */
+    vtop_decompressor decompress; /* the platform's (none by default) */
     bool has_space;              /* space is ready to walk */
     vtop_space space;
-    vtop_status space_status;    /* why not, when !has_space */
     uint32_t cpu;
     bool space_from_image;       /* no --cr3/--mode given: the image's */
     /* Settings. */
@@ -47,6 +51,20 @@ extern const vtop_command *const vtop_cmds_read[];
 extern const vtop_command *const vtop_cmds_space[];
 extern const vtop_command *const vtop_cmds_ptov[];
 extern const vtop_command *const vtop_cmds_roots[];
+extern const vtop_command *const vtop_cmds_protections[];
+
+/* session_store.c: the paged images' store. prepare returns a zeroed
+ * store bound to the session's cache and decompressors (NULL when out of
+ * memory); grow_index enlarges the flattened index to what the last open
+ * asked for (false when it cannot or need not). */
+vtop_dump_store *session_store_prepare(vtop_session *s);
+bool session_store_grow_index(vtop_session *s);
+void session_store_free(vtop_session *s);
+
+/* The one error path: "vtop: error: [line N: ]MESSAGE\n" to err; returns
+ * code. vtop_cmd_error and the open functions both print through it. */
+int vtop_session_verror(const vtop_session *s, const vtop_out *err, int code,
+                        const char *fmt, va_list ap);
 
 /* Look a command up by name (NULL when unknown). */
 const vtop_command *vtop_cmd_find(const vtop_session *s, const char *name);

@@ -73,8 +73,10 @@ static inline const uint8_t *vtop_entry_bytes(const vtop_space *s,
         return NULL;
     r = &s->mem.runs[i];
     *hint = r;
+    if (!r->data) /* a page-source or absent run: through its window */
+        return vtop_physmem_span(&s->mem, pa, len);
     uint64_t off = pa - r->phys;
-    if (r->len - off < len || !r->data)
+    if (r->len - off < len)
         return NULL;
     return r->data + off;
 }

@@ -57,17 +57,100 @@ ptrdiff_t vtop_physmem_find(const vtop_physmem *mem, uint64_t pa)
     return (ptrdiff_t)lo;
 }
 
+/* Hash of a page number into a power-of-two bucket count (Fibonacci
+ * hashing: neighbouring pages land in different buckets). */
+static size_t cache_bucket(const vtop_page_cache *c, uint64_t page)
+{
+    return (size_t)(((page >> 12) * 0x9E3779B97F4A7C15ull) >> 32) &
+           (c->nslots - 1);
+}
+
+/* The page at page-aligned pa from the source, through its cache. */
+static vtop_status source_page(const vtop_page_source *src, uint64_t pa,
+                               const uint8_t **page)
+{
+    vtop_page_cache *c = src->cache;
+    if (!c || !c->data || !c->slots || !c->buckets || c->nslots < 8 ||
+        (c->nslots & (c->nslots - 1)))
+        return VTOP_BAD_ARGUMENT;
+    size_t b = cache_bucket(c, pa);
+    uint32_t at = c->buckets[b];
+    if (at && at <= c->nslots && c->slots[at - 1].tag == (pa | 1)) {
+        c->hits++;
+        *page = c->slots[at - 1].page;
+        return VTOP_OK;
+    }
+    c->misses++;
+    size_t k = c->hand;
+    c->hand = (k + 1) & (c->nslots - 1);
+    vtop_page_slot *slot = &c->slots[k];
+    slot->tag = 0; /* the old page leaves the cache, valid or not */
+    const uint8_t *got = NULL;
+    vtop_status st = src->fetch(src->ctx, pa, c->data + k * VTOP_PAGE_SIZE, &got);
+    if (st != VTOP_OK)
+        return st;
+    if (!got)
+        return VTOP_FORMAT_CORRUPT;
+    slot->tag = pa | 1;
+    slot->page = got;
+    c->buckets[b] = (uint32_t)(k + 1);
+    *page = got;
+    return VTOP_OK;
+}
+
+vtop_status vtop_physmem_window(const vtop_physmem *mem, uint64_t pa,
+                                vtop_window *w)
+{
+    ptrdiff_t i = vtop_physmem_find(mem, pa);
+    if (i < 0)
+        return VTOP_PAGE_NOT_IN_IMAGE;
+    const vtop_run *r = &mem->runs[i];
+    if (r->data) {
+        *w = (vtop_window){r->phys, r->len, r->data};
+        return VTOP_OK;
+    }
+    if (!mem->source)
+        return VTOP_PAGE_NOT_IN_IMAGE; /* an absent run */
+    uint64_t page = pa & ~(uint64_t)(VTOP_PAGE_SIZE - 1);
+    const uint8_t *bytes = NULL;
+    vtop_status st = source_page(mem->source, page, &bytes);
+    if (st != VTOP_OK)
+        return st;
+    /* The window is the part of the page inside the run. */
+    uint64_t lo = page < r->phys ? r->phys : page;
+    uint64_t hi = page + (VTOP_PAGE_SIZE - 1);
+    uint64_t run_last = r->phys + (r->len - 1);
+    hi = hi < run_last ? hi : run_last;
+    *w = (vtop_window){lo, hi - lo + 1, bytes + (lo - page)};
+    return VTOP_OK;
+}
+
+vtop_status vtop_physmem_probe(const vtop_physmem *mem, uint64_t pa)
+{
+    ptrdiff_t i = vtop_physmem_find(mem, pa);
+    if (i < 0)
+        return VTOP_PAGE_NOT_IN_IMAGE;
+    if (mem->runs[i].data)
+        return VTOP_OK;
+    if (!mem->source)
+        return VTOP_PAGE_NOT_IN_IMAGE;
+    if (mem->source->probe)
+        return mem->source->probe(mem->source->ctx,
+                                  pa & ~(uint64_t)(VTOP_PAGE_SIZE - 1));
+    vtop_window w;
+    return vtop_physmem_window(mem, pa, &w);
+}
+
 const uint8_t *vtop_physmem_span(const vtop_physmem *mem, uint64_t pa,
                                  uint64_t len)
 {
-    ptrdiff_t i = vtop_physmem_find(mem, pa);
-    if (i < 0 || len == 0)
+    vtop_window w;
+    if (!mem || len == 0 || vtop_physmem_window(mem, pa, &w) != VTOP_OK)
         return NULL;
-    const vtop_run *r = &mem->runs[i];
-    uint64_t off = pa - r->phys;
-    if (!r->data || len > r->len - off)
+    uint64_t off = pa - w.phys;
+    if (len > w.len - off)
         return NULL;
-    return r->data + off;
+    return w.data + off;
 }
 
 vtop_status vtop_physmem_read(const vtop_physmem *mem, uint64_t pa, void *out,
@@ -75,21 +158,22 @@ vtop_status vtop_physmem_read(const vtop_physmem *mem, uint64_t pa, void *out,
 {
     size_t got = 0;
     uint8_t *dst = out;
+    vtop_status why = VTOP_PAGE_NOT_IN_IMAGE;
     if (done)
         *done = 0;
     if (!mem || (len && !out))
         return VTOP_BAD_ARGUMENT;
     while (got < len) {
-        ptrdiff_t i = vtop_physmem_find(mem, pa);
-        if (i < 0 || !mem->runs[i].data)
+        vtop_window w;
+        why = vtop_physmem_window(mem, pa, &w);
+        if (why != VTOP_OK)
             break;
-        const vtop_run *r = &mem->runs[i];
-        uint64_t off = pa - r->phys;
-        uint64_t n = r->len - off;
+        uint64_t off = pa - w.phys;
+        uint64_t n = w.len - off;
         if (n > len - got)
             n = len - got;
         for (uint64_t k = 0; k < n; k++)
-            dst[got + k] = r->data[off + k];
+            dst[got + k] = w.data[off + k];
         got += (size_t)n;
         if (n > UINT64_MAX - pa)
             break; /* reached the top of the physical space */
@@ -99,7 +183,7 @@ vtop_status vtop_physmem_read(const vtop_physmem *mem, uint64_t pa, void *out,
         *done = got;
     if (got == len)
         return VTOP_OK;
-    return got ? VTOP_PARTIAL_READ : VTOP_PAGE_NOT_IN_IMAGE;
+    return got ? VTOP_PARTIAL_READ : why;
 }
 
 uint64_t vtop_physmem_total(const vtop_physmem *mem)

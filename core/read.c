@@ -47,7 +47,7 @@ vtop_status vtop_read_virtual(const vtop_space *space, uint64_t va, void *out,
         got += copied;
         *done = got;
         if (st != VTOP_OK)
-            return read_stopped(got, VTOP_PAGE_NOT_IN_IMAGE);
+            return read_stopped(got, st); /* not in image, excluded, ... */
         if (n > UINT64_MAX - va)
             break; /* the next byte would wrap past 2^64 */
         va += n;

@@ -129,13 +129,19 @@ vtop_status vtop_roots_scan(const vtop_physmem *mem,
         return VTOP_BAD_ARGUMENT;
     for (size_t r = 0; r < mem->count; r++) {
         const vtop_run *run = &mem->runs[r];
-        if (!run->data)
-            return VTOP_BAD_ARGUMENT;
+        if (!run->data && !mem->source)
+            continue; /* absent: past the end of a truncated image */
         uint64_t first = (run->phys + PAGE - 1) & ~(uint64_t)(PAGE - 1);
         for (uint64_t pa = first; pa >= run->phys && pa - run->phys + PAGE <= run->len;
              pa += PAGE) {
+            /* Source runs (kdump) yield their pages one at a time; pages
+             * the dump left out are skipped. */
+            const uint8_t *page = run->data ? run->data + (pa - run->phys)
+                                            : vtop_physmem_span(mem, pa, PAGE);
+            if (!page)
+                continue;
             res->pages_scanned++;
-            scan_page(&sc, pa, run->data + (pa - run->phys));
+            scan_page(&sc, pa, page);
         }
     }
     size_t n = sc.n;

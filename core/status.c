@@ -14,6 +14,7 @@ uint32_t vtop_hresult(vtop_status status)
     case VTOP_TABLE_NOT_IN_IMAGE:
     case VTOP_SOFTWARE_PTE:
     case VTOP_PAGE_NOT_IN_IMAGE:
+    case VTOP_PAGE_EXCLUDED:
         return VTOP_E_NO_PAGEFILE;
     case VTOP_NON_CANONICAL:
     case VTOP_ADDRESS_WIDTH:
@@ -58,6 +59,7 @@ const char *vtop_status_name(vtop_status status)
         [VTOP_FORMAT_CORRUPT] = "format-corrupt",
         [VTOP_FORMAT_UNSUPPORTED] = "format-unsupported",
         [VTOP_NO_ROOT] = "no-root",
+        [VTOP_PAGE_EXCLUDED] = "page-excluded",
     };
     if ((unsigned)status < VTOP_STATUS_COUNT && names[status])
         return names[status];

@@ -32,6 +32,10 @@ typedef enum vtop_status {
     VTOP_FORMAT_CORRUPT,       /* magic right but fields inconsistent */
     VTOP_FORMAT_UNSUPPORTED,   /* a recognised variant vtop does not handle */
     VTOP_NO_ROOT,              /* the image carries no CR3 and none was supplied */
+    /* Memory access (kdump): the dump tool left the page out (makedumpfile
+     * -d: zero, cache, user or free pages), unlike a page the image never
+     * covered (VTOP_PAGE_NOT_IN_IMAGE). */
+    VTOP_PAGE_EXCLUDED,
     VTOP_STATUS_COUNT
 } vtop_status;
 

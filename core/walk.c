@@ -18,22 +18,18 @@ typedef struct walk_window {
     const uint8_t *data;
 } walk_window;
 
-static void window_set(walk_window *w, const vtop_run *r, unsigned esize)
-{
-    w->phys = r->phys;
-    w->span = (r->data && r->len >= esize) ? r->len - esize + 1 : 0;
-    w->data = r->data;
-}
-
 /* Slow path: the entry is outside the current run. NULL when it is not
  * entirely inside any run of the image. */
 __attribute__((cold)) static const uint8_t *
 window_move(const vtop_space *s, walk_window *w, uint64_t pa, unsigned esize)
 {
-    ptrdiff_t i = vtop_physmem_find(&s->mem, pa);
-    if (i < 0)
+    vtop_window win;
+    if (vtop_physmem_window(&s->mem, pa, &win) != VTOP_OK)
         return NULL;
-    window_set(w, &s->mem.runs[i], esize);
+    /* A direct run is one window; a source run's window is one page. */
+    w->phys = win.phys;
+    w->span = win.len >= esize ? win.len - esize + 1 : 0;
+    w->data = win.data;
     uint64_t off = pa - w->phys;
     return off < w->span ? w->data + off : NULL;
 }

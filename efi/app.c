@@ -9,7 +9,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "arch/layout.h"
 #include "banner.h"
+#include "capture.h"
+#include "fwhash.h"
+#include "fwprotect.h"
 #include "fwreport.h"
 #include "live.h"
 #include "memmap.h"
@@ -29,6 +33,7 @@ typedef struct app {
     vtop_space_config fw_cfg;
     bool fw_ok;
     ownmap own;
+    fwprotect prot;        /* firmware sources, gathered before any change */
     int status;
 } app;
 
@@ -77,6 +82,11 @@ static void live_identity_check(app *a)
 int app_run(const app_options *opt)
 {
     app a = { .opt = opt, .out = efi_stdout_sink(), .status = APP_STATUS_OK };
+    if (opt->paging && !arch_own_layout_choose(opt->paging)) {
+        printf("vtop: error: -paging %s: no such own-map layout on this architecture\n",
+               opt->paging);
+        return APP_STATUS_BAD_OPTION;
+    }
     machine_state_read(&a.m);
     EFI_STATUS s = efi_memmap_get(&a.map);
     if (EFI_ERROR(s)) {
@@ -90,13 +100,24 @@ int app_run(const app_options *opt)
         return APP_STATUS_NO_MEMORY;
     }
     a.fw_ok = firmware_space(&a);
-    shell_env env = { a.opt, &a.live, NULL, a.fw_cfg, false, { 0 }, &a.own, a.out };
+    /* Unpaged firmware (IA32) has no table pages to hash. */
+    bool fw_paged = a.fw_ok && (a.m.cr0 & CR0_PG);
+    if (fw_paged)
+        fwhash_print(&a.fw, "at start", a.out);
+    fwprotect_init(&a.prot);
+    efi_capture_ctx cap = { &a.prot.provider, a.m.cr0, a.m.cr4, a.m.efer };
+    shell_env env = { a.opt, &a.live, NULL, a.fw_cfg, false, { 0 }, &a.own, a.out,
+                      &a.prot.provider, &cap };
     if (!EFI_ERROR(live_memory_build(&a.map, true, &a.live_mmio)))
         env.live_mmio = &a.live_mmio;
     shell *sh = a.fw_ok ? shell_open(&env) : NULL;
-    if (sh) {
+    if (sh && fw_paged) {
         fwreport_summary(&a.fw, a.out);
         shell_firmware_report(sh);
+    } else if (sh) {
+        /* 32-bit UEFI firmware runs unpaged (UEFI spec 2.10 2.3.2). */
+        vtop_printf(a.out, "firmware paging: off (CR0.PG=0): physical addresses, "
+                    "no tables to walk\n");
     }
     if (a.fw_ok && ownmap_setup(&a.own, &a.m, &a.map, &a.fw, &a.live, a.out)) {
         live_identity_check(&a);
@@ -104,6 +125,9 @@ int app_run(const app_options *opt)
         if (ownmap_space(&a.own, &a.m, &a.live, &own) == VTOP_OK) {
             env.has_own = true;
             env.own_cfg = own.cfg;
+            a.prot.own_cr3 = own.cfg.cr3;
+            if (sh)
+                shell_own_protections(sh);
         }
     } else
         a.status = APP_STATUS_FAILED;
@@ -112,6 +136,9 @@ int app_run(const app_options *opt)
         vtop_printf(a.out, "commands: %u with usage or image errors\n", shell_close(sh));
     }
     ownmap_restore(&a.own, a.out);
+    if (fw_paged)
+        fwhash_print(&a.fw, "at exit", a.out);
+    fwprotect_free(&a.prot);
     live_memory_free(&a.live);
     live_memory_free(&a.live_mmio);
     efi_memmap_free(&a.map);

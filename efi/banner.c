@@ -28,6 +28,10 @@ vtop_mode machine_paging_mode(const machine_state *m)
 
 const char *machine_paging_mode_name(const machine_state *m)
 {
+    /* CR0.PG = 0: 32-bit UEFI firmware runs this way (UEFI spec 2.10
+     * section 2.3.2); the app then pages on its own. */
+    if (!(m->cr0 & CR0_PG))
+        return "off";
     const vtop_mode_desc *d = vtop_mode_describe(machine_paging_mode(m));
     return d ? d->name : "none";
 }

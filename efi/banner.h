@@ -19,7 +19,7 @@ typedef struct machine_state {
 void machine_state_read(machine_state *m);
 
 /* The mode the registers imply (core: SDM Vol. 3A 4.1.1 table 4-1) and
- * its name ("4level", "pae", ...; "none" without paging). */
+ * its name ("4level", "pae", ...; "off" when CR0.PG = 0). */
 vtop_mode machine_paging_mode(const machine_state *m);
 const char *machine_paging_mode_name(const machine_state *m);
 

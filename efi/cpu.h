@@ -24,31 +24,38 @@ static inline cpuid_regs cpu_cpuid(uint32_t leaf, uint32_t subleaf)
     return r;
 }
 
-static inline uint64_t cpu_read_cr0(void)
-{
-    uint64_t v;
-    __asm__ volatile("mov %%cr0, %0" : "=r"(v));
-    return v;
-}
+/* Control registers are as wide as the mode: 64 bits in IA-32e mode, 32 in
+ * protected mode (SDM Vol. 3A 2.5). The accessors move a register-sized
+ * value (unsigned long: 64 bits under x64's LP64, 32 under IA32's ILP32) and
+ * widen it, so callers use uint64_t on both. */
+typedef unsigned long cpu_reg;
 
-static inline uint64_t cpu_read_cr3(void)
-{
-    uint64_t v;
-    __asm__ volatile("mov %%cr3, %0" : "=r"(v));
-    return v;
-}
-
-static inline uint64_t cpu_read_cr4(void)
-{
-    uint64_t v;
-    __asm__ volatile("mov %%cr4, %0" : "=r"(v));
-    return v;
-}
+#define CPU_READ_CR(n)                                   \
+    static inline uint64_t cpu_read_cr##n(void)          \
+    {                                                    \
+        cpu_reg v;                                       \
+        __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v)); \
+        return v;                                        \
+    }
+CPU_READ_CR(0)
+CPU_READ_CR(3)
+CPU_READ_CR(4)
+#undef CPU_READ_CR
 
 /* Loading CR3 flushes non-global TLB entries (SDM Vol. 3A 4.10.4.1). */
 static inline void cpu_write_cr3(uint64_t v)
 {
-    __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+    __asm__ volatile("mov %0, %%cr3" : : "r"((cpu_reg)v) : "memory");
+}
+
+static inline void cpu_write_cr0(uint64_t v)
+{
+    __asm__ volatile("mov %0, %%cr0" : : "r"((cpu_reg)v) : "memory");
+}
+
+static inline void cpu_write_cr4(uint64_t v)
+{
+    __asm__ volatile("mov %0, %%cr4" : : "r"((cpu_reg)v) : "memory");
 }
 
 static inline uint64_t cpu_rdmsr(uint32_t msr)
@@ -58,10 +65,29 @@ static inline uint64_t cpu_rdmsr(uint32_t msr)
     return ((uint64_t)hi << 32) | lo;
 }
 
+static inline void cpu_wrmsr(uint32_t msr, uint64_t v)
+{
+    __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
+                     : "memory");
+}
+
+/* The stack pointer (RSP / ESP). */
+static inline uint64_t cpu_read_sp(void)
+{
+    cpu_reg v;
+#ifdef __x86_64__
+    __asm__ volatile("mov %%rsp, %0" : "=r"(v));
+#else
+    __asm__ volatile("mov %%esp, %0" : "=r"(v));
+#endif
+    return v;
+}
+
+/* RFLAGS / EFLAGS; the assembler sizes pushf/pop from the register. */
 static inline uint64_t cpu_read_rflags(void)
 {
-    uint64_t v;
-    __asm__ volatile("pushfq; popq %0" : "=r"(v));
+    cpu_reg v;
+    __asm__ volatile("pushf; pop %0" : "=r"(v));
     return v;
 }
 

@@ -205,3 +205,42 @@ EFI_STATUS efi_dir_list(const char *dir, efi_dir_fn fn, void *ctx)
     free(list);
     return EFI_SUCCESS;
 }
+
+EFI_STATUS efi_file_write(const char *path, const void *data, uint64_t size,
+                          char *why, size_t why_len)
+{
+    CHAR16 w[PATH_MAX_CHARS];
+    EFI_FILE_HANDLE root, f;
+    if (wide_path(path, w)) {
+        snprintf(why, why_len, "%s", reason(EFI_INVALID_PARAMETER));
+        return EFI_INVALID_PARAMETER;
+    }
+    EFI_STATUS s = open_root(&root);
+    if (EFI_ERROR(s)) {
+        snprintf(why, why_len, "no boot volume");
+        return s;
+    }
+    /* UEFI 2.10 13.5.2: create (or open) read-write, then truncate by
+     * deleting an old file first so a shorter capture leaves no tail. */
+    s = root->Open(root, &f, w, EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE, 0);
+    if (!EFI_ERROR(s))
+        f->Delete(f);
+    s = root->Open(root, &f, w, EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE |
+                    EFI_FILE_MODE_CREATE, 0);
+    if (EFI_ERROR(s)) {
+        root->Close(root);
+        snprintf(why, why_len, "cannot create (%s)", reason(s));
+        return s;
+    }
+    const uint8_t *p = data;
+    for (uint64_t done = 0; done < size && !EFI_ERROR(s);) {
+        UINTN n = size - done < READ_CHUNK ? (UINTN)(size - done) : READ_CHUNK;
+        s = f->Write(f, &n, (void *)(uintptr_t)(p + done));
+        done += n;
+    }
+    EFI_STATUS c = f->Close(f);   /* flushes (UEFI 2.10 13.5.3) */
+    root->Close(root);
+    if (EFI_ERROR(s) || EFI_ERROR(c))
+        snprintf(why, why_len, "write failed (%s)", reason(EFI_ERROR(s) ? s : c));
+    return EFI_ERROR(s) ? s : c;
+}

@@ -32,6 +32,11 @@ void efi_file_release(efi_file_data *f);
 typedef void (*efi_dir_fn)(void *ctx, const char *path, uint64_t size);
 EFI_STATUS efi_dir_list(const char *dir, efi_dir_fn fn, void *ctx);
 
+/* Write size bytes to path (created or replaced). Returns EFI_SUCCESS, or
+ * an error with a short reason in why. */
+EFI_STATUS efi_file_write(const char *path, const void *data, uint64_t size,
+                          char *why, size_t why_len);
+
 /* True when path exists as a regular file. */
 int efi_file_exists(const char *path);
 

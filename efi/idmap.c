@@ -7,25 +7,46 @@
 #include "efi_env.h"
 
 #define PAGE 4096ull
-#define ENTRIES 512u
+#define MAX_LEVELS 5
+
+/* One layout as data: per level (0 = top) the bytes an entry covers, the
+ * entries the table holds, and whether a leaf may sit there. */
+typedef struct layout_desc {
+    unsigned levels;
+    unsigned entry_bytes;
+    unsigned shift[MAX_LEVELS];
+    unsigned entries[MAX_LEVELS];
+    bool leaf_ok[MAX_LEVELS];
+    uint64_t table_flags[MAX_LEVELS];   /* bits of a non-leaf entry */
+} layout_desc;
 
 typedef struct builder {
     idmap *map;
     const idplan *plan;
+    layout_desc d;
     bool counting;     /* first pass: count tables only */
     UINTN tables;
 } builder;
 
-/* Bytes one entry covers at level l (0 = top) of an n-level map. */
-static uint64_t cover(unsigned levels, unsigned l)
+static layout_desc describe(const idmap *m)
 {
-    return 1ull << (12 + 9 * (levels - 1 - l));
-}
-
-static bool leaf_allowed(const idmap *m, uint64_t size)
-{
-    return size == PAGE || size == (2ull << 20) ||
-           (size == (1ull << 30) && m->use_1g);
+    layout_desc d = { 0 };
+    d.levels = m->levels;
+    d.entry_bytes = m->layout == IDMAP_32BIT ? 4 : 8;
+    for (unsigned l = 0; l < d.levels; l++) {
+        unsigned from_bottom = d.levels - 1 - l;
+        d.shift[l] = m->layout == IDMAP_32BIT ? 12 + 10 * from_bottom : 12 + 9 * from_bottom;
+        d.entries[l] = m->layout == IDMAP_32BIT ? 1024 : 512;
+        d.table_flags[l] = PTE_P | PTE_RW;
+        d.leaf_ok[l] = d.shift[l] == 12 ||
+                       ((d.shift[l] == 21 || d.shift[l] == 22) && m->use_large) ||
+                       (d.shift[l] == 30 && m->layout == IDMAP_LONG && m->use_1g);
+    }
+    if (m->layout == IDMAP_PAE) {
+        d.entries[0] = 4;
+        d.table_flags[0] = PTE_P;   /* SDM 4.4.1: PDPTE R/W, U/S, NX reserved */
+    }
+    return d;
 }
 
 static uint64_t leaf_entry(uint64_t pa, uint64_t size, uint8_t attr)
@@ -42,9 +63,18 @@ static uint64_t leaf_entry(uint64_t pa, uint64_t size, uint8_t attr)
     return e;
 }
 
-static uint64_t *table_at(uint64_t pa)
+/* The counting pass has no tables (table 0): nothing to write. */
+static void set_entry(const builder *b, uint64_t table, unsigned i, uint64_t e)
 {
-    return (uint64_t *)(uintptr_t)pa;
+    uint8_t *t = (uint8_t *)(uintptr_t)table;
+    if (b->counting || !t)
+        return;
+    if (b->d.entry_bytes == 4) {
+        uint32_t v = (uint32_t)e;   /* 32-bit paging: no NX, PA < 4 GiB */
+        memcpy(t + (size_t)i * 4, &v, 4);
+    } else {
+        memcpy(t + (size_t)i * 8, &e, 8);
+    }
 }
 
 static uint64_t alloc_table(builder *b)
@@ -55,15 +85,20 @@ static uint64_t alloc_table(builder *b)
     if (i >= b->map->pool_pages)
         return UINT64_MAX;
     uint64_t pa = b->map->pool + i * PAGE;
-    memset(table_at(pa), 0, PAGE);
+    memset((void *)(uintptr_t)pa, 0, PAGE);
     return pa;
+}
+
+static void count_leaf(idmap *m, uint64_t size)
+{
+    m->leaves[size == PAGE ? 0 : size == (1ull << 30) ? 2 : 1]++;
 }
 
 /* Fill the table at pa (level l) for VA/PA base. Depth <= 5. */
 static bool fill(builder *b, unsigned l, uint64_t pa, uint64_t base)
 {
-    uint64_t size = cover(b->map->levels, l);
-    for (unsigned i = 0; i < ENTRIES; i++) {
+    uint64_t size = 1ull << b->d.shift[l];
+    for (unsigned i = 0; i < b->d.entries[l]; i++) {
         uint64_t a = base + i * size;
         if (a >= b->plan->limit)
             break;
@@ -71,42 +106,40 @@ static bool fill(builder *b, unsigned l, uint64_t pa, uint64_t base)
         int q = idplan_query(b->plan, a, size, &attr);
         if (q == 0)
             continue;
-        if (q == 1 && leaf_allowed(b->map, size)) {
-            if (!b->counting) {
-                table_at(pa)[i] = leaf_entry(a, size, attr);
-                b->map->leaves[size == PAGE ? 0 : size == (2ull << 20) ? 1 : 2]++;
-            }
+        if (q == 1 && b->d.leaf_ok[l]) {
+            uint64_t e = leaf_entry(a, size, attr);
+            set_entry(b, pa, i, b->plan->use_nx ? e : e & ~PTE_NX);
+            if (!b->counting)
+                count_leaf(b->map, size);
             continue;
         }
-        if (size == PAGE)
+        if (l + 1 == b->d.levels)
             continue;   /* cannot happen: ranges are page aligned */
         uint64_t child = alloc_table(b);
         if (child == UINT64_MAX || !fill(b, l + 1, child, a))
             return false;
-        if (!b->counting)
-            table_at(pa)[i] = child | PTE_P | PTE_RW;
+        set_entry(b, pa, i, child | b->d.table_flags[l]);
     }
     return true;
 }
 
-EFI_STATUS idmap_build(idmap *m, const idplan *plan, unsigned levels,
-                       bool use_1g)
+static EFI_STATUS build(idmap *m, const idplan *plan)
 {
-    memset(m, 0, sizeof *m);
-    m->levels = levels;
-    m->use_1g = use_1g;
-    builder b = { m, plan, true, 0 };
+    builder b = { m, plan, describe(m), true, 0 };
     alloc_table(&b);
     fill(&b, 0, 0, 0);
     UINTN pages = b.tables;
-    EFI_PHYSICAL_ADDRESS pool = 0;
-    EFI_STATUS s = g_efi.bs->AllocatePages(AllocateAnyPages, EfiLoaderData,
-                                           pages, &pool);
+    /* CR3 of the 32-bit layouts holds a 32-bit address (SDM 4.3, 4.4). */
+    bool low = m->layout != IDMAP_LONG;
+    EFI_PHYSICAL_ADDRESS pool = low ? 0xFFFFFFFFull : 0;
+    EFI_STATUS s = g_efi.bs->AllocatePages(low ? AllocateMaxAddress : AllocateAnyPages,
+                                           EfiLoaderData, pages, &pool);
     if (EFI_ERROR(s))
         return s;
     m->pool = pool;
     m->pool_pages = pages;
-    b = (builder){ m, plan, false, 0 };
+    b.counting = false;
+    b.tables = 0;
     m->root = alloc_table(&b);
     if (!fill(&b, 0, m->root, 0)) {
         idmap_free(m);
@@ -114,6 +147,22 @@ EFI_STATUS idmap_build(idmap *m, const idplan *plan, unsigned levels,
     }
     m->used = b.tables;
     return EFI_SUCCESS;
+}
+
+EFI_STATUS idmap_build(idmap *m, const idplan *plan, unsigned levels,
+                       bool use_1g)
+{
+    *m = (idmap){ .layout = IDMAP_LONG, .levels = levels, .use_1g = use_1g,
+                  .use_large = true };
+    return build(m, plan);
+}
+
+EFI_STATUS idmap_build_legacy(idmap *m, const idplan *plan,
+                              idmap_layout layout, bool use_large)
+{
+    *m = (idmap){ .layout = layout, .levels = layout == IDMAP_PAE ? 3 : 2,
+                  .use_large = use_large };
+    return build(m, plan);
 }
 
 void idmap_free(idmap *m)
@@ -127,15 +176,16 @@ void idmap_free(idmap *m)
 uint64_t idmap_expected_page(const idmap *m, const idplan *plan, uint64_t addr,
                              uint8_t *attr)
 {
-    static const uint64_t sizes[3] = { 1ull << 30, 2ull << 20, PAGE };
-    for (unsigned i = 0; i < 3; i++) {
-        if (!leaf_allowed(m, sizes[i]))
+    layout_desc d = describe(m);
+    for (unsigned l = 0; l < d.levels; l++) {
+        uint64_t size = 1ull << d.shift[l];
+        if (!d.leaf_ok[l])
             continue;
-        uint64_t base = addr & ~(sizes[i] - 1);
+        uint64_t base = addr & ~(size - 1);
         if (base >= plan->limit)
             continue;
-        if (idplan_query(plan, base, sizes[i], attr) == 1)
-            return sizes[i];
+        if (idplan_query(plan, base, size, attr) == 1)
+            return size;
     }
     return 0;
 }

@@ -1,15 +1,23 @@
 /* vtop EFI app: page tables for an identity map.
  *
- * From a plan (idplan.h) build 4- or 5-level tables (SDM Vol. 3A 4.5) with
- * the largest leaf each aligned block allows: 1 GiB where CPUID reports
- * PDPE1GB (SDM 4.1.4), else 2 MiB, else 4 KiB, and only where the plan is
- * uniform over the block. Leaves: P, R/W per plan, NX per plan (only when
- * NXE is in use), PCD|PWT for uncached ranges, U/S clear. Non-leaf entries
- * are P|R/W so the leaf alone decides the rights (SDM 4.6: rights are ANDed
- * and NX ORed over the levels).
+ * From a plan (idplan.h) build tables in one of the x86 layouts with the
+ * largest leaf each aligned block allows, and only where the plan is
+ * uniform over the block:
+ *  - 4- or 5-level (SDM Vol. 3A 4.5): 1 GiB leaves where CPUID reports
+ *    PDPE1GB (SDM 4.1.4), else 2 MiB, else 4 KiB;
+ *  - PAE (SDM 4.4): a 4-entry PDPT, then 512-entry tables; 2 MiB or 4 KiB
+ *    leaves; PDPTEs carry only P (their R/W, U/S and NX bits are reserved,
+ *    SDM 4.4.1 table 4-8);
+ *  - 32-bit (SDM 4.3): 1024 4-byte entries per table; 4 MiB leaves when
+ *    CR4.PSE will be set, else 4 KiB; no NX bit exists.
+ * Leaves: P, R/W per plan, NX per plan (only when NXE is in use), PCD|PWT
+ * for uncached ranges, U/S clear. Non-leaf entries are P|R/W so the leaf
+ * alone decides the rights (SDM 4.6: rights are ANDed and NX ORed over the
+ * levels).
  *
- * Tables come from one AllocatePages block (EfiLoaderData) sized by a
- * counting pass, so building never runs out half-way.
+ * Tables come from one AllocatePages block (EfiLoaderData; below 4 GiB for
+ * the 32-bit layouts, whose CR3 holds a 32-bit address) sized by a counting
+ * pass, so building never runs out half-way.
  */
 #ifndef VTOP_EFI_IDMAP_H
 #define VTOP_EFI_IDMAP_H
@@ -21,19 +29,31 @@
 
 #include "idplan.h"
 
+typedef enum idmap_layout {
+    IDMAP_LONG,     /* 4- or 5-level (levels says which) */
+    IDMAP_PAE,      /* 3 levels, 8-byte entries */
+    IDMAP_32BIT     /* 2 levels, 4-byte entries */
+} idmap_layout;
+
 typedef struct idmap {
-    unsigned levels;          /* 4 or 5 */
-    bool use_1g;
+    idmap_layout layout;
+    unsigned levels;          /* 5, 4, 3 (PAE) or 2 (32-bit) */
+    bool use_1g;              /* long layout: 1 GiB leaves allowed */
+    bool use_large;           /* 2 MiB (long, PAE) / 4 MiB (32-bit PSE) leaves */
     uint64_t root;            /* physical address of the top table */
     EFI_PHYSICAL_ADDRESS pool;
     UINTN pool_pages;         /* tables allocated */
     UINTN used;               /* tables used */
-    uint64_t leaves[3];       /* count of 4K, 2M, 1G leaves */
+    uint64_t leaves[3];       /* count of 4K, large (2M/4M), 1G leaves */
 } idmap;
 
-/* Returns EFI_SUCCESS, EFI_OUT_OF_RESOURCES or AllocatePages' error. */
+/* 4- or 5-level tables. Returns EFI_SUCCESS, EFI_OUT_OF_RESOURCES or
+ * AllocatePages' error. */
 EFI_STATUS idmap_build(idmap *map, const idplan *plan, unsigned levels,
                        bool use_1g);
+/* PAE or 32-bit tables (use_large: 2 MiB / 4 MiB leaves). Same statuses. */
+EFI_STATUS idmap_build_legacy(idmap *map, const idplan *plan,
+                              idmap_layout layout, bool use_large);
 /* FreePages the tables (never while they are in CR3). */
 void idmap_free(idmap *map);
 

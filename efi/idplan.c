@@ -175,6 +175,29 @@ EFI_STATUS idplan_build(idplan *p, const efi_memmap *map, const vtop_space *fw,
     return EFI_SUCCESS;
 }
 
+EFI_STATUS idplan_add_unlisted(idplan *p, uint64_t from, uint64_t to, uint8_t attr)
+{
+    if (to > p->limit)
+        to = p->limit;
+    size_t listed = p->count;
+    uint64_t prev = from;
+    EFI_STATUS s = EFI_SUCCESS;
+    for (size_t i = 0; i <= listed && prev < to && !EFI_ERROR(s); i++) {
+        uint64_t next = i < listed ? p->ranges[i].start : to;
+        if (next > to)
+            next = to;
+        if (next > prev)
+            s = push(p, prev, next, attr | IDMAP_FIRMWARE);
+        if (i < listed && p->ranges[i].end > prev)
+            prev = p->ranges[i].end;
+    }
+    if (EFI_ERROR(s))
+        return s;
+    qsort(p->ranges, p->count, sizeof *p->ranges, by_start);
+    coalesce(p);
+    return EFI_SUCCESS;
+}
+
 void idplan_free(idplan *p)
 {
     free(p->ranges);

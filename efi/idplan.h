@@ -48,6 +48,13 @@ EFI_STATUS idplan_build(idplan *plan, const efi_memmap *map,
                         const vtop_space *fw, uint64_t limit, bool use_nx);
 void idplan_free(idplan *plan);
 
+/* Add [from, to) minus what the plan already lists, with attr (plus
+ * IDMAP_FIRMWARE): for firmware that runs without paging, where nothing
+ * says which unlisted addresses it touches (MMIO BARs, LAPIC). Returns
+ * EFI_SUCCESS or EFI_OUT_OF_RESOURCES. */
+EFI_STATUS idplan_add_unlisted(idplan *plan, uint64_t from, uint64_t to,
+                               uint8_t attr);
+
 /* How [start, start+size) is covered: 0 = by nothing, 1 = entirely by ranges
  * with one attribute set (*attr), 2 = mixed (partly or differing). */
 int idplan_query(const idplan *plan, uint64_t start, uint64_t size,

@@ -138,6 +138,8 @@ bool app_options_parse(const app_args *args, app_options *opt, const char **bad)
             opt->prompt = true;
         } else if (!strcmp(a, "-no-banner")) {
             opt->quiet_banner = true;
+        } else if (!strcmp(a, "-paging") && i + 1 < args->argc) {
+            opt->paging = args->argv[++i];
         } else if ((!strcmp(a, "-c") || !strcmp(a, "-f")) && i + 1 < args->argc) {
             if (a[1] == 'c')
                 opt->commands = args->argv[++i];
@@ -157,11 +159,13 @@ bool app_options_parse(const app_args *args, app_options *opt, const char **bad)
 void app_options_usage(void)
 {
     printf("usage: vtop.efi [-shutdown] [-qemu-exit] [-no-banner] [-prompt|-batch]\n"
-           "                [-c \"CMD; CMD\"] [-f SCRIPT] [IMAGE...]\n"
+           "                [-paging 32bit|pae] [-c \"CMD; CMD\"] [-f SCRIPT] [IMAGE...]\n"
            "  -shutdown   power the machine off at the end (ResetSystem)\n"
            "  -qemu-exit  report the status to QEMU's isa-debug-exit (port 0xf4)\n"
            "  -prompt     an interactive prompt even with -shutdown\n"
            "  -batch      never an interactive prompt\n"
+           "  -paging L   IA32: load the own map in layout L (32bit: 4 MiB PSE\n"
+           "              pages; pae: the default when the CPU has PAE)\n"
            "  -c CMDS     run these commands (';' between them), then exit\n"
            "  -f SCRIPT   run the commands in SCRIPT (default \\vtop.nsh if present)\n"
            "  IMAGE       memory images to open and run the commands on (default:\n"

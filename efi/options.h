@@ -29,6 +29,7 @@ typedef struct app_options {
     bool batch;                /* -batch: never an interactive prompt */
     const char *commands;      /* -c "cmd; cmd" */
     const char *script;        /* -f \path\to\script */
+    const char *paging;        /* -paging 32bit|pae: IA32 own-map layout */
     int nimages;
     const char *images[APP_MAX_ARGS];
 } app_options;

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
+#include "cmd/cmd_protections.h"
 #include "cmd/lex.h"
 #include "cmd/session.h"
 #include "cr3cmd.h"
@@ -18,6 +20,8 @@
 struct shell {
     shell_env *env;
     vtop_command cr3_command;
+    vtop_command protections_command;
+    vtop_command capture_command;
     vtop_session *session;
     unsigned errors;
 };
@@ -237,6 +241,14 @@ shell *shell_open(shell_env *env)
     sh->env = env;
     vtop_cmd_register(sh->session, &memmap_command);
     vtop_cmd_register(sh->session, &efi_memtypes_command);
+    if (env->protections) {
+        sh->protections_command = vtop_protections_command(env->protections);
+        vtop_cmd_register(sh->session, &sh->protections_command);
+    }
+    if (env->capture) {
+        sh->capture_command = efi_capture_command(env->capture);
+        vtop_cmd_register(sh->session, &sh->capture_command);
+    }
     if (env->own) {
         sh->cr3_command = efi_cr3_command(env->own);
         vtop_cmd_register(sh->session, &sh->cr3_command);
@@ -256,6 +268,21 @@ void shell_firmware_report(shell *sh)
     run_line(sh, "audit");
     vtop_printf(sh->env->out, "firmware mappings by memory type (below 4 GiB):\n");
     run_line(sh, "memtypes 0 100000000");
+    if (sh->env->protections) {
+        vtop_printf(sh->env->out, "firmware protections:\n");
+        run_line(sh, "protections");
+    }
+}
+
+void shell_own_protections(shell *sh)
+{
+    vtop_open_options o;
+    vtop_open_options_init(&o);
+    if (!sh->env->protections || !sh->env->has_own ||
+        vtop_session_open_file(sh->session, "live-own", &o, sh->env->out) != VTOP_EXIT_OK)
+        return;
+    vtop_printf(sh->env->out, "own map protections:\n");
+    run_line(sh, "protections");
 }
 
 void shell_run_sources(shell *sh)

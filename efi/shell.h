@@ -34,6 +34,8 @@ typedef struct shell_env {
     vtop_space_config own_cfg;
     struct ownmap *own;         /* for the `cr3` command (may be NULL) */
     const vtop_out *out;
+    const struct vtop_prot_provider *protections; /* `protections` (may be NULL) */
+    const struct efi_capture_ctx *capture;        /* `capture` (may be NULL) */
 } shell_env;
 
 typedef struct shell shell;
@@ -45,6 +47,9 @@ shell *shell_open(shell_env *env);
 /* The firmware's tables through the session, before anything changes:
  * `open live` (firmware CR3), then `mem` and `audit`. */
 void shell_firmware_report(shell *sh);
+
+/* `protections` on the app's own map (live-own), when it is loaded. */
+void shell_own_protections(shell *sh);
 
 /* Run every command source (see above). */
 void shell_run_sources(shell *sh);

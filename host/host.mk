@@ -1,19 +1,22 @@
 # host/: the `vtop` CLI. build/vtop (plain) for users and the truth tests,
 # build/asan/vtop (ASan+UBSan) for the CLI tests; `make install PREFIX=...`.
-HOST_CLI_SRCS := host/main.c
+HOST_CLI_SRCS := host/main.c host/decompress.c
+# kdump-compressed pages: zlib, LZO, snappy, zstd (Debian -dev packages in
+# tools/deps.sh).
+HOST_DECOMP_LIBS := -lz -llzo2 -lsnappy -lzstd
 
 $(BUILD)/vtop: $(HOST_CLI_SRCS) $(BUILD)/host/libvtopcmd.a $(BUILD)/host/libvtop.a
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(HOST_CLI_SRCS) -o $@ \
-	  $(BUILD)/host/libvtopcmd.a $(BUILD)/host/libvtop.a
+	  $(BUILD)/host/libvtopcmd.a $(BUILD)/host/libvtop.a $(HOST_DECOMP_LIBS)
 $(BUILD)/asan/vtop: $(HOST_CLI_SRCS) $(BUILD)/asan/libvtopcmd.a $(BUILD)/asan/libvtop.a
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(HOST_CLI_SRCS) -o $@ \
-	  $(BUILD)/asan/libvtopcmd.a $(BUILD)/asan/libvtop.a
+	  $(BUILD)/asan/libvtopcmd.a $(BUILD)/asan/libvtop.a $(HOST_DECOMP_LIBS)
 $(BUILD)/cov/vtop: $(HOST_CLI_SRCS) $(BUILD)/cov/libvtopcmd.a $(BUILD)/cov/libvtop.a
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(COV_FLAGS) $(HOST_CLI_SRCS) -o $@ \
-	  $(BUILD)/cov/libvtopcmd.a $(BUILD)/cov/libvtop.a
+	  $(BUILD)/cov/libvtopcmd.a $(BUILD)/cov/libvtop.a $(HOST_DECOMP_LIBS)
 
 ALL_TARGETS += $(BUILD)/vtop $(BUILD)/asan/vtop
 

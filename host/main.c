@@ -19,6 +19,7 @@
 #include "cmd/lex.h"
 #include "cmd/options.h"
 #include "cmd/session.h"
+#include "decompress.h"
 
 #ifndef VTOP_VERSION
 #define VTOP_VERSION "dev"
@@ -70,7 +71,9 @@ static int host_load(void *ctx, const char *name, vtop_loaded *out, char *why,
                      size_t why_len)
 {
     (void)ctx;
-    int fd = open(name, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is then
+     * refused below, before any read could block. */
+    int fd = open(name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) {
         snprintf(why, why_len, "%s", strerror(errno));
@@ -79,7 +82,10 @@ static int host_load(void *ctx, const char *name, vtop_loaded *out, char *why,
         return -1;
     }
     if (!S_ISREG(st.st_mode)) {
-        snprintf(why, why_len, "not a regular file");
+        snprintf(why, why_len, "needs a regular file (this is a %s)",
+                 S_ISFIFO(st.st_mode) ? "FIFO" : S_ISDIR(st.st_mode) ? "directory"
+                 : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "device"
+                 : "special file");
         close(fd);
         return -1;
     }
@@ -243,6 +249,9 @@ int main(int argc, char **argv)
         return VTOP_EXIT_FAIL;
     }
     vtop_session_set_json(s, a.json);
+    vtop_decompressor dec;
+    vtop_host_decompressor(&dec);
+    vtop_session_set_decompressor(s, &dec);
     rc = vtop_session_open_file(s, a.image, &a.opt, &err);
     if (rc == VTOP_EXIT_OK) {
         if (a.cmd_argc > 0) {

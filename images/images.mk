@@ -21,3 +21,13 @@ $(BUILD)/asan/tests/unit/format_images_test: $(IMAGES_STAMP)
 $(BUILD)/cov/tests/unit/format_images_test: $(IMAGES_STAMP)
 $(BUILD)/asan/tests/unit/roots_test: $(IMAGES_STAMP)
 $(BUILD)/cov/tests/unit/roots_test: $(IMAGES_STAMP)
+
+# gen_kdump: a raw or ELF64 image as a kdump-compressed or flattened file
+# (images/kdump_writer.c), for the Linux-dump truth images.
+IMAGES_GEN_KDUMP := $(IMAGES_DIR)/gen_kdump
+$(IMAGES_GEN_KDUMP): images/gen_kdump.c images/kdump_writer.c images/kdump_writer.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) images/gen_kdump.c images/kdump_writer.c -o $@ $(HOST_DECOMP_LIBS)
+ALL_TARGETS += $(IMAGES_GEN_KDUMP)
+$(BUILD)/asan/tests/unit/truncate_test: $(IMAGES_STAMP)
+$(BUILD)/cov/tests/unit/truncate_test: $(IMAGES_STAMP)

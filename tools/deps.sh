@@ -4,10 +4,12 @@
 set -u
 packages=(
   gcc make binutils
-  gnu-efi ovmf qemu-system-x86 mtools dosfstools
+  gnu-efi ovmf ovmf-ia32 qemu-system-x86 mtools dosfstools sbsigntool
+  gcc-multilib
   newlib-source libcmocka-dev clang lld libclang-rt-14-dev
   busybox-static zstd socat gcovr cppcheck clang-tidy valgrind
   python3 xz-utils
+  zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev makedumpfile
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -6,6 +6,17 @@
 #               [--add SRC:DEST]... [--cpu qemu64] [--mem 512M]
 #               [--timeout 60] [--dir build/efi-run/default] [--stream]
 #               [--no-serial] [--monitor SOCKET] [--usb]
+#               [--firmware x64|x64-snakeoil|ia32] [--qemu-arg ARG]...
+#
+# Firmware (Debian's ovmf and ovmf-ia32 packages):
+#   x64           OVMF_CODE_4M.fd, qemu-system-x86_64, CPU qemu64 by default
+#   x64-snakeoil  OVMF_CODE_4M.snakeoil.fd + OVMF_VARS_4M.snakeoil.fd: Secure
+#                 Boot on, the snakeoil key in PK, KEK and db (ovmf's
+#                 README.Debian); the SMM build needs -machine q35,smm=on and
+#                 the secure pflash (EDK2 OvmfPkg/README, "SMM support")
+#   ia32          OVMF32_CODE_4M.secboot.fd (also an SMM build, no keys
+#                 enrolled), qemu-system-i386, CPU qemu32 by default; the
+#                 app goes to \EFI\BOOT\BOOTIA32.EFI with --usb
 #
 # The ESP holds the app at \EFI\vtop\vtop.efi and a startup.nsh that runs it
 # N times with ARGS (default "-qemu-exit -shutdown"; -qemu-exit only on the
@@ -18,8 +29,10 @@
 # when QEMU ended without a status from the app (e.g. powered off by the
 # shell after the app failed to start).
 set -u
-app=build/efi/vtop.efi args="-qemu-exit -shutdown" runs=1 cpu=qemu64 mem=512M
+app=build/efi/vtop.efi args="-qemu-exit -shutdown" runs=1 cpu= mem=512M
 timeout=60 dir=build/efi-run/default stream=0 serial=1 monitor= usb=0 adds=()
+firmware=x64
+extra=()
 while [ $# -gt 0 ]; do
   case $1 in
   --app) app=$2; shift 2 ;;
@@ -34,10 +47,27 @@ while [ $# -gt 0 ]; do
   --no-serial) serial=0; shift ;;
   --monitor) monitor=$2; shift 2 ;;
   --usb) usb=1; shift ;;
+  --firmware) firmware=$2; shift 2 ;;
+  --qemu-arg) extra+=("$2"); shift 2 ;;
   *) echo "qemu-efi: unknown argument $1" >&2; exit 2 ;;
   esac
 done
-ovmf_code=/usr/share/OVMF/OVMF_CODE_4M.fd ovmf_vars=/usr/share/OVMF/OVMF_VARS_4M.fd
+ovmf=/usr/share/OVMF qemu_bin=qemu-system-x86_64 machine=q35 secure=() esp_arch=x64
+case $firmware in
+x64) ovmf_code=$ovmf/OVMF_CODE_4M.fd ovmf_vars=$ovmf/OVMF_VARS_4M.fd ;;
+x64-snakeoil)
+  ovmf_code=$ovmf/OVMF_CODE_4M.snakeoil.fd ovmf_vars=$ovmf/OVMF_VARS_4M.snakeoil.fd
+  machine=q35,smm=on secure=(-global driver=cfi.pflash01,property=secure,value=on) ;;
+ia32)
+  ovmf_code=$ovmf/OVMF32_CODE_4M.secboot.fd ovmf_vars=$ovmf/OVMF32_VARS_4M.fd
+  qemu_bin=qemu-system-i386 esp_arch=ia32
+  machine=q35,smm=on secure=(-global driver=cfi.pflash01,property=secure,value=on) ;;
+*) echo "qemu-efi: unknown firmware $firmware (x64, x64-snakeoil, ia32)" >&2; exit 2 ;;
+esac
+if [ -z "$cpu" ]; then
+  cpu=qemu64
+  [ "$firmware" = ia32 ] && cpu=qemu32
+fi
 for f in "$app" "$ovmf_code" "$ovmf_vars"; do
   [ -r "$f" ] || { echo "qemu-efi: missing $f (make deps / make all)" >&2; exit 2; }
 done
@@ -60,15 +90,18 @@ log=$dir/serial.log
 } >"$dir/startup.nsh"
 cp "$ovmf_vars" "$dir/OVMF_VARS.fd"
 esp_args=(--out "$dir/esp.img" --app "$app" --startup "$dir/startup.nsh")
-[ "$usb" = 1 ] && esp_args=(--out "$dir/esp.img" --app "$app" --usb)
+[ "$usb" = 1 ] && esp_args=(--out "$dir/esp.img" --usb)
+[ "$usb" = 1 ] && [ "$esp_arch" = x64 ] && esp_args+=(--app "$app")
+[ "$usb" = 1 ] && [ "$esp_arch" = ia32 ] && esp_args+=(--app-ia32 "$app")
 tools/esp-image.sh "${esp_args[@]}" ${adds[@]+"${adds[@]}"} >/dev/null || exit 2
 
-qemu=(qemu-system-x86_64 -accel tcg -machine q35 -cpu "$cpu" -m "$mem"
+qemu=("$qemu_bin" -accel tcg -machine "$machine" ${secure[@]+"${secure[@]}"}
+  -cpu "$cpu" -m "$mem"
   -drive "if=pflash,format=raw,readonly=on,file=$ovmf_code"
   -drive "if=pflash,format=raw,file=$dir/OVMF_VARS.fd"
   -drive "format=raw,file=$dir/esp.img"
   -device isa-debug-exit,iobase=0xf4,iosize=0x04
-  -display none -no-reboot -net none -vga none)
+  -display none -no-reboot -net none -vga none ${extra[@]+"${extra[@]}"})
 if [ -n "$monitor" ]; then
   qemu+=(-monitor "unix:$monitor,server=on,wait=off")
 else
@@ -88,6 +121,9 @@ else
 fi
 timeout -k 5 "$timeout" "${qemu[@]}" <&3 >"$log" 2>"$dir/qemu.err" &
 qpid=$!
+# A harness that stops us (SIGTERM) stops QEMU too: timeout(1) runs in its
+# own process group and passes the signal on to QEMU.
+trap 'kill -TERM $qpid 2>/dev/null' TERM INT
 if [ "$serial" = 1 ]; then
   (
     for _ in $(seq 1 300); do
@@ -101,6 +137,8 @@ fi
 [ "$stream" = 1 ] && tail -n +1 -f --pid=$qpid "$log" 2>/dev/null
 wait $qpid
 rc=$?
+# wait returns early when the trap ran: wait again for QEMU's end.
+kill -0 $qpid 2>/dev/null && { wait $qpid; rc=$?; }
 [ -n "${keypid:-}" ] && { kill "$keypid" 2>/dev/null; wait "$keypid" 2>/dev/null; }
 exec 3>&-
 rm -f "$dir/serial.in"

@@ -11,6 +11,7 @@
  * and the note's size field is trusted (0x1B0 and 0x1B8 both exist).
  */
 #include "bytes.h"
+#include "capture_int.h"
 #include "parse.h"
 
 #define ELFCLASS32 1
@@ -131,7 +132,7 @@ static elf_phdr elf_read_phdr(const fmt_ctx *c, const elf_hdr *h, uint64_t i)
 
 /* One QEMU note: QEMUCPUState. Trust its size field, but only within the
  * note's descsz and only when it covers cr[0..4]. */
-static vtop_status elf_qemu_note(fmt_ctx *c, const elf_hdr *h, uint64_t d,
+static vtop_status elf_qemu_note(fmt_ctx *c, uint16_t machine, uint64_t d,
                                  uint64_t descsz)
 {
     const uint8_t *b = c->base;
@@ -149,7 +150,7 @@ static vtop_status elf_qemu_note(fmt_ctx *c, const elf_hdr *h, uint64_t d,
         s->cr2 = rd64(b, c->size, d + QEMU_CPU_CR2);
         s->cr3 = rd64(b, c->size, d + QEMU_CPU_CR3);
         s->cr4 = rd64(b, c->size, d + QEMU_CPU_CR4);
-        s->long_mode = h->machine == EM_X86_64;
+        s->long_mode = machine == EM_X86_64;
         /* No EFER in the note: long mode comes from e_machine. */
         s->mode = vtop_mode_from_registers(s->cr0, s->cr4,
                                            s->long_mode ? EFER_LMA : 0);
@@ -161,9 +162,19 @@ static vtop_status elf_qemu_note(fmt_ctx *c, const elf_hdr *h, uint64_t d,
 
 static uint64_t align4(uint64_t v) { return (v + 3) & ~(uint64_t)3; }
 
-/* Walk the notes of one PT_NOTE segment [off, end). */
-static vtop_status elf_notes(fmt_ctx *c, const elf_hdr *h, uint64_t off,
-                             uint64_t end)
+/* The VMCOREINFO note (Linux kernel/crash_core.c: name "VMCOREINFO",
+ * type 0, text). A malformed one is ignored, never fatal: the image's
+ * memory is still good. */
+static void elf_vmcoreinfo_note(fmt_ctx *c, uint64_t d, uint64_t descsz)
+{
+    vtop_image_info *in = c->info;
+    if (!in->has_vmcoreinfo &&
+        vtop_vmcoreinfo_parse(c->base + d, descsz, &in->vmcoreinfo) == VTOP_OK)
+        in->has_vmcoreinfo = true;
+}
+
+vtop_status fmt_elf_notes(fmt_ctx *c, uint16_t machine, uint64_t off,
+                          uint64_t end)
 {
     while (off < end) {
         if (end - off < 12)
@@ -178,10 +189,19 @@ static vtop_status elf_notes(fmt_ctx *c, const elf_hdr *h, uint64_t off,
         if (descsz > end - desc)
             return fmt_fail(c, VTOP_FORMAT_CORRUPT, off + 4, "ELF note descsz");
         if (namesz == 5 && type == 0 && span_eq(c->base, c->size, name, "QEMU", 5)) {
-            vtop_status st = elf_qemu_note(c, h, desc, descsz);
+            vtop_status st = elf_qemu_note(c, machine, desc, descsz);
             if (st != VTOP_OK)
                 return st;
         }
+        /* A vtop capture (capture.h): the EFER and MAXPHYADDR QEMU's note lacks. */
+        if (namesz == 5 && type == VTOP_CAPTURE_MACHINE && c->info->cpu_count > 0 &&
+            span_eq(c->base, c->size, name, "VTOP", 5) &&
+            cap_machine_note(c->base + desc, descsz, &c->info->cpus[0].efer,
+                             &c->info->maxphyaddr))
+            c->info->cpus[0].has_efer = true;
+        if (namesz == 11 && type == 0 &&
+            span_eq(c->base, c->size, name, "VMCOREINFO", 11))
+            elf_vmcoreinfo_note(c, desc, descsz);
         uint64_t next = desc + align4(descsz);
         off = next < end ? next : end;
     }
@@ -218,10 +238,11 @@ static vtop_status elf_segments(fmt_ctx *c, const elf_hdr *h)
         uint64_t where = h->phoff + i * h->phentsize;
         vtop_status st = VTOP_OK;
         if (p.type == PT_NOTE) {
-            if (!span_has(c->size, p.offset, p.filesz))
-                return fmt_fail(c, VTOP_FORMAT_TRUNCATED, where,
-                                "PT_NOTE p_offset + p_filesz past the end");
-            st = elf_notes(c, h, p.offset, p.offset + p.filesz);
+            if (span_has(c->size, p.offset, p.filesz))
+                st = fmt_elf_notes(c, h->machine, p.offset, p.offset + p.filesz);
+            else /* truncated: the memory may still be there, the CR3 not */
+                fmt_warn(c, "truncated: the PT_NOTE segment (CPU state, "
+                            "VMCOREINFO) is past the end of the file", where);
         } else if (p.type == PT_LOAD && p.filesz) {
             /* A PT_LOAD with p_filesz 0 holds no bytes: nothing to map. */
             if (elf_kernel_alias(c, h, i, &p))
@@ -250,16 +271,10 @@ vtop_status fmt_open_elf(fmt_ctx *c)
                              : (qemu ? "elf32-qemu" : "elf32-kdump");
     if (!qemu) {
         in->mode_reason = "ELF core without QEMU notes: no CR3 (supply CR3 and mode)";
+        fmt_vmcoreinfo_root(c, h.machine == EM_X86_64);
         return VTOP_OK;
     }
-    in->has_root = true;
-    in->root = in->cpus[0].cr3;
-    in->mode = in->cpus[0].mode;
-    in->mode_reason = in->cpus[0].mode_reason;
-    /* QEMU notes carry no EFER (QEMU target/i386/arch_dump.c
-     * QEMUCPUState): x86-64 and PAE kernels that use bit 63 set EFER.NXE,
-     * so it is assumed on wherever the mode has an NX bit. */
-    const vtop_mode_desc *d = vtop_mode_describe(in->mode);
-    in->nxe = d && d->has_nx;
+    fmt_cpu0_root(c);
+    fmt_vmcoreinfo_root(c, h.machine == EM_X86_64);
     return VTOP_OK;
 }

@@ -14,6 +14,8 @@ static const char *const format_names[VTOP_FMT_COUNT] = {
     [VTOP_FMT_LIME] = "lime",
     [VTOP_FMT_WINDMP64] = "windmp64",
     [VTOP_FMT_WINDMP32] = "windmp32",
+    [VTOP_FMT_KDUMP] = "kdump",
+    [VTOP_FMT_FLAT] = "flat",
 };
 
 const char *vtop_format_name(vtop_format format)
@@ -35,7 +37,8 @@ static bool str_eq(const char *a, const char *b)
 vtop_status vtop_format_parse(const char *name, vtop_format *out)
 {
     static const struct { const char *name; vtop_format f; } aliases[] = {
-        {"qemu", VTOP_FMT_ELF}, {"kdump", VTOP_FMT_ELF},
+        {"qemu", VTOP_FMT_ELF}, {"diskdump", VTOP_FMT_KDUMP},
+        {"flattened", VTOP_FMT_FLAT},
         {"vmcore", VTOP_FMT_ELF}, {"dmp", VTOP_FMT_WINDMP64},
         {"dmp64", VTOP_FMT_WINDMP64}, {"dmp32", VTOP_FMT_WINDMP32},
     };
@@ -66,6 +69,10 @@ vtop_format vtop_image_detect(const uint8_t *base, uint64_t size)
         return VTOP_FMT_WINDMP64;
     if (fmt_probe_windmp32(base, size))
         return VTOP_FMT_WINDMP32;
+    if (fmt_probe_kdump(base, size))
+        return VTOP_FMT_KDUMP;
+    if (fmt_probe_flat(base, size))
+        return VTOP_FMT_FLAT;
     return VTOP_FMT_RAW;
 }
 
@@ -93,27 +100,34 @@ static vtop_status dispatch(fmt_ctx *c, vtop_format f)
     case VTOP_FMT_WINDMP32:
         return fmt_probe_windmp32(c->base, c->size) ? fmt_open_windmp32(c)
                                                     : VTOP_FORMAT_UNKNOWN;
+    case VTOP_FMT_KDUMP:
+        return fmt_probe_kdump(c->base, c->size) ? fmt_open_kdump(c)
+                                                 : VTOP_FORMAT_UNKNOWN;
+    case VTOP_FMT_FLAT:
+        return fmt_probe_flat(c->base, c->size) ? fmt_open_flat(c)
+                                                : VTOP_FORMAT_UNKNOWN;
     default:
         return VTOP_BAD_ARGUMENT;
     }
 }
 
-vtop_status vtop_image_open(const uint8_t *base, uint64_t size,
-                            vtop_format forced, vtop_run *runs, size_t cap,
-                            vtop_image_info *out)
+vtop_status vtop_image_open_request(const vtop_image_request *rq,
+                                    vtop_image_info *out)
 {
-    if (!out)
+    if (!out || !rq)
         return VTOP_BAD_ARGUMENT;
     uint8_t *p = (uint8_t *)out;
     for (size_t i = 0; i < sizeof *out; i++)
         p[i] = 0;
     out->mode_reason = "unknown";
     out->format_name = "unknown";
-    if ((!base && size) || (!runs && cap) || (unsigned)forced >= VTOP_FMT_COUNT)
+    if ((!rq->base && rq->size) || (!rq->runs && rq->cap) ||
+        (unsigned)rq->forced >= VTOP_FMT_COUNT)
         return VTOP_BAD_ARGUMENT;
-    fmt_ctx c = { .base = base, .size = size, .runs = runs, .cap = cap,
-                  .info = out };
-    vtop_format f = forced == VTOP_FMT_AUTO ? vtop_image_detect(base, size) : forced;
+    fmt_ctx c = { .base = rq->base, .size = rq->size, .runs = rq->runs,
+                  .cap = rq->cap, .info = out, .store = rq->store };
+    vtop_format f = rq->forced == VTOP_FMT_AUTO
+                        ? vtop_image_detect(rq->base, rq->size) : rq->forced;
     out->format = f;
     vtop_status st = dispatch(&c, f);
     if (st == VTOP_FORMAT_UNKNOWN)
@@ -123,12 +137,65 @@ vtop_status vtop_image_open(const uint8_t *base, uint64_t size,
     return fmt_finish_runs(&c);
 }
 
+vtop_status vtop_image_open(const uint8_t *base, uint64_t size,
+                            vtop_format forced, vtop_run *runs, size_t cap,
+                            vtop_image_info *out)
+{
+    vtop_image_request rq = {base, size, forced, runs, cap, NULL};
+    return vtop_image_open_request(&rq, out);
+}
+
+/* Linux kernels that use bit 63 of their entries set EFER.NXE (x86-64
+ * always, i386 PAE when the CPU has NX): assumed on for those modes, as for
+ * QEMU notes, which carry no EFER. */
+/* QEMU notes carry no EFER (QEMU target/i386/arch_dump.c QEMUCPUState):
+ * x86-64 and PAE kernels that use bit 63 set EFER.NXE, so it is assumed on
+ * wherever the mode has an NX bit. */
+static bool nxe_assumed(vtop_mode m)
+{
+    const vtop_mode_desc *d = vtop_mode_describe(m);
+    return d && d->has_nx;
+}
+
+void fmt_cpu0_root(fmt_ctx *c)
+{
+    vtop_image_info *in = c->info;
+    if (in->cpu_count == 0)
+        return;
+    in->has_root = true;
+    in->root = in->cpus[0].cr3;
+    in->mode = in->cpus[0].mode;
+    in->mode_reason = in->cpus[0].mode_reason;
+    in->nxe = nxe_assumed(in->mode);
+    in->root_source = VTOP_ROOT_CPU_NOTES;
+}
+
+void fmt_vmcoreinfo_root(fmt_ctx *c, bool x86_64)
+{
+    vtop_image_info *in = c->info;
+    if (!in->has_vmcoreinfo)
+        return;
+    const char *why = 0;
+    if (vtop_vmcoreinfo_root(&in->vmcoreinfo, x86_64, &in->vmcoreinfo_root,
+                             &in->vmcoreinfo_mode, &why) != VTOP_OK)
+        return;
+    in->has_vmcoreinfo_root = true;
+    if (in->has_root)
+        return;
+    in->has_root = true;
+    in->root = in->vmcoreinfo_root;
+    in->mode = in->vmcoreinfo_mode;
+    in->mode_reason = why;
+    in->nxe = nxe_assumed(in->mode);
+    in->root_source = VTOP_ROOT_VMCOREINFO;
+}
+
 vtop_status vtop_image_space_config(const vtop_image_info *info, uint32_t cpu,
                                     vtop_space_config *cfg)
 {
     if (!info || !cfg)
         return VTOP_BAD_ARGUMENT;
-    cfg->maxphyaddr = 0;
+    cfg->maxphyaddr = info->maxphyaddr;
     cfg->pa_extra_mask = 0;
     cfg->windows_pte = info->windows;
     cfg->nxe = info->nxe;

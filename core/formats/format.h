@@ -15,6 +15,10 @@
  *   windmp64  Windows DUMP_HEADER64 'PAGE''DU64': full (DumpType 1) or bitmap
  *             (DumpType 5, 6) dumps
  *   windmp32  Windows DUMP_HEADER32 'PAGE''DUMP': full dumps, PAE flag
+ *   kdump     kdump-compressed "KDUMP   " (makedumpfile, QEMU, virsh dump
+ *             --format kdump-*): paged, see kdump.h
+ *   flat      makedumpfile's flattened format holding a kdump-compressed
+ *             file (makedumpfile -F, QEMU dump-guest-memory -z/-l/-s)
  * Detection is by content; raw is the fallback only when nothing else matches
  * (or when forced).
  *
@@ -30,6 +34,8 @@
 #include "../paging.h"
 #include "../physmem.h"
 #include "../status.h"
+#include "kdump.h"
+#include "vmcoreinfo.h"
 
 typedef enum vtop_format {
     VTOP_FMT_AUTO = 0,    /* detect by content (raw as the fallback) */
@@ -38,6 +44,8 @@ typedef enum vtop_format {
     VTOP_FMT_LIME,
     VTOP_FMT_WINDMP64,
     VTOP_FMT_WINDMP32,
+    VTOP_FMT_KDUMP,
+    VTOP_FMT_FLAT,
     VTOP_FMT_COUNT
 } vtop_format;
 
@@ -52,6 +60,14 @@ typedef struct vtop_cpu_state {
 } vtop_cpu_state;
 
 #define VTOP_IMAGE_MAX_CPUS 64
+
+/* Where an image's root came from. */
+typedef enum vtop_root_source {
+    VTOP_ROOT_NONE = 0,
+    VTOP_ROOT_CPU_NOTES,    /* vCPU 0's CR3 (QEMU notes) */
+    VTOP_ROOT_VMCOREINFO,   /* the kernel's tables, from VMCOREINFO */
+    VTOP_ROOT_DUMP_HEADER   /* Windows DirectoryTableBase */
+} vtop_root_source;
 
 typedef struct vtop_image_info {
     vtop_format format;
@@ -76,6 +92,8 @@ typedef struct vtop_image_info {
     vtop_mode mode;            /* inferred mode for the root (NONE if unknown) */
     const char *mode_reason;   /* static text */
     bool nxe;                  /* EFER.NXE as known or assumed (see reason) */
+    uint8_t maxphyaddr;        /* physical-address width when the image
+                                  records it (vtop captures), else 0 */
     /* ELF details (0 when not ELF). */
     uint8_t elf_class;         /* 1 ELFCLASS32, 2 ELFCLASS64 */
     uint16_t elf_machine;      /* 3 EM_386, 62 EM_X86_64 */
@@ -96,7 +114,35 @@ typedef struct vtop_image_info {
     /* ELF: PT_LOAD segments skipped as kdump kernel-image aliases (a
      * segment at a kernel-text address lying inside another segment). */
     uint32_t skipped_segments;
+    /* Root source and VMCOREINFO (ELF note, kdump section). */
+    vtop_root_source root_source;
+    bool has_vmcoreinfo;
+    vtop_vmcoreinfo vmcoreinfo;
+    bool has_vmcoreinfo_root;  /* vmcoreinfo_root/mode derived */
+    uint64_t vmcoreinfo_root;
+    vtop_mode vmcoreinfo_mode;
+    /* kdump-compressed details. */
+    bool paged;                /* runs are read through the store's source */
+    uint32_t kdump_header_version, kdump_dump_level;
+    bool has_header_phys_base; /* the kdump sub-header's phys_base */
+    uint64_t header_phys_base;
+    uint64_t dumped_pages, excluded_pages;
+    /* A damaged image that still opened: one line naming what is missing
+     * (a static text) and where, or NULL. */
+    const char *warning;
+    uint64_t warning_offset;
 } vtop_image_info;
+
+/* Everything vtop_image_open_request needs. store: caller-owned state of
+ * the paged formats (kdump, flat); NULL makes them VTOP_FORMAT_UNSUPPORTED. */
+typedef struct vtop_image_request {
+    const uint8_t *base;
+    uint64_t size;
+    vtop_format forced;
+    vtop_run *runs;
+    size_t cap;
+    vtop_dump_store *store;
+} vtop_image_request;
 
 /* Open an image: detect (or use forced), fill runs[0..cap) with a sorted,
  * non-overlapping run list whose data pointers are bound to base +
@@ -109,6 +155,14 @@ vtop_status vtop_image_open(const uint8_t *base, uint64_t size,
                             vtop_format forced, vtop_run *runs, size_t cap,
                             vtop_image_info *out);
 
+/* vtop_image_open with a store for the paged formats. On VTOP_OK with
+ * out->paged, the runs' data is NULL: use a physmem whose source is
+ * &rq->store->source (cache set by the caller). Also returns
+ * VTOP_BUFFER_TOO_SMALL with store->flat_count when the flattened index
+ * needs more records than store->flat_cap. */
+vtop_status vtop_image_open_request(const vtop_image_request *rq,
+                                    vtop_image_info *out);
+
 /* The format the bytes look like (never AUTO; RAW when nothing matches). */
 vtop_format vtop_image_detect(const uint8_t *base, uint64_t size);
 
@@ -119,7 +173,7 @@ vtop_format vtop_image_detect(const uint8_t *base, uint64_t size);
 vtop_status vtop_image_space_config(const vtop_image_info *info, uint32_t cpu,
                                     vtop_space_config *cfg);
 
-/* "raw", "elf", "lime", "windmp64", "windmp32", "auto". */
+/* "raw", "elf", "lime", "windmp64", "windmp32", "kdump", "flat", "auto". */
 const char *vtop_format_name(vtop_format format);
 /* Inverse of vtop_format_name (also accepts "dmp", "qemu", "kdump" aliases).
  * Returns VTOP_OK or VTOP_BAD_ARGUMENT. */

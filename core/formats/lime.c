@@ -4,7 +4,8 @@
  *   { u32 magic 0x4C694D45; u32 version (1); u64 s_addr; u64 e_addr;
  *     u8 reserved[8] }
  * each followed by e_addr - s_addr + 1 bytes (e_addr is inclusive). Every
- * header is validated; the chain must end exactly at the end of the file.
+ * header is validated; a chain cut short (an interrupted acquisition)
+ * keeps what it has, with a warning.
  */
 #include "bytes.h"
 #include "parse.h"
@@ -24,6 +25,12 @@ vtop_status fmt_open_lime(fmt_ctx *c)
     c->info->format_name = "lime";
     c->info->mode_reason = "LiME image: no CPU state (supply CR3 and mode, or scan for roots)";
     while (off < c->size) {
+        if (!span_has(c->size, off, LIME_HDR_SIZE) && off > 0) {
+            /* Cut inside a later header: the runs before it are whole. */
+            fmt_warn(c, "truncated inside a LiME header (the ranges after it "
+                        "are missing)", off);
+            break;
+        }
         if (!span_has(c->size, off, LIME_HDR_SIZE))
             return fmt_fail(c, VTOP_FORMAT_TRUNCATED, off, "LiME header");
         if (rd32(c->base, c->size, off) != LIME_MAGIC)
@@ -40,7 +47,7 @@ vtop_status fmt_open_lime(fmt_ctx *c)
         vtop_status st = fmt_add_run(c, s, len, data, off);
         if (st != VTOP_OK)
             return st;
-        off = data + len; /* fmt_add_run checked data + len <= size */
+        off = data + len; /* past the end when the run was truncated */
     }
     return VTOP_OK;
 }

@@ -170,6 +170,7 @@ vtop_status fmt_open_windmp64(fmt_ctx *c)
     if (in->machine_image_type != 0x8664)
         return fmt_fail(c, VTOP_FORMAT_UNSUPPORTED, 0x30, "MachineImageType is not AMD64");
     in->has_root = true;
+    in->root_source = VTOP_ROOT_DUMP_HEADER;
     in->mode = VTOP_MODE_4LEVEL;
     in->mode_reason = "Windows x64 dump (MachineImageType 0x8664): 4-level, NXE on";
     in->nxe = true;
@@ -210,6 +211,7 @@ vtop_status fmt_open_windmp32(fmt_ctx *c)
         return fmt_fail(c, VTOP_FORMAT_UNSUPPORTED, DMP32_DUMPTYPE, "DumpType (32-bit: full only)");
     in->format_name = "windmp32-full";
     in->has_root = true;
+    in->root_source = VTOP_ROOT_DUMP_HEADER;
     in->mode = in->pae ? VTOP_MODE_PAE : VTOP_MODE_32BIT_PSE;
     in->mode_reason = in->pae ? "Windows x86 dump, PaeEnabled=1: PAE, NXE on"
                               : "Windows x86 dump, PaeEnabled=0: 32-bit with 4M pages";

@@ -206,7 +206,7 @@ def boot_and_capture(mode, cfg, kernel, initrd, outdir):
             "-serial", f"file:{console}", "-no-reboot", "-net", "none",
             "-kernel", kernel, "-initrd", initrd,
             "-append", "console=ttyS0 panic=-1 loglevel=4",
-            "-qmp", f"unix:{sock},server=on,wait=off"]
+            "-qmp", f"unix:{sock},server=on,wait=off"] + cfg.get("qemu_extra", [])
     with open(os.path.join(outdir, "qemu.cmd"), "w") as f:
         f.write(" ".join(qemu) + "\n")
     proc = subprocess.Popen(qemu, stdin=subprocess.DEVNULL,
@@ -262,6 +262,15 @@ def boot_and_capture(mode, cfg, kernel, initrd, outdir):
             if st.get("status") == "failed" or time.time() > deadline:
                 raise CaptureError(f"dump-guest-memory: {st}")
             time.sleep(0.3)
+        for name, fmt in cfg.get("extra_dumps", []):
+            # The same stopped vCPU, in QEMU's other writers (qapi/dump.json).
+            qmp.cmd("dump-guest-memory", paging=False, detach=True, format=fmt,
+                    protocol="file:" + os.path.join(outdir, name))
+            deadline = time.time() + DUMP_TIMEOUT
+            while qmp.cmd("query-dump").get("status") != "completed":
+                if time.time() > deadline:
+                    raise CaptureError(f"dump-guest-memory {fmt} timed out")
+                time.sleep(0.3)
         try:
             qmp.cmd("quit")
         except (CaptureError, OSError):
@@ -288,9 +297,9 @@ def registers(outdir):
     return regs
 
 
-def capture(mode):
+def capture(mode, base=None):
     cfg = MODES[mode]
-    base = os.path.join(ROOT, "build", "guests")
+    base = base or os.path.join(ROOT, "build", "guests")
     outdir = os.path.join(base, mode)
     if os.path.exists(os.path.join(outdir, "DONE")):
         log(mode, "cached")
@@ -314,7 +323,10 @@ def capture(mode):
     kernel = os.path.join(outdir, "vmlinuz")
     shutil.copy(extract(kdeb, x, r"/boot/vmlinuz-"), kernel)
     initrd = os.path.join(outdir, "initrd.cpio")
-    make_initramfs(extract(bdeb, x, r"/bin/busybox$"), initrd)
+    # Kernel modules init.sh loads when present (cfg "modules": file regexes).
+    mods = [extract(kdeb, x + "-m", m) for m in cfg.get("modules", [])]
+    make_initramfs(extract(bdeb, x, r"/bin/busybox$"), initrd, mods)
+    shutil.rmtree(x + "-m", ignore_errors=True)
     shutil.rmtree(x, ignore_errors=True)
     for attempt in (1, 2):
         log(mode, f"booting {cfg['qemu']} -cpu {cfg['cpu']} (attempt {attempt})")
@@ -328,7 +340,7 @@ def capture(mode):
     regs = registers(outdir)
     elf = os.path.join(outdir, "guest.elf")
     conv = os.path.join(ROOT, "images", "convert", "elfconv.py")
-    for fmt in ("raw", "lime"):
+    for fmt in cfg.get("convert", ("raw", "lime")):
         rc, out = run([sys.executable, conv, fmt, elf,
                        os.path.join(outdir, "guest." + fmt)], timeout=600)
         if rc != 0:

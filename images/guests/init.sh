@@ -11,6 +11,9 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t tmpfs tmpfs /tmp
+# QEMU's -device vmcoreinfo only receives VMCOREINFO through this driver
+# (Linux drivers/firmware/qemu_fw_cfg.c); packed only for the dump guests.
+[ -f /qemu_fw_cfg.ko ] && insmod /qemu_fw_cfg.ko
 sleep 100000 &
 sleep 100001 &
 # A written tmpfs file: page-cache pages in the kernel's direct map.

@@ -26,7 +26,9 @@ def cpio_newc(entries):
     return bytes(out)
 
 
-def make_initramfs(busybox, path):
+def make_initramfs(busybox, path, modules=()):
+    """modules: kernel module files packed at the archive's root, where
+    init.sh loads them."""
     with open(busybox, "rb") as f:
         bb = f.read()
     with open(os.path.join(HERE, "init.sh"), "rb") as f:
@@ -36,5 +38,8 @@ def make_initramfs(busybox, path):
                ("sys", d, b""), ("tmp", d, b""),
                ("bin/busybox", r, bb), ("bin/sh", 0o120777, b"busybox"),
                ("init", x, init)]
+    for m in modules:
+        with open(m, "rb") as f:
+            entries.append((os.path.basename(m), 0o100644, f.read()))
     with open(path, "wb") as f:
         f.write(cpio_newc(entries))

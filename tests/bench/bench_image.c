@@ -74,7 +74,7 @@ int bench_image_load(bench_image *im, const char *path, const char *name)
         vtop_image_open(im->base, im->size, VTOP_FMT_AUTO, im->runs, 64, info) == VTOP_OK &&
         vtop_image_space_config(info, 0, &cfg) == VTOP_OK) {
         im->run_count = info->run_count;
-        vtop_physmem pm = {im->runs, im->run_count};
+        vtop_physmem pm = {im->runs, im->run_count, NULL};
         if (vtop_space_init(&im->space, &cfg, &pm) == VTOP_OK)
             rc = 0;
         if (im->run_count == 1 && im->runs[0].phys == 0) {
@@ -99,7 +99,7 @@ int bench_image_load_raw(bench_image *im, const char *path, const char *name,
     im->run_count = 1;
     im->flat = im->base;
     im->flat_size = im->size;
-    vtop_physmem pm = {im->runs, 1};
+    vtop_physmem pm = {im->runs, 1, NULL};
     return vtop_space_init(&im->space, &like->space.cfg, &pm) == VTOP_OK ? 0 : -1;
 }
 

@@ -10,10 +10,16 @@ $(CLI_IMG_DIR)/cli4.raw: tests/cli/mkimage.py
 	@mkdir -p $(CLI_IMG_DIR)
 	python3 tests/cli/mkimage.py $(CLI_IMG_DIR)
 
+# cli4.raw as kdump-compressed (every page compression, zero pages
+# excluded) and flattened files, written by images/gen_kdump.
+$(CLI_IMG_DIR)/cli4.kdump: $(CLI_IMG_DIR)/cli4.raw $(IMAGES_GEN_KDUMP)
+	$(IMAGES_GEN_KDUMP) $< $@ --comp mixed --exclude-zero
+	$(IMAGES_GEN_KDUMP) $< $(CLI_IMG_DIR)/cli4.flat --comp zlib --flat
+
 TEST_SUITES += test-cli
 
 .PHONY: test-cli
-test-cli: $(CLI_VTOP) $(CLI_IMG_DIR)/cli4.raw $(if $(wildcard images/images.mk),images)
+test-cli: $(CLI_VTOP) $(CLI_IMG_DIR)/cli4.raw $(CLI_IMG_DIR)/cli4.kdump $(if $(wildcard images/images.mk),images)
 	@rc=0; \
 	VTOP=$(CLI_VTOP) IMG=$(CLI_IMG_DIR) SYN=$(BUILD)/images \
 	  WORK=$(BUILD)/cli-work tests/cli/run.sh || rc=1; \

@@ -23,7 +23,7 @@ int main(void)
     put(0x3000, 0x4000 | PTE_P | PTE_RW);
     put(0x4000 + 8 * 0x12, 0x5000 | PTE_P);
     vtop_run run = {0, sizeof ram, 0, ram};
-    vtop_physmem mem = {&run, 1};
+    vtop_physmem mem = {&run, 1, NULL};
     vtop_space_config cfg = {VTOP_MODE_4LEVEL, 0x1000, true, 0, 0, false};
     vtop_space space;
     if (vtop_space_init(&space, &cfg, &mem) != VTOP_OK)

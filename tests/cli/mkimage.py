@@ -18,6 +18,7 @@ cli4.raw  4-level paging, CR3 = 0x1000, 4 MiB of physical memory:
 cli4.lime  the same memory as LiME, without the 0x300000..0x3fffff MiB
   (two ranges: 0..0x2fffff and 0x380000..0x3fffff, so a hole).
 """
+import os
 import struct
 import sys
 
@@ -73,6 +74,10 @@ def main():
         f.write(b'\0' * 64)
     with open(outdir + '/empty.raw', 'wb') as f:
         pass
+    # A FIFO: vtop must refuse it before blocking on the open.
+    if os.path.exists(outdir + '/fifo'):
+        os.unlink(outdir + '/fifo')
+    os.mkfifo(outdir + '/fifo')
 
 
 if __name__ == '__main__':

@@ -84,7 +84,7 @@ def expected_mode(r):
     """SDM Vol. 3A 4.1.1, table 4-1 (independent of the app's code)."""
     cr0, cr4, efer = r["CR0"], r["CR4"], r["EFER"]
     if not cr0 >> 31 & 1:
-        return "none"
+        return "off"
     if not cr4 >> 5 & 1:
         return "32bit-pse" if cr4 >> 4 & 1 else "32bit"
     if not efer >> 10 & 1:
@@ -354,6 +354,17 @@ def type_line(fifo, line):
         f.write(line + "\r")
 
 
+def bracketed(efi, before, after):
+    """Each line the app printed equals QEMU's line from just before or just
+    after its walk (the CPU only ever sets A/D bits in between); returns
+    (ok, first differing lines)."""
+    ok = len(efi) == len(before) == len(after) and all(
+        e in (b, a) for e, b, a in zip(efi, before, after))
+    diff = [f"efi    {e}\nbefore {b}\nafter  {a}" for e, b, a in
+            zip(efi, before, after) if e not in (b, a)][:4]
+    return ok, diff
+
+
 def firmware_tlb(sock, fifo, log, deadline, start):
     """At the prompt: back to the firmware's CR3, its tlb below 4 GiB, and
     QEMU's info tlb (filtered to the same range) before and after."""
@@ -431,12 +442,9 @@ def check_live_monitor(args):
     else:
         exact = tlb_efi == qemu_tlb
         n = len(tlb_efi)
-        bracketed = n == len(qemu_tlb) == len(qemu_before) and all(
-            e in (b, a) for e, b, a in zip(tlb_efi, qemu_before, qemu_tlb))
+        ok, diff = bracketed(tlb_efi, qemu_before, qemu_tlb)
         moved = sum(1 for b, a in zip(qemu_before, qemu_tlb) if a != b)
-        diff = [f"efi    {e}\nbefore {b}\nafter  {a}" for e, b, a in
-                zip(tlb_efi, qemu_before, qemu_tlb) if e not in (b, a)][:4]
-        tap(bracketed and n > 100,
+        tap(ok and n > 100,
             f"live tlb (own tables, current CR3) equals QEMU info tlb line for line "
             f"({n} lines; {'identical to the later query' if exact else 'each equal to QEMU just before or just after'}, "
             f"{moved} lines gained A/D bits in between)",
@@ -447,10 +455,7 @@ def check_live_monitor(args):
     else:
         efi_fw, before, after = fw
         n = len(efi_fw)
-        ok = n == len(before) == len(after) and all(
-            e in (b, a) for e, b, a in zip(efi_fw, before, after))
-        diff = [f"efi    {e}\nbefore {b}\nafter  {a}" for e, b, a in
-                zip(efi_fw, before, after) if e not in (b, a)][:4]
+        ok, diff = bracketed(efi_fw, before, after)
         tap(ok and n > 1000,
             f"live tlb of the firmware's tables (cr3 firmware, VA < 4 GiB) equals QEMU "
             f"info tlb line for line ({n} lines)",

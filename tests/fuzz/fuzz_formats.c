@@ -64,7 +64,7 @@ static void walk_image(const vtop_image_info *info, const vtop_run *runs,
     if (st != VTOP_OK) {
         return;
     }
-    vtop_physmem mem = {runs, info->run_count};
+    vtop_physmem mem = {runs, info->run_count, NULL};
     vtop_space space;
     if (vtop_space_init(&space, &cfg, &mem) != VTOP_OK) {
         return;

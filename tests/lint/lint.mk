@@ -8,7 +8,7 @@
 # or a `// cppcheck-suppress ID` / `// NOLINT(check)` comment at the line,
 # with a reason on the same or previous line.
 
-LINT_SRCS := $(sort $(wildcard core/*.c core/formats/*.c cmd/*.c host/*.c efi/*.c))
+LINT_SRCS := $(sort $(wildcard core/*.c core/formats/*.c cmd/*.c host/*.c efi/*.c efi/arch/*/*.c))
 LINT_HDRS := $(sort $(wildcard core/*.h core/formats/*.h cmd/*.h host/*.h efi/*.h))
 CPPCHECK  ?= cppcheck
 CLANG_TIDY ?= clang-tidy

@@ -89,7 +89,7 @@ int main(int argc, char **argv)
     }
     if (nxe >= 0)
         cfg.nxe = nxe != 0;
-    vtop_physmem mem = { runs, info.run_count };
+    vtop_physmem mem = { runs, info.run_count, NULL };
     vtop_space space;
     if ((st = vtop_space_init(&space, &cfg, &mem)) != VTOP_OK)
         return fail("vtop_space_init", vtop_status_name(st));

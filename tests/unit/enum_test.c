@@ -303,7 +303,7 @@ static void test_split_and_missing_tables(void **state)
     static vtop_run split[2];
     split[0] = (vtop_run){0, 0x4800, 0, fx_mem};
     split[1] = (vtop_run){0x4800, 0x100000, 0x4800, fx_mem + 0x4800};
-    vtop_physmem pm = {split, 2};
+    vtop_physmem pm = {split, 2, NULL};
     fx_put64(0x1000, 0x2007);
     fx_put64(0x2000, 0x4007);
     fx_put64(0x2008, 0x4000007);                /* PD outside the image */

@@ -22,4 +22,20 @@ static inline vtop_status open_exact(const uint8_t *src, size_t len,
     return st;
 }
 
+/* A prefix of len bytes of a good image: either its headers are cut (an
+ * error naming an offset inside the prefix) or it opens with one warning
+ * naming where data is missing. */
+static inline void assert_damaged_open(vtop_status st, const vtop_image_info *in,
+                                       size_t len)
+{
+    if (st == VTOP_OK) {
+        assert_non_null(in->warning);
+        assert_true(in->warning_offset <= len);
+        return;
+    }
+    assert_true(st == VTOP_FORMAT_TRUNCATED || st == VTOP_FORMAT_CORRUPT);
+    assert_true(in->error_offset <= len);
+    assert_non_null(in->error_what);
+}
+
 #endif

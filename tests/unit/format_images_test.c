@@ -137,7 +137,7 @@ static void test_image(void **state)
         cfg.cr3 = c->cr3;
         cfg.nxe = mode >= VTOP_MODE_PAE;
     }
-    vtop_physmem mem = { runs, info.run_count };
+    vtop_physmem mem = { runs, info.run_count, NULL };
     vtop_space sp;
     assert_int_equal(vtop_space_init(&sp, &cfg, &mem), VTOP_OK);
     const char *stem = c->file;

@@ -228,7 +228,7 @@ static void test_run_at_end_of_64bit_space(void **state)
     assert_non_null(bytes);
     vtop_run run = {0 - (uint64_t)PAGE, PAGE, 0, bytes};
     assert_int_equal(vtop_physmem_validate(&run, 1), VTOP_OK);
-    vtop_physmem mem = {&run, 1};
+    vtop_physmem mem = {&run, 1, NULL};
     assert_int_equal(vtop_physmem_find(&mem, 0xffffffffffffffff), 0);
     assert_null(vtop_physmem_span(&mem, 0xfffffffffffffff8, 16));
     assert_non_null(vtop_physmem_span(&mem, 0xfffffffffffffff8, 8));

@@ -139,7 +139,7 @@ static void test_space_init_errors(void **state)
     assert_int_equal(vtop_space_init(NULL, &c, &fx_phys), VTOP_BAD_ARGUMENT);
     assert_int_equal(vtop_space_init(&s, NULL, &fx_phys), VTOP_BAD_ARGUMENT);
     assert_int_equal(vtop_space_init(&s, &c, NULL), VTOP_BAD_ARGUMENT);
-    vtop_physmem bad = {NULL, 2};
+    vtop_physmem bad = {NULL, 2, NULL};
     assert_int_equal(vtop_space_init(&s, &c, &bad), VTOP_BAD_ARGUMENT);
     assert_int_equal(fx_space(&s, (fx_cfg){VTOP_MODE_COUNT, 0, 0, 0, 0, 0}), VTOP_BAD_SPACE);
     assert_int_equal(fx_space(&s, (fx_cfg){(vtop_mode)-1, 0, 0, 0, 0, 0}), VTOP_BAD_SPACE);

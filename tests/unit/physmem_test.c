@@ -76,7 +76,7 @@ static void test_find_and_span(void **state)
     make_runs(r);
     fill();
     vtop_physmem_bind(r, 3, file, sizeof file);
-    vtop_physmem m = {r, 3};
+    vtop_physmem m = {r, 3, NULL};
     assert_int_equal(vtop_physmem_find(&m, 0x0fff), -1);
     assert_int_equal(vtop_physmem_find(&m, 0x1000), 0);
     assert_int_equal(vtop_physmem_find(&m, 0x1fff), 0);
@@ -87,7 +87,7 @@ static void test_find_and_span(void **state)
     assert_int_equal(vtop_physmem_find(&m, 0x107ff), 2);
     assert_int_equal(vtop_physmem_find(&m, 0x10800), -1);
     assert_int_equal(vtop_physmem_find(&m, ~0ull), -1);
-    vtop_physmem empty = {NULL, 0};
+    vtop_physmem empty = {NULL, 0, NULL};
     assert_int_equal(vtop_physmem_find(&empty, 0), -1);
     assert_int_equal(vtop_physmem_find(NULL, 0), -1);
     assert_ptr_equal(vtop_physmem_span(&m, 0x1ff8, 8), file + 0xff8);
@@ -112,7 +112,7 @@ static void test_read_across_runs_and_holes(void **state)
     make_runs(r);
     fill();
     vtop_physmem_bind(r, 3, file, sizeof file);
-    vtop_physmem m = {r, 3};
+    vtop_physmem m = {r, 3, NULL};
     /* 0x1ff0..0x200f crosses from run 0 into run 1 (file 0xff0..0x100f). */
     assert_int_equal(vtop_physmem_read(&m, 0x1ff0, buf, 0x20, &done), VTOP_OK);
     assert_int_equal(done, 0x20);
@@ -128,7 +128,7 @@ static void test_read_across_runs_and_holes(void **state)
     assert_int_equal(vtop_physmem_read(&m, 0x1000, NULL, 1, NULL), VTOP_BAD_ARGUMENT);
     /* A run that ends at 2^64 - 1: the read stops there. */
     vtop_run top = {~0ull - 0xf, 0x10, 0, file};
-    vtop_physmem t = {&top, 1};
+    vtop_physmem t = {&top, 1, NULL};
     assert_int_equal(vtop_physmem_read(&t, ~0ull - 0x7, buf, 0x20, &done), VTOP_PARTIAL_READ);
     assert_int_equal(done, 8);
     assert_memory_equal(buf, file + 8, 8);

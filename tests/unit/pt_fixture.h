@@ -14,7 +14,7 @@
 #define FX_MEM_SIZE (8u << 20)
 static uint8_t fx_mem[FX_MEM_SIZE];
 static vtop_run fx_run = {0, FX_MEM_SIZE, 0, fx_mem};
-static vtop_physmem fx_phys = {&fx_run, 1};
+static vtop_physmem fx_phys = {&fx_run, 1, NULL};
 
 static inline void fx_reset(void)
 {

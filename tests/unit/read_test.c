@@ -125,7 +125,7 @@ static void test_read_stops_at_top_of_space(void **state)
     vtop_space id;
     vtop_space_config c = {VTOP_MODE_NONE, 0, false, 0, 0, false};
     vtop_run hi = {0xfffff000ull, 0x1000, 0, fx_mem};
-    vtop_physmem m = {&hi, 1};
+    vtop_physmem m = {&hi, 1, NULL};
     assert_int_equal(vtop_space_init(&id, &c, &m), VTOP_OK);
     fx_mem[0xffe] = 0x5a;
     assert_int_equal(vtop_read_virtual(&id, 0xfffffffeull, buf, 0x10, &done), VTOP_PARTIAL_READ);

@@ -30,7 +30,7 @@ static void first_root_of(const char *file, vtop_mode want_mode, uint64_t want_r
     static vtop_run runs[8];
     static vtop_image_info info;
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 8, &info), VTOP_OK);
-    vtop_physmem mem = { runs, info.run_count };
+    vtop_physmem mem = { runs, info.run_count, NULL };
     assert_int_equal(vtop_roots_scan(&mem, NULL, cand, 32, &res), VTOP_OK);
     assert_int_equal(res.pages_scanned, info.run_bytes / 4096);
     assert_true(res.count >= 1);
@@ -79,7 +79,7 @@ static void test_windows_self_map_wins(void **state)
     /* a look-alike without self-map: kernel entry only */
     put64(mem8, 0x8000 + 8 * 0x1F0, 0x4000 | 0x63);
     vtop_run run = { 0, sizeof mem8, 0, mem8 };
-    vtop_physmem mem = { &run, 1 };
+    vtop_physmem mem = { &run, 1, NULL };
     vtop_roots_options o = { VTOP_MODE_4LEVEL, 0, false };
     assert_int_equal(vtop_roots_scan(&mem, &o, cand, 32, &res), VTOP_OK);
     assert_int_equal(cand[0].root, 0x3000);
@@ -100,7 +100,7 @@ static void test_nothing_to_find(void **state)
     (void)state;
     memset(mem8, 0, sizeof mem8);
     vtop_run run = { 0, sizeof mem8, 0, mem8 };
-    vtop_physmem mem = { &run, 1 };
+    vtop_physmem mem = { &run, 1, NULL };
     assert_int_equal(vtop_roots_scan(&mem, NULL, cand, 32, &res), VTOP_NO_ROOT);
     assert_int_equal(res.pages_scanned, 16);
     assert_int_equal(res.count, 0);

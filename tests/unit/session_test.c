@@ -151,7 +151,7 @@ static int fake_load(void *ctx, const char *name, vtop_loaded *l, char *why,
     }
     if (strcmp(name, "live") == 0) {
         live_run = (vtop_run){0, sizeof image, 0, image};
-        live_mem = (vtop_physmem){&live_run, 1};
+        live_mem = (vtop_physmem){&live_run, 1, NULL};
         l->mem = &live_mem;
         l->has_config = true;
         l->cfg.mode = VTOP_MODE_4LEVEL;
@@ -230,7 +230,7 @@ static void test_open_physmem_directly(void **state)
     (void)state;
     vtop_session *s = vtop_session_new(NULL);
     vtop_run run = {0, sizeof image, 0, image};
-    vtop_physmem mem = {&run, 1};
+    vtop_physmem mem = {&run, 1, NULL};
     vtop_space_config cfg = {VTOP_MODE_4LEVEL, 0x1000, true, 0, 0, false};
     assert_int_equal(vtop_session_open_physmem(s, "live", &mem, &cfg, &err),
                      VTOP_EXIT_OK);
@@ -242,7 +242,8 @@ static void test_open_physmem_directly(void **state)
         "runs:     1, 0x8000 bytes\n"
         "  0000000000000000-0000000000008000 at file offset 0x0\n"
         "space:    4level, cr3 0000000000001000 (root 0000000000001000), nxe on, "
-        "maxphyaddr 52\n");
+        "maxphyaddr 52\n"
+        "root:     from platform\n");
     clear();
     cfg.maxphyaddr = 99;
     assert_int_equal(vtop_session_open_physmem(s, "live", &mem, &cfg, &err),

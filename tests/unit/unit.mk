@@ -5,12 +5,23 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/*_test.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/unit/%,$(UNIT_SRCS))
 UNIT_COV_BINS := $(patsubst tests/unit/%.c,$(BUILD)/cov/tests/unit/%,$(UNIT_SRCS))
 
-$(BUILD)/asan/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/asan/libvtopcmd.a $(BUILD)/asan/libvtop.a
+# Tests of the paged formats also build the synthetic kdump writer and the
+# host decompressors (UNIT_EXTRA_<test>, UNIT_LIBS_<test>).
+KDUMP_TEST_EXTRA := images/kdump_writer.c host/decompress.c
+UNIT_EXTRA_kdump_test := $(KDUMP_TEST_EXTRA)
+UNIT_LIBS_kdump_test := $(HOST_DECOMP_LIBS)
+UNIT_EXTRA_flattened_test := $(KDUMP_TEST_EXTRA)
+UNIT_LIBS_flattened_test := $(HOST_DECOMP_LIBS)
+UNIT_EXTRA_truncate_test := $(KDUMP_TEST_EXTRA)
+UNIT_LIBS_truncate_test := $(HOST_DECOMP_LIBS)
+
+.SECONDEXPANSION:
+$(BUILD)/asan/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $$(UNIT_EXTRA_$$*) $(BUILD)/asan/libvtopcmd.a $(BUILD)/asan/libvtop.a
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $< -o $@ $(BUILD)/asan/libvtopcmd.a $(BUILD)/asan/libvtop.a -lcmocka
-$(BUILD)/cov/tests/unit/%: tests/unit/%.c $(BUILD)/cov/libvtopcmd.a $(BUILD)/cov/libvtop.a
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $< $(UNIT_EXTRA_$*) -o $@ $(BUILD)/asan/libvtopcmd.a $(BUILD)/asan/libvtop.a -lcmocka $(UNIT_LIBS_$*)
+$(BUILD)/cov/tests/unit/%: tests/unit/%.c $$(UNIT_EXTRA_$$*) $(BUILD)/cov/libvtopcmd.a $(BUILD)/cov/libvtop.a
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(COV_FLAGS) $< -o $@ $(BUILD)/cov/libvtopcmd.a $(BUILD)/cov/libvtop.a -lcmocka
+	$(HOST_CC) $(HOST_CFLAGS) $(COV_FLAGS) $< $(UNIT_EXTRA_$*) -o $@ $(BUILD)/cov/libvtopcmd.a $(BUILD)/cov/libvtop.a -lcmocka $(UNIT_LIBS_$*)
 
 ALL_TARGETS += $(UNIT_BINS)
 TEST_SUITES += test-unit

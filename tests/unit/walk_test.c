@@ -286,7 +286,7 @@ static void test_tables_outside_image(void **state)
      * the end, entry 1 (0x4008) lies past it. */
     fx_put64(0x3008, 0x4000 | 0x7);
     vtop_run cut = {0, 0x4004, 0, fx_mem};
-    vtop_physmem cutmem = {&cut, 1};
+    vtop_physmem cutmem = {&cut, 1, NULL};
     vtop_space_config cfg = {VTOP_MODE_4LEVEL, 0x1000, true, 0, 0, false};
     vtop_space c;
     assert_int_equal(vtop_space_init(&c, &cfg, &cutmem), VTOP_OK);
