@@ -35,8 +35,7 @@ static const char *agreement(const vtop_image_info *in)
     const vtop_cpu_state *c = &in->cpus[0];
     if (c->mode != in->vmcoreinfo_mode)
         return "disagree (mode)";
-    uint64_t cr3 = c->cr3 & (c->mode == VTOP_MODE_PAE ? ~0x1Full : ~0xFFFull);
-    cr3 &= (1ull << 52) - 1;
+    uint64_t cr3 = vtop_mode_root(c->mode, c->cr3, 52);
     return cr3 == in->vmcoreinfo_root ? "agree"
                                       : "differ (vCPU 0 runs other tables)";
 }

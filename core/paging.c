@@ -215,6 +215,16 @@ static bool cr3_too_wide(const vtop_mode_desc *d, uint64_t cr3)
     return d->cr3_bits && (cr3 >> d->cr3_bits);
 }
 
+uint64_t vtop_mode_root(vtop_mode mode, uint64_t cr3, unsigned maxphyaddr)
+{
+    const vtop_mode_desc *d = vtop_mode_describe(mode);
+    unsigned m = maxphyaddr ? maxphyaddr : 52;
+    if (!d || m < 32 || m > 52)
+        return 0;
+    vtop_space_config cfg = {.mode = mode, .cr3 = cr3};
+    return root_of(d, &cfg, m);
+}
+
 static void init_root_window(vtop_space *space)
 {
     const vtop_physmem *mem = &space->mem;

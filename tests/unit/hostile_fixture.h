@@ -39,7 +39,7 @@ static inline void image_new(image *im, uint64_t size, uint64_t phys)
     assert_non_null(im->bytes);
     im->size = size;
     im->run = (vtop_run){phys, size, 0, im->bytes};
-    im->mem = (vtop_physmem){&im->run, 1};
+    im->mem = (vtop_physmem){&im->run, 1, NULL};
 }
 
 static inline void image_free(image *im)
