@@ -94,6 +94,14 @@ static void top_scan(const vtop_space *s, const uint8_t *p,
     }
 }
 
+bool roots_top_plausible(const vtop_space *s, const uint8_t *p)
+{
+    /* A PDPT's entries span 1 GiB each: Linux and Windows always map the
+     * top one (the kernel). */
+    uint64_t n = vtop_entry_count(s, 0);
+    return roots_top_bytes(s) >= PAGE || vtop_entry_present(entry_at(s, p, n - 1));
+}
+
 bool roots_top_table(const vtop_space *s, const uint8_t *p,
                      vtop_root_candidate *c)
 {
@@ -102,9 +110,7 @@ bool roots_top_table(const vtop_space *s, const uint8_t *p,
     c->self_index = -1;
     uint64_t n = vtop_entry_count(s, 0);
     bool small = roots_top_bytes(s) < PAGE;
-    /* A PDPT's entries span 1 GiB each: Linux and Windows always map the
-     * top one (the kernel). */
-    if (small && !vtop_entry_present(entry_at(s, p, n - 1)))
+    if (!roots_top_plausible(s, p))
         return false;
     top_stats ts = {0, 0, 0};
     top_scan(s, p, c, &ts);
