@@ -185,9 +185,7 @@ static void init_levels(vtop_space *s, unsigned m)
 {
     const vtop_mode_desc *d = s->desc;
     /* Windows transition PFN: bits 12..min(M,45)-1, in the entry's width. */
-    unsigned wm = m < 45 ? m : 45;
-    if (wm > 8u * d->entry_size)
-        wm = 8u * d->entry_size;
+    unsigned wm = d->entry_size == 4 ? 32u : (m < 45 ? m : 45);
     s->win_pfn_mask = d->levels ? BITS(wm - 1, 12) & ~s->cfg.pa_extra_mask : 0;
     for (unsigned l = 0; l < VTOP_MAX_LEVELS; l++) {
         s->level[l] = (vtop_space_level){{0, 0}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
