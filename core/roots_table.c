@@ -127,7 +127,7 @@ bool roots_top_table(const vtop_space *s, const uint8_t *p,
     /* A page table of a linear mapping (a direct map's 4K pages): more than
      * half full, nearly every entry following the previous one. Its entry
      * for its own page is not a self-map. */
-    if (!small && 2 * c->present >= n && 4 * ts.linear >= 3 * c->present)
+    if (!small && 2 * (uint64_t)c->present >= n && 4 * ts.linear >= 3 * c->present)
         return false;
     if (c->self_index >= 0 && (c->bad || 4 * c->missing > c->present))
         c->self_index = -1;
