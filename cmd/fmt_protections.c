@@ -21,24 +21,25 @@ static const char *const gcd_names[VTOP_GCD_TYPES] = {
     "Persistent", "MoreReliable", "Unaccepted",
 };
 
-const char *vtop_fmt_memtype(uint32_t type, char buf[16])
+static const char *type_name(const char *const *names, uint32_t n, const char *other,
+                             uint32_t type, char buf[16])
 {
     if (type == VTOP_PROT_NONE)
         return "unlisted";
-    if (type < VTOP_EFI_TYPES)
-        return memtype_names[type];
-    snprintf(buf, 16, "Type0x%" PRIx32, type);
+    if (type < n)
+        return names[type];
+    snprintf(buf, 16, "%s0x%" PRIx32, other, type);
     return buf;
+}
+
+const char *vtop_fmt_memtype(uint32_t type, char buf[16])
+{
+    return type_name(memtype_names, VTOP_EFI_TYPES, "Type", type, buf);
 }
 
 const char *vtop_fmt_gcdtype(uint32_t type, char buf[16])
 {
-    if (type == VTOP_PROT_NONE)
-        return "unlisted";
-    if (type < VTOP_GCD_TYPES)
-        return gcd_names[type];
-    snprintf(buf, 16, "Gcd0x%" PRIx32, type);
-    return buf;
+    return type_name(gcd_names, VTOP_GCD_TYPES, "Gcd", type, buf);
 }
 
 static const char *const check_label[VTOP_CHECK_COUNT] = {
@@ -61,18 +62,20 @@ static const char *const check_rule[VTOP_CHECK_COUNT] = {
 
 static const char *note_text(vtop_check_note n)
 {
-    static const char *const t[VTOP_NOTE_COUNT] = {
-        [VTOP_NOTE_NONE] = NULL,
-        [VTOP_NOTE_NO_IMAGES] = "no loaded image is listed",
-        [VTOP_NOTE_NO_GCD] = "no DXE Services Table: the GCD map is not known, memory map only",
-        [VTOP_NOTE_NO_STACK] = "the BSP stack was not located",
-        [VTOP_NOTE_NO_PROTOCOL] = "EFI_MEMORY_ATTRIBUTE_PROTOCOL is not installed "
-                                  "(UEFI 2.10; absent from EDK2 before 2023): nothing to compare",
-        [VTOP_NOTE_NO_MAT] = "no EFI_MEMORY_ATTRIBUTES_TABLE in the configuration table",
-        [VTOP_NOTE_GUARD_BELOW] = "guard: the page below the stack allocation",
-        [VTOP_NOTE_GUARD_FIRST] = "guard: the first page of the stack allocation",
-    };
-    return (unsigned)n < VTOP_NOTE_COUNT ? t[n] : NULL;
+    switch (n) {
+    case VTOP_NOTE_NO_IMAGES:   return "no loaded image is listed";
+    case VTOP_NOTE_NO_GCD:      return "no DXE Services Table: the GCD map is not known, "
+                                       "memory map only";
+    case VTOP_NOTE_NO_STACK:    return "the BSP stack was not located";
+    case VTOP_NOTE_NO_PROTOCOL: return "EFI_MEMORY_ATTRIBUTE_PROTOCOL is not installed "
+                                       "(UEFI 2.10; absent from EDK2 before 2023): "
+                                       "nothing to compare";
+    case VTOP_NOTE_NO_MAT:      return "no EFI_MEMORY_ATTRIBUTES_TABLE in the "
+                                       "configuration table";
+    case VTOP_NOTE_GUARD_BELOW: return "guard: the page below the stack allocation";
+    case VTOP_NOTE_GUARD_FIRST: return "guard: the first page of the stack allocation";
+    default:                    return NULL;
+    }
 }
 
 static const char *unit_of(vtop_check_id id)
