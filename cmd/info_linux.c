@@ -35,12 +35,9 @@ static const char *agreement(const vtop_image_info *in)
     const vtop_cpu_state *c = &in->cpus[0];
     if (c->mode != in->vmcoreinfo_mode)
         return "disagree (mode)";
-    /* The root's lowest bit comes from the mode (PAE: a 32-byte aligned
+    /* The root a CR3 selects, by the mode table (PAE: a 32-byte aligned
      * PDPT, SDM Vol. 3A 4.4.1; else 4 KiB, 4.3 and 4.5). */
-    const vtop_mode_desc *d = vtop_mode_describe(c->mode);
-    unsigned root_low = d ? d->root_low : 12;
-    uint64_t cr3 = c->cr3 & ~((1ull << root_low) - 1);
-    cr3 &= (1ull << 52) - 1;
+    uint64_t cr3 = vtop_mode_root(c->mode, c->cr3, 52);
     return cr3 == in->vmcoreinfo_root ? "agree"
                                       : "differ (vCPU 0 runs other tables)";
 }

@@ -185,9 +185,7 @@ static void init_levels(vtop_space *s, unsigned m)
 {
     const vtop_mode_desc *d = s->desc;
     /* Windows transition PFN: bits 12..min(M,45)-1, in the entry's width. */
-    unsigned wm = m < 45 ? m : 45;
-    if (wm > 8u * d->entry_size)
-        wm = 8u * d->entry_size;
+    unsigned wm = d->entry_size == 4 ? 32u : (m < 45 ? m : 45);
     s->win_pfn_mask = d->levels ? BITS(wm - 1, 12) & ~s->cfg.pa_extra_mask : 0;
     for (unsigned l = 0; l < VTOP_MAX_LEVELS; l++) {
         s->level[l] = (vtop_space_level){{0, 0}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
@@ -213,6 +211,16 @@ static uint64_t root_of(const vtop_mode_desc *d, const vtop_space_config *cfg,
 static bool cr3_too_wide(const vtop_mode_desc *d, uint64_t cr3)
 {
     return d->cr3_bits && (cr3 >> d->cr3_bits);
+}
+
+uint64_t vtop_mode_root(vtop_mode mode, uint64_t cr3, unsigned maxphyaddr)
+{
+    const vtop_mode_desc *d = vtop_mode_describe(mode);
+    unsigned m = maxphyaddr ? maxphyaddr : 52;
+    if (!d || m < 32 || m > 52)
+        return 0;
+    vtop_space_config cfg = {.mode = mode, .cr3 = cr3};
+    return root_of(d, &cfg, m);
 }
 
 static void init_root_window(vtop_space *space)

@@ -130,6 +130,11 @@ const char *vtop_mode_reason(vtop_mode mode);
 #define EFER_LMA  (1ull << 10)
 #define EFER_NXE  (1ull << 11)
 
+/* The top table's physical address that cr3 selects in mode (the mode
+ * table's root alignment and CR3 width; maxphyaddr 0 means 52), 0 for a
+ * mode without tables. */
+uint64_t vtop_mode_root(vtop_mode mode, uint64_t cr3, unsigned maxphyaddr);
+
 /* What the caller knows about an address space. */
 typedef struct vtop_space_config {
     vtop_mode mode;

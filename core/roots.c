@@ -52,9 +52,11 @@ typedef struct scan {
 
 static void try_table(scan *sc, vtop_space *s, uint64_t pa, const uint8_t *p)
 {
+    if (!roots_top_plausible(s, p) || vtop_space_set_root(s, pa) != VTOP_OK ||
+        s->root != pa)
+        return;
     vtop_root_candidate c = {0};
-    if (vtop_space_set_root(s, pa) != VTOP_OK || s->root != pa ||
-        !roots_top_table(s, p, &c))
+    if (!roots_top_table(s, p, &c))
         return;
     sc->res->candidates++;
     c.top_bad = c.bad;

@@ -24,6 +24,10 @@ bool roots_space(vtop_space *s, const vtop_physmem *mem, vtop_mode mode,
 /* Bytes of the top table of s's mode (32 for the PAE PDPT, else a page). */
 uint64_t roots_top_bytes(const vtop_space *s);
 
+/* The cheap first test of a top table p of s's mode (before its root is
+ * even set): false when it cannot be a root. */
+bool roots_top_plausible(const vtop_space *s, const uint8_t *p);
+
 /* Structural test of the top table at s->root (bytes p, roots_top_bytes
  * long). Fills root, mode, present/kernel/self_index/bad/missing and
  * evidence. Returns false when the table cannot be a root. */

@@ -94,6 +94,14 @@ static void top_scan(const vtop_space *s, const uint8_t *p,
     }
 }
 
+bool roots_top_plausible(const vtop_space *s, const uint8_t *p)
+{
+    /* A PDPT's entries span 1 GiB each: Linux and Windows always map the
+     * top one (the kernel). */
+    uint64_t n = vtop_entry_count(s, 0);
+    return roots_top_bytes(s) >= PAGE || vtop_entry_present(entry_at(s, p, n - 1));
+}
+
 bool roots_top_table(const vtop_space *s, const uint8_t *p,
                      vtop_root_candidate *c)
 {
@@ -102,9 +110,7 @@ bool roots_top_table(const vtop_space *s, const uint8_t *p,
     c->self_index = -1;
     uint64_t n = vtop_entry_count(s, 0);
     bool small = roots_top_bytes(s) < PAGE;
-    /* A PDPT's entries span 1 GiB each: Linux and Windows always map the
-     * top one (the kernel). */
-    if (small && !vtop_entry_present(entry_at(s, p, n - 1)))
+    if (!roots_top_plausible(s, p))
         return false;
     top_stats ts = {0, 0, 0};
     top_scan(s, p, c, &ts);
@@ -121,7 +127,7 @@ bool roots_top_table(const vtop_space *s, const uint8_t *p,
     /* A page table of a linear mapping (a direct map's 4K pages): more than
      * half full, nearly every entry following the previous one. Its entry
      * for its own page is not a self-map. */
-    if (!small && 2 * c->present >= n && 4 * ts.linear >= 3 * c->present)
+    if (!small && 2 * (uint64_t)c->present >= n && 4 * ts.linear >= 3 * c->present)
         return false;
     if (c->self_index >= 0 && (c->bad || 4 * c->missing > c->present))
         c->self_index = -1;

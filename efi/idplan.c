@@ -12,7 +12,7 @@ static EFI_STATUS push(idplan *p, uint64_t start, uint64_t end, uint8_t attr)
 {
     if (start >= end)
         return EFI_SUCCESS;
-    if (p->count == p->cap) {
+    if (p->count >= p->cap || !p->ranges) {
         size_t cap = p->cap ? p->cap * 2 : 256;
         idplan_range *r = realloc(p->ranges, cap * sizeof *r);
         if (!r)

@@ -131,6 +131,19 @@ static void test_space_init_roots_and_masks(void **state)
     assert_int_equal(s.desc->levels, 0);
 }
 
+/* The root a CR3 selects: PAE keeps bits 31:5 (SDM 4.4.1), the others
+ * drop the low 12 flag/PCID bits; long mode keeps bits up to MAXPHYADDR. */
+static void test_mode_root(void **state)
+{
+    (void)state;
+    assert_int_equal(vtop_mode_root(VTOP_MODE_PAE, 0x1c52fe0, 0), 0x1c52fe0);
+    assert_int_equal(vtop_mode_root(VTOP_MODE_32BIT_PSE, 0x1c93018, 0), 0x1c93000);
+    assert_int_equal(vtop_mode_root(VTOP_MODE_4LEVEL, 0x8000000001062805ull, 0), 0x1062000);
+    assert_int_equal(vtop_mode_root(VTOP_MODE_5LEVEL, 0x0000ff0001070000ull, 40), 0x1070000);
+    assert_int_equal(vtop_mode_root(VTOP_MODE_NONE, 0x1000, 0), 0);
+    assert_int_equal(vtop_mode_root(VTOP_MODE_4LEVEL, 0x1000, 60), 0);
+}
+
 static void test_space_init_errors(void **state)
 {
     (void)state;
@@ -181,6 +194,7 @@ int main(void)
         cmocka_unit_test(test_from_registers),
         cmocka_unit_test(test_canonical),
         cmocka_unit_test(test_space_init_roots_and_masks),
+        cmocka_unit_test(test_mode_root),
         cmocka_unit_test(test_space_init_errors),
     };
     return cmocka_run_group_tests_name("paging", tests, NULL, NULL);
