@@ -58,9 +58,13 @@ deps:
 	@tools/deps.sh
 
 # `make test`: deps, build, every suite; the last line is "N passed, N failed".
+# Two lanes, one per core: the suites that boot QEMU guests or firmware
+# (single-threaded TCG, and sharing downloads and captures, so in order) beside
+# all the others.
+TEST_LANE_QEMU = $(filter test-efi test-protections test-dumps test-truth,$(TEST_SUITES))
 test: deps
 	@$(MAKE) --no-print-directory all
-	@MAKE="$(MAKE)" tools/run-tests.sh $(TEST_SUITES)
+	@MAKE="$(MAKE)" tools/run-tests.sh $(TEST_LANE_QEMU) -- $(filter-out $(TEST_LANE_QEMU),$(TEST_SUITES))
 
 clean:
 	rm -rf $(BUILD)

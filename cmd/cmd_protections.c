@@ -10,11 +10,7 @@
 
 /* ---- the built-in provider: the sources a capture file carries ---- */
 
-typedef struct capture_sources {
-    vtop_capture_buffers buf;
-} capture_sources;
-
-static void capture_free(capture_sources *cs)
+void vtop_capture_sources_free(vtop_capture_sources_buf *cs)
 {
     free(cs->buf.memmap);
     free(cs->buf.mat);
@@ -24,8 +20,8 @@ static void capture_free(capture_sources *cs)
     free(cs->buf.answers);
 }
 
-static int capture_load(vtop_session *s, capture_sources *cs, vtop_prot_sources *src,
-                        char *why, size_t why_len)
+int vtop_capture_sources_load(vtop_session *s, vtop_capture_sources_buf *cs,
+                              vtop_prot_sources *src, char *why, size_t why_len)
 {
     vtop_capture_info ci;
     if (!s->has_loaded || !s->loaded.base ||
@@ -77,12 +73,12 @@ static int cmd_protections(vtop_cmd_ctx *c, int argc, char **argv)
                               "page tables to check (no CR3 known)");
     vtop_prot_sources src;
     char why[128] = "";
-    capture_sources cs = { { NULL, NULL, NULL, NULL, NULL, NULL } };
+    vtop_capture_sources_buf cs = { { NULL, NULL, NULL, NULL, NULL, NULL } };
     int got = p ? p->sources(p->ctx, &src, why, sizeof why)
-                : capture_load(c->session, &cs, &src, why, sizeof why);
+                : vtop_capture_sources_load(c->session, &cs, &src, why, sizeof why);
     vtop_prot_report *rep = got == 0 ? malloc(sizeof *rep) : NULL;
     if (!rep) {
-        capture_free(&cs);
+        vtop_capture_sources_free(&cs);
         return got ? vtop_cmd_error(c, VTOP_EXIT_IMAGE, "protections: no firmware "
                                     "sources for this target: %s", why)
                    : vtop_cmd_error(c, VTOP_EXIT_FAIL, "protections: out of memory");
@@ -106,7 +102,7 @@ static int cmd_protections(vtop_cmd_ctx *c, int argc, char **argv)
                 rc = VTOP_EXIT_FAIL;
     }
     free(rep);
-    capture_free(&cs);
+    vtop_capture_sources_free(&cs);
     return rc;
 }
 

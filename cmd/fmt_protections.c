@@ -21,24 +21,25 @@ static const char *const gcd_names[VTOP_GCD_TYPES] = {
     "Persistent", "MoreReliable", "Unaccepted",
 };
 
-const char *vtop_fmt_memtype(uint32_t type, char buf[16])
+static const char *type_name(const char *const *names, uint32_t n, const char *other,
+                             uint32_t type, char buf[16])
 {
     if (type == VTOP_PROT_NONE)
         return "unlisted";
-    if (type < VTOP_EFI_TYPES)
-        return memtype_names[type];
-    snprintf(buf, 16, "Type0x%" PRIx32, type);
+    if (type < n)
+        return names[type];
+    snprintf(buf, 16, "%s0x%" PRIx32, other, type);
     return buf;
+}
+
+const char *vtop_fmt_memtype(uint32_t type, char buf[16])
+{
+    return type_name(memtype_names, VTOP_EFI_TYPES, "Type", type, buf);
 }
 
 const char *vtop_fmt_gcdtype(uint32_t type, char buf[16])
 {
-    if (type == VTOP_PROT_NONE)
-        return "unlisted";
-    if (type < VTOP_GCD_TYPES)
-        return gcd_names[type];
-    snprintf(buf, 16, "Gcd0x%" PRIx32, type);
-    return buf;
+    return type_name(gcd_names, VTOP_GCD_TYPES, "Gcd", type, buf);
 }
 
 static const char *const check_label[VTOP_CHECK_COUNT] = {

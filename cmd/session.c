@@ -37,6 +37,7 @@ vtop_session *vtop_session_new(const vtop_platform *platform)
     register_table(s, vtop_cmds_ptov);
     register_table(s, vtop_cmds_roots);
     register_table(s, vtop_cmds_protections);
+    register_table(s, vtop_cmds_report);
     return s;
 }
 

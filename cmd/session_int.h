@@ -52,6 +52,7 @@ extern const vtop_command *const vtop_cmds_space[];
 extern const vtop_command *const vtop_cmds_ptov[];
 extern const vtop_command *const vtop_cmds_roots[];
 extern const vtop_command *const vtop_cmds_protections[];
+extern const vtop_command *const vtop_cmds_report[];
 
 /* session_store.c: the paged images' store. prepare returns a zeroed
  * store bound to the session's cache and decompressors (NULL when out of

@@ -134,7 +134,7 @@ const char *vtop_mode_reason(vtop_mode mode)
 static uint64_t pse36_bits(unsigned m)
 {
     unsigned mp = m < 40 ? m : 40;
-    return (0xffull >> (40u - mp)) << 13; /* 4..8 bits for M in 36..52 */
+    return (0xffull >> (40u - mp)) << 13; /* 0..8 bits for M in 32..52 */
 }
 
 /* Reserved bits of an entry at level l, pointing to a table (large=0) or
@@ -237,8 +237,11 @@ vtop_status vtop_space_init(vtop_space *space, const vtop_space_config *cfg,
         return VTOP_BAD_ARGUMENT;
     if (cfg->mode < VTOP_MODE_NONE || cfg->mode >= VTOP_MODE_COUNT)
         return VTOP_BAD_SPACE;
+    /* SDM Vol. 3A 4.1.4: MAXPHYADDR is at most 52; 32 on a CPU without
+     * PAE or PSE-36 (36 when CPUID leaf 80000008H is absent but PAE is
+     * there). */
     unsigned m = cfg->maxphyaddr ? cfg->maxphyaddr : 52;
-    if (m < 36 || m > 52)
+    if (m < 32 || m > 52)
         return VTOP_BAD_SPACE;
     const vtop_mode_desc *d = &mode_descs[cfg->mode];
     if (cr3_too_wide(d, cfg->cr3))

@@ -135,7 +135,7 @@ typedef struct vtop_space_config {
     vtop_mode mode;
     uint64_t cr3;            /* raw CR3: flag and PCID bits are masked per mode */
     bool nxe;                /* EFER.NXE: bit 63 is NX, else reserved (PAE/long) */
-    uint8_t maxphyaddr;      /* 36..52; 0 means 52 */
+    uint8_t maxphyaddr;      /* 32..52; 0 means 52 */
     uint64_t pa_extra_mask;  /* bits to strip from every physical address read
                                 from an entry (AMD SEV C-bit, Intel TDX shared bit) */
     bool windows_pte;        /* interpret P=0 entries as Windows software PTEs */

@@ -151,7 +151,7 @@ static void check_physical(join *j, const vtop_prot_range *r, uint64_t pages,
 static void join_sub(join *j, const vtop_prot_piece *p, bool gcd_free)
 {
     vtop_prot_range r;
-    prot_tag(j->src, p, &r);
+    vtop_prot_tag(j->src, p, &r);
     uint64_t pages = prot_pages(p->size);
     vtop_check_result *wx = &j->rep->check[VTOP_CHECK_NO_WX];
     if (r.present) {
@@ -163,25 +163,13 @@ static void join_sub(join *j, const vtop_prot_piece *p, bool gcd_free)
         check_physical(j, &r, pages, gcd_free);
 }
 
-/* Last byte of the stretch from va with one memory-map entry (or none),
- * one GCD entry (or none) and one image (or none). */
+/* Last byte of the stretch from va with one tag (vtop_prot_uniform_last),
+ * and whether va is GCD free system memory. */
 static uint64_t uniform_last(const join *j, uint64_t va, bool *gcd_free)
 {
-    const vtop_prot_sources *s = j->src;
-    list_pos pos[3] = { prot_memmap_pos(s, va), prot_gcd_pos(s, va),
-                         prot_image_pos(s, va) };
-    *gcd_free = pos[1].idx != VTOP_PROT_NONE && !s->gcd[pos[1].idx].allocated;
-    uint64_t last = va < j->limit ? j->limit - 1 : ~0ull;
-    for (int k = 0; k < 3; k++) {
-        uint64_t end = pos[k].idx != VTOP_PROT_NONE ? pos[k].in_last
-                       : pos[k].next != ~0ull ? pos[k].next - 1 : ~0ull;
-        if (end < last)
-            last = end;
-    }
-    /* Whole pages: an image or GCD entry may end inside a page (ImageSize,
-     * a 1 KiB HPET window), and a page is counted once, under the entry
-     * holding its first byte. */
-    return last | (PROT_PAGE - 1);
+    uint32_t g = prot_gcd_at(j->src, va);
+    *gcd_free = g != VTOP_PROT_NONE && !j->src->gcd[g].allocated;
+    return vtop_prot_uniform_last(j->src, va, j->limit);
 }
 
 static int join_piece(void *ctx, const vtop_prot_piece *p)
@@ -235,9 +223,7 @@ static bool sources_valid(const vtop_prot_sources *s)
            (s->attr_answers || !s->nattr) && sources_sorted(s);
 }
 
-/* Top of the physical address space that is also reachable at VA = PA:
- * min(2^MAXPHYADDR, the lower half of the VA space). */
-static uint64_t phys_limit(const vtop_space *space)
+uint64_t vtop_prot_phys_limit(const vtop_space *space)
 {
     unsigned m = space->cfg.maxphyaddr ? space->cfg.maxphyaddr : 52;
     unsigned v = space->desc->sign_extended ? space->desc->va_bits - 1u
@@ -249,7 +235,7 @@ static vtop_status join_walk(const vtop_space *space,
                              const vtop_prot_sources *src,
                              vtop_prot_report *rep)
 {
-    join j = { .src = src, .rep = rep, .limit = phys_limit(space) };
+    join j = { .src = src, .rep = rep, .limit = vtop_prot_phys_limit(space) };
     vtop_status st = vtop_prot_scan(space, 0, j.limit - 1, join_piece, &j,
                                     &rep->leaves);
     if (st == VTOP_OK && space->desc->sign_extended) {

@@ -220,4 +220,19 @@ vtop_status vtop_prot_scan(const vtop_space *space, uint64_t va_start,
                            uint64_t va_end, vtop_piece_fn fn, void *ctx,
                            uint64_t *leaves);
 
+/* The piece as a range tagged with the memory type, GCD type, image and
+ * section at its first byte (VTOP_PROT_NONE where none). */
+void vtop_prot_tag(const vtop_prot_sources *src, const vtop_prot_piece *p,
+                   vtop_prot_range *r);
+
+/* Last byte (page-rounded) of the stretch from va that has one memory-map
+ * entry or none, one GCD entry or none and one image or none, below limit
+ * when va is (the joined walk cuts its pieces there). */
+uint64_t vtop_prot_uniform_last(const vtop_prot_sources *src, uint64_t va,
+                                uint64_t limit);
+
+/* Top of the physical address space also reachable at VA = PA:
+ * min(2^MAXPHYADDR, the lower half of the VA space). */
+uint64_t vtop_prot_phys_limit(const vtop_space *space);
+
 #endif

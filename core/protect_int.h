@@ -33,9 +33,6 @@ uint32_t prot_image_at(const vtop_prot_sources *src, uint64_t va);
 uint32_t prot_memmap_at(const vtop_prot_sources *src, uint64_t pa);
 uint32_t prot_gcd_at(const vtop_prot_sources *src, uint64_t pa);
 
-/* A range tagged with the types, image and section at its first byte. */
-void prot_tag(const vtop_prot_sources *src, const vtop_prot_piece *p,
-              vtop_prot_range *r);
 
 /* The checks over named ranges (protect_ranges.c). */
 vtop_status prot_check_images(const vtop_space *space,

@@ -106,7 +106,25 @@ static uint32_t section_at(const vtop_prot_sources *src, uint32_t image,
     return VTOP_PROT_NONE;
 }
 
-void prot_tag(const vtop_prot_sources *src, const vtop_prot_piece *p,
+uint64_t vtop_prot_uniform_last(const vtop_prot_sources *s, uint64_t va,
+                                uint64_t limit)
+{
+    list_pos pos[3] = { prot_memmap_pos(s, va), prot_gcd_pos(s, va),
+                        prot_image_pos(s, va) };
+    uint64_t last = va < limit ? limit - 1 : ~0ull;
+    for (int k = 0; k < 3; k++) {
+        uint64_t end = pos[k].idx != VTOP_PROT_NONE ? pos[k].in_last
+                       : pos[k].next != ~0ull ? pos[k].next - 1 : ~0ull;
+        if (end < last)
+            last = end;
+    }
+    /* Whole pages: an image or GCD entry may end inside a page (ImageSize,
+     * a 1 KiB HPET window), and a page is counted once, under the entry
+     * holding its first byte. */
+    return last | (PROT_PAGE - 1);
+}
+
+void vtop_prot_tag(const vtop_prot_sources *src, const vtop_prot_piece *p,
               vtop_prot_range *r)
 {
     uint32_t m = prot_memmap_at(src, p->va), g = prot_gcd_at(src, p->va);

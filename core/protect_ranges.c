@@ -45,7 +45,7 @@ static int eval_piece(void *ctx, const vtop_prot_piece *p)
     e->bad_pages += pages;
     if (e->c) {
         vtop_prot_range r;
-        prot_tag(e->src, p, &r);
+        vtop_prot_tag(e->src, p, &r);
         if (e->image != VTOP_PROT_NONE)
             r.image = e->image, r.section = e->section;
         r.why = VTOP_WHY_RIGHTS;
@@ -77,7 +77,7 @@ static vtop_prot_range whole(const vtop_prot_sources *src, uint64_t start,
 {
     vtop_prot_piece p = { .va = start, .size = size };
     vtop_prot_range r;
-    prot_tag(src, &p, &r);
+    vtop_prot_tag(src, &p, &r);
     r.why = why;
     return r;
 }

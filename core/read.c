@@ -1,5 +1,6 @@
 /* vtop core: ReadVirtual / ReadPhysical with dbgeng's partial-read contract
- * (REFERENCE.md section 1): success when every byte was read, a partial
+ * (IDebugDataSpaces::ReadVirtual / ReadPhysical in Microsoft's dbgeng.h
+ * documentation): success when every byte was read, a partial
  * read that stops at the first page that does not translate or is not in
  * the image, otherwise the first failure's status.
  */

@@ -2,7 +2,7 @@
  *
  * Freestanding: includes only <stdint.h>. Every core function returns one of
  * these; vtop_hresult() maps them to the HRESULTs of dbgeng's
- * IDebugDataSpaces2::VirtualToPhysical (REFERENCE.md section 1).
+ * IDebugDataSpaces2::VirtualToPhysical (Microsoft dbgeng.h documentation).
  */
 #ifndef VTOP_STATUS_H
 #define VTOP_STATUS_H
@@ -39,7 +39,7 @@ typedef enum vtop_status {
     VTOP_STATUS_COUNT
 } vtop_status;
 
-/* HRESULT values (REFERENCE.md section 1; winerror.h). */
+/* HRESULT values (winerror.h; HRESULT_FROM_NT(x) = x | 0x10000000). */
 #define VTOP_S_OK                   0x00000000u
 #define VTOP_E_FAIL                 0x80004005u
 #define VTOP_E_NOTIMPL              0x80004001u

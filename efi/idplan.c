@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/enum.h"
+
 #define PAGE 4096ull
 
 static EFI_STATUS push(idplan *p, uint64_t start, uint64_t end, uint8_t attr)
@@ -54,64 +56,53 @@ static uint8_t attr_of(const EFI_MEMORY_DESCRIPTOR *d, bool use_nx)
     return a;
 }
 
-/* When the firmware maps va (1 GiB aligned) with a 2 MiB leaf, is its whole
- * page directory 512 present identity 2 MiB leaves? Then one probe covers
- * 1 GiB: OVMF maps its whole 2^40 space this way (REFERENCE.md section 6),
- * and half a million walks would cost seconds under TCG. */
-static bool whole_pd_identity(const vtop_space *fw, const vtop_translation *t,
-                              uint64_t va)
+/* Firmware leaves met while planning one hole [from, to). */
+typedef struct fw_scan {
+    idplan *p;
+    uint64_t from, to;
+    uint8_t attr;
+    EFI_STATUS status;
+} fw_scan;
+
+/* A firmware leaf: the part of it inside the hole that maps VA == PA is
+ * planned (merged with the previous range when it continues it: OVMF maps
+ * its whole 2^40 space as 2 MiB identity pages, half a million leaves). */
+static int fw_leaf(void *ctx, const vtop_leaf *l)
 {
-    const uint64_t big = 2ull << 20;
-    if ((va & ((1ull << 30) - 1)) || t->page_size != big || t->nlevels == 0)
-        return false;
-    uint64_t pd = t->levels[t->nlevels - 1].entry_pa & ~0xfffull;
-    const uint8_t *bytes = vtop_physmem_span(&fw->mem, pd, 4096);
-    if (!bytes)
-        return false;
-    for (unsigned i = 0; i < 512; i++) {
-        uint64_t e;
-        memcpy(&e, bytes + (size_t)i * 8, sizeof e);
-        if ((e & (PTE_P | PTE_PS)) != (PTE_P | PTE_PS) ||
-            (e & fw->addr_mask & ~(big - 1)) != va + i * big)
-            return false;
+    fw_scan *f = ctx;
+    f->p->fw_probes++;
+    if (l->pa != l->va)
+        return 0;
+    uint64_t start = l->va > f->from ? l->va : f->from;
+    uint64_t last = l->va + (l->size - 1);
+    uint64_t end = last < f->to - 1 ? last + 1 : f->to;
+    idplan *p = f->p;
+    idplan_range *prev = p->count ? &p->ranges[p->count - 1] : NULL;
+    if (prev && prev->end == start && prev->attr == f->attr &&
+        (prev->attr & IDMAP_FIRMWARE)) {
+        prev->end = end;
+        return 0;
     }
-    return true;
+    f->status = push(p, start, end, f->attr);
+    return EFI_ERROR(f->status) ? 1 : 0;
 }
 
-/* Add what the firmware maps identically inside [from, to), skipping
- * unmapped stretches by the size of the entry that ended the walk. */
+/* Add what the firmware maps identically inside [from, to): one walk of
+ * its tables over the hole (vtop_enumerate, strict: exactly what the CPU
+ * translates). */
 static EFI_STATUS add_firmware(idplan *p, const vtop_space *fw, uint64_t from,
                                uint64_t to)
 {
-    uint64_t va = from;
-    while (va < to) {
-        vtop_translation t;
-        p->fw_probes++;
-        vtop_translate(fw, va, &t);
-        uint64_t step;
-        if (t.status == VTOP_OK) {
-            step = t.page_size - (va & (t.page_size - 1));
-            if (t.pa == va && to - va >= (1ull << 30) && whole_pd_identity(fw, &t, va))
-                step = 1ull << 30;
-            if (t.pa == va) {
-                uint64_t end = to - va < step ? to : va + step;
-                uint8_t a = IDMAP_W | IDMAP_UC | IDMAP_FIRMWARE;
-                if (!p->use_nx)
-                    a |= IDMAP_X;
-                EFI_STATUS s = push(p, va, end, a);
-                if (EFI_ERROR(s))
-                    return s;
-            }
-        } else if (t.fault_level >= 0) {
-            uint64_t cover = 1ull << fw->desc->level[t.fault_level].shift;
-            step = cover - (va & (cover - 1));
-        } else {
-            step = PAGE;
-        }
-        if (step > to - va)
-            break;
-        va += step;
-    }
+    fw_scan f = {p, from, to, IDMAP_W | IDMAP_UC | IDMAP_FIRMWARE, EFI_SUCCESS};
+    if (!p->use_nx)
+        f.attr |= IDMAP_X;
+    vtop_status st = vtop_enumerate(fw, from, to - 1, NULL, fw_leaf, &f);
+    if (EFI_ERROR(f.status))
+        return f.status;
+    /* A walk cut short (table budget spent) leaves part of the hole
+     * unplanned: kept for the report, the self-check shows what is missing. */
+    if (st != VTOP_OK && p->fw_status == VTOP_OK)
+        p->fw_status = st;
     return EFI_SUCCESS;
 }
 

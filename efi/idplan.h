@@ -37,7 +37,8 @@ typedef struct idplan {
     size_t count, cap;
     uint64_t limit;        /* nothing at or above: the identity-mappable top */
     bool use_nx;           /* EFER.NXE set and CPUID NX: non-code gets NX */
-    uint64_t fw_probes;    /* firmware translations made while planning */
+    uint64_t fw_probes;    /* firmware leaves read while planning */
+    vtop_status fw_status; /* first failed firmware walk, or VTOP_OK */
 } idplan;
 
 /* Build the plan. fw is the firmware's live space (its CR3); limit is

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/fmt_protections.h"
 #include "efi_env.h"
 
 EFI_STATUS efi_memmap_get(efi_memmap *map)
@@ -39,22 +40,13 @@ void efi_memmap_free(efi_memmap *map)
     memset(map, 0, sizeof *map);
 }
 
-static const char *const g_type_names[] = {
-    "ReservedMemoryType", "LoaderCode", "LoaderData", "BootServicesCode",
-    "BootServicesData", "RuntimeServicesCode", "RuntimeServicesData",
-    "ConventionalMemory", "UnusableMemory", "ACPIReclaimMemory",
-    "ACPIMemoryNVS", "MemoryMappedIO", "MemoryMappedIOPortSpace",
-    "PalCode", "PersistentMemory", "UnacceptedMemoryType",
-};
-#define TYPE_NAMES (sizeof g_type_names / sizeof g_type_names[0])
+/* Names from the report layer (cmd/fmt_protections.c), one table for both. */
+#define TYPE_NAMES VTOP_EFI_TYPES
 
 const char *efi_memtype_name(uint32_t type)
 {
     static char other[16];
-    if (type < TYPE_NAMES)
-        return g_type_names[type];
-    snprintf(other, sizeof other, "Type0x%x", (unsigned)type);
-    return other;
+    return vtop_fmt_memtype(type, other);
 }
 
 void efi_memmap_print_summary(const efi_memmap *map, const vtop_out *out)
@@ -79,7 +71,7 @@ void efi_memmap_print_summary(const efi_memmap *map, const vtop_out *out)
         if (!descs[t])
             continue;
         vtop_printf(out, "  %-24s %4zu descriptors %8llu pages\n",
-                    t < TYPE_NAMES ? g_type_names[t] : "(other types)",
+                    t < TYPE_NAMES ? efi_memtype_name((uint32_t)t) : "(other types)",
                     descs[t], (unsigned long long)pages[t]);
     }
 }

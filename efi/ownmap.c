@@ -160,6 +160,9 @@ bool ownmap_setup(ownmap *om, const machine_state *m, const efi_memmap *map,
                 m->cpu.pdpe1gb ? "used" : "not available", m->cpu.pdpe1gb,
                 nx ? "yes" : "no (EFER.NXE clear)",
                 (unsigned long long)om->plan.fw_probes);
+    if (om->plan.fw_status != VTOP_OK)
+        vtop_printf(out, "own map: firmware tables only partly read (%s)\n",
+                    vtop_status_name(om->plan.fw_status));
     print_map("own map", &om->map, &om->plan, out);
     om->checked_ok = check(&c, "self-check", mode, &om->map, &om->plan);
     /* A CPU with LA57 running 4-level firmware: build the 5-level map too. */

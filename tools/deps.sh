@@ -10,6 +10,7 @@ packages=(
   busybox-static zstd socat gcovr cppcheck clang-tidy valgrind
   python3 xz-utils
   zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev makedumpfile
+  chromium
 )
 missing=()
 for p in "${packages[@]}"; do

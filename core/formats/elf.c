@@ -5,9 +5,10 @@
  * "CORE" NT_PRSTATUS note then a "QEMU" note whose QEMUCPUState carries
  * cr[0..4] at 0x188..0x1A8; p_paddr of each PT_LOAD is guest-physical;
  * e_phnum = PN_XNUM with the real count in section 0's sh_info when there
- * are too many segments). REFERENCE.md section 4: decide long mode from
- * e_machine, accept both ELF classes for both machines, trust the note's
- * size field (0x1B0 and 0x1B8 both exist).
+ * are too many segments). As QEMU 7.2 writes them (target/i386/arch_dump.c,
+ * dump/dump.c): long mode follows e_machine (a 32-bit guest's dump can be
+ * ELF64 with EM_386), so both ELF classes are accepted for both machines,
+ * and the note's size field is trusted (0x1B0 and 0x1B8 both exist).
  */
 #include "bytes.h"
 #include "capture_int.h"

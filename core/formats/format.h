@@ -7,7 +7,7 @@
  * checked against size with overflow-safe arithmetic; nothing outside the span
  * is read, nothing is written to it. No allocation, no globals, no libc.
  *
- * Formats (REFERENCE.md section 4):
+ * Formats (docs/image-formats.md has the layouts):
  *   raw       byte N of the file is physical address N
  *   elf       ELF32/ELF64 core: QEMU dump-guest-memory (QEMU notes per vCPU,
  *             target/i386/arch_dump.c) or kdump-style (no QEMU notes: no CR3)
@@ -53,7 +53,7 @@ typedef enum vtop_format {
 typedef struct vtop_cpu_state {
     uint64_t cr0, cr2, cr3, cr4;
     uint64_t efer;        /* valid when has_efer */
-    bool has_efer;        /* QEMU notes carry no EFER (REFERENCE.md 4) */
+    bool has_efer;        /* QEMU notes carry no EFER (QEMU arch_dump.c) */
     bool long_mode;       /* from ELF e_machine / dump machine type */
     vtop_mode mode;       /* inferred from CR0/CR4 and long_mode */
     const char *mode_reason; /* static text: why this mode */

@@ -16,7 +16,7 @@
  * PaeEnabled @0x5C, KdDebuggerDataBlock @0x60, PhysicalMemoryBlock @0x64
  * ({u32 NumberOfRuns, NumberOfPages; {u32 BasePage, PageCount} Run[]}, up to
  * the ContextRecord @0x320), DumpType @0xF88; full dumps from 0x1000.
- * Sources: REFERENCE.md section 4; Microsoft wdm.h/ntddk dump structures as
+ * Sources: Microsoft wdm.h/ntddk dump structures (DUMP_HEADER64/32) as
  * published by MoonSols/Comae (dmp.h) and rizin's dmp_specs.h.
  */
 #include "bytes.h"

@@ -9,8 +9,9 @@
  *
  * Contracts checked (enum.h, ptov.h): leaves come in strictly increasing,
  * non-overlapping VA order with a known size, a level and nlevels that fit
- * the mode, and overlap the requested range; in the strict policy each leaf
- * is what vtop_translate answers for its VA; work stays within the budget
+ * the mode, and overlap the requested range; in the strict policy every
+ * leaf is what vtop_translate answers for its VA (address, size, rights)
+ * and every ptov hit translates back to its PA; work stays within the budget
  * (tables <= max_tables, entries <= 1024 per table); ptov stores at most cap
  * hits, only inside the PA range, and says BUFFER_TOO_SMALL exactly when
  * total > cap; the ptov map comes sorted by (pa, va).
@@ -25,7 +26,6 @@
 #include "fuzz_common.h"
 #include "fuzz_space.h"
 
-#define MAX_TRANSLATE_CHECKS 32
 #define MAX_HITS 64
 
 typedef struct leaf_ctx {
@@ -60,10 +60,11 @@ static int on_leaf(void *vctx, const vtop_leaf *l)
                (unsigned long long)c->prev_end);
     c->have_prev = true;
     c->prev_end = last;
-    if (c->policy == VTOP_ENUM_STRICT && c->leaves < MAX_TRANSLATE_CHECKS) {
+    if (c->policy == VTOP_ENUM_STRICT) { /* every leaf, not a sample */
         vtop_translation t;
         vtop_status st = vtop_translate(c->space, l->va, &t);
-        FUZZ_CHECK(st == VTOP_OK && t.pa == l->pa && t.page_size == l->size,
+        FUZZ_CHECK(st == VTOP_OK && t.pa == l->pa && t.page_size == l->size &&
+                       t.rights == l->rights,
                    "leaf va %llx pa %llx size %llx; translate %d pa %llx size %llx",
                    (unsigned long long)l->va, (unsigned long long)l->pa,
                    (unsigned long long)l->size, st, (unsigned long long)t.pa,
@@ -118,6 +119,13 @@ static void check_ptov(const vtop_space *space, const vtop_enum_options *opt,
                    "hit %zu pa %llx len %llx outside", i, (unsigned long long)h->pa,
                    (unsigned long long)h->len);
         FUZZ_CHECK(i == 0 || h->va > hits[i - 1].va, "hit %zu out of VA order", i);
+        if (opt->policy != VTOP_ENUM_STRICT)
+            continue;
+        uint64_t pa = 0;
+        vtop_status ts = vtop_translate_pa(space, h->va, &pa, NULL);
+        FUZZ_CHECK(ts == VTOP_OK && pa == h->pa, "hit %zu va %llx: translate %d pa %llx, hit pa %llx",
+                   i, (unsigned long long)h->va, ts, (unsigned long long)pa,
+                   (unsigned long long)h->pa);
     }
 }
 

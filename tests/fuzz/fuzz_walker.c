@@ -10,7 +10,9 @@
  * reads back the same through vtop_read_virtual; vtop_read_virtual and
  * vtop_read_physical report done counts consistent with their status; the
  * translation cache (core/cache.h) answers exactly what the walk answers,
- * on misses, on hits, and after a range invalidation.
+ * on misses, on hits, and after a range invalidation; and every
+ * translation agrees with the independent reference walker of
+ * tests/unit/ref_walk.h (status, and on success address, size, rights).
  */
 #include <string.h>
 
@@ -20,6 +22,7 @@
 #include "core/status.h"
 #include "fuzz_common.h"
 #include "fuzz_space.h"
+#include "tests/unit/ref_walk.h"
 
 #define MAX_READ 0x4000u
 
@@ -51,6 +54,47 @@ static void check_translation(const vtop_space *space, uint64_t va,
         FUZZ_CHECK(rs == VTOP_OK && done == 1 && got == *byte,
                    "read_virtual %d done %zu", rs, done);
     }
+}
+
+static bool mem_read(void *ctx, uint64_t pa, unsigned size, uint64_t *v)
+{
+    const uint8_t *p = vtop_physmem_span(ctx, pa, size);
+    if (!p)
+        return false;
+    uint64_t x = 0;
+    for (unsigned i = size; i-- > 0;)
+        x = x << 8 | p[i];
+    *v = x;
+    return true;
+}
+
+/* The reference walker's verdict on va must be the walker's. */
+static void check_reference(const vtop_space *space, uint64_t va,
+                            const vtop_translation *t)
+{
+    static const int kinds[VTOP_MODE_COUNT] = {
+        [VTOP_MODE_NONE] = -1, [VTOP_MODE_32BIT] = REF_32,
+        [VTOP_MODE_32BIT_PSE] = REF_32_PSE, [VTOP_MODE_PAE] = REF_PAE,
+        [VTOP_MODE_4LEVEL] = REF_4LEVEL, [VTOP_MODE_5LEVEL] = REF_5LEVEL,
+    };
+    const vtop_space_config *cfg = &space->cfg;
+    if (kinds[cfg->mode] < 0)
+        return;
+    ref_cfg rc = {(ref_kind)kinds[cfg->mode], cfg->cr3, cfg->maxphyaddr, cfg->nxe,
+                  cfg->pa_extra_mask, cfg->windows_pte, mem_read,
+                  (void *)&space->mem};
+    ref_result want = ref_walk(&rc, va);
+    FUZZ_CHECK(t->status == want.st, "va %llx: walker %d, reference %d",
+               (unsigned long long)va, t->status, want.st);
+    if (want.st != VTOP_OK)
+        return;
+    unsigned rights = (want.w ? VTOP_RIGHT_WRITE : 0u) |
+                      (want.u ? VTOP_RIGHT_USER : 0u) | (want.x ? VTOP_RIGHT_EXEC : 0u);
+    FUZZ_CHECK(t->pa == want.pa && t->page_size == want.size && t->rights == rights,
+               "va %llx: walker pa %llx size %llx rights %x, reference %llx %llx %x",
+               (unsigned long long)va, (unsigned long long)t->pa,
+               (unsigned long long)t->page_size, t->rights,
+               (unsigned long long)want.pa, (unsigned long long)want.size, rights);
 }
 
 static void check_read(vtop_status st, size_t len, size_t done)
@@ -124,6 +168,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vtop_translation t;
         vtop_status st = vtop_translate(&fs.space, va, &t);
         check_translation(&fs.space, va, &t, st);
+        check_reference(&fs.space, va, &t);
     }
     uint64_t vas[4];
     for (int i = 0; i < 4; i++) {

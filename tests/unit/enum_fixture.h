@@ -122,4 +122,55 @@ static inline collect collect_new(void)
     return c;
 }
 
+
+/* Hand-written expectations of the enumeration tests. */
+#define RW VTOP_RIGHT_WRITE
+#define US VTOP_RIGHT_USER
+#define EX VTOP_RIGHT_EXEC
+
+typedef struct want {
+    uint64_t va, pa, size;
+    uint8_t level, rights, flags;
+} want;
+
+static inline void check_leaves(const collect *c, const want *w, size_t n)
+{
+    assert_int_equal(c->n, n);
+    for (size_t i = 0; i < n; i++) {
+        const vtop_leaf *l = &c->v[i];
+        assert_int_equal(l->va, w[i].va);
+        assert_int_equal(l->pa, w[i].pa);
+        assert_int_equal(l->size, w[i].size);
+        assert_int_equal(l->level, w[i].level);
+        assert_int_equal(l->nlevels, w[i].level + 1);
+        assert_int_equal(l->rights, w[i].rights);
+        assert_int_equal(l->leaf_flags, w[i].flags);
+    }
+}
+
+/* A 4-level space with every kind of leaf (1G, 2M, 4K, NX, G, PAT, a
+ * reserved bit), built by hand from SDM tables 4-14..4-20. */
+static inline void build_4level(void)
+{
+    fx_put64(0x1000, 0x2007);                  /* PML4[0] -> PDPT 0x2000 */
+    fx_put64(0x1000 + 511 * 8, 0x3003);        /* PML4[511] -> PDPT 0x3000, no US */
+    fx_put64(0x2000, 0x4007);                  /* PDPT[0] -> PD 0x4000 */
+    fx_put64(0x2008, 0x400000E7);              /* PDPT[1]: 1G at 1G, P RW US A D PS */
+    fx_put64(0x4000, 0x5007);                  /* PD[0] -> PT 0x5000 */
+    fx_put64(0x4008, 0x8000000000200183ull);   /* PD[1]: 2M, NX G PS RW P */
+    fx_put64(0x5008, 0x7025);                  /* PT[1]: P US A */
+    fx_put64(0x5010, 0x8067);                  /* PT[2]: P RW US A D */
+    fx_put64(0x5018, 0x0008000000009003ull);   /* PT[3]: bit 51 reserved (M=40) */
+    fx_put64(0x3000 + 510 * 8, 0x6003);        /* PDPT[510] -> PD 0x6000 */
+    fx_put64(0x6000, 0x10001E3);               /* 2M at 16M: G PS D A RW P */
+    fx_put64(0x6008, 0x12010A1);               /* 2M at 18M, PAT(bit 12) PS A P */
+}
+
+static inline int count_leaf(void *ctx, const vtop_leaf *l)
+{
+    (void)l;
+    ++*(uint64_t *)ctx;
+    return 0;
+}
+
 #endif

@@ -143,7 +143,8 @@ static void test_space_init_errors(void **state)
     assert_int_equal(vtop_space_init(&s, &c, &bad), VTOP_BAD_ARGUMENT);
     assert_int_equal(fx_space(&s, (fx_cfg){VTOP_MODE_COUNT, 0, 0, 0, 0, 0}), VTOP_BAD_SPACE);
     assert_int_equal(fx_space(&s, (fx_cfg){(vtop_mode)-1, 0, 0, 0, 0, 0}), VTOP_BAD_SPACE);
-    assert_int_equal(fx_space(&s, (fx_cfg){VTOP_MODE_4LEVEL, 0, 0, 35, 0, 0}), VTOP_BAD_SPACE);
+    assert_int_equal(fx_space(&s, (fx_cfg){VTOP_MODE_4LEVEL, 0, 0, 31, 0, 0}), VTOP_BAD_SPACE);
+    assert_int_equal(fx_space(&s, (fx_cfg){VTOP_MODE_4LEVEL, 0, 0, 32, 0, 0}), VTOP_OK);
     assert_int_equal(fx_space(&s, (fx_cfg){VTOP_MODE_4LEVEL, 0, 0, 53, 0, 0}), VTOP_BAD_SPACE);
     assert_int_equal(fx_space(&s, (fx_cfg){VTOP_MODE_4LEVEL, 0, 0, 36, 0, 0}), VTOP_OK);
     assert_int_equal(fx_space(&s, (fx_cfg){VTOP_MODE_PAE, 0x100001000ull, 0, 0, 0, 0}),

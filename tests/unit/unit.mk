@@ -16,10 +16,10 @@ UNIT_EXTRA_truncate_test := $(KDUMP_TEST_EXTRA)
 UNIT_LIBS_truncate_test := $(HOST_DECOMP_LIBS)
 
 .SECONDEXPANSION:
-$(BUILD)/asan/tests/unit/%: tests/unit/%.c $$(UNIT_EXTRA_$$*) $(BUILD)/asan/libvtopcmd.a $(BUILD)/asan/libvtop.a
+$(BUILD)/asan/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $$(UNIT_EXTRA_$$*) $(BUILD)/asan/libvtopcmd.a $(BUILD)/asan/libvtop.a
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $< $(UNIT_EXTRA_$*) -o $@ $(BUILD)/asan/libvtopcmd.a $(BUILD)/asan/libvtop.a -lcmocka $(UNIT_LIBS_$*)
-$(BUILD)/cov/tests/unit/%: tests/unit/%.c $$(UNIT_EXTRA_$$*) $(BUILD)/cov/libvtopcmd.a $(BUILD)/cov/libvtop.a
+$(BUILD)/cov/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $$(UNIT_EXTRA_$$*) $(BUILD)/cov/libvtopcmd.a $(BUILD)/cov/libvtop.a
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(COV_FLAGS) $< $(UNIT_EXTRA_$*) -o $@ $(BUILD)/cov/libvtopcmd.a $(BUILD)/cov/libvtop.a -lcmocka $(UNIT_LIBS_$*)
 

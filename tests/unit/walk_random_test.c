@@ -1,8 +1,10 @@
 /* Tests for core/walk.c, second tier (STYLE.md rule 11): seeded random
- * page tables in every mode, each translation checked against a tiny
- * reference walker written here from the SDM (Vol. 3A 4.3-4.5), apart from
- * core/ on purpose; vtop_translate and vtop_translate_pa must agree with it
- * on the status, the address and the page size. */
+ * page tables in every mode, under random MAXPHYADDR (32..52), NXE, extra
+ * physical-address masks and Windows software PTEs, each translation
+ * checked against the independent reference walker of ref_walk.h (written
+ * from the SDM apart from core/); vtop_translate and vtop_translate_pa must
+ * agree with it on the status, and on a mapped page the address, the page
+ * size and the rights. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -13,6 +15,7 @@
 #include "core/paging.h"
 #include "core/status.h"
 #include "pt_fixture.h"
+#include "ref_walk.h"
 
 static vtop_space sp(fx_cfg c)
 {
@@ -29,53 +32,6 @@ static uint64_t rnd(void)
     rng_state ^= rng_state << 25;
     rng_state ^= rng_state >> 27;
     return rng_state * 0x2545F4914F6CDD1Dull;
-}
-
-static uint64_t rd64(uint64_t pa)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = v << 8 | fx_mem[pa + i];
-    return v;
-}
-
-/* Long-mode reference (SDM 4.5) with NXE=1, M=52, no masks: returns the
- * status and fills *pa, *size. Written apart from core/ on purpose. */
-static vtop_status ref_walk(int levels, uint64_t cr3, uint64_t va, uint64_t *pa,
-                            uint64_t *size)
-{
-    int top_shift = levels == 5 ? 56 : 47;
-    int64_t sv = (int64_t)va;
-    if ((sv >> top_shift) != 0 && (sv >> top_shift) != -1)
-        return VTOP_NON_CANONICAL;
-    uint64_t table = cr3 & 0x000ffffffffff000ull;
-    for (int l = levels - 1; l >= 0; l--) { /* l = 0 is the PTE level */
-        int shift = 12 + 9 * l;
-        uint64_t epa = table + ((va >> shift) & 511) * 8;
-        if (epa + 8 > FX_MEM_SIZE)
-            return VTOP_TABLE_NOT_IN_IMAGE;
-        uint64_t e = rd64(epa);
-        if (!(e & 1))
-            return VTOP_NOT_PRESENT;
-        int ps = (e >> 7) & 1;
-        if (l >= 3 && ps)
-            return VTOP_RESERVED_BIT;
-        if ((l == 1 || l == 2) && ps) {
-            uint64_t align = (1ull << shift) - 1;
-            if (e & align & ~0x1fffull)
-                return VTOP_RESERVED_BIT;
-            *size = 1ull << shift;
-            *pa = (e & 0x000ffffffffff000ull & ~align) | (va & align);
-            return VTOP_OK;
-        }
-        if (l == 0) {
-            *size = 4096;
-            *pa = (e & 0x000ffffffffff000ull) | (va & 0xfff);
-            return VTOP_OK;
-        }
-        table = e & 0x000ffffffffff000ull;
-    }
-    return VTOP_BAD_SPACE;
 }
 
 /* A random entry: mostly present, pointing at one of the first 64 pages
@@ -97,158 +53,147 @@ static uint64_t random_entry(void)
     return e;
 }
 
-static void test_random_tables_match_reference(void **state)
+/* fx_mem read for the reference walker. */
+static bool fx_read(void *ctx, uint64_t pa, unsigned size, uint64_t *v)
+{
+    (void)ctx;
+    if (pa > FX_MEM_SIZE - size)
+        return false;
+    uint64_t x = 0;
+    for (unsigned i = size; i-- > 0;)
+        x = x << 8 | fx_mem[pa + i];
+    *v = x;
+    return true;
+}
+
+/* One random configuration of what vtop_space_init derives from: the mode,
+ * MAXPHYADDR 32..52, NXE, an extra physical-address mask (an SEV C-bit /
+ * TDX shared bit between bit 32 and M-1) and Windows software PTEs. */
+typedef struct tier {
+    vtop_mode mode;
+    ref_kind kind;
+    unsigned m;
+    bool nxe, windows;
+    uint64_t extra;
+} tier;
+
+static tier random_tier(unsigned seed)
+{
+    static const vtop_mode modes[] = {VTOP_MODE_32BIT, VTOP_MODE_32BIT_PSE, VTOP_MODE_PAE,
+                                      VTOP_MODE_4LEVEL, VTOP_MODE_5LEVEL};
+    static const ref_kind kinds[] = {REF_32, REF_32_PSE, REF_PAE, REF_4LEVEL, REF_5LEVEL};
+    tier t;
+    t.mode = modes[seed % 5];
+    t.kind = kinds[seed % 5];
+    t.m = 32 + (unsigned)(rnd() % 21);
+    t.nxe = rnd() % 2;
+    t.windows = rnd() % 3 == 0;
+    t.extra = 0;
+    if (t.m > 33 && rnd() % 2)
+        t.extra = 1ull << (32 + rnd() % (t.m - 32));
+    return t;
+}
+
+/* A random entry for tier t: random_entry plus NX, the extra bit and
+ * Windows software-PTE shapes (transition, prototype, page file). */
+static uint64_t tier_entry(const tier *t)
+{
+    uint64_t e = random_entry(), r = rnd();
+    if (r % 4 == 0)
+        e |= PTE_NX;
+    if (t->extra && (r >> 2) % 4 == 0)
+        e |= t->extra;
+    if (t->windows && (r >> 4) % 4 == 0) {
+        e &= ~1ull;
+        e |= (r >> 6) % 3 == 0 ? PTE_WIN_PROTOTYPE : PTE_WIN_TRANSITION;
+        if ((r >> 8) % 4 == 0)
+            e |= (rnd() & 0xffffull) << 32; /* page-file offset */
+    }
+    if (t->kind == REF_PAE && (r >> 10) % 8)
+        e &= ~0x6ull; /* mostly PDPTE-legal */
+    if (t->kind == REF_32 || t->kind == REF_32_PSE)
+        e |= (rnd() & 0x1fe000ull) << ((r >> 13) % 2 ? 0 : 32);
+    return e;
+}
+
+static uint64_t tier_va(const tier *t, uint64_t i)
+{
+    uint64_t va = rnd();
+    if (t->kind == REF_32 || t->kind == REF_32_PSE || t->kind == REF_PAE)
+        return i % 8 ? va & 0xffffffffull : va;
+    unsigned vbits = t->kind == REF_5LEVEL ? 57 : 48;
+    return i % 8 ? (uint64_t)((int64_t)(va << (64 - vbits)) >> (64 - vbits)) : va;
+}
+
+/* What the tiers covered: every status and derived input must occur. */
+static unsigned seen_status[VTOP_STATUS_COUNT], tiers_extra, tiers_windows,
+    tiers_nxe, tiers_m_low;
+
+/* Every translation of one tier agrees with the reference walker on the
+ * status, and on a mapped page the address, size and rights. Returns the
+ * number of mapped pages. */
+static unsigned check_tier(unsigned seed)
+{
+    rng_state = 0x9E3779B97F4A7C15ull * seed;
+    tier t = random_tier(seed);
+    fx_reset();
+    for (uint64_t pa = 0; pa < 64 * 4096; pa += 8)
+        fx_put64(pa, tier_entry(&t));
+    vtop_space s = sp((fx_cfg){t.mode, 0x3000, t.nxe, t.m, t.extra, t.windows});
+    ref_cfg rc = {t.kind, 0x3000, t.m, t.nxe, t.extra, t.windows, fx_read, NULL};
+    unsigned agree = 0;
+    tiers_extra += t.extra != 0;
+    tiers_windows += t.windows;
+    tiers_nxe += t.nxe;
+    tiers_m_low += t.m < 36;
+    for (uint64_t i = 0; i < 3000; i++) {
+        uint64_t va = tier_va(&t, i);
+        ref_result want = ref_walk(&rc, va);
+        if ((unsigned)want.st < VTOP_STATUS_COUNT)
+            seen_status[want.st]++;
+        vtop_translation tr;
+        assert_int_equal(vtop_translate(&s, va, &tr), want.st);
+        uint64_t pa = 0, size = 0;
+        assert_int_equal(vtop_translate_pa(&s, va, &pa, &size), want.st);
+        if (want.st != VTOP_OK)
+            continue;
+        assert_int_equal(tr.pa, want.pa);
+        assert_int_equal(pa, want.pa);
+        assert_int_equal(tr.page_size, want.size);
+        assert_int_equal(size, want.size);
+        assert_int_equal(!!(tr.rights & VTOP_RIGHT_WRITE), want.w);
+        assert_int_equal(!!(tr.rights & VTOP_RIGHT_USER), want.u);
+        assert_int_equal(!!(tr.rights & VTOP_RIGHT_EXEC), want.x);
+        agree++;
+    }
+    return agree;
+}
+
+static void test_random_tiers_match_reference(void **state)
 {
     (void)state;
-    int agree = 0;
-    for (int seed = 1; seed <= 8; seed++) {
-        rng_state = 0x9E3779B97F4A7C15ull * (uint64_t)seed;
-        fx_reset();
-        for (uint64_t pa = 0; pa < 64 * 4096; pa += 8)
-            fx_put64(pa, random_entry());
-        int levels = seed % 2 ? 4 : 5;
-        vtop_space s = sp((fx_cfg){levels == 4 ? VTOP_MODE_4LEVEL : VTOP_MODE_5LEVEL,
-                                   0x3000, 1, 0, 0, 0});
-        for (int i = 0; i < 4000; i++) {
-            uint64_t va = rnd();
-            if (i % 2)
-                va = (uint64_t)((int64_t)(va << 16) >> 16); /* canonical 48 */
-            uint64_t pa = 0, size = 0;
-            vtop_status want = ref_walk(levels, 0x3000, va, &pa, &size);
-            vtop_translation t;
-            vtop_status got = vtop_translate(&s, va, &t);
-            assert_int_equal(got, want);
-            uint64_t pa2 = 0, size2 = 0;
-            assert_int_equal(vtop_translate_pa(&s, va, &pa2, &size2), want);
-            if (want == VTOP_OK) {
-                assert_int_equal(pa2, pa);
-                assert_int_equal(size2, size);
-            }
-            if (want == VTOP_OK) {
-                assert_int_equal(t.pa, pa);
-                assert_int_equal(t.page_size, size);
-                agree++;
-            }
-        }
-    }
-    print_message("# random: %d translations agreed on a mapped page\n", agree);
-    assert_true(agree > 1000); /* the tables really were walked */
-}
-
-static uint32_t rd32(uint64_t pa)
-{
-    return (uint32_t)fx_mem[pa] | (uint32_t)fx_mem[pa + 1] << 8 |
-           (uint32_t)fx_mem[pa + 2] << 16 | (uint32_t)fx_mem[pa + 3] << 24;
-}
-
-/* 32-bit paging with CR4.PSE, M >= 40 (SDM 4.3, tables 4-4..4-6). */
-static vtop_status ref_walk_32(uint64_t cr3, uint64_t va, uint64_t *pa, uint64_t *size)
-{
-    uint64_t epa = (cr3 & 0xfffff000) + ((va >> 22) & 0x3ff) * 4;
-    if (epa + 4 > FX_MEM_SIZE)
-        return VTOP_TABLE_NOT_IN_IMAGE;
-    uint32_t pde = rd32(epa);
-    if (!(pde & 1))
-        return VTOP_NOT_PRESENT;
-    if (pde & 0x80) {
-        if (pde & 0x200000)
-            return VTOP_RESERVED_BIT;
-        *size = 0x400000;
-        *pa = (pde & 0xffc00000u) | ((uint64_t)((pde >> 13) & 0xff) << 32) | (va & 0x3fffff);
-        return VTOP_OK;
-    }
-    epa = (pde & 0xfffff000u) + ((va >> 12) & 0x3ff) * 4;
-    if (epa + 4 > FX_MEM_SIZE)
-        return VTOP_TABLE_NOT_IN_IMAGE;
-    uint32_t pte = rd32(epa);
-    if (!(pte & 1))
-        return VTOP_NOT_PRESENT;
-    *size = 0x1000;
-    *pa = (pte & 0xfffff000u) | (va & 0xfff);
-    return VTOP_OK;
-}
-
-/* PAE with NXE, M = 52 (SDM 4.4, tables 4-8..4-11; PDPTE bits 5..8
- * accepted as QEMU does). */
-static vtop_status ref_walk_pae(uint64_t cr3, uint64_t va, uint64_t *pa, uint64_t *size)
-{
-    const uint64_t addr = 0x000ffffffffff000ull, high = 0x7ff0000000000000ull;
-    uint64_t epa = (cr3 & 0xffffffe0) + ((va >> 30) & 3) * 8;
-    if (epa + 8 > FX_MEM_SIZE)
-        return VTOP_TABLE_NOT_IN_IMAGE;
-    uint64_t e = rd64(epa);
-    if (!(e & 1))
-        return VTOP_NOT_PRESENT;
-    if (e & (0x6 | high | PTE_NX))
-        return VTOP_RESERVED_BIT;
-    for (int shift = 21; shift >= 12; shift -= 9) {
-        epa = (e & addr) + ((va >> shift) & 0x1ff) * 8;
-        if (epa + 8 > FX_MEM_SIZE)
-            return VTOP_TABLE_NOT_IN_IMAGE;
-        e = rd64(epa);
-        if (!(e & 1))
-            return VTOP_NOT_PRESENT;
-        if (e & high)
-            return VTOP_RESERVED_BIT;
-        if (shift == 21 && (e & 0x80)) {
-            if (e & 0x1fe000)
-                return VTOP_RESERVED_BIT;
-            *size = 0x200000;
-            *pa = (e & addr & ~0x1fffffull) | (va & 0x1fffff);
-            return VTOP_OK;
-        }
-    }
-    *size = 0x1000;
-    *pa = (e & addr) | (va & 0xfff);
-    return VTOP_OK;
-}
-
-static void test_random_32bit_and_pae_match_reference(void **state)
-{
-    (void)state;
-    int agree[2] = {0, 0};
-    for (int seed = 1; seed <= 8; seed++) {
-        rng_state = 0xD1B54A32D192ED03ull * (uint64_t)seed;
-        fx_reset();
-        int pae = seed % 2;
-        for (uint64_t pa = 0; pa < 64 * 4096; pa += 8) {
-            uint64_t e = random_entry();
-            if (pae && (rnd() % 4 == 0))
-                e |= PTE_NX;
-            if (pae)
-                fx_put64(pa, e & ~(rnd() % 8 ? 0x6ull : 0)); /* some PDPTE-legal */
-            else
-                fx_put64(pa, e | (rnd() & 0x1fe000ull) << (rnd() % 2 ? 0 : 32));
-        }
-        vtop_space s = sp((fx_cfg){pae ? VTOP_MODE_PAE : VTOP_MODE_32BIT_PSE,
-                                   0x3000, 1, 0, 0, 0});
-        for (int i = 0; i < 4000; i++) {
-            uint64_t va = rnd() & 0xffffffffull, pa = 0, size = 0;
-            vtop_status want = pae ? ref_walk_pae(0x3000, va, &pa, &size)
-                                   : ref_walk_32(0x3000, va, &pa, &size);
-            vtop_translation t;
-            assert_int_equal(vtop_translate(&s, va, &t), want);
-            uint64_t pa2 = 0, size2 = 0;
-            assert_int_equal(vtop_translate_pa(&s, va, &pa2, &size2), want);
-            if (want == VTOP_OK) {
-                assert_int_equal(pa2, pa);
-                assert_int_equal(size2, size);
-                assert_int_equal(t.pa, pa);
-                assert_int_equal(t.page_size, size);
-                agree[pae]++;
-            }
-        }
-    }
-    print_message("# random: %d 32-bit and %d PAE translations agreed on a mapped page\n",
-                  agree[0], agree[1]);
-    assert_true(agree[0] > 500 && agree[1] > 500);
+    unsigned agree[5] = {0, 0, 0, 0, 0}, tiers = 0;
+    for (unsigned seed = 1; seed <= 60; seed++, tiers++)
+        agree[seed % 5] += check_tier(seed);
+    print_message("# random: %u tiers; mapped pages agreed: 32-bit %u, PSE %u, "
+                  "PAE %u, 4-level %u, 5-level %u\n", tiers, agree[0], agree[1],
+                  agree[2], agree[3], agree[4]);
+    assert_int_equal(tiers, 60);
+    for (unsigned k = 0; k < 5; k++)
+        assert_true(agree[k] > 200); /* the tables really were walked */
+    assert_true(tiers_extra > 5 && tiers_windows > 5 && tiers_nxe > 5 &&
+                tiers_nxe < 55 && tiers_m_low > 0);
+    static const vtop_status must[] = {VTOP_OK, VTOP_NOT_PRESENT, VTOP_RESERVED_BIT,
+                                       VTOP_NON_CANONICAL, VTOP_ADDRESS_WIDTH,
+                                       VTOP_TABLE_NOT_IN_IMAGE, VTOP_SOFTWARE_PTE};
+    for (size_t k = 0; k < sizeof must / sizeof must[0]; k++)
+        assert_true(seen_status[must[k]] > 10);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_random_tables_match_reference),
-        cmocka_unit_test(test_random_32bit_and_pae_match_reference),
+        cmocka_unit_test(test_random_tiers_match_reference),
     };
     return cmocka_run_group_tests_name("walk_random", tests, NULL, NULL);
 }
