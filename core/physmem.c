@@ -57,43 +57,42 @@ ptrdiff_t vtop_physmem_find(const vtop_physmem *mem, uint64_t pa)
     return (ptrdiff_t)lo;
 }
 
-/* Hash of a page number into a power-of-two bucket count (Fibonacci
- * hashing: neighbouring pages land in different buckets). */
-static size_t cache_bucket(const vtop_page_cache *c, uint64_t page)
+/* The bucket of page-aligned pa (the hash of vtop_physmem_cached). */
+static size_t cache_bucket(const vtop_page_cache *c, uint64_t pa)
 {
-    return (size_t)(((page >> 12) * 0x9E3779B97F4A7C15ull) >> 32) &
+    return (size_t)(((pa >> 12) * 0x9E3779B97F4A7C15ull) >> 32) &
            (c->nslots - 1);
 }
 
-/* The page at page-aligned pa from the source, through its cache. */
-static vtop_status source_page(const vtop_page_source *src, uint64_t pa,
-                               const uint8_t **page)
+static bool cache_usable(const vtop_page_cache *c)
+{
+    return c && c->data && c->slots && c->buckets && c->nslots >= 8 &&
+           !(c->nslots & (c->nslots - 1));
+}
+
+/* The page at page-aligned pa from the source, into the next FIFO slot. */
+static vtop_status source_fetch(const vtop_page_source *src, uint64_t pa,
+                                const uint8_t **page)
 {
     vtop_page_cache *c = src->cache;
-    if (!c || !c->data || !c->slots || !c->buckets || c->nslots < 8 ||
-        (c->nslots & (c->nslots - 1)))
-        return VTOP_BAD_ARGUMENT;
-    size_t b = cache_bucket(c, pa);
-    uint32_t at = c->buckets[b];
-    if (at && at <= c->nslots && c->slots[at - 1].tag == (pa | 1)) {
-        c->hits++;
-        *page = c->slots[at - 1].page;
-        return VTOP_OK;
-    }
     c->misses++;
     size_t k = c->hand;
     c->hand = (k + 1) & (c->nslots - 1);
     vtop_page_slot *slot = &c->slots[k];
-    slot->tag = 0; /* the old page leaves the cache, valid or not */
+    if (slot->tag) { /* the slot's old page leaves the cache */
+        vtop_page_slot *old = &c->buckets[cache_bucket(c, slot->tag & ~1ull)];
+        if (old->tag == slot->tag)
+            old->tag = 0;
+        slot->tag = 0;
+    }
     const uint8_t *got = NULL;
     vtop_status st = src->fetch(src->ctx, pa, c->data + k * VTOP_PAGE_SIZE, &got);
     if (st != VTOP_OK)
         return st;
     if (!got)
         return VTOP_FORMAT_CORRUPT;
-    slot->tag = pa | 1;
-    slot->page = got;
-    c->buckets[b] = (uint32_t)(k + 1);
+    *slot = (vtop_page_slot){pa | 1, got};
+    c->buckets[cache_bucket(c, pa)] = *slot;
     *page = got;
     return VTOP_OK;
 }
@@ -101,6 +100,16 @@ static vtop_status source_page(const vtop_page_source *src, uint64_t pa,
 vtop_status vtop_physmem_window(const vtop_physmem *mem, uint64_t pa,
                                 vtop_window *w)
 {
+    uint64_t page = pa & ~(uint64_t)(VTOP_PAGE_SIZE - 1);
+    const vtop_page_source *src = mem->source;
+    if (src && !cache_usable(src->cache))
+        return VTOP_BAD_ARGUMENT;
+    /* A cached page came from a source run: no run lookup needed. */
+    const uint8_t *bytes = vtop_physmem_cached(mem, page);
+    if (bytes) {
+        *w = (vtop_window){page, VTOP_PAGE_SIZE, bytes};
+        return VTOP_OK;
+    }
     ptrdiff_t i = vtop_physmem_find(mem, pa);
     if (i < 0)
         return VTOP_PAGE_NOT_IN_IMAGE;
@@ -109,19 +118,12 @@ vtop_status vtop_physmem_window(const vtop_physmem *mem, uint64_t pa,
         *w = (vtop_window){r->phys, r->len, r->data};
         return VTOP_OK;
     }
-    if (!mem->source)
+    if (!src)
         return VTOP_PAGE_NOT_IN_IMAGE; /* an absent run */
-    uint64_t page = pa & ~(uint64_t)(VTOP_PAGE_SIZE - 1);
-    const uint8_t *bytes = NULL;
-    vtop_status st = source_page(mem->source, page, &bytes);
+    vtop_status st = source_fetch(src, page, &bytes);
     if (st != VTOP_OK)
         return st;
-    /* The window is the part of the page inside the run. */
-    uint64_t lo = page < r->phys ? r->phys : page;
-    uint64_t hi = page + (VTOP_PAGE_SIZE - 1);
-    uint64_t run_last = r->phys + (r->len - 1);
-    hi = hi < run_last ? hi : run_last;
-    *w = (vtop_window){lo, hi - lo + 1, bytes + (lo - page)};
+    *w = (vtop_window){page, VTOP_PAGE_SIZE, bytes};
     return VTOP_OK;
 }
 

@@ -43,14 +43,15 @@ typedef struct vtop_page_slot {
 } vtop_page_slot;
 
 /* A caller-owned page cache: nslots (a power of two, >= 8) slots of
- * VTOP_PAGE_SIZE bytes each in data. Lookup is direct (page number hashed
- * to a bucket), replacement is FIFO, so a pointer the source returned stays
- * valid for the next nslots - 1 fetches: a walk of 5 levels never loses a
- * table it still holds. */
+ * VTOP_PAGE_SIZE bytes each in data. Lookup is one load (the page number
+ * hashed to a bucket holding its tag and bytes), replacement is FIFO over
+ * the slots, so a pointer the source returned stays valid for the next
+ * nslots - 1 fetches: a walk of 5 levels never loses a table it still
+ * holds. Source runs are whole pages (kdump frames). */
 typedef struct vtop_page_cache {
     uint8_t *data;          /* nslots * VTOP_PAGE_SIZE bytes */
-    vtop_page_slot *slots;  /* nslots, zeroed before first use */
-    uint32_t *buckets;      /* nslots, zeroed: slot index + 1 per bucket */
+    vtop_page_slot *slots;  /* nslots, zeroed: what each FIFO slot holds */
+    vtop_page_slot *buckets; /* nslots, zeroed: the lookup table */
     size_t nslots;
     size_t hand;            /* next slot to replace */
     uint64_t hits, misses;
@@ -104,6 +105,27 @@ ptrdiff_t vtop_physmem_find(const vtop_physmem *mem, uint64_t pa);
  * page source's fetch (VTOP_PAGE_EXCLUDED, ...). */
 vtop_status vtop_physmem_window(const vtop_physmem *mem, uint64_t pa,
                                 vtop_window *w);
+
+/* The cached bytes of the page holding pa, or NULL: the walker's fast path
+ * for source runs (one hash and one load; a miss goes through
+ * vtop_physmem_window). Counts a hit. */
+static inline const uint8_t *vtop_physmem_cached(const vtop_physmem *mem,
+                                                 uint64_t pa)
+{
+    const vtop_page_source *src = mem->source;
+    vtop_page_cache *c = src ? src->cache : NULL;
+    if (!c || !c->buckets || !c->nslots)
+        return NULL;
+    uint64_t page = pa & ~(uint64_t)(VTOP_PAGE_SIZE - 1);
+    /* Fibonacci hashing of the page number (Knuth TAOCP 6.4): neighbouring
+     * pages land in different buckets. */
+    size_t b = (size_t)(((page >> 12) * 0x9E3779B97F4A7C15ull) >> 32) &
+               (c->nslots - 1);
+    if (c->buckets[b].tag != (page | 1))
+        return NULL;
+    c->hits++;
+    return c->buckets[b].page;
+}
 
 /* Whether the byte at pa can be read: VTOP_OK, VTOP_PAGE_NOT_IN_IMAGE,
  * VTOP_PAGE_EXCLUDED, ... (as vtop_physmem_window, without copying a

@@ -19,12 +19,14 @@ typedef struct walk_window {
 } walk_window;
 
 /* Slow path: the entry is outside the current run. NULL when it is not
- * entirely inside any run of the image. */
+ * entirely inside any run of the image. A page-source run's window is one
+ * page: its cached bytes first (one hash and load), else the physmem. */
 __attribute__((cold)) static const uint8_t *
 window_move(const vtop_space *s, walk_window *w, uint64_t pa, unsigned esize)
 {
-    vtop_window win;
-    if (vtop_physmem_window(&s->mem, pa, &win) != VTOP_OK)
+    const uint8_t *cached = vtop_physmem_cached(&s->mem, pa);
+    vtop_window win = {pa & ~(uint64_t)(VTOP_PAGE_SIZE - 1), VTOP_PAGE_SIZE, cached};
+    if (!cached && vtop_physmem_window(&s->mem, pa, &win) != VTOP_OK)
         return NULL;
     /* A direct run is one window; a source run's window is one page. */
     w->phys = win.phys;

@@ -145,12 +145,9 @@ vtop_status vtop_image_open(const uint8_t *base, uint64_t size,
     return vtop_image_open_request(&rq, out);
 }
 
-/* Linux kernels that use bit 63 of their entries set EFER.NXE (x86-64
- * always, i386 PAE when the CPU has NX): assumed on for those modes, as for
- * QEMU notes, which carry no EFER. */
-/* QEMU notes carry no EFER (QEMU target/i386/arch_dump.c QEMUCPUState):
- * x86-64 and PAE kernels that use bit 63 set EFER.NXE, so it is assumed on
- * wherever the mode has an NX bit. */
+/* QEMU notes and VMCOREINFO carry no EFER (QEMU target/i386/arch_dump.c
+ * QEMUCPUState): x86-64 and PAE kernels that use bit 63 set EFER.NXE, so
+ * it is assumed on wherever the mode has an NX bit. */
 static bool nxe_assumed(vtop_mode m)
 {
     const vtop_mode_desc *d = vtop_mode_describe(m);

@@ -1,6 +1,6 @@
 /* `make bench`: translation speed against the hardware limit.
  *
- * usage: bench [--quick] [--guests DIR] [--json FILE] [--synthetic]
+ * usage: bench [--quick] [--guests DIR] [--dumps DIR] [--json FILE] [--synthetic]
  * Uses DIR/amd64-4level and DIR/amd64-5level (guest.raw for the flat
  * minimal walk, guest.elf/guest.lime through the format API) when they
  * exist, synthetic 4/5-level tables (~75,000 4K leaves) otherwise. Prints
@@ -176,6 +176,7 @@ int main(int argc, char **argv)
 {
     static bench_ctx b;
     const char *guests = "build/guests", *json = "build/bench.json";
+    const char *dumps = "build/dumps";
     int synthetic = 0;
     b.reps = 7;
     b.translations = 1u << 20;
@@ -190,8 +191,10 @@ int main(int argc, char **argv)
             guests = argv[++i];
         } else if (!strcmp(argv[i], "--json") && i + 1 < argc) {
             json = argv[++i];
+        } else if (!strcmp(argv[i], "--dumps") && i + 1 < argc) {
+            dumps = argv[++i];
         } else {
-            fprintf(stderr, "usage: bench [--quick] [--synthetic] [--guests DIR] [--json FILE]\n");
+            fprintf(stderr, "usage: bench [--quick] [--synthetic] [--guests DIR] [--dumps DIR] [--json FILE]\n");
             return 2;
         }
     }
@@ -214,6 +217,8 @@ int main(int argc, char **argv)
             free((void *)syn.base);
         }
     }
+    if (!synthetic)
+        bench_kdump(&b, dumps);
     bench_note(&b, "EFI boot times: tests/bench/efi_boot.py (make bench), build/bench-efi.json");
     print_table(&b, cpu);
     int written = write_json(&b, json, cpu) == 0;

@@ -8,11 +8,12 @@ BENCH_DEFS   := $(if $(wildcard core/cache.c),-DVTOP_BENCH_CACHE) \
                 $(if $(wildcard core/ptov.c),-DVTOP_BENCH_PTOV)
 BENCH_GUESTS ?= $(BUILD)/guests
 
-$(BENCH_BIN): $(BENCH_SRCS) $(wildcard tests/bench/*.h) $(BUILD)/host/libvtopcmd.a $(BUILD)/host/libvtop.a
+$(BENCH_BIN): $(BENCH_SRCS) host/decompress.c $(wildcard tests/bench/*.h) $(BUILD)/host/libvtopcmd.a $(BUILD)/host/libvtop.a
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(BENCH_OPT) $(BENCH_DEFS) -D_POSIX_C_SOURCE=200809L \
 	  -DBENCH_CFLAGS='"libvtop: $(HOST_CC) $(filter-out -DVTOP_VERSION%,$(HOST_CFLAGS)); bench: $(BENCH_OPT)"' \
-	  $(BENCH_SRCS) -o $@ $(BUILD)/host/libvtopcmd.a $(BUILD)/host/libvtop.a
+	  $(BENCH_SRCS) host/decompress.c -o $@ $(BUILD)/host/libvtopcmd.a $(BUILD)/host/libvtop.a \
+	  $(HOST_DECOMP_LIBS)
 
 ALL_TARGETS += $(BENCH_BIN)
 TEST_SUITES += test-bench-smoke
@@ -21,7 +22,7 @@ TEST_SUITES += test-bench-smoke
 # BENCH_EFI=0 skips the EFI boot timing (about 15 s per QEMU/TCG boot).
 BENCH_EFI ?= 1
 bench: $(BENCH_BIN)
-	@$(BENCH_BIN) --guests $(BENCH_GUESTS) --json $(BUILD)/bench.json
+	@$(BENCH_BIN) --guests $(BENCH_GUESTS) --dumps $(BUILD)/dumps --json $(BUILD)/bench.json
 	@if [ "$(BENCH_EFI)" = 1 ] && [ -f $(BUILD)/efi/vtop.efi ]; then \
 	  python3 tests/bench/efi_boot.py --app $(BUILD)/efi/vtop.efi \
 	    --json $(BUILD)/bench-efi.json --work $(BUILD)/bench-efi; \

@@ -41,5 +41,8 @@ void bench_enumerate(bench_ctx *b, const bench_image *im, uint64_t min_leaves);
 void bench_cached(bench_ctx *b, const bench_image *im, const void *leaves,
                   const uint64_t *hot, size_t n);
 void bench_ptov(bench_ctx *b, const bench_image *im, uint64_t leaves);
+/* kdump-compressed and flattened rows beside direct runs (bench_kdump.c),
+ * from the Linux-dump capture under dumps (build/dumps). */
+void bench_kdump(bench_ctx *b, const char *dumps);
 
 #endif

@@ -31,7 +31,7 @@ $(eval $(call host_libs,fuzz))
 # of a line in core/ and cmd/ sources).
 FUZZ_ALL := walker formats enum cmd roots
 FUZZ_NEEDS_walker  := vtop_translate_cached vtop_cache_init vtop_space_init vtop_translate vtop_read_virtual vtop_read_physical vtop_physmem_validate
-FUZZ_NEEDS_formats := vtop_image_open vtop_image_space_config $(FUZZ_NEEDS_walker)
+FUZZ_NEEDS_formats := vtop_image_open_request vtop_image_space_config $(FUZZ_NEEDS_walker)
 FUZZ_NEEDS_enum    := vtop_audit vtop_enumerate vtop_ptov vtop_ptov_map vtop_qemu_mem_walk $(FUZZ_NEEDS_walker)
 FUZZ_NEEDS_roots   := vtop_roots_scan $(FUZZ_NEEDS_walker)
 FUZZ_NEEDS_cmd     := vtop_cmd_execute_line vtop_session_open_span vtop_session_new vtop_open_options_init

@@ -29,7 +29,7 @@ typedef struct kf_image {
     vtop_page_cache cache;
     uint8_t cache_data[16 * 4096];
     vtop_page_slot slots[16];
-    uint32_t buckets[16];
+    vtop_page_slot buckets[16];
     vtop_flat_record flat[64];
     vtop_physmem mem_view;
     vtop_space space;

@@ -134,6 +134,129 @@ static void test_read_across_runs_and_holes(void **state)
     assert_memory_equal(buf, file + 8, 8);
 }
 
+/* A page source over file[]: page pa is stored at file offset pa - 0x100000
+ * for pa in [0x100000, 0x103000); 0x101000 is excluded; pages at 0x102000
+ * are returned in place (no copy), the others copied into the slot. */
+static int fetches;
+
+static vtop_status fake_fetch(void *ctx, uint64_t pa, uint8_t *slot,
+                              const uint8_t **page)
+{
+    (void)ctx;
+    fetches++;
+    if (pa == 0x101000)
+        return VTOP_PAGE_EXCLUDED;
+    if (pa == 0x103000)
+        return VTOP_FORMAT_CORRUPT;
+    if (pa == 0x104000) {
+        *page = NULL; /* a broken source: must not be trusted */
+        return VTOP_OK;
+    }
+    const uint8_t *src = file + (pa - 0x100000);
+    if (pa == 0x102000) {
+        *page = src;
+        return VTOP_OK;
+    }
+    memcpy(slot, src, 4096);
+    *page = slot;
+    return VTOP_OK;
+}
+
+static vtop_status fake_probe(void *ctx, uint64_t pa)
+{
+    (void)ctx;
+    return pa == 0x101000 ? VTOP_PAGE_EXCLUDED : VTOP_OK;
+}
+
+static uint8_t cache_data[8 * 4096];
+static vtop_page_slot slots[8], buckets[8];
+static vtop_page_cache cache;
+static vtop_page_source source;
+/* A direct run, then a source run of 5 pages (with a source, every run
+ * without data is a source run; absent runs belong to physmems without). */
+static vtop_run mixed[3];
+
+static vtop_physmem mixed_mem(void)
+{
+    memset(slots, 0, sizeof slots);
+    memset(buckets, 0, sizeof buckets);
+    cache = (vtop_page_cache){cache_data, slots, buckets, 8, 0, 0, 0};
+    source = (vtop_page_source){fake_fetch, fake_probe, NULL, &cache};
+    mixed[0] = (vtop_run){0x1000, 0x1000, 0, file};
+    mixed[1] = (vtop_run){0x100000, 0x5000, 0, NULL};
+    mixed[2] = (vtop_run){0x200000, 0x1000, 0x9000, NULL};
+    fetches = 0;
+    return (vtop_physmem){mixed, 2, &source};
+}
+
+static void test_source_runs_and_cache(void **state)
+{
+    (void)state;
+    fill();
+    vtop_physmem m = mixed_mem();
+    uint8_t buf[0x2000];
+    size_t done = 0;
+    /* Copied page, then a read served by the cache (no second fetch). */
+    assert_int_equal(vtop_physmem_read(&m, 0x100010, buf, 16, &done), VTOP_OK);
+    assert_memory_equal(buf, file + 0x10, 16);
+    assert_int_equal(vtop_physmem_read(&m, 0x100ff0, buf, 16, &done), VTOP_OK);
+    assert_int_equal(fetches, 1);
+    assert_int_equal(cache.hits, 1);
+    assert_int_equal(cache.misses, 1);
+    /* In-place page; reads stop at the excluded page with its status. */
+    assert_int_equal(vtop_physmem_read(&m, 0x102000, buf, 16, &done), VTOP_OK);
+    assert_memory_equal(buf, file + 0x2000, 16);
+    assert_int_equal(vtop_physmem_read(&m, 0x101000, buf, 16, &done), VTOP_PAGE_EXCLUDED);
+    assert_int_equal(vtop_physmem_read(&m, 0x100ff8, buf, 16, &done), VTOP_PARTIAL_READ);
+    assert_int_equal(done, 8);
+    assert_int_equal(vtop_physmem_read(&m, 0x103000, buf, 16, &done), VTOP_FORMAT_CORRUPT);
+    assert_int_equal(vtop_physmem_read(&m, 0x104000, buf, 16, &done), VTOP_FORMAT_CORRUPT);
+    /* A hole; an absent run (a truncated image, no source). */
+    assert_int_equal(vtop_physmem_read(&m, 0x300000, buf, 16, &done), VTOP_PAGE_NOT_IN_IMAGE);
+    assert_int_equal(vtop_physmem_probe(&m, 0x300000), VTOP_PAGE_NOT_IN_IMAGE);
+    vtop_physmem cut = {mixed, 3, NULL};
+    assert_int_equal(vtop_physmem_read(&cut, 0x200000, buf, 16, &done), VTOP_PAGE_NOT_IN_IMAGE);
+    assert_int_equal(vtop_physmem_probe(&cut, 0x200000), VTOP_PAGE_NOT_IN_IMAGE);
+    assert_int_equal(vtop_physmem_probe(&cut, 0x1000), VTOP_OK);
+    assert_null(vtop_physmem_span(&cut, 0x200000, 4));
+    assert_int_equal(vtop_physmem_probe(&m, 0x101000), VTOP_PAGE_EXCLUDED);
+    assert_int_equal(vtop_physmem_probe(&m, 0x1000), VTOP_OK);
+    /* Without a probe callback the page is fetched to answer. */
+    source.probe = NULL;
+    assert_int_equal(vtop_physmem_probe(&m, 0x101000), VTOP_PAGE_EXCLUDED);
+    assert_int_equal(vtop_physmem_probe(&m, 0x100000), VTOP_OK);
+    /* Spans: inside one page only. */
+    assert_non_null(vtop_physmem_span(&m, 0x100100, 0x100));
+    assert_null(vtop_physmem_span(&m, 0x100f00, 0x200));
+    assert_ptr_equal(vtop_physmem_span(&m, 0x1010, 4), file + 0x10);
+}
+
+static void test_cache_fifo_and_bad_caches(void **state)
+{
+    (void)state;
+    fill();
+    vtop_physmem m = mixed_mem();
+    uint8_t b[4];
+    size_t done = 0;
+    /* Ten fetches through 8 slots: the two oldest pages leave the cache. */
+    for (int round = 0; round < 10; round++) {
+        cache.buckets[0].tag = 0; /* keep lookups honest: no stale hits */
+        assert_int_equal(vtop_physmem_read(&m, 0x100000 + (round % 2) * 0x2000, b, 4,
+                                           &done), VTOP_OK);
+        memset(buckets, 0, sizeof buckets); /* force a refetch each round */
+    }
+    assert_int_equal(fetches, 10);
+    assert_int_equal(cache.hand, 2);
+    /* An unusable cache: not a power of two, too small, or missing. */
+    cache.nslots = 6;
+    assert_int_equal(vtop_physmem_read(&m, 0x100000, b, 4, &done), VTOP_BAD_ARGUMENT);
+    cache.nslots = 4;
+    assert_int_equal(vtop_physmem_read(&m, 0x100000, b, 4, &done), VTOP_BAD_ARGUMENT);
+    source.cache = NULL;
+    assert_int_equal(vtop_physmem_read(&m, 0x100000, b, 4, &done), VTOP_BAD_ARGUMENT);
+    assert_null(vtop_physmem_cached(&m, 0x100000));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -141,6 +264,8 @@ int main(void)
         cmocka_unit_test(test_validate),
         cmocka_unit_test(test_find_and_span),
         cmocka_unit_test(test_read_across_runs_and_holes),
+        cmocka_unit_test(test_source_runs_and_cache),
+        cmocka_unit_test(test_cache_fifo_and_bad_caches),
     };
     return cmocka_run_group_tests_name("physmem", tests, NULL, NULL);
 }
