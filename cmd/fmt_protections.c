@@ -62,18 +62,20 @@ static const char *const check_rule[VTOP_CHECK_COUNT] = {
 
 static const char *note_text(vtop_check_note n)
 {
-    static const char *const t[VTOP_NOTE_COUNT] = {
-        [VTOP_NOTE_NONE] = NULL,
-        [VTOP_NOTE_NO_IMAGES] = "no loaded image is listed",
-        [VTOP_NOTE_NO_GCD] = "no DXE Services Table: the GCD map is not known, memory map only",
-        [VTOP_NOTE_NO_STACK] = "the BSP stack was not located",
-        [VTOP_NOTE_NO_PROTOCOL] = "EFI_MEMORY_ATTRIBUTE_PROTOCOL is not installed "
-                                  "(UEFI 2.10; absent from EDK2 before 2023): nothing to compare",
-        [VTOP_NOTE_NO_MAT] = "no EFI_MEMORY_ATTRIBUTES_TABLE in the configuration table",
-        [VTOP_NOTE_GUARD_BELOW] = "guard: the page below the stack allocation",
-        [VTOP_NOTE_GUARD_FIRST] = "guard: the first page of the stack allocation",
-    };
-    return (unsigned)n < VTOP_NOTE_COUNT ? t[n] : NULL;
+    switch (n) {
+    case VTOP_NOTE_NO_IMAGES:   return "no loaded image is listed";
+    case VTOP_NOTE_NO_GCD:      return "no DXE Services Table: the GCD map is not known, "
+                                       "memory map only";
+    case VTOP_NOTE_NO_STACK:    return "the BSP stack was not located";
+    case VTOP_NOTE_NO_PROTOCOL: return "EFI_MEMORY_ATTRIBUTE_PROTOCOL is not installed "
+                                       "(UEFI 2.10; absent from EDK2 before 2023): "
+                                       "nothing to compare";
+    case VTOP_NOTE_NO_MAT:      return "no EFI_MEMORY_ATTRIBUTES_TABLE in the "
+                                       "configuration table";
+    case VTOP_NOTE_GUARD_BELOW: return "guard: the page below the stack allocation";
+    case VTOP_NOTE_GUARD_FIRST: return "guard: the first page of the stack allocation";
+    default:                    return NULL;
+    }
 }
 
 static const char *unit_of(vtop_check_id id)

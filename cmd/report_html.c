@@ -67,9 +67,10 @@ static void summary(FILE *f, const vtop_prot_report *rep)
           "</th><th>present</th><th>NX</th><th>RO</th><th>W+X</th></tr>\n", f);
     for (uint32_t t = 0; t <= VTOP_EFI_TYPES; t++) {
         const vtop_type_share *s = &rep->types[t];
+        if (!s->pages)
+            continue;
         char b[16];
-        if (s->pages)
-            fprintf(f, "<tr data-type=\"%s\" data-wx=\"%" PRIu64 "\"><td>%s</td><td>%" PRIu64
+        fprintf(f, "<tr data-type=\"%s\" data-wx=\"%" PRIu64 "\"><td>%s</td><td>%" PRIu64
                     "</td><td>%" PRIu64 "</td><td>%" PRIu64 "</td><td>%" PRIu64 "</td><td>%"
                     PRIu64 "</td></tr>\n", vtop_fmt_memtype(t, b), s->wx, vtop_fmt_memtype(t, b),
                     s->pages, s->present, s->nx, s->ro, s->wx);

@@ -54,7 +54,7 @@ static uint64_t cut(const vtop_prot_sources *src, const vtop_prot_range *r,
                     uint64_t last)
 {
     uint64_t va = r->va;
-    uint64_t edges[2] = { src->stack_base, src->stack_base + src->stack_size };
+    const uint64_t edges[2] = { src->stack_base, src->stack_base + src->stack_size };
     for (int k = 0; k < 2 && src->has_stack; k++)
         if (edges[k] > va && edges[k] - 1 < last)
             last = edges[k] - 1;
@@ -62,7 +62,7 @@ static uint64_t cut(const vtop_prot_sources *src, const vtop_prot_range *r,
         const vtop_prot_image *im = &src->images[r->image];
         for (uint32_t k = 0; k < im->nsections; k++) {
             const vtop_prot_section *sec = &src->sections[im->first_section + k];
-            uint64_t e[2] = { sec->start & ~0xfffull,
+            const uint64_t e[2] = { sec->start & ~0xfffull,
                               (sec->start + sec->size + 0xfff) & ~0xfffull };
             for (int i = 0; i < 2; i++)
                 if (e[i] > va && e[i] - 1 < last)

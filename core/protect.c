@@ -282,13 +282,16 @@ vtop_status vtop_protect_check(const vtop_space *space,
     if (!sources_valid(src))
         return VTOP_BAD_ARGUMENT;
     vtop_status st = join_walk(space, src, report);
-    vtop_status (*const ranges[])(const vtop_space *, const vtop_prot_sources *,
-                                  vtop_prot_report *) = {
-        prot_check_images, prot_check_stack, prot_check_null, prot_check_mat,
-        prot_check_attr_protocol,
-    };
-    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0] && st == VTOP_OK; i++)
-        st = ranges[i](space, src, report);
+    if (st == VTOP_OK)
+        st = prot_check_images(space, src, report);
+    if (st == VTOP_OK)
+        st = prot_check_stack(space, src, report);
+    if (st == VTOP_OK)
+        st = prot_check_null(space, src, report);
+    if (st == VTOP_OK)
+        st = prot_check_mat(space, src, report);
+    if (st == VTOP_OK)
+        st = prot_check_attr_protocol(space, src, report);
     nx_policy(report);
     decide(report, src);
     return st;

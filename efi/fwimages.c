@@ -59,12 +59,15 @@ static void pdb_name(const pe_view *v, uint64_t off, char *name, size_t cap)
     name[len] = '\0';
 }
 
-/* The debug directory (data directory 6) entry of type CODEVIEW (2). */
+/* The debug directory (data directory 6, 8 bytes each) entry of type
+ * CODEVIEW (2). */
+#define DEBUG_DIRECTORY 48ull
 static void pe_debug_name(const pe_view *v, uint64_t dirs, uint32_t ndirs,
                           char *name, size_t cap)
 {
     uint32_t rva, size;
-    if (ndirs <= 6 || !pe_u32(v, dirs + 6 * 8, &rva) || !pe_u32(v, dirs + 6 * 8 + 4, &size))
+    if (ndirs <= 6 || !pe_u32(v, dirs + DEBUG_DIRECTORY, &rva) ||
+        !pe_u32(v, dirs + DEBUG_DIRECTORY + 4, &size))
         return;
     for (uint32_t k = 0; k + 28 <= size && k < 28 * 16; k += 28) {
         uint32_t type, raw, sig;

@@ -79,7 +79,7 @@ static void source_head(cap_sink *s, const vtop_prot_sources *src)
     cap_put64(h + 24, src->rsp);
     const size_t n[6] = { src->nmemmap, src->ngcd, src->nmat, src->nimages,
                           src->nsections, src->nattr };
-    for (int i = 0; i < 6; i++)
+    for (size_t i = 0; i < 6; i++)
         cap_put32(h + 32 + 4 * i, (uint32_t)n[i]);
     cap_emit(s, h, sizeof h);
 }

@@ -24,7 +24,7 @@ static void sources_counts(const uint8_t *d, vtop_capture_info *info)
 {
     size_t *n[6] = { &info->nmemmap, &info->ngcd, &info->nmat, &info->nimages,
                      &info->nsections, &info->nattr };
-    for (int i = 0; i < 6; i++)
+    for (size_t i = 0; i < 6; i++)
         *n[i] = (size_t)cap_get(d + 32 + 4 * i, 4);
 }
 

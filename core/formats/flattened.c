@@ -182,7 +182,7 @@ vtop_status fmt_open_flat(fmt_ctx *c)
                             "flattened records overlap");
         s->logical_size = r->offset + r->size;
     }
-    uint8_t sig[8];
+    uint8_t sig[8] = {0};
     if (paged_read(s, 0, sig, 8) == VTOP_OK && span_eq(sig, 8, 0, "KDUMP   ", 8))
         return fmt_open_kdump_store(c);
     if (paged_read(s, 0, sig, 4) == VTOP_OK && span_eq(sig, 4, 0, "\x7f" "ELF", 4))

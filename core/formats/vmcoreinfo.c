@@ -84,11 +84,10 @@ static bool apply_number(vtop_vmcoreinfo *o, const vmci_line *l)
 static bool apply_line(vtop_vmcoreinfo *o, const vmci_line *l)
 {
     if (key_is(l, "OSRELEASE")) {
-        uint64_t n = l->vlen < sizeof o->osrelease - 1 ? l->vlen
-                                                       : sizeof o->osrelease - 1;
-        for (uint64_t i = 0; i < n; i++)
+        size_t i = 0;
+        for (; i < l->vlen && i + 1 < sizeof o->osrelease; i++)
             o->osrelease[i] = (char)l->val[i];
-        o->osrelease[n] = '\0';
+        o->osrelease[i] = '\0'; /* cut to utsname's 64 characters */
         return true;
     }
     if (key_is(l, "CONFIG_X86_PAE")) {

@@ -39,6 +39,15 @@ guest.MODES[MODE] = dict(
     extra_dumps=[("qemu-kdump-zlib.flat", "kdump-zlib")],
     convert=())
 
+# The real LiME module (Debian's lime-forensics-dkms, built against the
+# guest kernel's headers fetched with apt-get download, never installed)
+# writing the guest's RAM to a virtio disk from inside the guest.
+LIME_MODE = "amd64-4level-lime"
+LIME_PKGS = ["lime-forensics-dkms", "linux-headers-{k}-amd64",
+             "linux-headers-{k}-common", "linux-kbuild-6.1"]
+VIRTIO = ["virtio_ring", "virtio_pci_modern_dev", "virtio_pci_legacy_dev",
+          "virtio", "virtio_pci", "virtio_blk"]
+
 # name -> makedumpfile arguments (input is the phdr-moved ELF).
 MAKEDUMPFILE = [
     ("mdf-c-d0.kdump", ["-c", "-d", "0"]),
@@ -106,6 +115,80 @@ def make_images(gen_kdump, d):
     os.unlink(moved)
 
 
+def build_lime(base, log):
+    """lime.ko for the guest kernel: the headers' Makefile points at the
+    extracted -common tree; `make -C headers M=lime modules` with the host
+    gcc (its vermagic matches the guest's)."""
+    d = os.path.join(base, "lime-build")
+    ko = os.path.join(d, "x", "usr", "src", "lime-forensics-1.9.1-5", "lime.ko")
+    if os.path.exists(ko):
+        return ko
+    kver = guest.depends_of("linux-image-amd64").replace("linux-image-", "")
+    kver = kver.replace("-amd64", "")
+    debdir = os.path.join(d, "debs")
+    debs = [guest.download(p.format(k=kver), debdir) for p in LIME_PKGS]
+    x = os.path.join(d, "x")
+    for deb in debs:
+        run(["dpkg-deb", "-x", deb, x], d, log)
+    hdr = os.path.join(x, "usr", "src", f"linux-headers-{kver}-amd64")
+    mk = os.path.join(hdr, "Makefile")
+    with open(mk) as f:
+        text = f.read()
+    with open(mk, "w") as f:
+        f.write(text.replace("include /usr/src/", f"include {x}/usr/src/"))
+    src = os.path.dirname(ko)
+    run(["make", "-C", hdr, f"M={src}", "modules"], d, log)
+    return ko
+
+
+def lime_chain_end(path):
+    """Where LiME's header chain ends (LiME writes from offset 0 of the
+    disk; the rest of the disk is zeros)."""
+    import struct
+    off = 0
+    with open(path, "rb") as f:
+        while True:
+            f.seek(off)
+            h = f.read(32)
+            if len(h) < 32 or struct.unpack_from("<I", h)[0] != 0x4C694D45:
+                return off
+            s_addr, e_addr = struct.unpack_from("<QQ", h, 8)
+            off += 32 + e_addr - s_addr + 1
+
+
+def capture_lime(base):
+    d = os.path.join(base, LIME_MODE)
+    if os.path.exists(os.path.join(d, "LIME-DONE")):
+        print(f"[dumps] {LIME_MODE}: cached", flush=True)
+        return
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "lime.log"), "a") as log:
+        ko = build_lime(base, log)
+    disk = os.path.join(d, "disk.img")
+    with open(disk, "wb") as f:
+        f.truncate(320 << 20)
+    guest.MODES[LIME_MODE] = dict(
+        guest.MODES["amd64-4level"],
+        qemu_extra=["-drive", f"file={disk},format=raw,if=virtio"],
+        modules=[rf"/{m}\.ko$" for m in VIRTIO], files=[ko], convert=())
+    # LiME writes the RAM before the marker: about 4-6 min under a loaded
+    # TCG (seen here), so the boot wait is longer than the other guests'.
+    guest.BOOT_TIMEOUT = max(guest.BOOT_TIMEOUT, 900)
+    guest.capture(LIME_MODE, base=base)
+    end = lime_chain_end(disk)
+    if end == 0:
+        raise guest.CaptureError("LiME wrote no header to the disk")
+    with open(disk, "rb") as src, open(os.path.join(d, "guest.lime"), "wb") as dst:
+        left = end
+        while left:
+            chunk = src.read(min(left, 1 << 24))
+            dst.write(chunk)
+            left -= len(chunk)
+    os.unlink(disk)
+    with open(os.path.join(d, "LIME-DONE"), "w") as f:
+        f.write("ok\n")
+
+
 def main(argv):
     if len(argv) < 2:
         print("usage: dumps.py GEN_KDUMP [OUTDIR]")
@@ -114,6 +197,11 @@ def main(argv):
     d = os.path.join(base, MODE)
     if os.path.exists(os.path.join(d, "DUMPS-DONE")):
         print(f"[dumps] {MODE}: cached", flush=True)
+        try:
+            capture_lime(base)
+        except (guest.CaptureError, OSError, subprocess.TimeoutExpired) as e:
+            print(f"could not capture {LIME_MODE}: {e}", flush=True)
+            return 1
         return 0
     try:
         guest.capture(MODE, base=base)
@@ -124,6 +212,11 @@ def main(argv):
     with open(os.path.join(d, "DUMPS-DONE"), "w") as f:
         f.write("ok\n")
     print(f"[dumps] {MODE}: done", flush=True)
+    try:
+        capture_lime(base)
+    except (guest.CaptureError, OSError, subprocess.TimeoutExpired) as e:
+        print(f"could not capture {LIME_MODE}: {e}", flush=True)
+        return 1
     return 0
 
 

@@ -134,12 +134,17 @@ def extract(deb, dest, member_re):
     rc, out = run(["dpkg-deb", "-x", deb, dest])
     if rc != 0:
         raise CaptureError(f"dpkg-deb -x {os.path.basename(deb)}: {out[-200:]}")
+    return find_file(dest, member_re, os.path.basename(deb))
+
+
+def find_file(dest, member_re, what="the package"):
+    """The first file under dest matching member_re."""
     for d, _, files in os.walk(dest):
         for f in sorted(files):
             p = os.path.join(d, f)
             if re.search(member_re, p):
                 return p
-    raise CaptureError(f"{os.path.basename(deb)} holds no {member_re}")
+    raise CaptureError(f"{what} holds no {member_re}")
 
 
 # ------------------------------------------------------------------ sample
@@ -324,7 +329,11 @@ def capture(mode, base=None):
     shutil.copy(extract(kdeb, x, r"/boot/vmlinuz-"), kernel)
     initrd = os.path.join(outdir, "initrd.cpio")
     # Kernel modules init.sh loads when present (cfg "modules": file regexes).
-    mods = [extract(kdeb, x + "-m", m) for m in cfg.get("modules", [])]
+    mods = []
+    if cfg.get("modules"):
+        first = extract(kdeb, x + "-m", cfg["modules"][0])
+        mods = [first] + [find_file(x + "-m", m) for m in cfg["modules"][1:]]
+    mods += cfg.get("files", [])  # built outside the kernel package (LiME)
     make_initramfs(extract(bdeb, x, r"/bin/busybox$"), initrd, mods)
     shutil.rmtree(x + "-m", ignore_errors=True)
     shutil.rmtree(x, ignore_errors=True)

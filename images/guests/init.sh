@@ -14,6 +14,19 @@ mount -t tmpfs tmpfs /tmp
 # QEMU's -device vmcoreinfo only receives VMCOREINFO through this driver
 # (Linux drivers/firmware/qemu_fw_cfg.c); packed only for the dump guests.
 [ -f /qemu_fw_cfg.ko ] && insmod /qemu_fw_cfg.ko
+# The LiME guest (images/guests/dumps.py): load the virtio disk driver and
+# LiME, which writes RAM to /dev/vda (LiME README: path=, format=lime;
+# timeout=0 keeps slow TCG pages from being zero-filled), then print the
+# marker and spin with shell builtins only, so the CR3 at the stop is this
+# shell's, whose tables LiME copied.
+if [ -f /lime.ko ]; then
+  for m in virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev virtio \
+           virtio_pci virtio_blk; do insmod /$m.ko; done
+  n=0; while [ ! -b /dev/vda ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n+1)); done
+  insmod /lime.ko "path=/dev/vda format=lime timeout=0"
+  echo "VTOP-GUEST-READY lime $?"
+  while true; do :; done
+fi
 sleep 100000 &
 sleep 100001 &
 # A written tmpfs file: page-cache pages in the kernel's direct map.

@@ -353,6 +353,19 @@ def monitor(sock_path, command, deadline):
     return [l for l in lines[1:] if l and not l.startswith("(qemu)")]
 
 
+def finish_boot(p, deadline, t0, name):
+    """Wait for a boot started with Popen (killed past the deadline); print
+    and return its seconds."""
+    try:
+        p.wait(timeout=max(5, deadline - time.monotonic() + 10))
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+    secs = time.monotonic() - t0
+    print(f"# boot {name}: status {p.returncode} in {secs:.1f} s", flush=True)
+    return secs
+
+
 def type_line(fifo, line):
     with open(fifo, "w") as f:
         f.write(line + "\r")
@@ -432,13 +445,7 @@ def check_live_monitor(args):
                     fw = firmware_tlb(sock, fifo, log, deadline, m4.end() - 6)
             type_line(fifo, "quit")
     finally:
-        try:
-            p.wait(timeout=max(5, deadline - time.monotonic() + 10))
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
-    secs = time.monotonic() - t0
-    print(f"# boot {name}: status {p.returncode} in {secs:.1f} s", flush=True)
+        secs = finish_boot(p, deadline, t0, name)
     tap(p.returncode == 0, f"live/monitor: app at the prompt ended with success ({secs:.1f} s)",
         status_text(p.returncode))
     if tlb_efi is None or qemu_tlb is None:
@@ -505,17 +512,24 @@ def main():
 
     # 3. qemu64 with 256 MiB; a damaged image, one larger than free RAM and
     #    an unknown command each give their error line, and the run goes on.
+    # damaged.elf stops inside the ELF header (an error with its offset);
+    # truncated.elf keeps the headers but loses the notes and the data (it
+    # opens with one warning naming what is missing).
     damaged = os.path.join(args.work, "damaged.elf")
+    truncated = os.path.join(args.work, "truncated.elf")
     with open(os.path.join(args.images, "4level.elf64"), "rb") as f:
-        open(damaged, "wb").write(f.read(300))
+        head = f.read(300)
+    open(damaged, "wb").write(head[:40])
+    open(truncated, "wb").write(head)
     huge = os.path.join(args.work, "huge.raw")
     with open(huge, "wb") as f:
         f.truncate(250 << 20)
-    cmds = ("open images/damaged.elf; open images/huge.raw; bogus; "
+    cmds = ("open images/damaged.elf; open images/truncated.elf; open images/huge.raw; bogus; "
             "open images/4level.elf64; vtop 400000; memmap ffc00000; "
             "open live; readp ffc00000 10; open live-mmio; readp ffc00000 10")
     st, text, secs = boot(args, "qemu64-256m", "--mem", "256M",
                           "--add", f"{damaged}:images/damaged.elf",
+                          "--add", f"{truncated}:images/truncated.elf",
                           "--add", f"{huge}:images/huge.raw",
                           "--add", f"{os.path.join(args.images, '4level.elf64')}:images/4level.elf64",
                           "--args", f'-qemu-exit -shutdown -c "{cmds}"')
@@ -527,7 +541,11 @@ def main():
     tap(st == 0, f"qemu64/256M: success ({secs:.1f} s)", status_text(st))
     check_ownmap(lines, "qemu64/256M", want_1g=False, want_5level=False)
     errs = [l for l in lines if l.startswith("vtop: error:")]
-    tap(any("damaged.elf" in l for l in errs), "damaged image: error line", "\n".join(errs))
+    tap(any("damaged.elf" in l and "offset" in l for l in errs),
+        "damaged image: error line with the offset", "\n".join(errs))
+    tap(any(l.startswith("vtop: warning: images/truncated.elf: truncated") for l in lines),
+        "truncated image: opens with a warning naming what is missing",
+        "\n".join(l for l in lines if "truncated.elf" in l))
     tap(any("huge.raw" in l and "do not fit" in l for l in errs),
         "image larger than free memory: error line", "\n".join(errs))
     tap(any("unknown command 'bogus'" in l for l in errs), "unknown command: error line",

@@ -207,13 +207,7 @@ def boot_a(args):
             got["after"], pos = run_prompt(fifo, log, "vtop 0", deadline, pos)
         e2e.type_line(fifo, "quit")
     finally:
-        try:
-            p.wait(timeout=max(5, deadline - time.monotonic() + 10))
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
-    secs = time.monotonic() - t0
-    print(f"# boot prot-a: status {p.returncode} in {secs:.1f} s", flush=True)
+        secs = e2e.finish_boot(p, deadline, t0, "prot-a")
     tap(p.returncode == 0, f"protections boot A: two runs, the second at its prompt, "
         f"ended with success ({secs:.1f} s)", f"status {p.returncode}")
     text = open(log, "rb").read().decode("ascii", "replace") if os.path.exists(log) else ""

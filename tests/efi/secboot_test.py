@@ -28,7 +28,7 @@ GAVE_UP = "BdsDxe: No bootable option or device was found."
 DONE = r"vtop: exit status (\d+)\r\n|" + GAVE_UP.replace(".", r"\.")
 
 
-def boot_secure(args, name, app, hang_guard=60):
+def boot_secure(args, name, app, hang_guard=e2e.HANG_LIMIT):
     """Boot app under Secure Boot; returns (transcript, seconds, timed_out)."""
     d = os.path.join(args.work, name)
     os.makedirs(d, exist_ok=True)

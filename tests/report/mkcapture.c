@@ -53,7 +53,7 @@ int main(int argc, char **argv)
     vtop_space_config cfg = { .mode = VTOP_MODE_4LEVEL, .cr3 = 0x1000, .nxe = true,
                               .maxphyaddr = 36 };
     vtop_space space;
-    if (vtop_space_init(&space, &cfg, &(vtop_physmem){ &run, 1 }) != VTOP_OK)
+    if (vtop_space_init(&space, &cfg, &(vtop_physmem){ &run, 1, NULL }) != VTOP_OK)
         return 1;
     vtop_prot_mem map[] = {
         { 0x00000, 0x10, 0, VTOP_EFI_BS_DATA }, { 0x10000, 0x10, 0, VTOP_EFI_BS_CODE },

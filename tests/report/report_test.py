@@ -12,18 +12,10 @@ import re
 import subprocess
 import sys
 
-N = 0
-FAILED = 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "efi"))
+import e2e  # noqa: E402  (TAP counters shared with the EFI tests)
 
-
-def tap(ok, name, diag=None):
-    global N, FAILED
-    N += 1
-    FAILED += 0 if ok else 1
-    print(f"{'ok' if ok else 'not ok'} {N} - {name}", flush=True)
-    if not ok and diag:
-        for line in str(diag).splitlines()[:12]:
-            print(f"#   {line}", flush=True)
+tap = e2e.tap
 
 
 def browser(args, *extra, url):
@@ -95,8 +87,8 @@ def main():
         report(args, args.live_capture, "ovmf")
     else:
         print(f"# no {args.live_capture} (make test-protections writes it): OVMF page skipped")
-    print(f"1..{N}")
-    return 1 if FAILED else 0
+    print(f"1..{e2e.N}")
+    return 1 if e2e.FAILED else 0
 
 
 if __name__ == "__main__":

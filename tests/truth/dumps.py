@@ -126,6 +126,66 @@ def check_image(tap, vtop, d, meta, qemu, answers, image):
     return bad
 
 
+# The x86-64 kernel image mapping (Documentation/x86/x86_64/mm.rst).
+KTEXT_LO, KTEXT_HI = 0xffffffff80000000, 0xffffffffc0000000
+LIME_MODE = "amd64-4level-lime"
+
+
+def read_bytes(vtop, args, vas):
+    """{va: hex bytes or None} from one `read VA 40` per address."""
+    script = "".join(f"read 0x{va:x} 40\n" for va in vas).encode()
+    rc, out, err, secs = run_vtop(vtop, args, stdin=script)
+    got, cur = {}, None
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) > 2 and all(c in "0123456789abcdef" for c in f[0]):
+            va = int(f[0], 16)
+            cur = va if va in vas else cur
+            if cur is not None:
+                got[cur] = got.get(cur, "") + " ".join(f[1:17])
+    return got
+
+
+def check_lime(tap, vtop, dumps):
+    """The real LiME module's image, taken while the kernel ran: compare
+    what the kernel does not change meanwhile, the read-only leaves of the
+    kernel image mapping (its text and rodata) and the direct-map pages of
+    those frames: mappings vs QEMU's info tlb at the stop, bytes vs QEMU's
+    own ELF dump at the stop."""
+    d = os.path.join(dumps, LIME_MODE)
+    if not os.path.exists(os.path.join(d, "LIME-DONE")):
+        tap.ok(False, f"{LIME_MODE} capture (no build/dumps capture)")
+        return 1
+    with open(os.path.join(d, "meta.json")) as f:
+        meta = json.load(f)
+    with open(os.path.join(d, "tlb.txt")) as f:
+        tlb = text_lines(f.read())
+    lime = ["--cr3", meta["cr3"], "--mode", "4level", os.path.join(d, "guest.lime")]
+    elf = [os.path.join(d, "guest.elf")]
+    ro = [l for l in tlb if KTEXT_LO <= int(l.split(":")[0], 16) < KTEXT_HI
+          and not l.endswith("W")]
+    rc, out, err, secs = run_vtop(vtop, lime + ["tlb"])
+    got = [l for l in text_lines(out) if KTEXT_LO <= int(l.split(":")[0], 16) < KTEXT_HI
+           and not l.endswith("W")]
+    bad = text_check(tap, f"{LIME_MODE} lime kernel text/rodata leaves vs QEMU info tlb",
+                     ro, got, rc, err, secs)
+    # The direct map: the leaf mapping physical 0 in the upper half.
+    base = next((int(l.split(":")[0], 16) for l in tlb
+                 if int(l.split()[1], 16) == 0 and int(l.split(":")[0], 16) >> 63
+                 and int(l.split(":")[0], 16) < KTEXT_LO), None)
+    pages = [(int(l.split(":")[0], 16), int(l.split()[1], 16)) for l in ro][:400]
+    vas = [va for va, _ in pages] + ([base + pa for _, pa in pages] if base else [])
+    a, b = read_bytes(vtop, lime, set(vas)), read_bytes(vtop, elf, set(vas))
+    text_bad = sum(1 for va, _ in pages if a.get(va) is None or a.get(va) != b.get(va))
+    dm_bad = sum(1 for _, pa in pages if base is None or a.get(base + pa) is None
+                 or a.get(base + pa) != b.get(base + pa))
+    tap.ok(text_bad == 0 and dm_bad == 0 and pages,
+           f"{LIME_MODE} lime bytes vs QEMU's ELF at the stop: {len(pages)} kernel "
+           f"text/rodata pages ({text_bad} differ) and their direct-map pages at "
+           f"0x{base or 0:x} ({dm_bad} differ)")
+    return bad + text_bad + dm_bad
+
+
 def main(argv):
     ap = argparse.ArgumentParser()
     ap.add_argument("--vtop", default=os.path.join(ROOT, "build", "vtop"))
@@ -152,6 +212,10 @@ def main(argv):
         bad = check_image(tap, a.vtop, d, meta, qemu, answers, image)
         total += bad
         rows.append((image[0], bad, time.time() - t1))
+    t1 = time.time()
+    bad = check_lime(tap, a.vtop, a.dumps)
+    total += bad
+    rows.append(("guest.lime (LiME module)", bad, time.time() - t1))
     print("#")
     print(f"# {'image':<24} {'mismatches':>10}  time  (tlb + mem lines, gva2gpa answers)")
     for name, bad, secs in rows:

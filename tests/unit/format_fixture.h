@@ -4,6 +4,7 @@
 #ifndef VTOP_TEST_FORMAT_FIXTURE_H
 #define VTOP_TEST_FORMAT_FIXTURE_H
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,23 @@ static inline vtop_status open_exact(const uint8_t *src, size_t len,
     vtop_status st = vtop_image_open(b, len, f, r, cap, out);
     free(b);
     return st;
+}
+
+/* The whole file at path in a malloc'ed buffer (one spare byte, so text
+ * can be NUL-terminated); *n its length. */
+static inline uint8_t *fx_slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *b = malloc((size_t)len + 1);
+    assert_non_null(b);
+    assert_int_equal(fread(b, 1, (size_t)len, f), (size_t)len);
+    fclose(f);
+    *n = (size_t)len;
+    return b;
 }
 
 /* A prefix of len bytes of a good image: either its headers are cut (an

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "core/formats/format.h"
+#include "format_fixture.h"
 #include "core/enum.h"
 #include "core/paging.h"
 
@@ -28,21 +29,6 @@ static const char *dir(void)
 {
     const char *d = getenv("VTOP_IMAGES_DIR");
     return d ? d : "build/images";
-}
-
-static uint8_t *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc((size_t)len + 1);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
-    *n = (size_t)len;
-    return b;
 }
 
 static uint8_t rights_of(const char *r)
@@ -119,7 +105,7 @@ static void test_image(void **state)
     char path[256];
     size_t n;
     snprintf(path, sizeof path, "%s/%s", dir(), c->file);
-    uint8_t *img = slurp(path, &n);
+    uint8_t *img = fx_slurp(path, &n);
     static vtop_run runs[64];
     static vtop_image_info info;
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 64, &info), VTOP_OK);

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <cmocka.h>
 
+#include "format_fixture.h"
 #include "kdump_fixture.h"
 #include "core/paging.h"
 
@@ -40,17 +41,7 @@ static uint8_t *slurp(const char *name, size_t *n)
     char path[256];
     const char *d = getenv("VTOP_IMAGES_DIR");
     snprintf(path, sizeof path, "%s/%s", d ? d : "build/images", name);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc((size_t)len + 1);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
-    *n = (size_t)len;
-    return b;
+    return fx_slurp(path, n);
 }
 
 static void load_map(void)
