@@ -9,7 +9,7 @@ static const char *root_source_name(const vtop_session *s)
 {
     if (!s->has_space)
         return "none";
-    if (!(s->target == VTOP_TARGET_IMAGE))
+    if (s->target != VTOP_TARGET_IMAGE)
         return "platform"; /* live memory: the CPU's own tables */
     if (!s->space_from_image)
         return "--cr3";
@@ -55,7 +55,7 @@ static bool phys_base_differs(const vtop_image_info *in)
 void vtop_info_linux_text(vtop_cmd_ctx *c)
 {
     const vtop_session *s = c->session;
-    const vtop_image_info *in = (s->target == VTOP_TARGET_IMAGE) ? s->info : NULL;
+    const vtop_image_info *in = vtop_session_image(s);
     vtop_printf(c->out, "root:     from %s\n", root_source_name(s));
     if (!in)
         return;
@@ -87,7 +87,7 @@ void vtop_info_linux_text(vtop_cmd_ctx *c)
 
 void vtop_info_linux_json(vtop_json *j, const vtop_session *s)
 {
-    const vtop_image_info *in = (s->target == VTOP_TARGET_IMAGE) ? s->info : NULL;
+    const vtop_image_info *in = vtop_session_image(s);
     vtop_json_str(j, "root_source", root_source_name(s));
     if (!in)
         return;
