@@ -290,7 +290,11 @@ static inline uint64_t vtop_canonical(const vtop_mode_desc *desc, uint64_t va)
  * 2^va_bits otherwise). */
 static inline bool vtop_va_valid(const vtop_mode_desc *desc, uint64_t va)
 {
-    return vtop_canonical(desc, va) == va;
+    /* the walker's hot path: every descriptor has va_bits in 32..57 */
+    unsigned unused = 64u - desc->va_bits;
+    if (desc->sign_extended)
+        return (uint64_t)((int64_t)(va << unused) >> unused) == va;
+    return (va >> desc->va_bits) == 0;
 }
 
 /* End of the lower half: the first address above the low canonical half
