@@ -79,6 +79,38 @@ static void live_identity_check(app *a)
         a->status = APP_STATUS_FAILED;
 }
 
+/* The firmware's own tables, as found: summary, mem, audit, protections. */
+static void firmware_report(app *a, shell *sh, bool fw_paged)
+{
+    if (fw_paged) {
+        fwreport_summary(&a->fw, a->out);
+        shell_firmware_report(sh);
+        return;
+    }
+    /* 32-bit UEFI firmware runs unpaged (UEFI spec 2.10 2.3.2). */
+    vtop_printf(a->out, "firmware paging: off (CR0.PG=0): physical addresses, "
+                "no tables to walk\n");
+}
+
+/* Build, check and load the app's own identity map; the shell's live-own
+ * target and the own-map protections follow it. */
+static void own_map_phase(app *a, shell_env *env, shell *sh)
+{
+    if (!a->fw_ok || !ownmap_setup(&a->own, &a->m, &a->map, &a->fw, &a->live, a->out)) {
+        a->status = APP_STATUS_FAILED;
+        return;
+    }
+    live_identity_check(a);
+    vtop_space own;
+    if (ownmap_space(&a->own, &a->m, &a->live, &own) != VTOP_OK)
+        return;
+    env->has_own = true;
+    env->own_cfg = own.cfg;
+    a->prot.own_cr3 = own.cfg.cr3;
+    if (sh)
+        shell_own_protections(sh);
+}
+
 int app_run(const app_options *opt)
 {
     app a = { .opt = opt, .out = efi_stdout_sink(), .status = APP_STATUS_OK };
@@ -111,26 +143,9 @@ int app_run(const app_options *opt)
     if (!EFI_ERROR(live_memory_build(&a.map, true, &a.live_mmio)))
         env.live_mmio = &a.live_mmio;
     shell *sh = a.fw_ok ? shell_open(&env) : NULL;
-    if (sh && fw_paged) {
-        fwreport_summary(&a.fw, a.out);
-        shell_firmware_report(sh);
-    } else if (sh) {
-        /* 32-bit UEFI firmware runs unpaged (UEFI spec 2.10 2.3.2). */
-        vtop_printf(a.out, "firmware paging: off (CR0.PG=0): physical addresses, "
-                    "no tables to walk\n");
-    }
-    if (a.fw_ok && ownmap_setup(&a.own, &a.m, &a.map, &a.fw, &a.live, a.out)) {
-        live_identity_check(&a);
-        vtop_space own;
-        if (ownmap_space(&a.own, &a.m, &a.live, &own) == VTOP_OK) {
-            env.has_own = true;
-            env.own_cfg = own.cfg;
-            a.prot.own_cr3 = own.cfg.cr3;
-            if (sh)
-                shell_own_protections(sh);
-        }
-    } else
-        a.status = APP_STATUS_FAILED;
+    if (sh)
+        firmware_report(&a, sh, fw_paged);
+    own_map_phase(&a, &env, sh);
     if (sh) {
         shell_run_sources(sh);
         vtop_printf(a.out, "commands: %u with usage or image errors\n", shell_close(sh));
