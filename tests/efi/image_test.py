@@ -15,19 +15,8 @@ import struct
 import subprocess
 import sys
 
-N = 0
-FAILED = 0
-
-
-def tap(ok, name, diag=None):
-    global N, FAILED
-    N += 1
-    if not ok:
-        FAILED += 1
-    print(f"{'ok' if ok else 'not ok'} {N} - {name}", flush=True)
-    if not ok and diag:
-        for line in str(diag).splitlines()[:20]:
-            print(f"#   {line}", flush=True)
+import e2e  # the TAP counter shared by every EFI test
+from e2e import tap
 
 
 def objdump_view(path):
@@ -113,8 +102,8 @@ def main():
         path, arch = spec.rsplit(":", 1)
         check_layout(path, arch)
         check_rejects(path, arch, args.work)
-    print(f"1..{N}")
-    return 1 if FAILED else 0
+    print(f"1..{e2e.N}")
+    return 1 if e2e.FAILED else 0
 
 
 if __name__ == "__main__":
