@@ -15,7 +15,7 @@
 
 /* The loop, instantiated per level count (compile-time constants for
  * walk_step): the only mode dispatch, made once per walk from the
- * descriptor; the source is one loop for every mode. Profile (issue 10):
+ * descriptor; the source is one loop for every mode. Profile (callgrind):
  * instruction-bound, the entry load is the one hot spot. */
 static inline __attribute__((always_inline)) vtop_status
 walk_loop(const vtop_space *s, vtop_translation *out, const unsigned levels,
