@@ -144,7 +144,22 @@ typedef struct vtop_space_config {
     uint64_t pa_extra_mask;  /* bits to strip from every physical address read
                                 from an entry (AMD SEV C-bit, Intel TDX shared bit) */
     bool windows_pte;        /* interpret P=0 entries as Windows software PTEs */
+    /* AArch64 stage 1 (VTOP_MODE_AARCH64; Arm ARM DDI 0487 D8, registers in
+     * D19): the translation regime's registers. cr3, nxe and windows_pte are
+     * unused there; maxphyaddr caps the output size TCR.IPS/PS selects. */
+    uint64_t ttbr0;          /* TTBR0_ELx: BADDR (and CnP, ASID as found) */
+    uint64_t ttbr1;          /* TTBR1_EL1, or TTBR1_EL2 with HCR_EL2.E2H */
+    uint64_t tcr;            /* TCR_EL1, or TCR_EL2 (its own layout without E2H) */
+    uint64_t mair;           /* MAIR_ELx, for memory-type names; 0: unknown */
+    uint8_t a64_regime;      /* vtop_a64_regime */
 } vtop_space_config;
+
+/* The AArch64 stage 1 regime a space describes (Arm ARM D8.1.2). */
+typedef enum vtop_a64_regime {
+    VTOP_A64_EL1 = 0,        /* EL1&0: TTBR0/TTBR1 split by VA bit 55 */
+    VTOP_A64_EL2,            /* EL2 without E2H: TTBR0_EL2 only */
+    VTOP_A64_EL2_E2H         /* EL2&0 (VHE): split like EL1&0 */
+} vtop_a64_regime;
 
 /* Per-level data, derived once by vtop_space_init from the level's
  * descriptor, MAXPHYADDR, NXE and the extra mask: the one representation the

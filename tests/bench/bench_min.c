@@ -230,8 +230,7 @@ int bench_synthetic(bench_image *im, int levels, uint64_t leaves)
     im->runs[0] = (vtop_run){0, s.size, 0, s.mem};
     im->run_count = 1;
     vtop_physmem pm = {im->runs, 1, NULL};
-    vtop_space_config cfg = {levels == 5 ? VTOP_MODE_5LEVEL : VTOP_MODE_4LEVEL,
-                             0x1000, true, 0, 0, false};
+    vtop_space_config cfg = {.mode = levels == 5 ? VTOP_MODE_5LEVEL : VTOP_MODE_4LEVEL, .cr3 = 0x1000, .nxe = true, .maxphyaddr = 0, .pa_extra_mask = 0, .windows_pte = false};
     return vtop_space_init(&im->space, &cfg, &pm) == VTOP_OK ? 0 : -1;
 }
 

@@ -24,7 +24,7 @@ int main(void)
     put(0x4000 + 8 * 0x12, 0x5000 | PTE_P);
     vtop_run run = {0, sizeof ram, 0, ram};
     vtop_physmem mem = {&run, 1, NULL};
-    vtop_space_config cfg = {VTOP_MODE_4LEVEL, 0x1000, true, 0, 0, false};
+    vtop_space_config cfg = {.mode = VTOP_MODE_4LEVEL, .cr3 = 0x1000, .nxe = true, .maxphyaddr = 0, .pa_extra_mask = 0, .windows_pte = false};
     vtop_space space;
     if (vtop_space_init(&space, &cfg, &mem) != VTOP_OK)
         return 2;

@@ -82,7 +82,7 @@ static void test_default_budget_follows_image_size(void **state)
         page[i * 8] = 0x07;
     vtop_run run = {0, 4096, 0, page};
     vtop_physmem pm = {&run, 1, NULL};
-    vtop_space_config cfg = {VTOP_MODE_4LEVEL, 0, true, 52, 0, false};
+    vtop_space_config cfg = {.mode = VTOP_MODE_4LEVEL, .cr3 = 0, .nxe = true, .maxphyaddr = 52, .pa_extra_mask = 0, .windows_pte = false};
     vtop_space s;
     assert_int_equal(vtop_space_init(&s, &cfg, &pm), VTOP_OK);
     assert_int_equal(vtop_enum_default_budget(&s), 68);

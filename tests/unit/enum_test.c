@@ -309,7 +309,7 @@ static void test_split_and_missing_tables(void **state)
     fx_put64(0x2008, 0x4000007);                /* PD outside the image */
     fx_put64(0x4008, 0x8000e3);                 /* PD[1] 2M, first half */
     fx_put64(0x4900, 0xa000e3);                 /* PD[0x120] 2M, second half */
-    vtop_space_config cfg = {VTOP_MODE_4LEVEL, 0x1000, true, 40, 0, false};
+    vtop_space_config cfg = {.mode = VTOP_MODE_4LEVEL, .cr3 = 0x1000, .nxe = true, .maxphyaddr = 40, .pa_extra_mask = 0, .windows_pte = false};
     assert_int_equal(vtop_space_init(&s, &cfg, &pm), VTOP_OK);
     collect c = collect_new();
     events ev = {0};

@@ -65,7 +65,7 @@ static inline void fill(image *im, uint64_t off, uint64_t v, unsigned count, uns
 
 static inline void space(vtop_space *s, const image *im, vtop_mode mode, uint64_t cr3)
 {
-    vtop_space_config cfg = {mode, cr3, true, 52, 0, false};
+    vtop_space_config cfg = {.mode = mode, .cr3 = cr3, .nxe = true, .maxphyaddr = 52, .pa_extra_mask = 0, .windows_pte = false};
     assert_int_equal(vtop_space_init(s, &cfg, &im->mem), VTOP_OK);
 }
 

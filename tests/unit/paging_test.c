@@ -148,7 +148,7 @@ static void test_space_init_errors(void **state)
 {
     (void)state;
     vtop_space s;
-    vtop_space_config c = {VTOP_MODE_4LEVEL, 0x1000, true, 0, 0, false};
+    vtop_space_config c = {.mode = VTOP_MODE_4LEVEL, .cr3 = 0x1000, .nxe = true, .maxphyaddr = 0, .pa_extra_mask = 0, .windows_pte = false};
     assert_int_equal(vtop_space_init(NULL, &c, &fx_phys), VTOP_BAD_ARGUMENT);
     assert_int_equal(vtop_space_init(&s, NULL, &fx_phys), VTOP_BAD_ARGUMENT);
     assert_int_equal(vtop_space_init(&s, &c, NULL), VTOP_BAD_ARGUMENT);

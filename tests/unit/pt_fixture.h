@@ -44,8 +44,7 @@ typedef struct fx_cfg {
 
 static inline vtop_status fx_space(vtop_space *s, fx_cfg c)
 {
-    vtop_space_config cfg = {c.mode, c.cr3, c.nxe != 0, (uint8_t)c.maxphyaddr,
-                             c.extra, c.windows != 0};
+    vtop_space_config cfg = {.mode = c.mode, .cr3 = c.cr3, .nxe = c.nxe != 0, .maxphyaddr = (uint8_t)c.maxphyaddr, .pa_extra_mask = c.extra, .windows_pte = c.windows != 0};
     return vtop_space_init(s, &cfg, &fx_phys);
 }
 

@@ -47,7 +47,7 @@ static int setup(void **state)
     }
     fx_mem[0x5fffff] = 0xaa; /* last byte of the 2M page at 0x400000 */
     fx_mem[0x600000] = 0xbb;
-    vtop_space_config c = {VTOP_MODE_4LEVEL, 0x1000, true, 0, 0, false};
+    vtop_space_config c = {.mode = VTOP_MODE_4LEVEL, .cr3 = 0x1000, .nxe = true, .maxphyaddr = 0, .pa_extra_mask = 0, .windows_pte = false};
     return vtop_space_init(&s, &c, &fx_phys) == VTOP_OK ? 0 : -1;
 }
 
@@ -133,7 +133,7 @@ static void test_read_stops_at_top_of_space(void **state)
     size_t done = 0;
     /* Paging off: identity, 32-bit; a read crossing 2^32 stops there. */
     vtop_space id;
-    vtop_space_config c = {VTOP_MODE_NONE, 0, false, 0, 0, false};
+    vtop_space_config c = {.mode = VTOP_MODE_NONE, .cr3 = 0, .nxe = false, .maxphyaddr = 0, .pa_extra_mask = 0, .windows_pte = false};
     vtop_run hi = {0xfffff000ull, 0x1000, 0, fx_mem};
     vtop_physmem m = {&hi, 1, NULL};
     assert_int_equal(vtop_space_init(&id, &c, &m), VTOP_OK);
@@ -199,8 +199,7 @@ static void random_layout(vtop_space *sp, unsigned levels)
             frame = 0x40000000; /* outside the image */
         fx_put64(0x4000 + 8 * i, frame | 0x3);
     }
-    vtop_space_config c = {levels == 4 ? VTOP_MODE_4LEVEL : VTOP_MODE_PAE, 0x1000,
-                           true, 0, 0, false};
+    vtop_space_config c = {.mode = levels == 4 ? VTOP_MODE_4LEVEL : VTOP_MODE_PAE, .cr3 = 0x1000, .nxe = true, .maxphyaddr = 0, .pa_extra_mask = 0, .windows_pte = false};
     assert_int_equal(vtop_space_init(sp, &c, &fx_phys), VTOP_OK);
 }
 

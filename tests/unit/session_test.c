@@ -231,7 +231,7 @@ static void test_open_physmem_directly(void **state)
     vtop_session *s = vtop_session_new(NULL);
     vtop_run run = {0, sizeof image, 0, image};
     vtop_physmem mem = {&run, 1, NULL};
-    vtop_space_config cfg = {VTOP_MODE_4LEVEL, 0x1000, true, 0, 0, false};
+    vtop_space_config cfg = {.mode = VTOP_MODE_4LEVEL, .cr3 = 0x1000, .nxe = true, .maxphyaddr = 0, .pa_extra_mask = 0, .windows_pte = false};
     assert_int_equal(vtop_session_open_physmem(s, "live", &mem, &cfg, &err),
                      VTOP_EXIT_OK);
     assert_null(vtop_session_image(s));

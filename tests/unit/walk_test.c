@@ -287,7 +287,7 @@ static void test_tables_outside_image(void **state)
     fx_put64(0x3008, 0x4000 | 0x7);
     vtop_run cut = {0, 0x4004, 0, fx_mem};
     vtop_physmem cutmem = {&cut, 1, NULL};
-    vtop_space_config cfg = {VTOP_MODE_4LEVEL, 0x1000, true, 0, 0, false};
+    vtop_space_config cfg = {.mode = VTOP_MODE_4LEVEL, .cr3 = 0x1000, .nxe = true, .maxphyaddr = 0, .pa_extra_mask = 0, .windows_pte = false};
     vtop_space c;
     assert_int_equal(vtop_space_init(&c, &cfg, &cutmem), VTOP_OK);
     assert_int_equal(vtop_translate(&c, VA4, &t), VTOP_TABLE_NOT_IN_IMAGE);
