@@ -283,6 +283,7 @@ static void space_4k(a64gen *g)
     uint64_t d0 = data_page(g, 0), d1 = data_page(g, 1);
     map(g, 0x400000, d0, 3, U_RW);
     map(g, 0x401000, d1, 3, U_RO_X);
+    map(g, 0x405000, d1, 3, D_AF | D_AP_RO | D_NG | D_PXN); /* EL0 execute-only */
     fault(g, 0x402000, "translation", 3);
     raw(g, 0x403000, 3, oa_bits(g, d0) | D_PAGE | (U_RW & ~D_AF) | D_SH_IS,
         "access-flag", 3);                      /* AF=0 with TCR.HA=0 */
