@@ -32,6 +32,7 @@ registers describe the real stop.
 Usage: arm64.py [MODE...]   (default: every mode)
 """
 import json
+import lzma
 import os
 import random
 import shutil
@@ -49,8 +50,15 @@ from initramfs import make_initramfs  # noqa: E402
 from qmp import CaptureError, Qmp  # noqa: E402
 import refwalk_a64  # noqa: E402
 
+# Debian 12's default arm64 kernel (6.1) has 4 KiB pages and 48-bit VAs and
+# PAs only; its 6.12 kernel with 16 KiB pages (linux-image-6.12-arm64-16k)
+# is built with 52-bit VAs and PAs (CONFIG_ARM64_VA_BITS_52, LPA2), which it
+# uses when the CPU has FEAT_LPA2 (QEMU's -cpu max does). Debian 12 has no
+# 64 KiB-page kernel.
 MODES = {
     "arm64-4k-48": dict(meta="linux-image-arm64:arm64", cpu="max", mem="512"),
+    "arm64-16k-52": dict(meta="linux-image-6.12-arm64-16k:arm64", cpu="max",
+                         mem="512"),
 }
 BASE = os.path.join(ROOT, "build", "guests-arm64")
 BOOT_TIMEOUT = int(os.environ.get("VTOP_GUEST_BOOT_TIMEOUT", "400"))
@@ -81,7 +89,11 @@ def prepare(mode, cfg, outdir):
     shutil.copy(guest.extract(kdeb, x, r"/boot/vmlinuz-"), kernel)
     shutil.copy(guest.find_file(x, r"/boot/config-"), os.path.join(outdir, "config"))
     fwcfg = os.path.join(outdir, "qemu_fw_cfg.ko")
-    shutil.copy(guest.find_file(x, r"/qemu_fw_cfg\.ko$"), fwcfg)
+    mod = guest.find_file(x, r"/qemu_fw_cfg\.ko(\.xz)?$")
+    with open(mod, "rb") as src, open(fwcfg, "wb") as dst:
+        # 6.12 packages ship modules xz-compressed; busybox insmod wants ELF.
+        data = src.read()
+        dst.write(lzma.decompress(data) if mod.endswith(".xz") else data)
     initrd = os.path.join(outdir, "initrd.cpio")
     make_initramfs(guest.extract(bdeb, x, r"/bin/busybox$"), initrd, [fwcfg])
     shutil.rmtree(x, ignore_errors=True)

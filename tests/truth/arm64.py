@@ -30,7 +30,7 @@ from arm64_vtop import check_vtop  # noqa: E402
 from compare import parse_qemu_gva2gpa  # noqa: E402
 from truthlib import Tap, load_known  # noqa: E402
 
-MODES = ["arm64-4k-48"]
+MODES = ["arm64-4k-48", "arm64-16k-52"]
 KERNEL_HALF = 1 << 55
 
 
@@ -72,7 +72,7 @@ def check_root(tap, mode, cap):
         tap.ok(False, f"{mode} VMCOREINFO root fields: {e!r} missing or bad")
         return
     root = (swapper - voff) % (1 << 64)
-    baddr = cap.regs["TTBR1_EL1"] & ((1 << 48) - 1) & ~0xfff
+    baddr = cap.rg.half[1]["root"]  # BADDR, with [51:48] when 52-bit
     tap.ok(root == baddr, f"{mode} root: swapper_pg_dir {swapper:#x} - "
                           f"kimage_voffset {voff:#x} = {root:#x}, QEMU TTBR1_EL1 "
                           f"{cap.regs['TTBR1_EL1']:#x} (BADDR {baddr:#x})")

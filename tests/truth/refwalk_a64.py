@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Independent AArch64 stage 1 reference walker over an ELF core (QEMU's
 `dump-guest-memory`, EM_AARCH64), written from the Arm ARM (DDI 0487) D8
-(VMSAv8-64 translation) and D8.3 (descriptor formats), for the 4 KiB
-granule of EL1&0, both halves (TTBR0 below, TTBR1 above, chosen by VA bit
-55). It shares nothing with vtop's core.
+(VMSAv8-64 translation) and D8.3 (descriptor formats), for EL1&0, both
+halves (TTBR0 below, TTBR1 above, chosen by VA bit 55), the 4K, 16K and
+64K granules, 52-bit output with LPA2 (TCR.DS, 4K/16K: OA[51:50] in
+descriptor bits 9:8) and LPA (64K: OA[51:48] in bits 15:12). It shares
+nothing with vtop's core.
 
   refwalk_a64.py ELF TTBR0 TTBR1 TCR leaves          one line per leaf
   refwalk_a64.py ELF TTBR0 TTBR1 TCR translate VA..  PA or the fault
@@ -15,8 +17,12 @@ import mmap
 import struct
 import sys
 
-GRANULE = 12                 # 4 KiB: 9 index bits per level, levels 0..3
-OA_MASK = (1 << 48) - 1      # 4 KiB without LPA2: OA[47:12] (D8.3.1)
+# TG0 [15:14] and TG1 [31:30] codes -> granule shift (Arm ARM D19.2, TCR_EL1)
+TG0_SHIFT = {0: 12, 1: 16, 2: 14}
+TG1_SHIFT = {2: 12, 3: 16, 1: 14}
+# Levels that may hold a block (D8.3.1, tables D8-14 ff.): without and with
+# 52-bit output (DS for 4K/16K, LPA for 64K).
+BLOCK_LEVELS = {12: ({1, 2}, {0, 1, 2}), 14: ({2}, {1, 2}), 16: ({2}, {1, 2})}
 PT_LOAD, PT_NOTE, NT_PRSTATUS = 1, 4, 1
 EM_AARCH64 = 183
 IPS_BITS = {0: 32, 1: 36, 2: 40, 3: 42, 4: 44, 5: 48, 6: 52}
@@ -77,61 +83,85 @@ class Core:
 
 
 class Regime:
-    """EL1&0 stage 1 from TTBR0/TTBR1/TCR (Arm ARM D8.2, TCR_EL1 D17.2)."""
+    """EL1&0 stage 1 from TTBR0/TTBR1/TCR (Arm ARM D8.2, TCR_EL1 D19.2)."""
 
     def __init__(self, ttbr0, ttbr1, tcr):
         self.tcr = tcr
-        self.half = []
-        for ttbr, tsz, epd, tg, tg4k in ((ttbr0, tcr & 0x3f, (tcr >> 7) & 1,
-                                          (tcr >> 14) & 3, 0),
-                                         (ttbr1, (tcr >> 16) & 0x3f,
-                                          (tcr >> 23) & 1, (tcr >> 30) & 3, 2)):
-            if tg != tg4k:
-                raise ValueError("only the 4 KiB granule is implemented here")
-            bits = 64 - tsz
-            nlevels = -(-(bits - GRANULE) // 9)
-            top = bits - GRANULE - 9 * (nlevels - 1)   # index bits at start
-            # BADDR: bits 47:1, aligned to the start table's size (D17.2.144)
-            root = ttbr & OA_MASK & ~((8 << top) - 1)
-            self.half.append(dict(root=root, bits=bits, start=4 - nlevels,
-                                  top=top, epd=epd))
         self.ha = (tcr >> 39) & 1
         self.tbi = ((tcr >> 37) & 1, (tcr >> 38) & 1)
-        self.pa_bits = min(IPS_BITS.get((tcr >> 32) & 7, 48), 48)
+        self.pa_bits = IPS_BITS.get((tcr >> 32) & 7, 48)
+        self.half = []
+        for ttbr, tsz, epd, g in (
+                (ttbr0, tcr & 0x3f, (tcr >> 7) & 1, TG0_SHIFT[(tcr >> 14) & 3]),
+                (ttbr1, (tcr >> 16) & 0x3f, (tcr >> 23) & 1,
+                 TG1_SHIFT.get((tcr >> 30) & 3, 12))):
+            wide = bool((tcr >> 59) & 1) if g != 16 else self.pa_bits == 52
+            stride = g - 3
+            bits = 64 - tsz
+            nlevels = -(-(bits - g) // stride)
+            top = bits - g - stride * (nlevels - 1)   # index bits at start
+            # BADDR (D19.2 TTBR1_EL1): bits 47:1; with 52-bit output
+            # BADDR[51:48] is TTBR bits 5:2. Aligned to the start table.
+            root = ttbr & ((1 << 48) - 1) & ~1
+            if wide:
+                root = (root & ~0x3f) | ((ttbr >> 2) & 0xf) << 48
+            root &= ~((8 << top) - 1)
+            self.half.append(dict(root=root, bits=bits, start=4 - nlevels,
+                                  top=top, epd=epd, g=g, wide=wide,
+                                  blocks=BLOCK_LEVELS[g][wide]))
 
+    def oa(self, half, d):
+        """The output (or next-table) address field of a descriptor."""
+        g = half["g"]
+        base = d & ((1 << 48) - 1) & ~((1 << g) - 1)
+        if not half["wide"]:
+            return base
+        if g == 16:
+            return base | ((d >> 12) & 0xf) << 48
+        return (d & ((1 << 50) - 1) & ~((1 << g) - 1)) | ((d >> 8) & 3) << 50
 
-def descend(core, table, level, index_bits):
-    """Entries of one table: (index, descriptor or None when unreadable)."""
-    for i in range(1 << index_bits):
-        yield i, core.read64(table + 8 * i)
+    def shift(self, half, level):
+        return half["g"] + (half["g"] - 3) * (3 - level)
+
+    def kind(self, half, level, d):
+        """'table', 'leaf' or None (invalid) for a valid descriptor."""
+        if level < 3 and d & 2:
+            return "table"
+        if (level == 3 and d & 2) or (level in half["blocks"] and not d & 2):
+            return "leaf"
+        return None
 
 
 def leaves(core, rg):
     """Every valid leaf of both halves, in VA order: dicts with va, pa, size,
-    level, desc and the AND/OR of the table bits above it."""
+    level, desc and the OR of the table bits (63:59) above it."""
     out = []
     for h, half in enumerate(rg.half):
         base = 0 if h == 0 else (1 << 64) - (1 << half["bits"])
         if half["epd"]:
             continue
-        _walk(core, rg, half["root"], half["start"], half["top"], base, 0, out)
+        _walk(core, rg, half, (half["root"], half["start"], half["top"]), base, 0, out)
     return out
 
 
-def _walk(core, rg, table, level, index_bits, va, tbits, out):
-    shift = GRANULE + 9 * (3 - level)
-    for i, d in descend(core, table, level, index_bits):
+def _walk(core, rg, half, where, va, tbits, out):
+    table, level, index_bits = where
+    shift = rg.shift(half, level)
+    for i in range(1 << index_bits):
+        d = core.read64(table + 8 * i)
         if d is None or not d & 1:
             continue
         addr = va + (i << shift)
-        if d >> rg.pa_bits & ((1 << (48 - rg.pa_bits)) - 1):
+        oa = rg.oa(half, d)
+        if oa >> rg.pa_bits:
             continue  # address size fault (D8.3.2): no translation
-        if level < 3 and d & 2:
-            _walk(core, rg, d & OA_MASK & ~0xfff, level + 1, 9, addr,
+        kind = rg.kind(half, level, d)
+        if kind == "table":
+            _walk(core, rg, half, (oa, level + 1, half["g"] - 3), addr,
                   tbits | (d >> 59), out)
-        elif (level == 3 and d & 2) or (level in (1, 2) and not d & 2):
+        elif kind == "leaf":
             size = 1 << shift
-            out.append(dict(va=addr, pa=d & OA_MASK & ~(size - 1), size=size,
+            out.append(dict(va=addr, pa=oa & ~(size - 1), size=size,
                             level=level, desc=d, table=tbits))
 
 
@@ -159,7 +189,7 @@ def _translate(core, rg, va, chain):
         return None, "translation fault (EPD)"
     table, level, nbits = half["root"], half["start"], half["top"]
     while True:
-        shift = GRANULE + 9 * (3 - level)
+        shift = rg.shift(half, level)
         ea = table + 8 * ((va >> shift) & ((1 << nbits) - 1))
         d = core.read64(ea)
         if d is None:
@@ -167,17 +197,19 @@ def _translate(core, rg, va, chain):
         chain.append((level, ea, d))
         if not d & 1:
             return None, f"translation fault L{level}"
-        if d >> rg.pa_bits & ((1 << (48 - rg.pa_bits)) - 1):
+        oa = rg.oa(half, d)
+        if oa >> rg.pa_bits:
             return None, f"address size fault L{level}"
-        if level < 3 and d & 2:
-            table, level, nbits = d & OA_MASK & ~0xfff, level + 1, 9
+        kind = rg.kind(half, level, d)
+        if kind == "table":
+            table, level, nbits = oa, level + 1, half["g"] - 3
             continue
-        if not ((level == 3 and d & 2) or (level in (1, 2) and not d & 2)):
+        if kind is None:
             return None, f"translation fault L{level}"
         if not d & (1 << 10) and not rg.ha:
             return None, f"access flag fault L{level}"
         size = 1 << shift
-        return (d & OA_MASK & ~(size - 1)) | (va & (size - 1)), None
+        return (oa & ~(size - 1)) | (va & (size - 1)), None
 
 
 def leaf_line(lf):

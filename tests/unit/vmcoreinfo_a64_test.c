@@ -3,7 +3,10 @@
  * Debian 12 arm64 guest (images/guests/arm64.py, linux 6.1.0-57-arm64 on
  * QEMU virt -cpu max): QEMU's gdbstub showed TTBR1_EL1 0x28000041858001
  * (ASID 0x28, CnP, BADDR 0x41858000) and TCR_EL1 0x15001f5b5503510 (T1SZ 16,
- * TG1 4K, IPS 48 bits, HA) at the same stop. Other values hand-computed. */
+ * TG1 4K, IPS 48 bits, HA) at the same stop. The second is Debian 12's
+ * 16K-page kernel (6.12.117+deb12-arm64-16k, 52-bit VA with LPA2): QEMU
+ * showed TTBR1_EL1 0x28000041f2c001 and TCR_EL1 0x95001f6754cb50c (T1SZ 12,
+ * TG1 16K, IPS 52 bits, HA, DS). Other values hand-computed. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -50,6 +53,26 @@ static void test_debian_guest(void **state)
                     7ull << 32 | 1ull << 39;
     assert_int_equal(tcr & mask, qemu & mask);
     assert_non_null(strstr(why, "TCR_EL1_T1SZ"));
+}
+
+static void test_debian_16k_lpa2_guest(void **state)
+{
+    (void)state;
+    const char *t = "OSRELEASE=6.12.117+deb12-arm64-16k\nPAGESIZE=16384\n"
+                    "SYMBOL(swapper_pg_dir)=ffffd2482eb2c000\n"
+                    "NUMBER(MAX_PHYSMEM_BITS)=52\nNUMBER(VA_BITS)=52\n"
+                    "NUMBER(kimage_voffset)=0xffffd247ecc00000\n"
+                    "NUMBER(PHYS_OFFSET)=0x40000000\nNUMBER(TCR_EL1_T1SZ)=0xc\n"
+                    "KERNELOFFSET=1247ace00000\n";
+    vtop_vmcoreinfo v;
+    assert_int_equal(parse(t, &v), VTOP_OK);
+    uint64_t ttbr1 = 0, tcr = 0;
+    const char *why = NULL;
+    assert_int_equal(vtop_vmcoreinfo_a64(&v, &ttbr1, &tcr, &why), VTOP_OK);
+    assert_int_equal(ttbr1, 0x41f2c000);
+    uint64_t qemu = 0x95001f6754cb50cull, mask = 0x3full << 16 | 3ull << 30 |
+                    7ull << 32 | 1ull << 39 | 1ull << 59;
+    assert_int_equal(tcr & mask, qemu & mask);
 }
 
 static void test_granules_and_sizes(void **state)
@@ -116,6 +139,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_debian_guest),
+        cmocka_unit_test(test_debian_16k_lpa2_guest),
         cmocka_unit_test(test_granules_and_sizes),
         cmocka_unit_test(test_missing_fields),
     };
