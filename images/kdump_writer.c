@@ -84,7 +84,8 @@ static void write_header(buf *b, const kdw_spec *s, uint64_t bitmap_blocks,
     put(b, 12, "Linux", 5);
     if (s->release)
         put(b, 12 + 2 * 65, s->release, strlen(s->release) < 64 ? strlen(s->release) : 64);
-    put(b, 12 + 4 * 65, s->narrow ? "i686" : "x86_64", s->narrow ? 4 : 6);
+    const char *machine = s->machine ? s->machine : s->narrow ? "i686" : "x86_64";
+    put(b, 12 + 4 * 65, machine, strlen(machine) < 64 ? strlen(machine) : 64);
     size_t at = s->narrow ? 412 : 424;
     put_le(b, at, 0, 4);                    /* status */
     put_le(b, at + 4, PG, 4);               /* block_size */

@@ -32,6 +32,8 @@ typedef struct kdw_spec {
     const uint8_t *notes;      /* ELF notes, or NULL */
     size_t notes_len;
     const char *release;       /* utsname.release, or NULL */
+    const char *machine;       /* utsname.machine ("aarch64"), or NULL:
+                                  "i686" when narrow, else "x86_64" */
 } kdw_spec;
 
 /* Write the file into a malloc'ed buffer (*out, *len). Returns 0, or -1

@@ -23,10 +23,12 @@
 #define DUMP_DH_COMPRESSED_INCOMPLETE 0x8u /* makedumpfile diskdump_mod.h */
 #define EM_386 3
 #define EM_X86_64 62
+#define EM_AARCH64 183
 
 /* The fields vtop uses, for either header form. */
 typedef struct kdump_hdr {
     bool wide; /* 64-bit writer */
+    bool aarch64; /* utsname.machine "aarch64" (makedumpfile, QEMU dump.c) */
     uint32_t version, status, block_size, sub_hdr_size, bitmap_blocks;
     uint64_t max_mapnr, phys_base;
     uint32_t dump_level, split;
@@ -89,6 +91,7 @@ static vtop_status read_headers(fmt_ctx *c, kdump_hdr *h)
     for (unsigned i = 0; i < 64; i++)
         c->info->vmcoreinfo.osrelease[i] = (char)b[KDUMP_UTS_RELEASE + i];
     h->wide = h->wide && !span_eq(b, sizeof b, KDUMP_UTS_MACHINE, "i686", 4);
+    h->aarch64 = span_eq(b, sizeof b, KDUMP_UTS_MACHINE, "aarch64", 8);
     if (h->sub_hdr_size == 0)
         return fmt_fail(c, VTOP_FORMAT_CORRUPT, at + 8, "kdump sub_hdr_size is 0");
     if (paged_read(s, h->block_size, sub, sizeof sub) != VTOP_OK &&
@@ -204,7 +207,8 @@ static void read_notes(fmt_ctx *c, const kdump_hdr *h)
         fmt_ctx sub = *c; /* the notes as their own span */
         sub.base = notes;
         sub.size = h->note_size;
-        uint16_t machine = dump_is_x86_64(in, h) ? EM_X86_64 : EM_386;
+        uint16_t machine = h->aarch64 ? EM_AARCH64
+                                      : dump_is_x86_64(in, h) ? EM_X86_64 : EM_386;
         if (fmt_elf_notes(&sub, machine, 0, h->note_size) != VTOP_OK)
             in->cpu_count = in->cpu_total = 0;
         in->error_offset = 0;
@@ -273,6 +277,11 @@ vtop_status fmt_open_kdump_store(fmt_ctx *c)
         in->warning = "makedumpfile marked the dump incomplete (pages past its "
                       "end read as not in image)";
         in->warning_offset = h.wide ? 424 : 412;
+    }
+    if (h.aarch64) {
+        /* The notes are NT_PRSTATUS only (no system registers). */
+        fmt_a64_vmcoreinfo_root(c);
+        return VTOP_OK;
     }
     in->mode_reason = "kdump file without CPU notes or VMCOREINFO: no CR3";
     fmt_cpu0_root(c);

@@ -198,6 +198,29 @@ def sample_addresses(cfg, leaves, ranges, seed):
 
 # -------------------------------------------------------------------- boot
 
+def wait_marker(proc, console, timeout):
+    """Wait until init prints MARKER on the serial console; a QEMU exit, a
+    kernel panic/Oops/BUG or the hang guard raise CaptureError."""
+    t0 = time.time()
+    while True:
+        if proc.poll() is not None:
+            raise CaptureError(f"QEMU exited ({proc.returncode}): "
+                               f"{proc.stderr.read().decode()[-300:]}")
+        if os.path.exists(console):
+            with open(console, "rb") as f:
+                text = f.read()
+            if MARKER in text:
+                return
+            m = re.search(rb"(Kernel panic[^\r\n]*|Oops:[^\r\n]*|BUG:[^\r\n]*)", text)
+            if m:
+                raise CaptureError("guest kernel failed: " +
+                                   m.group(1).decode(errors="replace"))
+        if time.time() - t0 > timeout:
+            raise CaptureError(f"timeout: no userland marker after {timeout} s "
+                               f"(see {console})")
+        time.sleep(0.5)
+
+
 def boot_and_capture(mode, cfg, kernel, initrd, outdir):
     tmp = os.path.join(outdir, "tmp")
     os.makedirs(tmp, exist_ok=True)
@@ -219,23 +242,7 @@ def boot_and_capture(mode, cfg, kernel, initrd, outdir):
     try:
         t0 = time.time()
         qmp = Qmp(sock, 60)
-        while True:
-            if proc.poll() is not None:
-                raise CaptureError(f"QEMU exited ({proc.returncode}): "
-                                   f"{proc.stderr.read().decode()[-300:]}")
-            if os.path.exists(console):
-                with open(console, "rb") as f:
-                    text = f.read()
-                if MARKER in text:
-                    break
-                m = re.search(rb"(Kernel panic[^\r\n]*|Oops:[^\r\n]*|BUG:[^\r\n]*)", text)
-                if m:
-                    raise CaptureError("guest kernel failed: " +
-                                       m.group(1).decode(errors="replace"))
-            if time.time() - t0 > BOOT_TIMEOUT:
-                raise CaptureError(f"no userland marker after {BOOT_TIMEOUT} s "
-                                   f"(see {console})")
-            time.sleep(0.5)
+        wait_marker(proc, console, BOOT_TIMEOUT)
         log(mode, f"userland up after {time.time() - t0:.1f} s; stopping vCPU")
         time.sleep(2)  # let init start its processes
         qmp.cmd("stop")

@@ -117,6 +117,40 @@ static void test_vmcoreinfo_root(void **state)
     check_pages(&img);
 }
 
+/* An arm64 kdump (utsname.machine "aarch64", as makedumpfile and QEMU's
+ * dump.c write it): the root is TTBR1 from the arm64 VMCOREINFO fields
+ * (the Debian 12 arm64 guest's, tests/unit/vmcoreinfo_a64_test.c). */
+static void test_aarch64_vmcoreinfo_root(void **state)
+{
+    (void)state;
+    static const char a64[] =
+        "OSRELEASE=6.1.0-57-arm64\nPAGESIZE=4096\n"
+        "SYMBOL(swapper_pg_dir)=ffffc6e26a258000\nNUMBER(VA_BITS)=48\n"
+        "NUMBER(kimage_voffset)=0xffffc6e228a00000\nNUMBER(TCR_EL1_T1SZ)=0x10\n";
+    kf_layout(&img);
+    assert_int_equal(kf_write(&img, (kdw_spec){.comp = KDW_ZLIB, .vmcoreinfo = a64,
+                                               .machine = "aarch64"}), 0);
+    assert_int_equal(kf_open(&img, img.len, true), VTOP_OK);
+    assert_true(img.info.aarch64);
+    assert_true(img.info.has_root);
+    assert_int_equal(img.info.root_source, VTOP_ROOT_VMCOREINFO);
+    assert_int_equal(img.info.root, 0x41858000);
+    assert_int_equal(img.info.mode, VTOP_MODE_AARCH64);
+    vtop_space_config cfg = {0};
+    assert_int_equal(vtop_image_space_config(&img.info, 0, &cfg), VTOP_OK);
+    assert_int_equal(cfg.mode, VTOP_MODE_AARCH64);
+    assert_int_equal(cfg.ttbr1, 0x41858000);
+    assert_int_equal((cfg.tcr >> 16) & 0x3f, 16);
+    check_pages(&img);
+    /* Without VMCOREINFO: the architecture is known, the root is not. */
+    assert_int_equal(kf_write(&img, (kdw_spec){.comp = KDW_NONE, .machine = "aarch64"}), 0);
+    assert_int_equal(kf_open(&img, img.len, true), VTOP_OK);
+    assert_true(img.info.aarch64);
+    assert_false(img.info.has_root);
+    assert_int_equal(img.info.mode, VTOP_MODE_AARCH64);
+    assert_int_equal(vtop_image_space_config(&img.info, 0, &cfg), VTOP_NO_ROOT);
+}
+
 static void test_no_decompressor(void **state)
 {
     (void)state;
@@ -192,6 +226,7 @@ int main(void)
         cmocka_unit_test(test_each_compression),
         cmocka_unit_test(test_excluded_and_absent),
         cmocka_unit_test(test_vmcoreinfo_root),
+        cmocka_unit_test(test_aarch64_vmcoreinfo_root),
         cmocka_unit_test(test_no_decompressor),
         cmocka_unit_test(test_corrupt_page),
         cmocka_unit_test(test_damaged_headers),
