@@ -36,7 +36,6 @@ import lzma
 import os
 import random
 import shutil
-import subprocess
 import sys
 import time
 
@@ -47,6 +46,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "truth"))
 import guest  # noqa: E402
 from gdbstub import Gdb  # noqa: E402
 from initramfs import make_initramfs  # noqa: E402
+from guest import log  # noqa: E402
 from qmp import CaptureError, Qmp  # noqa: E402
 import refwalk_a64  # noqa: E402
 
@@ -62,17 +62,12 @@ MODES = {
 }
 BASE = os.path.join(ROOT, "build", "guests-arm64")
 BOOT_TIMEOUT = int(os.environ.get("VTOP_GUEST_BOOT_TIMEOUT", "400"))
-DUMP_TIMEOUT = int(os.environ.get("VTOP_GUEST_DUMP_TIMEOUT", "300"))
 SAMPLE_IN_LEAVES = 4000
 SAMPLE_ANYWHERE = 1500
 REGS = ("TTBR0_EL1", "TTBR1_EL1", "TCR_EL1", "MAIR_EL1", "SCTLR", "pc", "cpsr")
 PSTATE_PAN, PSTATE_M = 1 << 22, 0x1f
 EL1H = 0x5
 BATCH = 256
-
-
-def log(mode, msg):
-    print(f"[guests-arm64] {mode}: {msg}", flush=True)
 
 
 def prepare(mode, cfg, outdir):
@@ -98,19 +93,6 @@ def prepare(mode, cfg, outdir):
     make_initramfs(guest.extract(bdeb, x, r"/bin/busybox$"), initrd, [fwcfg])
     shutil.rmtree(x, ignore_errors=True)
     return kpkg, kernel, initrd
-
-
-def dump(qmp, path):
-    """dump-guest-memory (ELF, paging off), polled until completed."""
-    qmp.cmd("dump-guest-memory", paging=False, protocol=f"file:{path}", detach=True)
-    deadline = time.time() + DUMP_TIMEOUT
-    while True:
-        st = qmp.cmd("query-dump")
-        if st.get("status") == "completed":
-            return
-        if st.get("status") == "failed" or time.time() > deadline:
-            raise CaptureError(f"dump-guest-memory: {st}")
-        time.sleep(0.3)
 
 
 def sample(leaves, seed):
@@ -160,7 +142,7 @@ def gva2gpa_all(qmp, addrs):
 def stopped_capture(mode, qmp, gdbport, outdir):
     """Steps 3 to 5 on the running guest; returns the register dict."""
     qmp.cmd("stop")
-    dump(qmp, os.path.join(outdir, "guest.elf"))
+    guest.dump_guest(qmp, os.path.join(outdir, "guest.elf"))
     gdb = Gdb(gdbport)
     try:
         regs = {r: gdb.reg(r) for r in REGS}
@@ -188,43 +170,31 @@ def stopped_capture(mode, qmp, gdbport, outdir):
         with open(os.path.join(outdir, "gva2gpa.txt"), "w") as f:
             for a, ans in zip(addrs, answers):
                 f.write(f"0x{a:x} {ans}\n")
-        try:
-            qmp.cmd("quit")
-        except (CaptureError, OSError):
-            pass
+        guest.quit_qemu(qmp)
     finally:
         gdb.close()
     return regs
 
 
 def boot_and_capture(mode, cfg, kernel, initrd, outdir):
-    tmp = os.path.join(outdir, "tmp")
-    os.makedirs(tmp, exist_ok=True)
-    sock = os.path.join(tmp, "qmp.sock")
-    console = os.path.join(outdir, "console.log")
-    for p in (sock, console):
-        if os.path.exists(p):
-            os.unlink(p)
+    tmp, sock, console = guest.boot_files(outdir)
     gdbport = 20000 + os.getpid() % 20000
-    qemu = ["qemu-system-aarch64", "-M", "virt", "-cpu", cfg["cpu"],
-            "-accel", "tcg", "-m", cfg["mem"], "-smp", "1", "-nographic",
-            "-monitor", "none", "-serial", f"file:{console}", "-no-reboot",
-            "-net", "none", "-device", "vmcoreinfo",
-            "-kernel", kernel, "-initrd", initrd,
-            "-append", "console=ttyAMA0 panic=-1 loglevel=4",
-            "-qmp", f"unix:{sock},server=on,wait=off",
-            "-gdb", f"tcp:127.0.0.1:{gdbport}"]
-    with open(os.path.join(outdir, "qemu.cmd"), "w") as f:
-        f.write(" ".join(qemu) + "\n")
-    proc = subprocess.Popen(qemu, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = guest.start_qemu(
+        ["qemu-system-aarch64", "-M", "virt", "-cpu", cfg["cpu"],
+         "-accel", "tcg", "-m", cfg["mem"], "-smp", "1", "-nographic",
+         "-monitor", "none", "-serial", f"file:{console}", "-no-reboot",
+         "-net", "none", "-device", "vmcoreinfo",
+         "-kernel", kernel, "-initrd", initrd,
+         "-append", "console=ttyAMA0 panic=-1 loglevel=4",
+         "-qmp", f"unix:{sock},server=on,wait=off",
+         "-gdb", f"tcp:127.0.0.1:{gdbport}"], outdir)
     try:
         t0 = time.time()
         qmp = Qmp(sock, 60)
         guest.wait_marker(proc, console, BOOT_TIMEOUT)
         log(mode, f"userland up after {time.time() - t0:.1f} s; stopping vCPU")
         time.sleep(2)  # let init start its processes
-        qmp.s.settimeout(DUMP_TIMEOUT)
+        qmp.s.settimeout(guest.DUMP_TIMEOUT)
         regs = stopped_capture(mode, qmp, gdbport, outdir)
         proc.wait(timeout=60)
         return regs
@@ -238,48 +208,21 @@ def boot_and_capture(mode, cfg, kernel, initrd, outdir):
 def capture(mode):
     cfg = MODES[mode]
     outdir = os.path.join(BASE, mode)
-    if os.path.exists(os.path.join(outdir, "DONE")):
-        log(mode, "cached")
+    if not guest.fresh_outdir(mode, outdir, ("guest.elf", "gva2gpa.txt",
+                                             "registers.json")):
         return
     t0 = time.time()
-    os.makedirs(outdir, exist_ok=True)
-    for stale in ("FAILED", "guest.elf", "gva2gpa.txt", "registers.json"):
-        if os.path.exists(os.path.join(outdir, stale)):
-            os.unlink(os.path.join(outdir, stale))
     kpkg, kernel, initrd = prepare(mode, cfg, outdir)
-    for attempt in (1, 2):
-        log(mode, f"booting qemu-system-aarch64 -cpu {cfg['cpu']} (attempt {attempt})")
-        try:
-            boot_and_capture(mode, cfg, kernel, initrd, outdir)
-            break
-        except (CaptureError, OSError, subprocess.TimeoutExpired) as e:
-            if attempt == 2:
-                raise CaptureError(str(e))
-            log(mode, f"attempt failed ({e}); retrying")
-    meta = dict(mode=mode, kernel=kpkg, cpu=cfg["cpu"], mem=cfg["mem"],
-                qemu="qemu-system-aarch64", seconds=round(time.time() - t0, 1))
-    with open(os.path.join(outdir, "meta.json"), "w") as f:
-        json.dump(meta, f, indent=1)
-    with open(os.path.join(outdir, "DONE"), "w") as f:
-        f.write("ok\n")
+    guest.boot_twice(mode, f"qemu-system-aarch64 -cpu {cfg['cpu']}",
+                     lambda: boot_and_capture(mode, cfg, kernel, initrd, outdir))
+    guest.mark_done(outdir, dict(mode=mode, kernel=kpkg, cpu=cfg["cpu"],
+                                 mem=cfg["mem"], qemu="qemu-system-aarch64",
+                                 seconds=round(time.time() - t0, 1)))
     log(mode, f"captured in {time.time() - t0:.1f} s")
 
 
 def main(argv):
-    rc = 0
-    for mode in argv[1:] or list(MODES):
-        try:
-            if mode not in MODES:
-                raise CaptureError(f"unknown mode (known: {' '.join(MODES)})")
-            capture(mode)
-        except (CaptureError, OSError, subprocess.TimeoutExpired) as e:
-            why = str(e).replace("\n", " ")
-            print(f"could not capture {mode}: {why}", flush=True)
-            os.makedirs(os.path.join(BASE, mode), exist_ok=True)
-            with open(os.path.join(BASE, mode, "FAILED"), "w") as f:
-                f.write(why + "\n")
-            rc = 1
-    return rc
+    return guest.capture_modes(argv[1:] or list(MODES), MODES, capture, BASE)
 
 
 if __name__ == "__main__":

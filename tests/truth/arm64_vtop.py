@@ -2,9 +2,11 @@
 on the real guest's ELF core against QEMU's gva2gpa answers and the
 independent walker (refwalk_a64.py).
 
-Gated on the CLI itself: while `vtop --help` does not offer `--arch` with
-`aarch64`, one TAP SKIP says so; once it does, every check runs and fails
-on any difference."""
+The ELF alone (root and TCR from VMCOREINFO) needs no option: its kernel
+half is always checked. The checks with QEMU's registers (both halves,
+enumeration) are gated on the CLI itself: while `vtop --help` does not
+offer --ttbr1 and --tcr, one TAP SKIP says so; once it does, every check
+runs and fails on any difference."""
 import json
 import re
 import subprocess
@@ -16,14 +18,15 @@ from truthlib import run_vtop
 HEX = re.compile(r"[0-9a-f]{4,16}")
 
 
-def cli_claims_aarch64(vtop):
+def cli_takes_registers(vtop):
+    """The CLI says it takes the AArch64 registers (`--ttbr1` in --help)."""
     try:
         r = subprocess.run([vtop, "--help"], stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, timeout=60)
     except (OSError, subprocess.TimeoutExpired):
         return False
     text = r.stdout.decode(errors="replace")
-    return "--arch" in text and "aarch64" in text
+    return "--ttbr1" in text and "--tcr" in text
 
 
 def reg_args(cap):
@@ -112,37 +115,57 @@ def merge(ranges):
     return out
 
 
-def check_pte_ptov_audit(tap, vtop, mode, cap):
+def check_ptov_audit(tap, vtop, mode, cap):
     user = [lf for lf in cap.leaves if lf["va"] < (1 << 55)]
-    block = [lf for lf in cap.leaves if lf["level"] < 3]
-    picks = [cap.leaves[len(cap.leaves) // 2], user[0]] + block[:1]
-    for lf in picks:
-        _, _, chain = refwalk_a64.translate_chain(cap.core, cap.rg, lf["va"])
-        rc, out, err, _ = run_vtop(vtop, reg_args(cap) + [cap.elf, "pte", f"{lf['va']:#x}"])
-        text = out.lower().replace("`", "")
-        seen = [d for _, _, d in chain if f"{d:x}" in text]
-        tap.ok(rc == 0 and len(seen) == len(chain) and "l0" in text,
-               f"{mode} vtop pte {lf['va']:#x}: {len(seen)}/{len(chain)} "
-               f"descriptors of the walk shown, levels named L0..")
-    lf = user[0]
-    rc, out, err, _ = run_vtop(vtop, reg_args(cap) + [cap.elf, "ptov", f"{lf['pa']:#x}"])
-    tap.ok(rc == 0 and f"{lf['va']:x}" in out.lower().replace("`", ""),
-           f"{mode} vtop ptov {lf['pa']:#x} names {lf['va']:#x}")
+    for lf in (user[0], cap.leaves[len(cap.leaves) // 2]):
+        rc, out, err, _ = run_vtop(vtop, reg_args(cap) + [cap.elf, "ptov", f"{lf['pa']:#x}"])
+        tap.ok(rc == 0 and f"{lf['va']:x}" in out.lower().replace("`", ""),
+               f"{mode} vtop ptov {lf['pa']:#x} names {lf['va']:#x}")
     rc, out, err, _ = run_vtop(vtop, reg_args(cap) + [cap.elf, "audit"])
     tap.ok(rc in (0, 1) and out.strip() and "usage" not in (out + err).lower(),
            f"{mode} vtop audit runs (exit {rc}, {len(out.splitlines())} lines)")
 
 
-def check_vtop(tap, vtop, mode, cap):
-    if not cli_claims_aarch64(vtop):
-        tap.ok(True, f"{mode} vtop CLI checks",
-               skip="`vtop --help` offers no --arch aarch64 yet")
-        return
+def kernel_half(cap, pairs):
+    """The (va, ...) pairs inside TTBR1's range (VA >= 2^64 - 2^va_bits):
+    what the ELF alone describes, its TCR being VMCOREINFO's."""
+    low = (1 << 64) - (1 << cap.rg.half[1]["bits"])
+    return [p for p in pairs if p[0] >= low]
+
+
+def check_kernel_half(tap, vtop, mode, cap):
+    """The ELF alone: root and TCR from VMCOREINFO, no CLI option."""
     check_info(tap, vtop, mode, cap)
+    translations(tap, vtop, f"{mode} vtop, root from VMCOREINFO (kernel half)",
+                 [cap.elf], kernel_half(cap, cap.answers))
+    leaves = [lf for lf in cap.leaves if kernel_half(cap, [(lf["va"],)])]
+    for lf in (leaves[0], leaves[len(leaves) // 2], next(
+            (x for x in leaves if x["level"] < 3), leaves[-1])):
+        check_pte(tap, vtop, mode, cap, [cap.elf], lf)
+
+
+def check_pte(tap, vtop, mode, cap, args, lf):
+    _, _, chain = refwalk_a64.translate_chain(cap.core, cap.rg, lf["va"])
+    rc, out, err, _ = run_vtop(vtop, args + ["pte", f"{lf['va']:#x}"])
+    text = out.lower().replace("`", "")
+    seen = [d for _, _, d in chain if f"{d:x}" in text]
+    tap.ok(rc == 0 and len(seen) == len(chain) and f"{lf['pa']:x}" in text,
+           f"{mode} vtop pte {lf['va']:#x}: {len(seen)}/{len(chain)} descriptors "
+           f"of the walk and the PA {lf['pa']:#x} shown")
+    if rc != 0 or len(seen) != len(chain):
+        print(f"#   exit {rc}: {(out + err)[:300]}")
+
+
+def check_vtop(tap, vtop, mode, cap):
+    check_kernel_half(tap, vtop, mode, cap)
+    if not cli_takes_registers(vtop):
+        tap.ok(True, f"{mode} vtop with QEMU's registers (both halves): "
+                     f"translations, tlb, mem, pte, ptov, audit",
+               skip="`vtop --help` offers no --ttbr0/--ttbr1/--tcr yet")
+        return
     translations(tap, vtop, f"{mode} vtop with QEMU's registers",
                  reg_args(cap) + [cap.elf], cap.answers)
-    kernel = [(va, pa) for va, pa in cap.answers if va >> 48 == 0xffff]
-    translations(tap, vtop, f"{mode} vtop, root from VMCOREINFO (kernel half)",
-                 [cap.elf], kernel)
     check_tlb_mem(tap, vtop, mode, cap)
-    check_pte_ptov_audit(tap, vtop, mode, cap)
+    check_ptov_audit(tap, vtop, mode, cap)
+    user = [lf for lf in cap.leaves if lf["va"] < (1 << 55)]
+    check_pte(tap, vtop, mode, cap, reg_args(cap) + [cap.elf], user[0])
