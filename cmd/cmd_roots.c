@@ -69,6 +69,19 @@ static bool roots_args(vtop_cmd_ctx *c, int argc, char **argv,
     return true;
 }
 
+/* An AArch64 target (its space, its ELF machine, or --mode aarch64): the
+ * core's scan only knows the x86 modes' tables. */
+static bool roots_target_a64(const vtop_session *s, const vtop_roots_options *opt)
+{
+    if (opt->mode == VTOP_MODE_AARCH64)
+        return true;
+    if (opt->mode != VTOP_MODE_NONE)
+        return false;
+    if (s->has_space && vtop_mode_is_a64(s->space.desc))
+        return true;
+    return s->target == VTOP_TARGET_IMAGE && s->info->elf_machine == 183;
+}
+
 static int run_roots(vtop_cmd_ctx *c, int argc, char **argv)
 {
     vtop_roots_options opt;
@@ -76,6 +89,11 @@ static int run_roots(vtop_cmd_ctx *c, int argc, char **argv)
     uint64_t count = ROOTS_DEFAULT;
     if (!vtop_cmd_argc(c, argc, 1, 4) || !roots_args(c, argc, argv, &opt, &count))
         return VTOP_EXIT_USAGE;
+    if (roots_target_a64(c->session, &opt))
+        return vtop_cmd_error(c, VTOP_EXIT_FAIL, "roots: no AArch64 root "
+                              "search yet (core/roots.h ranks x86 tables); "
+                              "the TTBR1 root comes from VMCOREINFO, "
+                              "--ttbr1 or QEMU's registers");
     vtop_root_candidate *cands = calloc((size_t)count, sizeof *cands);
     if (!cands)
         return vtop_cmd_error(c, VTOP_EXIT_FAIL, "roots: out of memory");
