@@ -10,8 +10,8 @@ void vtop_fmt_audit_finding(const vtop_report *r, const vtop_finding *f)
     vtop_printf(r->out, "%-14s %016" PRIx64 "-%016" PRIx64 " %6" PRIu64
                 " %-5s at %016" PRIx64 " = %016" PRIx64 "\n",
                 vtop_finding_name(f->kind), f->va_start, f->va_end, f->count,
-                vtop_report_level_name_va(r->space, f->va_start, f->level), f->entry_pa,
-                f->entry);
+                vtop_report_level_name_va(r->space, f->va_start, f->level),
+                f->entry_pa, f->entry);
 }
 
 void vtop_fmt_json_audit_finding(const vtop_report *r, const vtop_finding *f)

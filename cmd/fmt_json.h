@@ -21,7 +21,7 @@ int vtop_fmt_json_tlb_leaf(void *ctx, const vtop_leaf *leaf);
 void vtop_fmt_json_mem_range(const vtop_out *out, const vtop_qemu_range *range);
 
 /* One AArch64 `mem` range: {"cmd":"mem","start","end","size","ttbr",
- * "level" (L-1..L3),"linux_level" (PGD..PTE),"rights" ("rw-/---"),
+ * "level" (L-1..L3),"linux_level" (PGD..PTE),
  * "user","writable","executable","user_executable","shareable","af",
  * "ng","contiguous","block","guarded","AttrIndx","memtype"}. */
 void vtop_fmt_json_ptdump_range(const vtop_out *out, const vtop_space *space,

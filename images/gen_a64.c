@@ -111,6 +111,17 @@ static void space_el2(a64gen *g)
     a64_fault(g, 0xffff800000000000ull, "out-of-range", -2);
 }
 
+/* EL2&0 (HCR_EL2.E2H): TCR_EL1's layout in TCR_EL2, two ranges, EL2 and
+ * EL0 as the two privilege levels (DDI 0487 D8.1.2). */
+static void space_e2h(a64gen *g)
+{
+    a64_map(g, 0x400000, a64_data_page(g, 0), 3, U_RW);
+    a64_map(g, 0xffffff8000000000ull, 0, 1, K_RW_NX);       /* 1G block */
+    a64_map(g, 0xffffffffc0000000ull, a64_data_page(g, 1), 3, K_RO_X);
+    a64_fault(g, 0xffffffffc0001000ull, "translation", 3);
+    a64_fault(g, 0xffff800000000000ull, "out-of-range", -2); /* T1SZ = 25 */
+}
+
 /* ---- registers (DDI 0487 D19: TCR_EL1, TCR_EL2, TTBRn_ELx) ---- */
 
 typedef struct a64_spec {
@@ -167,7 +178,7 @@ static void setup(a64gen *g, const a64_spec *s)
     g->half[0].tnsz = s->t0sz;
     g->half[0].root = a64_alloc_table(g);
     g->ttbr[0] = g->half[0].root | 1;              /* CnP */
-    if (s->regime == REG_EL1) {
+    if (s->regime != REG_EL2) {
         g->half[1].tnsz = s->t1sz;
         g->half[1].hpd = s->hpd1;
         g->half[1].root = a64_alloc_table(g);
@@ -197,12 +208,12 @@ static void write_regs(const a64gen *g, const char *dir)
     FILE *f = fopen(path, "w");
     if (!f)
         a64_die("cannot write", path);
-    unsigned tnsz = g->half[g->regime == REG_EL1].tnsz;
+    unsigned tnsz = g->half[g->regime != REG_EL2].tnsz;
     fprintf(f, "ttbr0 0x%llx\nttbr1 0x%llx\ntcr 0x%llx\nmair 0x%llx\n"
             "regime %s\ngranule %llu\nva_bits %u\npa_bits %u\n",
             (unsigned long long)g->ttbr[0], (unsigned long long)g->ttbr[1],
             (unsigned long long)g->tcr, (unsigned long long)LINUX_MAIR,
-            g->regime == REG_EL1 ? "el1" : "el2",
+            g->regime == REG_EL1 ? "el1" : g->regime == REG_EL2 ? "el2" : "e2h",
             (unsigned long long)g->gsize, 64 - tnsz, g->pa_bits);
     if (fclose(f) != 0)
         a64_die("cannot write", path);
@@ -253,6 +264,7 @@ static const a64_spec specs[] = {
     {"a64-64k-lpa", REG_EL1, 16, 16, 12, 52, 8, false, false, false, space_64k},
     {"a64-4k-lpa2", REG_EL1, 12, 16, 12, 52, 12, true, false, false, space_lpa2},
     {"a64-el2", REG_EL2, 12, 25, 0, 48, 12, false, false, false, space_el2},
+    {"a64-e2h", REG_E2H, 12, 16, 25, 48, 12, false, false, false, space_e2h},
 };
 
 void gen_a64_all(const char *dir)

@@ -21,7 +21,7 @@ static unsigned stride(const a64gen *g) { return g->gbits - 3; }
 
 static const a64_half *half_of(const a64gen *g, uint64_t va)
 {
-    return &g->half[g->regime == REG_EL1 && ((va >> 55) & 1)];
+    return &g->half[g->regime != REG_EL2 && ((va >> 55) & 1)];
 }
 
 /* Start level from granule and TnSZ (DDI 0487 D8.2.6): as many levels of

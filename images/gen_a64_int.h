@@ -39,7 +39,7 @@
 #define LINUX_MAIR 0x000000040044f0ffull
 #define KIMAGE_VA  0xffff800008000000ull /* KIMAGE_VADDR, 48- and 52-bit */
 
-enum { REG_EL1, REG_EL2 };
+enum { REG_EL1, REG_EL2, REG_E2H }; /* EL1&0, EL2, EL2&0 */
 #define MAX_LEAVES 64
 
 typedef struct a64_half {

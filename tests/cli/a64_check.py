@@ -49,7 +49,7 @@ def reg_args(r):
     a = ['--arch', 'aarch64', '--ttbr0', r['ttbr0'], '--tcr', r['tcr'], '--mair', r['mair']]
     if r['regime'] == 'el2':
         return a + ['--el2']
-    return a + ['--ttbr1', r['ttbr1']]
+    return a + ['--ttbr1', r['ttbr1']] + (['--e2h'] if r['regime'] == 'e2h' else [])
 
 
 def space_map(space):
