@@ -6,7 +6,7 @@
  *                 "sidecar" (raw, LiME: the registers are in SPACE.regs and
  *                 the test passes them as --ttbr0/--ttbr1/--tcr/--mair) or
  *                 "vmcoreinfo" (ELF core: TTBR1 and T1SZ are in the note)
- *   SPACE.regs    "ttbr0 X", "ttbr1 X", "tcr X", "mair X", "regime R",
+ *   SPACE.regs    "ttbr0 X", "ttbr1 X", "tcr X", "mair X", "regime R" (el1, el2, e2h),
  *                 "granule N", "va_bits N", "pa_bits N" (one per line)
  *   SPACE.map     "map VA PA SIZE LEVEL el1=RWX el0=RWX attr=N sh=SH af=A
  *                 ng=G cont=C" per leaf (rights derived in the generator
