@@ -8,12 +8,14 @@
  *                 "vmcoreinfo" (ELF core: TTBR1 and T1SZ are in the note)
  *   SPACE.regs    "ttbr0 X", "ttbr1 X", "tcr X", "mair X", "regime R" (el1, el2, e2h),
  *                 "granule N", "va_bits N", "pa_bits N" (one per line)
- *   SPACE.map     "map VA PA SIZE LEVEL el1=RWX el0=RWX attr=N sh=SH af=A
- *                 ng=G cont=C" per leaf (rights derived in the generator
- *                 from the descriptors and the table bits on the path),
- *                 "fault VA KIND LEVEL" per address that must not translate
- *                 (KIND: translation, address-size, access-flag,
- *                 table-not-in-image, out-of-range)
+ *   SPACE.map     "map VA PA SIZE LEVEL priv=RWX user=RWX attr=N sh=SH
+ *                 af=A ng=G cont=C dbm=D" per leaf (rights of the privileged
+ *                 level and of EL0, derived in the generator from the
+ *                 descriptors and the table bits on the path), "fault VA
+ *                 KIND LEVEL" per address that must not translate (KIND:
+ *                 translation, address-size, access-flag, table-not-in-image,
+ *                 out-of-range; LEVEL "-" when no level applies), "tbi VA
+ *                 CANON" for an address that translates as CANON (TBI)
  * Windows ARM64 and kdump variants are written by their own writers.
  */
 #ifndef VTOP_IMAGES_GEN_A64_H
