@@ -25,6 +25,13 @@ static const char *sh_name(unsigned sh)
     return names[sh & 3];
 }
 
+/* TCR.IPS (TCR_EL1 bits 34:32), or TCR_EL2.PS (bits 18:16) without E2H. */
+static unsigned ips_field(const vtop_space_config *cfg)
+{
+    unsigned shift = cfg->a64_regime == VTOP_A64_EL2 ? 16 : 32;
+    return (unsigned)((cfg->tcr >> shift) & 7);
+}
+
 static void half_text(vtop_cmd_ctx *c, const vtop_space *sp, unsigned h)
 {
     const vtop_a64_half *a = &sp->half[h].a64;
@@ -38,9 +45,11 @@ static void half_text(vtop_cmd_ctx *c, const vtop_space *sp, unsigned h)
         return;
     }
     vtop_printf(c->out, "%s %016" PRIx64 ": root %016" PRIx64 ", %uK granule, "
-                "T%uSZ=%u (%u-bit VA), start L%d, PA %u-bit%s%s\n", reg, ttbr,
-                a->root, (1u << a->granule) >> 10, h, a->tsz, a->va_bits,
-                a->start_level, a->oa_bits, a->enabled ? "" : ", disabled (EPD)",
+                "T%uSZ=%u (%u-bit VA), start L%d, %s=%u (PA %u-bit)%s%s\n", reg,
+                ttbr, a->root, (1u << a->granule) >> 10, h, a->tsz, a->va_bits,
+                a->start_level, sp->cfg.a64_regime == VTOP_A64_EL2 ? "PS" : "IPS",
+                ips_field(&sp->cfg), a->oa_bits,
+                a->enabled ? "" : ", disabled (EPD)",
                 a->root_fault ? ", root above the PA size" : "");
     vtop_printf(c->out, "          TBI%u=%u HPD%u=%u HA=%u HD=%u DS=%u SH%u=%s\n",
                 h, a->tbi, h, a->hpd, a->ha, a->hd, a->ds, h, sh_name(a->sh));
