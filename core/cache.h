@@ -41,7 +41,7 @@ typedef struct vtop_cache_tag {
 #define VTOP_CACHE_NO_ROOT (~0ull) /* never a root: roots are aligned */
 #define VTOP_CACHE_KEY_VALID 1ull
 #define VTOP_CACHE_KEY_FLAGS 0xfffull /* below the page base */
-#define VTOP_CACHE_VAL_RIGHTS 15ull /* VTOP_RIGHT_*, AArch64 UEXEC included */
+#define VTOP_CACHE_VAL_RIGHTS 7ull
 
 typedef struct vtop_cache_stats {
     uint64_t hits;
