@@ -44,7 +44,7 @@
     {.mode = VTOP_MODE_AARCH64, .name = "aarch64",                             \
      .reason = "AArch64 stage 1: TCR and TTBR0/TTBR1",                         \
      .levels = A64_LEVELS(g, va), .entry_size = 8, .va_bits = (va),            \
-     .scan_as = VTOP_MODE_NONE, .root_low = 3, .a64_granule = (g),             \
+     .scan_as = VTOP_MODE_AARCH64, .root_low = 3, .a64_granule = (g),          \
      .a64_upper = (up),                                                        \
      .level = {A64_LVL(g, va, 0), A64_LVL(g, va, 1), A64_LVL(g, va, 2),        \
                A64_LVL(g, va, 3), A64_LVL(g, va, 4)}}

@@ -96,8 +96,9 @@ static vtop_status scan_modes(scan *sc, const vtop_physmem *mem, vtop_mode asked
     const vtop_mode_desc *want = vtop_mode_describe(asked);
     for (unsigned m = 0; m < VTOP_MODE_COUNT; m++) {
         const vtop_mode_desc *d = vtop_mode_describe((vtop_mode)m);
+        /* no mode asked: the x86 modes (AArch64 only when asked for) */
         sc->use[m] = d && d->scan_as == d->mode &&
-                     (!want || want->scan_as == d->mode);
+                     (want ? want->scan_as == d->mode : !vtop_mode_is_a64(d));
         if (sc->use[m] && !roots_space(&sc->space[m], mem, d->mode, 0))
             return VTOP_BAD_ARGUMENT;
     }

@@ -86,7 +86,9 @@ typedef struct vtop_root_candidate {
 } vtop_root_candidate;
 
 typedef struct vtop_roots_options {
-    vtop_mode mode;         /* VTOP_MODE_NONE: try 32bit-pse, pae, 4level, 5level */
+    vtop_mode mode;         /* VTOP_MODE_NONE: try 32bit-pse, pae, 4level, 5level;
+                               VTOP_MODE_AARCH64: TTBR1 tables (4K granule,
+                               48-bit halves, as Linux and Windows use) */
     uint32_t walk_tables;   /* tables per candidate walk; 0 means 24 */
     bool skip_rank;         /* skip the group and user-half ranking */
 } vtop_roots_options;

@@ -10,12 +10,39 @@
 
 #define PAGE 4096u
 
+/* AArch64 candidates are TTBR1 tables of the configuration Linux and
+ * Windows use on arm64: TCR_EL1 with 4K granules and 48-bit halves (T0SZ =
+ * T1SZ = 16, TG1 = 0b10, IPS 48 bits; Arm ARM D19.2), read as the TTBR1
+ * half's view. */
+#define A64_SCAN_TCR (16ull | (16ull << 16) | (2ull << 30) | (5ull << 32))
+
+static bool a64_space(vtop_space *s, const vtop_physmem *mem)
+{
+    vtop_space whole;
+    vtop_space_config cfg = {.mode = VTOP_MODE_AARCH64, .tcr = A64_SCAN_TCR,
+                             .maxphyaddr = 52};
+    return vtop_space_init(&whole, &cfg, mem) == VTOP_OK &&
+           vtop_space_half_view(&whole, 1, s) == VTOP_OK;
+}
+
 bool roots_space(vtop_space *s, const vtop_physmem *mem, vtop_mode mode,
                  uint64_t pa)
 {
     vtop_space_config cfg = {.mode = mode, .cr3 = 0, .nxe = true, .maxphyaddr = 52};
-    return vtop_space_init(s, &cfg, mem) == VTOP_OK &&
-           vtop_space_set_root(s, pa) == VTOP_OK && s->root == pa;
+    bool ok = vtop_mode_is_a64(vtop_mode_describe(mode))
+                  ? a64_space(s, mem)
+                  : vtop_space_init(s, &cfg, mem) == VTOP_OK;
+    return ok && vtop_space_set_root(s, pa) == VTOP_OK && s->root == pa;
+}
+
+/* A present entry the walker would not follow or map: reserved bits
+ * (x86), or any fault of its descriptor (AArch64: wrong type, address
+ * size; an AF = 0 leaf counts too, a root's tables hold few). */
+static bool entry_bad(const vtop_space *s, unsigned l, uint64_t e)
+{
+    if (vtop_mode_is_a64(s->desc))
+        return vtop_entry_fault(s, l, e) != VTOP_OK;
+    return vtop_entry_reserved(s, l, e) != 0;
 }
 
 uint64_t roots_top_bytes(const vtop_space *s)
@@ -38,6 +65,11 @@ static bool inside(const vtop_space *s, uint64_t pa)
  * 63): Linux and Windows never set them in a top-level entry. */
 static uint64_t soft_high(const vtop_space *s, uint64_t e)
 {
+    /* AArch64 table descriptors (D8.3): bits 58:51 are ignored or RES0 and
+     * 63 is NSTable (Secure state only); 62:59 are the hierarchical
+     * attributes Linux sets (PXNTable/UXNTable on kernel tables). */
+    if (vtop_mode_is_a64(s->desc))
+        return e & (0xffull << 51 | 1ull << 63);
     return e & ~(s->addr_mask | 0xfffull | s->nx_mask) & ~0xffffffffull;
 }
 
@@ -61,7 +93,7 @@ static void top_entry(const vtop_space *s, uint64_t i, uint64_t e,
     c->present++;
     if (i >= n / 2)
         c->kernel++;
-    if (vtop_entry_reserved(s, 0, e) || soft_high(s, e))
+    if (entry_bad(s, 0, e) || soft_high(s, e))
         c->bad++;
     else if (page && !leaf && addr == s->root && i >= n / 2 && c->self_index < 0)
         c->self_index = (int32_t)i;
@@ -132,7 +164,8 @@ bool roots_top_table(const vtop_space *s, const uint8_t *p,
     if (c->self_index >= 0 && (c->bad || 4 * c->missing > c->present))
         c->self_index = -1;
     c->evidence |= VTOP_ROOT_EV_KERNEL_HALF;
-    if (c->present > c->kernel)
+    /* a TTBR1 table has no user half: its lower entries are kernel too */
+    if (c->present > c->kernel && !vtop_mode_is_a64(s->desc))
         c->evidence |= VTOP_ROOT_EV_USER_HALF;
     if (c->self_index >= 0)
         c->evidence |= VTOP_ROOT_EV_SELF_MAP;
@@ -154,7 +187,7 @@ typedef struct walk_frame {
 static uint64_t leaf_pa(const vtop_space *s, unsigned l, uint64_t e,
                         vtop_root_candidate *c)
 {
-    if (vtop_entry_reserved(s, l, e)) {
+    if (entry_bad(s, l, e)) {
         c->bad++;
         return ~0ull;
     }
@@ -217,7 +250,7 @@ static void walk_entry(walk_state *w, walk_frame *f, uint64_t idx)
     /* Descend only through sound table entries (a top entry with reserved
      * bits was counted by roots_top_table already). */
     if (depth + 1 >= s->desc->levels || vtop_entry_is_leaf(s, depth, e) ||
-        c->bad != bad_before || vtop_entry_reserved(s, depth, e))
+        c->bad != bad_before || entry_bad(s, depth, e))
         return;
     f->tables++;
     const uint8_t *t = vtop_physmem_span(&s->mem, vtop_entry_table(s, e), PAGE);
@@ -283,7 +316,7 @@ void roots_user_walk(const vtop_space *s, uint32_t max_tables, roots_user *u)
     uint64_t idx[VTOP_MAX_LEVELS], va[VTOP_MAX_LEVELS];
     *u = (roots_user){0, 0, 0};
     t[0] = vtop_physmem_span(&s->mem, s->root, roots_top_bytes(s));
-    if (!t[0])
+    if (!t[0] || vtop_mode_is_a64(s->desc)) /* TTBR1: no user half */
         return;
     idx[0] = va[0] = 0;
     unsigned depth = 0;

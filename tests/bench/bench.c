@@ -223,6 +223,7 @@ int main(int argc, char **argv)
             free((void *)syn.base);
         }
     }
+    bench_a64(&b);
     if (!synthetic)
         bench_kdump(&b, dumps);
     bench_note(&b, "EFI boot times: tests/bench/efi_boot.py (make bench), build/bench-efi.json");

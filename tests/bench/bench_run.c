@@ -80,8 +80,8 @@ static double time_translate_dep(const vtop_space *s, const uint64_t *va, size_t
     return dt / (double)n;
 }
 
-static double time_translate_pa(const vtop_space *s, const uint64_t *va, size_t n,
-                                int dep)
+double bench_time_translate_pa(const vtop_space *s, const uint64_t *va, size_t n,
+                               int dep)
 {
     uint64_t prev = 0, acc = 0, z = dep ? zero : 0;
     double t0 = bench_now_ns();
@@ -98,6 +98,11 @@ static double time_translate_pa(const vtop_space *s, const uint64_t *va, size_t 
     double dt = bench_now_ns() - t0;
     sink = prev + acc;
     return dt / (double)n;
+}
+
+double bench_time_translate(const vtop_space *s, const uint64_t *va, size_t n, int dep)
+{
+    return dep ? time_translate_dep(s, va, n) : time_translate(s, va, n, NULL);
 }
 
 static double time_min_walk_dep(const bench_image *im, const uint64_t *va, size_t n)
@@ -173,8 +178,8 @@ void bench_translate(bench_ctx *b, const bench_image *flat, const bench_image *o
         v[3][r] = time_min_walk(flat, spread, n);
         v[4][r] = time_min_walk_dep(flat, hot, n);
         v[5][r] = time_translate_dep(&flat->space, hot, n);
-        v[6][r] = time_translate_pa(&flat->space, hot, n, 1);
-        v[7][r] = time_translate_pa(&flat->space, hot, n, 0);
+        v[6][r] = bench_time_translate_pa(&flat->space, hot, n, 1);
+        v[7][r] = bench_time_translate_pa(&flat->space, hot, n, 0);
     }
     bench_stat chase = bench_stats(v[0], b->reps), minh = bench_stats(v[1], b->reps);
     bench_stat hotst = bench_stats(v[2], b->reps), mins = bench_stats(v[3], b->reps);

@@ -59,6 +59,12 @@ void bench_enumerate(bench_ctx *b, const bench_image *im, uint64_t min_leaves);
 void bench_cached(bench_ctx *b, const bench_image *im, const void *leaves,
                   const uint64_t *hot, size_t n, double min_indep);
 void bench_ptov(bench_ctx *b, const bench_image *im, uint64_t leaves);
+/* vtop_translate / vtop_translate_pa over va[0..n): ns per call, dep = each
+ * address depending on the previous result (bench_run.c). */
+double bench_time_translate(const vtop_space *s, const uint64_t *va, size_t n, int dep);
+double bench_time_translate_pa(const vtop_space *s, const uint64_t *va, size_t n, int dep);
+/* The aarch64 rows against a minimal aarch64 walk (bench_a64.c). */
+void bench_a64(bench_ctx *b);
 /* kdump-compressed and flattened rows beside direct runs (bench_kdump.c),
  * from the Linux-dump capture under dumps (build/dumps). */
 void bench_kdump(bench_ctx *b, const char *dumps);
