@@ -19,7 +19,8 @@ second run costs nothing).
   5. HMP `gva2gpa` (QEMU has no `info tlb` on Arm) for the first and last
      byte of every leaf the reference walker (tests/truth/refwalk_a64.py)
      finds with those registers, random addresses inside leaves and across
-     both halves, and the edges of mapped ranges.
+     both halves, and the edges of mapped ranges;
+  6. the ELF converted to raw and LiME (images/convert/elfconv.py).
 
 gva2gpa translates as a load in the vCPU's current regime with its
 permission checks (target/arm/ptw.c, arm_cpu_get_phys_page_attrs_debug with
@@ -205,11 +206,30 @@ def boot_and_capture(mode, cfg, kernel, initrd, outdir):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def convert(mode, outdir):
+    """guest.raw and guest.lime from the ELF (images/convert/elfconv.py),
+    each once: the truth tests open the same memory in every format."""
+    conv = os.path.join(ROOT, "images", "convert", "elfconv.py")
+    for fmt in ("raw", "lime"):
+        out = os.path.join(outdir, "guest." + fmt)
+        if os.path.exists(out):
+            continue
+        rc, text = guest.run([sys.executable, conv, fmt,
+                              os.path.join(outdir, "guest.elf"), out + ".tmp"],
+                             timeout=600)
+        if rc != 0:
+            raise CaptureError(f"elfconv {fmt}: {text[-300:]}")
+        os.rename(out + ".tmp", out)
+        log(mode, f"wrote guest.{fmt}")
+
+
 def capture(mode):
     cfg = MODES[mode]
     outdir = os.path.join(BASE, mode)
     if not guest.fresh_outdir(mode, outdir, ("guest.elf", "gva2gpa.txt",
-                                             "registers.json")):
+                                             "registers.json", "guest.raw",
+                                             "guest.lime")):
+        convert(mode, outdir)
         return
     t0 = time.time()
     kpkg, kernel, initrd = prepare(mode, cfg, outdir)
@@ -219,6 +239,7 @@ def capture(mode):
                                  mem=cfg["mem"], qemu="qemu-system-aarch64",
                                  seconds=round(time.time() - t0, 1)))
     log(mode, f"captured in {time.time() - t0:.1f} s")
+    convert(mode, outdir)
 
 
 def main(argv):

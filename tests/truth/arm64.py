@@ -10,9 +10,12 @@
   the reference: an independent walker (refwalk_a64.py) with QEMU's
     registers answers every recorded gva2gpa (the first and last byte of
     every leaf, random addresses) as QEMU did: 0 mismatches;
-  vtop (arm64_vtop.py): once `vtop --help` offers --arch aarch64, its
-    translations, `tlb` enumeration and the other commands on the same
-    image; until then one TAP SKIP says so.
+  vtop (arm64_vtop.py): the ELF alone (VMCOREINFO's root: the kernel
+    half of every answer, its `tlb` leaves, `pte` chains, `info`), then
+    with QEMU's registers (--ttbr0/--ttbr1/--tcr/--mair, gated on
+    `vtop --help` offering them): every answer, `tlb` (each leaf's VA, PA,
+    size, level, AP, UXN, PXN, AF, nG, AttrIndx) equal to the walker's,
+    `mem`, `ptov`, `audit`, `pte`, and the raw and LiME conversions.
 
 Usage: arm64.py [--vtop PATH] [--dir DIR] [MODE...]
 """

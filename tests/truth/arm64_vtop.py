@@ -8,15 +8,13 @@ enumeration) are gated on the CLI itself: while `vtop --help` does not
 offer --ttbr1 and --tcr, one TAP SKIP says so; once it does, every check
 runs and fails on any difference."""
 import json
+import os
 import re
 import subprocess
 
 import refwalk_a64
 from compare import parse_vtop_answer
 from truthlib import run_vtop
-
-HEX = re.compile(r"[0-9a-f]{4,16}")
-
 
 def cli_takes_registers(vtop):
     """The CLI says it takes the AArch64 registers (`--ttbr1` in --help)."""
@@ -75,25 +73,52 @@ def check_info(tap, vtop, mode, cap):
         print(f"#   exit {rc}: {(out + err)[:400]}")
 
 
-def leaf_lines(out):
-    """(va, pa) of each `tlb` line: its first two hex numbers."""
+# One `tlb` line (cmd/fmt_a64.c): VA: PA SIZE Ln RIGHTS AP=xx UXN|--- PXN|---
+# AF|-- nG|-- SH=.. C|- DBM|--- attrN TYPE.
+TLB_LINE = re.compile(r"([0-9a-f]{16}): ([0-9a-f]{16}) +(\d+[KMGT]) +L(-?\d) +\S+ +"
+                      r"AP=([01]{2}) (UXN|---) (PXN|---) (AF|--) (nG|--) \S+ \S+ \S+ "
+                      r"attr(\d)")
+SIZES = {"K": 10, "M": 20, "G": 30, "T": 40}
+
+
+def tlb_entries(out):
+    """(va, pa, size, level, AP, UXN, PXN, AF, nG, AttrIndx) per tlb line."""
     got = []
-    for line in out.lower().replace("`", "").splitlines():
-        nums = HEX.findall(line)
-        if len(nums) >= 2 and re.match(r"\s*[0-9a-f]{8,16}\b", line):
-            got.append((int(nums[0], 16), int(nums[1], 16)))
+    for line in out.splitlines():
+        m = TLB_LINE.match(line.strip())
+        if m:
+            g = m.groups()
+            size = int(g[2][:-1]) << SIZES[g[2][-1]]
+            got.append((int(g[0], 16), int(g[1], 16), size, int(g[3]),
+                        int(g[4], 2), g[5] == "UXN", g[6] == "PXN", g[7] == "AF",
+                        g[8] == "nG", int(g[9])))
     return got
 
 
-def check_tlb_mem(tap, vtop, mode, cap):
-    want = [(lf["va"], lf["pa"]) for lf in cap.leaves]
-    rc, out, err, secs = run_vtop(vtop, reg_args(cap) + [cap.elf, "tlb"])
-    got = leaf_lines(out)
+def walker_entry(lf):
+    """The same fields from the reference walker's descriptor (Arm ARM
+    D8.3: AP[2:1] bits 7:6, UXN 54, PXN 53, AF 10, nG 11, AttrIndx 4:2)."""
+    d = lf["desc"]
+    return (lf["va"], lf["pa"], lf["size"], lf["level"], (d >> 6) & 3,
+            bool(d >> 54 & 1), bool(d >> 53 & 1), bool(d >> 10 & 1),
+            bool(d >> 11 & 1), (d >> 2) & 7)
+
+
+def check_tlb(tap, vtop, name, args, leaves):
+    want = [walker_entry(lf) for lf in leaves]
+    rc, out, err, secs = run_vtop(vtop, args + ["tlb"])
+    got = tlb_entries(out)
     diff = sorted(set(want) ^ set(got))
-    tap.ok(rc == 0 and got == want, f"{mode} vtop tlb: {len(got)} leaves, walker "
-           f"{len(want)}, {len(diff)} differ, {secs:.1f} s")
-    for va, pa in diff[:6]:
-        print(f"#   {va:016x} {pa:x}")
+    tap.ok(rc == 0 and got == want and len(got) == len(out.splitlines()),
+           f"{name} tlb: {len(got)} leaves (VA, PA, size, level, AP, UXN, PXN, "
+           f"AF, nG, AttrIndx), walker {len(want)}, {len(diff)} differ, {secs:.1f} s")
+    for e in diff[:6]:
+        print(f"#   {'walker' if e in set(want) else 'vtop'}: {e[0]:016x} {e[1:]}")
+    if rc != 0:
+        print(f"#   exit {rc}: {err.strip()[:300]}")
+
+
+def check_mem(tap, vtop, mode, cap):
     rc, out, err, secs = run_vtop(vtop, reg_args(cap) + [cap.elf, "mem"])
     covered = []
     for line in out.lower().splitlines():
@@ -139,6 +164,8 @@ def check_kernel_half(tap, vtop, mode, cap):
     translations(tap, vtop, f"{mode} vtop, root from VMCOREINFO (kernel half)",
                  [cap.elf], kernel_half(cap, cap.answers))
     leaves = [lf for lf in cap.leaves if kernel_half(cap, [(lf["va"],)])]
+    check_tlb(tap, vtop, f"{mode} vtop, root from VMCOREINFO (kernel half)",
+              [cap.elf], leaves)
     for lf in (leaves[0], leaves[len(leaves) // 2], next(
             (x for x in leaves if x["level"] < 3), leaves[-1])):
         check_pte(tap, vtop, mode, cap, [cap.elf], lf)
@@ -165,7 +192,14 @@ def check_vtop(tap, vtop, mode, cap):
         return
     translations(tap, vtop, f"{mode} vtop with QEMU's registers",
                  reg_args(cap) + [cap.elf], cap.answers)
-    check_tlb_mem(tap, vtop, mode, cap)
+    check_tlb(tap, vtop, f"{mode} vtop", reg_args(cap) + [cap.elf], cap.leaves)
+    check_mem(tap, vtop, mode, cap)
     check_ptov_audit(tap, vtop, mode, cap)
     user = [lf for lf in cap.leaves if lf["va"] < (1 << 55)]
     check_pte(tap, vtop, mode, cap, reg_args(cap) + [cap.elf], user[0])
+    for fmt in ("raw", "lime"):
+        path = os.path.join(cap.dir, "guest." + fmt)
+        translations(tap, vtop, f"{mode} vtop {fmt} image with QEMU's registers",
+                     reg_args(cap) + [path], cap.answers)
+        check_tlb(tap, vtop, f"{mode} vtop {fmt} image", reg_args(cap) + [path],
+                  cap.leaves)
