@@ -69,12 +69,10 @@ static bool roots_args(vtop_cmd_ctx *c, int argc, char **argv,
     return true;
 }
 
-/* An AArch64 target (its space, its ELF machine, or --mode aarch64): the
- * core's scan only knows the x86 modes' tables. */
+/* An AArch64 target without --mode (its space, or its ELF machine): scan
+ * for TTBR1 tables, not the x86 modes the default scan tries. */
 static bool roots_target_a64(const vtop_session *s, const vtop_roots_options *opt)
 {
-    if (opt->mode == VTOP_MODE_AARCH64)
-        return true;
     if (opt->mode != VTOP_MODE_NONE)
         return false;
     if (s->has_space && vtop_mode_is_a64(s->space.desc))
@@ -90,10 +88,7 @@ static int run_roots(vtop_cmd_ctx *c, int argc, char **argv)
     if (!vtop_cmd_argc(c, argc, 1, 4) || !roots_args(c, argc, argv, &opt, &count))
         return VTOP_EXIT_USAGE;
     if (roots_target_a64(c->session, &opt))
-        return vtop_cmd_error(c, VTOP_EXIT_FAIL, "roots: no AArch64 root "
-                              "search yet (core/roots.h ranks x86 tables); "
-                              "the TTBR1 root comes from VMCOREINFO, "
-                              "--ttbr1 or QEMU's registers");
+        opt.mode = VTOP_MODE_AARCH64;
     vtop_root_candidate *cands = calloc((size_t)count, sizeof *cands);
     if (!cands)
         return vtop_cmd_error(c, VTOP_EXIT_FAIL, "roots: out of memory");
@@ -121,7 +116,9 @@ static const vtop_command cmd_roots = {
     "candidate page-table roots (CR3) found by scanning the image",
     "  Best first (default 10): rank, root, mode, score, evidence (kernel-half,\n"
     "  self-map, shared-kernel, linear-leaves, cr3-value, ...). Use one with\n"
-    "  `open IMAGE --cr3 ROOT --mode MODE`. Exit 1 when none qualifies.\n",
+    "  `open IMAGE --cr3 ROOT --mode MODE`. Exit 1 when none qualifies.\n"
+    "  AArch64 targets (or --mode aarch64): TTBR1 tables (4K, 48-bit), used\n"
+    "  as `open IMAGE --ttbr1 ROOT --tcr X`.\n",
     true, run_roots, NULL};
 
 const vtop_command *const vtop_cmds_roots[] = {&cmd_roots, NULL};

@@ -13,7 +13,8 @@ checks, as one TAP line each:
   - mem: sorted disjoint ranges covering exactly the leaves, each leaf in a
     range with its rights;
   - ELF cores: opened without register options, the TTBR1 root comes from
-    VMCOREINFO (swapper_pg_dir - kimage_voffset) and equals the generator's.
+    VMCOREINFO (swapper_pg_dir - kimage_voffset) and equals the generator's;
+    with the 4K granule and 48-bit VA, `roots` lists that root.
 Env: VTOP, SYN (build/images), VTOP_RUN_PREFIX (tap.py).
 """
 import os
@@ -148,10 +149,23 @@ def elf_root_check(name, r):
           f'(exit {rc}) got {halves[1].get("root")} want {hex(want)} {err.strip()}')
 
 
+def roots_check(name, r):
+    """4K 48-bit spaces (the geometry the core's TTBR1 search knows): the
+    true TTBR1 root is among the candidates, as an AArch64 table."""
+    rc, objs, err = run([f'{SYN}/{name}', 'roots', '10'])
+    want = hex(int(r['ttbr1'], 16) & 0x0000fffffffff000)
+    found = [o for o in objs or [] if o.get('root') == want]
+    check(f'{name}: roots lists the TTBR1 root {want}',
+          rc == 0 and found and found[0].get('mode') == 'aarch64',
+          f'(exit {rc}) {[(o.get("root"), o.get("mode")) for o in objs or []]} {err}')
+
+
 def main():
     images = manifest()
     elves = [i for i in images if i[1].startswith('elf')]
-    planned = 1 + 3 * len(images) + len(elves)
+    roots = [i for i in elves if regs(i[2])['granule'] == '4096' and
+             regs(i[2])['va_bits'] == '48']
+    planned = 1 + 3 * len(images) + len(elves) + len(roots)
     print(f'1..{planned}', flush=True)
     check(f'{SYN}/A64MANIFEST lists images', len(images) >= 10, '(run `make images`)')
     for name, fmt, space, _ in images:
@@ -163,6 +177,8 @@ def main():
         mem_check(name, args, leaves)
         if fmt.startswith('elf'):
             elf_root_check(name, r)
+        if name in {i[0] for i in roots}:
+            roots_check(name, r)
     return tap.done(planned)
 
 
