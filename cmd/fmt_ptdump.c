@@ -66,7 +66,8 @@ void vtop_fmt_ptdump_line(const vtop_out *out, const vtop_space *space,
     int n = snprintf(line, sizeof line, "0x%016" PRIx64 "-0x%016" PRIx64
                      "   %9" PRIu64 "%c %s  ", r->start, r->end, delta, *unit,
                      r->level_name);
-    for (size_t i = 0; i < sizeof bits / sizeof bits[0] && n > 0; i++)
+    for (size_t i = 0; i < sizeof bits / sizeof bits[0] && n > 0 &&
+                       (size_t)n < sizeof line; i++)
         n += snprintf(line + n, sizeof line - (size_t)n, " %s",
                       (r->prot & bits[i].bit) ? bits[i].set : bits[i].clear);
     vtop_fmt_ptdump_memtype(space, r->attr_index, mt, sizeof mt);

@@ -35,12 +35,10 @@ static int a64_option(const char *name, const char *v, vtop_open_options *opt,
     bool *has[] = {&opt->has_ttbr0, &opt->has_ttbr1, &opt->has_tcr,
                    &opt->has_mair};
     if (strcmp(name, "--arch") == 0) {
-        if (strcmp(v, "x86") == 0 || strcmp(v, "x86_64") == 0) {
-            opt->arch_a64 = false;
-            return 1;
-        }
-        if (strcmp(v, "aarch64") == 0 || strcmp(v, "arm64") == 0) {
-            opt->arch_a64 = true;
+        bool x86 = strcmp(v, "x86") == 0 || strcmp(v, "x86_64") == 0;
+        if (x86 || strcmp(v, "aarch64") == 0 || strcmp(v, "arm64") == 0) {
+            opt->arch_x86 = x86;
+            opt->arch_a64 = !x86;
             return 1;
         }
         snprintf(why, why_len, "--arch: unknown architecture '%s' (x86, "
@@ -55,7 +53,6 @@ static int a64_option(const char *name, const char *v, vtop_open_options *opt,
             return -1;
         }
         *has[k] = true;
-        opt->arch_a64 = true;
         return 1;
     }
     return 0;
@@ -130,11 +127,9 @@ int vtop_open_option(int argc, char **argv, int *i, vtop_open_options *opt,
         opt->strict = true;
     } else if (strcmp(arg, "--e2h") == 0) { /* EL2&0, Arm ARM D8.1.2 */
         opt->a64_regime = VTOP_A64_EL2_E2H;
-        opt->arch_a64 = true;
     } else if (strcmp(arg, "--el2") == 0) {
         if (opt->a64_regime != VTOP_A64_EL2_E2H)
             opt->a64_regime = VTOP_A64_EL2;
-        opt->arch_a64 = true;
     } else {
         for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++) {
             if (!is_option(arg, valued[k]))

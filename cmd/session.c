@@ -196,7 +196,11 @@ static int configure_space(vtop_session *s, const vtop_open_options *opt,
     }
     s->cpu = opt->cpu;
     s->a64_unknown = 0;
-    if (vtop_session_wants_a64(s, opt, &cfg))
+    bool a64;
+    int rc = vtop_session_a64_select(s, opt, &cfg, err, &a64);
+    if (rc != VTOP_EXIT_OK)
+        return rc;
+    if (a64)
         return vtop_session_config_a64(s, &cfg, opt, st == VTOP_OK, err);
     s->space_from_image = !opt->has_cr3 && !opt->has_mode;
     apply_open_options(&cfg, opt);

@@ -69,7 +69,8 @@ typedef struct vtop_open_options {
     bool strict;             /* refuse an image that opens with a warning */
     /* AArch64 (--arch aarch64, --ttbr0/--ttbr1/--tcr/--mair, --el2, --e2h):
      * override what the image says, or describe a raw/LiME image's space. */
-    bool arch_a64;           /* --arch aarch64 (or one of the options below) */
+    bool arch_a64;           /* --arch aarch64 */
+    bool arch_x86;           /* --arch x86: refuse the AArch64 options */
     bool has_ttbr0, has_ttbr1, has_tcr, has_mair;
     uint64_t ttbr0, ttbr1, tcr, mair;
     int a64_regime;          /* -1: the image's (else EL1&0), or vtop_a64_regime */

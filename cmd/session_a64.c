@@ -15,12 +15,32 @@
 #define TCR_EPD1 (1ull << 23)
 #define EM_AARCH64 183
 
-bool vtop_session_wants_a64(const vtop_session *s, const vtop_open_options *opt,
-                            const vtop_space_config *cfg)
+static bool any_a64_option(const vtop_open_options *opt)
 {
-    if (opt->arch_a64 || cfg->mode == VTOP_MODE_AARCH64)
-        return true;
-    return s->target == VTOP_TARGET_IMAGE && s->info->elf_machine == EM_AARCH64;
+    return opt->arch_a64 || opt->has_ttbr0 || opt->has_ttbr1 || opt->has_tcr ||
+           opt->has_mair || opt->a64_regime >= 0;
+}
+
+int vtop_session_a64_select(const vtop_session *s, const vtop_open_options *opt,
+                            const vtop_space_config *cfg, const vtop_out *err,
+                            bool *a64)
+{
+    bool image = cfg->mode == VTOP_MODE_AARCH64 ||
+                 (s->target == VTOP_TARGET_IMAGE &&
+                  s->info->elf_machine == EM_AARCH64);
+    *a64 = !opt->arch_x86 && (image || any_a64_option(opt));
+    if (opt->arch_x86 && any_a64_option(opt))
+        return vtop_session_open_error(s, err, VTOP_EXIT_USAGE,
+            "--arch x86 with AArch64 options (--ttbr0, --ttbr1, --tcr, "
+            "--mair, --el2, --e2h)");
+    if (opt->arch_x86 && image)
+        return vtop_session_open_error(s, err, VTOP_EXIT_USAGE,
+            "--arch x86: the image is AArch64");
+    if (opt->a64_regime == VTOP_A64_EL2 && opt->has_ttbr1)
+        return vtop_session_open_error(s, err, VTOP_EXIT_USAGE,
+            "--ttbr1 with --el2: EL2 without E2H has one range (TTBR0_EL2); "
+            "add --e2h for EL2&0");
+    return VTOP_EXIT_OK;
 }
 
 /* The options override the image's registers. */
@@ -88,7 +108,7 @@ int vtop_session_config_a64(vtop_session *s, vtop_space_config *cfg,
     bool any = opt->has_ttbr0 || opt->has_ttbr1 || opt->has_tcr;
     s->space_from_image = image_a64 && !any && opt->a64_regime < 0;
     apply_a64_options(cfg, opt);
-    if (!image_a64 && !any && !opt->arch_a64)
+    if (!image_a64 && !any_a64_option(opt))
         return VTOP_EXIT_OK; /* an arm64 image without registers: no space */
     int rc = check_registers(s, cfg, image_a64 || opt->has_tcr, err);
     if (rc != VTOP_EXIT_OK)

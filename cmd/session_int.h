@@ -74,12 +74,14 @@ int vtop_session_open_error(const vtop_session *s, const vtop_out *err,
                             int code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* session_a64.c: the open wants an AArch64 space (--arch aarch64 or an
- * AArch64 register option, or an AArch64 image), and its configuration:
- * image_ok says cfg holds the image's registers. Returns a VTOP_EXIT_*
- * status (named errors for missing registers); s->has_space on success. */
-bool vtop_session_wants_a64(const vtop_session *s, const vtop_open_options *opt,
-                            const vtop_space_config *cfg);
+/* session_a64.c: does the open want an AArch64 space (*a64: --arch
+ * aarch64, an AArch64 register option, or an AArch64 image)? A VTOP_EXIT_*
+ * status, with named errors for options that contradict each other or the
+ * image. Then its configuration: image_ok says cfg holds the image's
+ * registers; named errors for missing registers; s->has_space on success. */
+int vtop_session_a64_select(const vtop_session *s, const vtop_open_options *opt,
+                            const vtop_space_config *cfg, const vtop_out *err,
+                            bool *a64);
 int vtop_session_config_a64(vtop_session *s, vtop_space_config *cfg,
                             const vtop_open_options *opt, bool image_ok,
                             const vtop_out *err);
