@@ -151,6 +151,13 @@ static inline bool vtop_level_stops(const vtop_space_level *lv, uint64_t e)
 static inline uint64_t vtop_level_leaf_base(const vtop_space_level *lv,
                                             uint64_t e)
 {
+    return (e & lv->leaf_mask) | ((e & lv->pse36_mask) << 19);
+}
+
+/* The same for an AArch64 leaf: OA[51:48] in bits 15:12 (64K) or
+ * OA[51:50] in bits 9:8 (LPA2) moved up by the level's hi_shift (D8.3). */
+static inline uint64_t vtop_a64_leaf_base(const vtop_space_level *lv, uint64_t e)
+{
     return (e & lv->leaf_mask) | ((e & lv->pse36_mask) << lv->hi_shift);
 }
 
@@ -308,6 +315,8 @@ static inline uint64_t vtop_entry_table(const vtop_space *s, uint64_t e)
 static inline uint64_t vtop_entry_leaf_base(const vtop_space *s, unsigned l,
                                             uint64_t e)
 {
+    if (vtop_mode_is_a64(s->desc))
+        return vtop_a64_leaf_base(&s->level[l], e);
     return vtop_level_leaf_base(&s->level[l], e);
 }
 

@@ -290,6 +290,7 @@ vtop_status vtop_space_init(vtop_space *space, const vtop_space_config *cfg,
     space->root = root_of(d, cfg, m);
     init_levels(space, m);
     init_root_window(space);
+    space->walk_levels = d->levels;
     return VTOP_OK;
 }
 

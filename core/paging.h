@@ -91,19 +91,21 @@ typedef struct vtop_mode_desc {
     uint8_t root_low;     /* lowest CR3 bit of the root: 12, or 5 (PAE's
                              32-byte aligned PDPT, SDM 4.4.1) */
     uint8_t cr3_bits;     /* CR3 width: 32 outside IA-32e mode, 0 = MAXPHYADDR */
+    /* AArch64 (0 in the x86 modes; beside the fields the walk reads, so
+     * the architecture test costs no cache line). Every AArch64 descriptor
+     * has mode VTOP_MODE_AARCH64 and name "aarch64"; there is one per
+     * granule, input size and half, so levels/level[] are exactly one
+     * half's walk: level[0] is the start level, named "L-1".."L3" (D8.2.x),
+     * level[0].index_bits the start level's index width for that input
+     * size. */
+    uint8_t a64_granule;  /* log2 of the granule: 12, 14, 16; 0: x86 */
+    bool a64_upper;       /* TTBR1 half: VAs are 2^64 - 2^va_bits .. 2^64-1
+                             (vtop_canonical fills bits 63..va_bits with ones) */
     vtop_mode scan_as;    /* root discovery reads this mode's tables as
                              scan_as's: 32-bit paging as 32-bit with PSE,
                              whose tables it cannot tell apart; NONE: none */
     vtop_qemu_desc qemu;
     vtop_level_desc level[VTOP_MAX_LEVELS]; /* [0] is the top level */
-    /* AArch64 (0 in the x86 modes). Every AArch64 descriptor has mode
-     * VTOP_MODE_AARCH64 and name "aarch64"; there is one per granule, input
-     * size and half, so levels/level[] are exactly one half's walk: level[0]
-     * is the start level, named "L-1".."L3" (D8.2.x), level[0].index_bits
-     * the start level's index width for that input size. */
-    uint8_t a64_granule;  /* log2 of the granule: 12, 14, 16; 0: x86 */
-    bool a64_upper;       /* TTBR1 half: VAs are 2^64 - 2^va_bits .. 2^64-1
-                             (vtop_canonical fills bits 63..va_bits with ones) */
 } vtop_mode_desc;
 
 /* The descriptor is an AArch64 one (its walk is decoded from per-space data,
@@ -288,7 +290,11 @@ typedef struct vtop_space {
      * half by VA bit 55 (D8.2.x). Modules that go over all of a space do so
      * half by half through vtop_space_half_view. */
     vtop_space_half half[2];
+    uint8_t walk_levels;     /* the walk's dispatch: desc->levels in the x86
+                                modes (0: paging disabled), VTOP_WALK_A64 */
 } vtop_space;
+
+#define VTOP_WALK_A64 0xff
 
 /* Returns VTOP_OK or VTOP_BAD_SPACE (unknown mode, maxphyaddr out of range,
  * root not representable; AArch64: a regime, TGn or TnSZ vtop_a64_decode

@@ -316,6 +316,7 @@ vtop_status vtop_a64_space_init(vtop_space *s)
         return VTOP_BAD_SPACE; /* neither half has tables */
     s->nx_mask = 0;
     s->win_pfn_mask = 0;
+    s->walk_levels = VTOP_WALK_A64;
     take_half(s, first);
     return VTOP_OK;
 }

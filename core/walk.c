@@ -40,25 +40,6 @@ walk_loop(const vtop_space *s, vtop_translation *out, const unsigned levels,
     return walk_stop(out, levels - 1, VTOP_BAD_SPACE); /* not reached */
 }
 
-/* The mode dispatch (from the descriptor), with or without the record. */
-static inline __attribute__((always_inline)) vtop_status
-walk_dispatch(const vtop_space *s, uint64_t va, vtop_translation *out,
-              const unsigned flags)
-{
-    switch (s->desc->levels) {
-    case 0: /* paging disabled: linear = physical */
-        return walk_done(out, va & ~0xfffull, 4096, VTOP_RIGHTS_ALL);
-    case 5:
-        return walk_loop(s, out, 5, flags, NULL);
-    case 4:
-        return walk_loop(s, out, 4, flags, NULL);
-    case 3:
-        return walk_loop(s, out, 3, flags, NULL);
-    default: /* 2: 32-bit paging, 4-byte entries */
-        return walk_loop(s, out, 2, flags, NULL);
-    }
-}
-
 /* AArch64 (Arm ARM D8.2): the half by VA bit 55; a half the regime lacks,
  * or a VA whose bits from the input size up to bit 63 (55 with TBI) are not
  * all equal to bit 55, is out of range (VTOP_NON_CANONICAL, the x86
@@ -94,17 +75,38 @@ static vtop_status walk_a64(const vtop_space *s, uint64_t va,
     }
 }
 
+/* The mode dispatch (the space's walk_levels, from the descriptor), with
+ * or without the record. */
+static inline __attribute__((always_inline)) vtop_status
+walk_dispatch(const vtop_space *s, uint64_t va, vtop_translation *out,
+              const unsigned flags)
+{
+    switch (s->walk_levels) {
+    case 0: /* paging disabled: linear = physical */
+        return walk_done(out, va & ~0xfffull, 4096, VTOP_RIGHTS_ALL);
+    case 5:
+        return walk_loop(s, out, 5, flags, NULL);
+    case 4:
+        return walk_loop(s, out, 4, flags, NULL);
+    case 3:
+        return walk_loop(s, out, 3, flags, NULL);
+    default: /* 2: 32-bit paging, 4-byte entries; or AArch64 (a test
+                here keeps the switch the x86 compare chain it was) */
+        if (__builtin_expect(s->walk_levels == VTOP_WALK_A64, 0))
+            return walk_a64(s, va, out, flags);
+        return walk_loop(s, out, 2, flags, NULL);
+    }
+}
+
 vtop_status vtop_translate(const vtop_space *s, uint64_t va,
                            vtop_translation *out)
 {
     if (!out)
         return VTOP_BAD_ARGUMENT;
     record_start(out, va);
-    if (s && s->desc && __builtin_expect(vtop_mode_is_a64(s->desc), 0))
-        return walk_a64(s, va, out, WALK_REC);
     vtop_status st = walk_begin(s, va, out);
-    if (st != VTOP_OK)
-        return st;
+    if (__builtin_expect(st != VTOP_OK, 0))
+        return st == WALK_A64_BEGIN ? walk_a64(s, va, out, WALK_REC) : st;
     return walk_dispatch(s, va, out, WALK_REC);
 }
 
@@ -113,15 +115,11 @@ vtop_status vtop_translate_pa(const vtop_space *s, uint64_t va, uint64_t *pa,
 {
     vtop_translation t; /* scratch: only va, status, pa, page_size matter */
     t.va = va;
-    vtop_status st;
-    if (s && s->desc && __builtin_expect(vtop_mode_is_a64(s->desc), 0)) {
-        t.fault_level = -1;
+    vtop_status st = walk_begin(s, va, &t);
+    if (st == VTOP_OK)
+        st = walk_dispatch(s, va, &t, 0);
+    else if (st == WALK_A64_BEGIN)
         st = walk_a64(s, va, &t, 0);
-    } else {
-        st = walk_begin(s, va, &t);
-        if (st == VTOP_OK)
-            st = walk_dispatch(s, va, &t, 0);
-    }
     if (st == VTOP_OK) {
         if (pa)
             *pa = t.pa;

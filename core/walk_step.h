@@ -172,7 +172,15 @@ walk_leaf_fault(vtop_translation *out, unsigned l, uint64_t bits, const bool a64
                                                    : VTOP_ACCESS_FLAG_FAULT);
 }
 
-/* Checks shared by both entry points; VTOP_OK when the walk may start. */
+/* walk_begin's answer for an AArch64 space whose VA the x86 test refused
+ * (an upper-half or tagged VA): the caller takes the AArch64 walk, which
+ * checks the range itself. Never stored in a record. */
+#define WALK_A64_BEGIN ((vtop_status)VTOP_STATUS_COUNT)
+
+/* Checks shared by both entry points; VTOP_OK when the walk may start.
+ * The AArch64 test sits on the refused path only, so x86 walks pay
+ * nothing for it (an AArch64 VA the x86 test accepts reaches the
+ * dispatch, whose walk_levels sends it to the AArch64 walk). */
 static inline __attribute__((always_inline)) vtop_status
 walk_begin(const vtop_space *s, uint64_t va, vtop_translation *out)
 {
@@ -181,6 +189,8 @@ walk_begin(const vtop_space *s, uint64_t va, vtop_translation *out)
         return VTOP_BAD_ARGUMENT;
     }
     if (!vtop_va_valid(s->desc, va)) {
+        if (vtop_mode_is_a64(s->desc))
+            return WALK_A64_BEGIN;
         out->status = s->desc->sign_extended ? VTOP_NON_CANONICAL : VTOP_ADDRESS_WIDTH;
         return out->status;
     }
@@ -269,7 +279,7 @@ walk_leaf_a64(const vtop_space *s, const walk_cursor *k, vtop_translation *out,
     uint64_t bad = vtop_level_leaf_fault(f, e);
     if (__builtin_expect(bad != 0, 0))
         return walk_leaf_fault(out, l, bad, true);
-    uint64_t base = vtop_level_leaf_base(f, e);
+    uint64_t base = vtop_a64_leaf_base(f, e);
     if (!rec) {
         out->page_size = f->page_size;
         out->pa = base | (out->va & (f->page_size - 1));
