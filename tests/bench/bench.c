@@ -177,7 +177,7 @@ int main(int argc, char **argv)
 {
     static bench_ctx b;
     const char *guests = "build/guests", *json = "build/bench.json";
-    const char *dumps = "build/dumps";
+    const char *dumps = "build/dumps", *scan = NULL;
     int synthetic = 0;
     b.reps = 7;
     b.translations = 1u << 20;
@@ -196,9 +196,11 @@ int main(int argc, char **argv)
             b.vtop_bin = argv[++i];
         } else if (!strcmp(argv[i], "--dumps") && i + 1 < argc) {
             dumps = argv[++i];
+        } else if (!strcmp(argv[i], "--scan") && i + 1 < argc) {
+            scan = argv[++i];
         } else {
             fprintf(stderr, "usage: bench [--quick] [--synthetic] [--guests DIR] [--dumps DIR] "
-                            "[--json FILE] [--vtop CLI]\n");
+                            "[--json FILE] [--vtop CLI] [--scan DIR]\n");
             return 2;
         }
     }
@@ -225,6 +227,8 @@ int main(int argc, char **argv)
     }
     if (!synthetic)
         bench_kdump(&b, dumps);
+    if (!synthetic && scan)
+        bench_scan(&b, scan);
     bench_note(&b, "EFI boot times: tests/bench/efi_boot.py (make bench), build/bench-efi.json");
     print_table(&b, cpu);
     int written = write_json(&b, json, cpu) == 0;

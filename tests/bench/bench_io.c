@@ -2,18 +2,12 @@
  * `vtop IMAGE vtop VA...` (child CPU time per line, output included),
  * against the minimal walk of the same run; and vtop_read_virtual over
  * 64 MiB of the guest's direct map against memcpy of the same bytes.
- * Host code (POSIX: posix_spawn, wait4). */
-#define _DEFAULT_SOURCE /* wait4 */
-#include <fcntl.h>
-#include <spawn.h>
+ * Host code (POSIX: mkstemp; children through bench_child.c). */
+#define _DEFAULT_SOURCE /* mkstemp */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-extern char **environ;
 
 #include "bench.h"
 #include "bench_run.h"
@@ -24,27 +18,11 @@ extern char **environ;
 #define CLI_PER_WALK 25 /* 200 ns a line at an 8 ns minimal walk: the CLI target */
 #define READ_BYTES (64u << 20)
 
-/* Run argv with stdin from `in` (NULL: /dev/null), stdout to /dev/null;
- * child user+system CPU seconds, or -1. posix_spawn (vfork-like in glibc),
- * not fork: a forked copy of this process's large mappings would charge
- * their teardown at exec to the child's system time. */
+/* Child CPU seconds (user + system) of argv with stdin from in, or -1. */
 static double run_child(char **argv, const char *in)
 {
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, in ? in : "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    pid_t pid;
-    int err = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (err != 0)
-        return -1;
-    int status = 0;
-    struct rusage ru;
-    if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status) > 1)
-        return -1;
-    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+    bench_child c;
+    return bench_spawn(argv, in, NULL, &c) == 0 ? c.cpu_s : -1;
 }
 
 typedef struct cli_cmd {

@@ -59,6 +59,19 @@ void bench_enumerate(bench_ctx *b, const bench_image *im, uint64_t min_leaves);
 void bench_cached(bench_ctx *b, const bench_image *im, const void *leaves,
                   const uint64_t *hot, size_t n, double min_indep);
 void bench_ptov(bench_ctx *b, const bench_image *im, uint64_t leaves);
+/* A child run of the CLI (bench_child.c): argv with stdin from in and
+ * stdout to out (NULL: /dev/null). Returns 0 or -1 (not run, killed,
+ * exit status > 1). */
+typedef struct bench_child {
+    double wall_s, cpu_s;   /* elapsed; user + system */
+    double max_rss_kib;     /* peak resident set (getrusage ru_maxrss) */
+} bench_child;
+int bench_spawn(char **argv, const char *in, const char *out, bench_child *res);
+
+/* Whole-image scans (bench_scan.c): `roots` on the 1 TiB sparse and the
+ * dense 4 GiB raw copies of a real guest under dir (bench.mk makes them). */
+void bench_scan(bench_ctx *b, const char *dir);
+
 /* kdump-compressed and flattened rows beside direct runs (bench_kdump.c),
  * from the Linux-dump capture under dumps (build/dumps). */
 void bench_kdump(bench_ctx *b, const char *dumps);
