@@ -18,6 +18,7 @@
 #include "cmd/vtop_lines.h"
 #include "decompress.h"
 #include "image.h"
+#include "lines.h"
 #include "scan.h"
 
 #ifndef VTOP_VERSION
@@ -159,6 +160,18 @@ static bool join_words(int argc, char **argv, char *line, size_t cap)
     return true;
 }
 
+/* One line of stdin: fgets on a terminal (the prompt's), else the
+ * buffered reader; *len its strlen. */
+static bool next_line(bool tty, host_lines *r, char *line, size_t cap, size_t *len)
+{
+    if (!tty)
+        return host_lines_next(r, line, cap, len);
+    if (!fgets(line, (int)cap, stdin))
+        return false;
+    *len = strlen(line);
+    return true;
+}
+
 /* Read commands from stdin until EOF or `quit`. Not interactive, runs of
  * `vtop VA` lines are answered together (cmd/vtop_lines.h: batched walks,
  * the same output); any other line first answers the run before it. */
@@ -166,18 +179,20 @@ static int run_stream(vtop_session *s, const vtop_out *out, const vtop_out *err)
 {
     char line[VTOP_MAX_LINE];
     static vtop_vtop_lines pending;
+    static host_lines reader;
     int worst = VTOP_EXIT_OK;
     bool tty = isatty(STDIN_FILENO);
     unsigned n = 0;
+    size_t len;
+    host_lines_init(&reader, STDIN_FILENO);
     for (;;) {
         if (tty) {
             fputs("vtop> ", stdout);
             fflush(stdout);
         }
-        if (!fgets(line, sizeof line, stdin))
+        if (!next_line(tty, &reader, line, sizeof line, &len))
             break;
         ++n;
-        size_t len = strlen(line);
         if (!tty && len < sizeof line - 1 &&
             vtop_vtop_line_parse(line, &pending.va[pending.n])) {
             pending.line[pending.n++] = n;
@@ -191,9 +206,13 @@ static int run_stream(vtop_session *s, const vtop_out *out, const vtop_out *err)
         worst = rc > worst ? rc : worst;
         vtop_session_set_line(s, n);
         if (len == sizeof line - 1 && line[len - 1] != '\n') {
-            int c;
-            while ((c = getchar()) != EOF && c != '\n')
-                ;
+            if (tty) {
+                int c;
+                while ((c = getchar()) != EOF && c != '\n')
+                    ;
+            } else {
+                host_lines_skip(&reader);
+            }
             fprintf(stderr, "vtop: error: line %u: line too long (max %d "
                     "characters)\n", n, VTOP_MAX_LINE - 2);
             worst = worst > VTOP_EXIT_USAGE ? worst : VTOP_EXIT_USAGE;
@@ -221,21 +240,28 @@ static bool run_vtop_words(vtop_session *s, const cli_args *a,
                            const vtop_out *out, const vtop_out *err, int *rc)
 {
     static vtop_vtop_lines pending;
-    uint64_t va;
     if (strcmp(a->cmd_argv[0], "vtop") != 0 || !vtop_vtop_lines_batched(s))
         return false;
-    for (int i = 1; i < a->cmd_argc; i++)
-        if (!vtop_parse_addr(a->cmd_argv[i], &va))
+    /* every word parsed once, into va[] (nothing printed before all are) */
+    uint64_t *va = malloc((size_t)a->cmd_argc * sizeof *va);
+    if (!va)
+        return false;
+    for (int i = 1; i < a->cmd_argc; i++) {
+        if (!vtop_parse_addr(a->cmd_argv[i], &va[i])) {
+            free(va);
             return false;
+        }
+    }
     *rc = VTOP_EXIT_OK;
     for (int i = 1; i < a->cmd_argc; i++) {
-        vtop_parse_addr(a->cmd_argv[i], &pending.va[pending.n]);
+        pending.va[pending.n] = va[i];
         pending.line[pending.n++] = 0;
         if (pending.n == VTOP_VTOP_LINES_MAX || i + 1 == a->cmd_argc) {
             int r = vtop_vtop_lines_run(s, &pending, out, err);
             *rc = r > *rc ? r : *rc;
         }
     }
+    free(va);
     return true;
 }
 
