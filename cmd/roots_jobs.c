@@ -24,18 +24,48 @@ static uint64_t image_pages(const vtop_physmem *mem)
     return n;
 }
 
-/* The physical address at which `skip` whole pages of runs lie before
- * (the start of job k's range when skip = k * pages / jobs). */
-static uint64_t split_at(const vtop_physmem *mem, uint64_t skip)
+/* Pages [i, i + *n) of a direct run's n pages from page i: how many the
+ * extent hook puts in one stretch (as the core scan cuts them), and
+ * whether it is a hole. */
+static bool stretch(const vtop_scan_hooks *h, const vtop_run *run, uint64_t i,
+                    uint64_t *n)
 {
+    bool hole = false;
+    uint64_t len = *n * PAGE;
+    uint64_t e = h->extent(h->ctx, run->data + i * PAGE, len, &hole);
+    if (e == 0 || e > len)
+        return false;
+    uint64_t k = hole ? e / PAGE : (e + PAGE - 1) / PAGE;
+    if (k == 0)
+        return false;
+    *n = k;
+    return hole;
+}
+
+/* The pages a split weighs: every page of the runs or, with an extent
+ * hook, only those that may hold data (a sparse image's holes cost the
+ * scan nothing, so the jobs share its data). With skip below their
+ * count, *at = the address of the page numbered skip and skip is
+ * returned; else the count. */
+static uint64_t weigh_pages(const vtop_physmem *mem, const vtop_scan_hooks *h,
+                            uint64_t skip, uint64_t *at)
+{
+    uint64_t seen = 0;
     for (size_t r = 0; r < mem->count; r++) {
+        const vtop_run *run = &mem->runs[r];
         uint64_t n = run_pages(mem, r);
-        if (skip < n)
-            return mem->runs[r].phys + skip * PAGE;
-        skip -= n;
+        for (uint64_t i = 0; i < n;) {
+            uint64_t k = n - i;
+            bool hole = h && h->extent && run->data && stretch(h, run, i, &k);
+            if (!hole && skip - seen < k) {
+                *at = run->phys + (i + (skip - seen)) * PAGE;
+                return skip;
+            }
+            seen += hole ? 0 : k;
+            i += k;
+        }
     }
-    return mem->count ? mem->runs[mem->count - 1].phys + mem->runs[mem->count - 1].len
-                      : 0;
+    return seen;
 }
 
 typedef struct jobs_state {
@@ -66,12 +96,16 @@ static vtop_status scan_split(const vtop_roots_job *j, unsigned jobs,
     if (!js.part || !js.opt || !js.kept) {
         st = vtop_roots_scan(j->mem, &j->opt, j->out, j->cap, res);
     } else {
-        uint64_t pages = image_pages(j->mem);
+        const vtop_scan_hooks *h = j->opt.hooks;
+        uint64_t at = 0, pages = weigh_pages(j->mem, h, UINT64_MAX, &at);
         for (unsigned i = 0; i < jobs; i++) {
             js.opt[i] = j->opt;
             js.opt[i].skip_rank = true;
-            js.opt[i].from = i ? split_at(j->mem, pages * i / jobs) : 0;
-            js.opt[i].to = i + 1 < jobs ? split_at(j->mem, pages * (i + 1) / jobs) : 0;
+            js.opt[i].from = js.opt[i].to = 0;
+            if (i)
+                js.opt[i].from = js.opt[i - 1].to;
+            if (i + 1 < jobs && weigh_pages(j->mem, h, pages * (i + 1) / jobs, &at) < pages)
+                js.opt[i].to = at;
         }
         j->svc->parallel(j->svc->ctx, jobs, run_part, &js);
         vtop_roots_parts parts = {js.part, jobs};
@@ -95,10 +129,11 @@ vtop_status vtop_roots_scan_jobs(vtop_roots_job *j, vtop_roots_result *res)
     unsigned jobs = j->jobs ? j->jobs : svc ? svc->jobs : 1;
     if (jobs > VTOP_ROOTS_MAX_PARTS)
         jobs = VTOP_ROOTS_MAX_PARTS;
-    /* At least a page per job: every boundary after the first is then
-     * above the first page (to == 0 would mean "no bound"). */
-    if (jobs > image_pages(j->mem))
-        jobs = (unsigned)image_pages(j->mem);
+    /* At least a page (of data) per job: every boundary after the first
+     * is then above the first page (to == 0 would mean "no bound"). */
+    uint64_t at, weight = jobs > 1 ? weigh_pages(j->mem, &hooks, UINT64_MAX, &at) : 1;
+    if (jobs > weight)
+        jobs = (unsigned)weight;
     vtop_status st;
     if (jobs > 1 && svc && svc->parallel && !j->mem->source)
         st = scan_split(j, jobs, res);
