@@ -25,8 +25,11 @@ void bench_row(bench_ctx *b, const char *section, const char *image,
                const char *what, const char *unit, bench_stat s,
                const char *target, int met)
 {
-    if (b->nrows == BENCH_MAX_ROWS)
+    if (b->nrows == BENCH_MAX_ROWS) {
+        fprintf(stderr, "bench: more than %d rows: '%s' dropped (raise BENCH_MAX_ROWS)\n",
+                BENCH_MAX_ROWS, what);
         return;
+    }
     bench_row_data *r = &b->rows[b->nrows++];
     snprintf(r->section, sizeof r->section, "%s", section);
     snprintf(r->image, sizeof r->image, "%s", image);

@@ -8,7 +8,7 @@
 #include "bench.h"
 
 #define BENCH_MAX_REPS 64
-#define BENCH_MAX_ROWS 128
+#define BENCH_MAX_ROWS 192
 
 typedef struct bench_row_data {
     char section[16], image[64], what[64], unit[12], target[96];
