@@ -178,6 +178,8 @@ static void bench_guest(bench_ctx *b, const char *dir, const char *mode)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--spawn-helper") == 0)
+        return bench_spawn_helper(argc, argv);
     static bench_ctx b;
     const char *guests = "build/guests", *json = "build/bench.json";
     const char *dumps = "build/dumps", *scan = NULL;

@@ -67,6 +67,10 @@ typedef struct bench_child {
     double max_rss_kib;     /* peak resident set (getrusage ru_maxrss) */
 } bench_child;
 int bench_spawn(char **argv, const char *in, const char *out, bench_child *res);
+/* The same through a fresh helper process, so that max_rss_kib is the
+ * child's own (bench_child.c says why); bench --spawn-helper is it. */
+int bench_spawn_rss(char **argv, const char *in, const char *out, bench_child *res);
+int bench_spawn_helper(int argc, char **argv);
 
 /* Whole-image scans (bench_scan.c): `roots` on the 1 TiB sparse and the
  * dense 4 GiB raw copies of a real guest under dir (bench.mk makes them). */

