@@ -47,14 +47,14 @@ static void cli_prepare(cli_cmd *c, const bench_ctx *b, const bench_image *im)
 /* ns per line of a script of `lines` vtop lines, and per address of one
  * `vtop VA...` command with `words` addresses. */
 static void cli_times(const bench_ctx *b, const bench_image *im, const bench_set *set,
-                      double out[2])
+                      double out[3])
 {
     static cli_cmd c;
     size_t lines = b->quick ? CLI_LINES_QUICK : CLI_LINES, words = b->quick ? 500 : CLI_WORDS;
     char script[] = "/tmp/vtop-bench-XXXXXX";
     int fd = mkstemp(script);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    out[0] = out[1] = -1;
+    out[0] = out[1] = out[2] = -1;
     if (!f)
         return;
     for (size_t i = 0; i < lines; i++)
@@ -73,20 +73,26 @@ static void cli_times(const bench_ctx *b, const bench_image *im, const bench_set
     c.argv[7 + words] = NULL;
     double s1 = run_child(c.argv, NULL);
     out[1] = s1 < 0 ? -1 : s1 * 1e9 / (double)words;
+    /* The same words handed to a program that does nothing: what exec
+     * alone costs per word (the kernel copies every argument). */
+    c.argv[6] = "/bin/true";
+    double s2 = run_child(c.argv + 6, NULL);
+    out[2] = s2 < 0 ? -1 : s2 * 1e9 / (double)words;
 }
 
 void bench_cli(bench_ctx *b, const bench_image *im, const bench_set *set)
 {
     if (!b->vtop_bin || !im->path[0])
         return;
-    double v[2][BENCH_MAX_REPS];
+    double v[3][BENCH_MAX_REPS];
     int ok = 1;
     for (int r = 0; r < b->reps; r++) {
-        double t[2];
+        double t[3];
         cli_times(b, im, set, t);
         ok &= t[0] > 0 && t[1] > 0;
         v[0][r] = t[0];
         v[1][r] = t[1];
+        v[2][r] = t[2];
     }
     bench_check(b, ok, "%s: the CLI (%s) ran every script and command line", im->name,
                 b->vtop_bin);
@@ -98,6 +104,8 @@ void bench_cli(bench_ctx *b, const bench_image *im, const bench_set *set)
               ok && s0.median <= lim);
     bench_row(b, "cli", im->name, "vtop IMAGE vtop VA..., per address", "ns", s1, tgt,
               ok && s1.median <= lim);
+    bench_row(b, "limit", im->name, "exec /bin/true with the same words, per word", "ns",
+              bench_stats(v[2], b->reps), NULL, -1);
     bench_note(b, "%s: cli = child CPU time (user+sys) of build/vtop, output to /dev/null, "
                "open and exit included; %d lines / %d addresses", im->name,
                b->quick ? CLI_LINES_QUICK : CLI_LINES, b->quick ? 500 : CLI_WORDS);
