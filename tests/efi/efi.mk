@@ -6,10 +6,10 @@ TEST_SUITES += test-efi
 
 .PHONY: test-efi
 # Every script runs even when an earlier one fails; the suite fails if any did.
-test-efi: $(EFI_APP) $(EFI_APP_IA32) $(EFI_SIGNED) $(BUILD)/vtop $(IMAGES_STAMP)
+test-efi: $(EFI_APP) $(EFI_APP_IA32) $(EFI_APP_AA64) $(EFI_SIGNED) $(BUILD)/vtop $(IMAGES_STAMP)
 	@rc=0; \
 	python3 tests/efi/image_test.py --work $(BUILD)/efi-test/image \
-	  --image $(EFI_APP):x64 --image $(EFI_APP_IA32):ia32 || rc=1; \
+	  --image $(EFI_APP):x64 --image $(EFI_APP_IA32):ia32 --image $(EFI_APP_AA64):aa64 || rc=1; \
 	python3 tests/efi/secboot_test.py --work $(BUILD)/efi-test/secboot \
 	  --signed $(EFI_SIGNED) --unsigned $(EFI_APP) || rc=1; \
 	python3 tests/efi/e2e.py --app $(EFI_APP) --work $(BUILD)/efi-test \
