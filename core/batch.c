@@ -56,7 +56,7 @@ batch_group(const vtop_space *s, vtop_translation *out, unsigned n,
         for (unsigned bit = 1; bit < 1u << n; bit <<= 1, kp++, op++) {
             if (!(live & bit))
                 continue;
-            if (walk_step(s, kp, op, l, levels, true) != WALK_MORE)
+            if (walk_step(s, kp, op, l, levels, WALK_REC) != WALK_MORE)
                 live &= ~bit;
             else
                 batch_prefetch(kp, l + 1, levels);
@@ -98,7 +98,9 @@ vtop_status vtop_translate_batch(const vtop_space *space, const uint64_t *va,
     if (n && (!va || !out))
         return VTOP_BAD_ARGUMENT;
     unsigned levels = space && space->desc ? space->desc->levels : 0;
-    if (n == 1) /* nothing to overlap */
+    /* One address has nothing to overlap; AArch64's two halves may differ
+     * in level count, so its walks go one by one. */
+    if (n == 1 || (space && vtop_mode_is_a64(space->desc)))
         levels = 0;
     switch (levels) {
     case 5:

@@ -133,7 +133,16 @@ static inline bool vtop_entry_present(uint64_t e)
  * 4.3) or reserved (PML4E/PML5E, caught by the reserved-bit test). */
 static inline bool vtop_level_is_leaf(const vtop_space_level *lv, uint64_t e)
 {
-    return lv->last || (e & lv->ps_mask);
+    return lv->last || ((e ^ lv->leaf_xor) & lv->ps_mask);
+}
+
+/* The entry stops a walk here (paging.h, vtop_space_level): x86 P=0 or a
+ * bit reserved in every form; AArch64 invalid (bit 0 clear), the wrong
+ * descriptor type (bits[1:0] = 01 where no block is allowed), or address
+ * bits at or above the output size. */
+static inline bool vtop_level_stops(const vtop_space_level *lv, uint64_t e)
+{
+    return ((e ^ lv->expect) & lv->stop_mask) != 0;
 }
 
 /* Physical base of the page a leaf entry maps: the frame bits (PAT bit 12
@@ -142,7 +151,72 @@ static inline bool vtop_level_is_leaf(const vtop_space_level *lv, uint64_t e)
 static inline uint64_t vtop_level_leaf_base(const vtop_space_level *lv,
                                             uint64_t e)
 {
-    return (e & lv->leaf_mask) | ((e & lv->pse36_mask) << 19);
+    return (e & lv->leaf_mask) | ((e & lv->pse36_mask) << lv->hi_shift);
+}
+
+/* The half of an AArch64 space (or view) space->desc describes. */
+static inline const vtop_space_half *vtop_space_cur_half(const vtop_space *s)
+{
+    return &s->half[s->desc->a64_upper ? 1 : 0];
+}
+
+/* AArch64 effective rights of a leaf e below tables whose bits OR to
+ * tables (Arm ARM D8.4.1, D8.4.2; the pseudocode's
+ * AArch64.S1DirectBasePermissions): AP[2] or APTable[1] make it read-only,
+ * AP[1] without APTable[0] gives EL0 access; privileged execution needs
+ * PXN and PXNTable clear and the page not EL0-writable; EL0 execution needs
+ * UXN and UXNTable clear (EL0 execute-only pages have AP[1] = 0: Linux
+ * arch/arm64 PAGE_EXECONLY). HPD drops the table bits. The EL2 regime
+ * without E2H has no EL0: AP[1] is RES1, bit 54 is XN, bit 60 XNTable. */
+static inline unsigned vtop_a64_rights(const vtop_space *s,
+                                       const vtop_space_half *h, uint64_t e,
+                                       uint64_t tables)
+{
+    uint64_t t = h->a64.hpd ? 0 : tables;
+    bool ro = (e & VTOP_A64_AP2) || (t & VTOP_A64_APTABLE1);
+    unsigned r = ro ? 0u : VTOP_RIGHT_WRITE;
+    bool uxn = (e & VTOP_A64_UXN) || (t & VTOP_A64_UXNTABLE);
+    if (s->cfg.a64_regime == VTOP_A64_EL2)
+        return r | (uxn ? 0u : VTOP_RIGHT_EXEC);
+    bool user = (e & VTOP_A64_AP1) && !(t & VTOP_A64_APTABLE0);
+    bool pxn = (e & VTOP_A64_PXN) || (t & VTOP_A64_PXNTABLE) || (user && !ro);
+    return r | (user ? VTOP_RIGHT_USER : 0u) | (pxn ? 0u : VTOP_RIGHT_EXEC) |
+           (uxn ? 0u : VTOP_RIGHT_UEXEC);
+}
+
+/* VTOP_LEAF_* of an AArch64 leaf (D8.3 block/page descriptor, D8.5): AF,
+ * nG, DBM, Contiguous, NS, AttrIndx, and SH from the descriptor or, with
+ * LPA2 (whose bits 9:8 are address bits), from TCR.SHn. */
+static inline unsigned vtop_a64_leaf_flags(const vtop_space_half *h, uint64_t e)
+{
+    unsigned sh = h->a64.ds ? h->a64.sh : (unsigned)((e >> VTOP_A64_SH_SHIFT) & 3);
+    return ((e & VTOP_A64_AF) ? VTOP_LEAF_AF : 0u) |
+           ((e & VTOP_A64_NG) ? VTOP_LEAF_NG : 0u) |
+           ((e & VTOP_A64_DBM) ? VTOP_LEAF_DBM : 0u) |
+           ((e & VTOP_A64_CONT) ? VTOP_LEAF_CONT : 0u) |
+           ((e & VTOP_A64_NS) ? VTOP_LEAF_NS : 0u) |
+           (sh << VTOP_LEAF_SH_SHIFT) |
+           ((unsigned)((e >> VTOP_A64_ATTRINDX_SHIFT) & 7) << VTOP_LEAF_ATTR_SHIFT);
+}
+
+/* Why an AArch64 entry that failed the stop test (vtop_level_stops) stops
+ * the walk: an invalid descriptor or the wrong type is a translation
+ * fault, else its address bits are too wide (D8.3, D8.2.x faults). */
+static inline vtop_status vtop_a64_stop_status(const vtop_space_level *lv,
+                                               uint64_t e)
+{
+    if (!(e & VTOP_A64_VALID) || ((e ^ lv->expect) & lv->stop_mask & VTOP_A64_TABLE))
+        return VTOP_TRANSLATION_FAULT;
+    return VTOP_ADDRESS_SIZE_FAULT;
+}
+
+/* The fault a leaf that passed the stop test still raises: the leaf form's
+ * bits in (e ^ leaf_expect) & reserved[1] (x86: reserved bits; AArch64:
+ * AF = 0 without TCR.HA, address bits). 0 when none. */
+static inline uint64_t vtop_level_leaf_fault(const vtop_space_level *lv,
+                                             uint64_t e)
+{
+    return (e ^ lv->leaf_expect) & lv->reserved[1];
 }
 
 /* Effective rights of a walk from the AND of (entry | fill) and the OR of
@@ -190,16 +264,44 @@ static inline bool vtop_entry_is_large(const vtop_space *s, unsigned l,
 }
 
 /* Reserved bits set in a present entry (0 when none): a hardware walker
- * raises #PF with RSVD for any of them (SDM 4.7). */
+ * raises #PF with RSVD for any of them (SDM 4.7). AArch64: the address bits
+ * at or above the output size, and AF (clear) in a leaf without TCR.HA. */
 static inline uint64_t vtop_entry_reserved(const vtop_space *s, unsigned l,
                                            uint64_t e)
 {
-    return e & s->level[l].reserved[vtop_entry_is_leaf(s, l, e) ? 1 : 0];
+    const vtop_space_level *lv = &s->level[l];
+    if (vtop_entry_is_leaf(s, l, e))
+        return vtop_level_leaf_fault(lv, e);
+    return e & lv->reserved[0];
 }
 
-/* Physical address of the next table a non-leaf entry points to. */
+/* The status a present entry at level l ends a walk with, VTOP_OK when it
+ * does not (a table to follow or a good leaf): x86 VTOP_RESERVED_BIT;
+ * AArch64 translation (wrong type), address-size or access-flag faults. */
+static inline vtop_status vtop_entry_fault(const vtop_space *s, unsigned l,
+                                           uint64_t e)
+{
+    const vtop_space_level *lv = &s->level[l];
+    bool a64 = vtop_mode_is_a64(s->desc);
+    if (vtop_level_stops(lv, e))
+        return a64 ? vtop_a64_stop_status(lv, e)
+               : (e & PTE_P) ? VTOP_RESERVED_BIT : VTOP_NOT_PRESENT;
+    if (!vtop_level_is_leaf(lv, e) || !vtop_level_leaf_fault(lv, e))
+        return VTOP_OK;
+    if (!a64)
+        return VTOP_RESERVED_BIT;
+    return (vtop_level_leaf_fault(lv, e) & ~VTOP_A64_AF) ? VTOP_ADDRESS_SIZE_FAULT
+                                                         : VTOP_ACCESS_FLAG_FAULT;
+}
+
+/* Physical address of the next table a non-leaf entry points to (AArch64:
+ * with the out-of-place high bits of 64K and LPA2 tables, D8.3). */
 static inline uint64_t vtop_entry_table(const vtop_space *s, uint64_t e)
 {
+    if (vtop_mode_is_a64(s->desc)) {
+        const vtop_space_level *lv = &s->level[0];
+        return (e & lv->table_mask) | ((e & lv->pse36_mask) << lv->hi_shift);
+    }
     return e & s->addr_mask;
 }
 
@@ -226,7 +328,37 @@ static inline unsigned vtop_entry_rights(const vtop_space *s, unsigned l,
 static inline unsigned vtop_entry_leaf_flags(const vtop_space *s, unsigned l,
                                              uint64_t e)
 {
+    if (vtop_mode_is_a64(s->desc))
+        return vtop_a64_leaf_flags(vtop_space_cur_half(s), e);
     return vtop_level_leaf_flags(&s->level[l], e);
+}
+
+/* Rights along a path of entries, for the modules that go down level by
+ * level (enumerate, ptov, audit): start with vtop_path_start, fold every
+ * table entry in with vtop_path_table, and vtop_path_leaf gives the
+ * effective VTOP_RIGHT_* of the leaf below. x86: the AND of each entry's
+ * rights (SDM 4.6); AArch64: the OR of the tables' APTable/XNTable bits
+ * (62:59), applied at the leaf (D8.4: the implicit PXN of an EL0-writable
+ * page needs the whole path, not an AND). */
+static inline unsigned vtop_path_start(const vtop_space *s)
+{
+    return vtop_mode_is_a64(s->desc) ? 0u : VTOP_RIGHTS_ALL;
+}
+
+static inline unsigned vtop_path_table(const vtop_space *s, unsigned l,
+                                       uint64_t e, unsigned acc)
+{
+    if (vtop_mode_is_a64(s->desc))
+        return acc | (unsigned)((e >> 59) & 15);
+    return acc & vtop_entry_rights(s, l, e);
+}
+
+static inline unsigned vtop_path_leaf(const vtop_space *s, unsigned l,
+                                      uint64_t e, unsigned acc)
+{
+    if (vtop_mode_is_a64(s->desc))
+        return vtop_a64_rights(s, vtop_space_cur_half(s), e, (uint64_t)acc << 59);
+    return acc & vtop_entry_rights(s, l, e);
 }
 
 /* Windows software PTE kind of a not-present entry (x64 MMPTE_SOFTWARE /

@@ -59,7 +59,7 @@ typedef struct vtop_leaf {
     uint8_t level;        /* desc->level[] index of the leaf entry */
     uint8_t nlevels;      /* valid entries in levels[] (level + 1) */
     uint8_t rights;       /* VTOP_RIGHT_* (AND of RW/US, OR of NX with NXE) */
-    uint8_t leaf_flags;   /* VTOP_LEAF_* */
+    uint16_t leaf_flags;  /* VTOP_LEAF_* */
     uint64_t reserved_bits; /* QEMU policy: reserved bits seen on the path
                                (strict policy never reports such a leaf) */
     vtop_level_read levels[VTOP_MAX_LEVELS]; /* top first */

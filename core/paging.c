@@ -5,6 +5,7 @@
  * per-level masks the walker applies (core/entry.h, core/walk.c).
  */
 #include "paging.h"
+#include "paging_a64.h"
 
 #define BITS(hi, lo) ((~0ull >> (63 - (hi))) & ~((1ull << (lo)) - 1))
 
@@ -74,12 +75,21 @@ static const vtop_mode_desc mode_descs[VTOP_MODE_COUNT] = {
         .has_nx = true, .rsvd_top = 51, .root_low = 12, .qemu = QEMU_LA57,
         .level = {L_PML5, L_PML4, L_PDPT_LONG, L_PD, L_PT},
     },
+    /* Name and reason only: the geometry is per granule, input size and
+     * half (core/paging_a64.c); vtop_mode_describe gives the 4K 48-bit one. */
+    [VTOP_MODE_AARCH64] = {
+        .mode = VTOP_MODE_AARCH64, .name = "aarch64",
+        .reason = "AArch64 stage 1: TCR and TTBR0/TTBR1", .va_bits = 48,
+        .a64_granule = 12,
+    },
 };
 
 const vtop_mode_desc *vtop_mode_describe(vtop_mode mode)
 {
     if (mode <= VTOP_MODE_NONE || mode >= VTOP_MODE_COUNT)
         return NULL;
+    if (mode == VTOP_MODE_AARCH64)
+        return &vtop_a64_default_desc;
     return &mode_descs[mode];
 }
 
@@ -104,6 +114,10 @@ vtop_status vtop_mode_parse(const char *name, vtop_mode *out)
     }
     if (str_eq(name, "pse")) { /* Linux's and QEMU's short name */
         *out = VTOP_MODE_32BIT_PSE;
+        return VTOP_OK;
+    }
+    if (str_eq(name, "arm64")) { /* Linux's and Debian's name */
+        *out = VTOP_MODE_AARCH64;
         return VTOP_OK;
     }
     return VTOP_BAD_ARGUMENT;
@@ -179,6 +193,9 @@ static void init_level(vtop_space *s, unsigned l, unsigned m)
     f->off_mask = (uint16_t)((((1u << ld->index_bits) - 1) << lg));
     f->stop_mask = f->reserved[0] | PTE_P;
     f->pat_shift = f->last ? 4 : 9;
+    f->hi_shift = 19;
+    f->expect = PTE_P;
+    f->table_mask = s->addr_mask;
 }
 
 static void init_levels(vtop_space *s, unsigned m)
@@ -188,7 +205,7 @@ static void init_levels(vtop_space *s, unsigned m)
     unsigned wm = d->entry_size == 4 ? 32u : (m < 45 ? m : 45);
     s->win_pfn_mask = d->levels ? BITS(wm - 1, 12) & ~s->cfg.pa_extra_mask : 0;
     for (unsigned l = 0; l < VTOP_MAX_LEVELS; l++) {
-        s->level[l] = (vtop_space_level){{0, 0}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        s->level[l] = (vtop_space_level){.last = 0};
         if (l < d->levels)
             init_level(s, l, m);
     }
@@ -203,6 +220,8 @@ static uint64_t root_of(const vtop_mode_desc *d, const vtop_space_config *cfg,
 {
     if (!d->levels)
         return 0;
+    if (vtop_mode_is_a64(d)) /* TTBR BADDR 47:1 (the table size needs TCR) */
+        return cfg->cr3 & BITS(47, 1);
     unsigned width = d->cr3_bits ? d->cr3_bits : m;
     return cfg->cr3 & BITS(width - 1, d->root_low) & ~cfg->pa_extra_mask;
 }
@@ -251,13 +270,18 @@ vtop_status vtop_space_init(vtop_space *space, const vtop_space_config *cfg,
     unsigned m = cfg->maxphyaddr ? cfg->maxphyaddr : 52;
     if (m < 32 || m > 52)
         return VTOP_BAD_SPACE;
-    const vtop_mode_desc *d = &mode_descs[cfg->mode];
+    const vtop_mode_desc *d = vtop_mode_describe(cfg->mode);
+    if (!d)
+        d = &mode_descs[VTOP_MODE_NONE];
     if (cr3_too_wide(d, cfg->cr3))
         return VTOP_BAD_SPACE;
     space->cfg = *cfg;
     space->cfg.maxphyaddr = (uint8_t)m;
     space->desc = d;
     space->mem = *mem;
+    space->half[0] = space->half[1] = (vtop_space_half){.desc = NULL};
+    if (vtop_mode_is_a64(d))
+        return vtop_a64_space_init(space);
     space->nx_mask = (cfg->nxe && d->has_nx) ? PTE_NX : 0;
     /* Frame/table address bits: M-1:12, within the entry's width (31:12
      * with 4-byte entries). */
@@ -273,6 +297,8 @@ vtop_status vtop_space_set_root(vtop_space *space, uint64_t cr3)
 {
     if (!space || !space->desc)
         return VTOP_BAD_ARGUMENT;
+    if (vtop_mode_is_a64(space->desc))
+        return vtop_a64_set_root(space, cr3);
     if (cr3_too_wide(space->desc, cr3))
         return VTOP_BAD_SPACE;
     space->cfg.cr3 = cr3;

@@ -44,6 +44,8 @@ typedef enum vtop_mode {
     VTOP_MODE_PAE,        /* 3 levels (PDPTE, PDE, PTE), 8-byte entries */
     VTOP_MODE_4LEVEL,     /* PML4E, PDPTE, PDE, PTE */
     VTOP_MODE_5LEVEL,     /* PML5E, PML4E, PDPTE, PDE, PTE */
+    VTOP_MODE_AARCH64,    /* AArch64 VMSAv8-64 stage 1 (Arm ARM DDI 0487 D8):
+                             the geometry of each half comes from TCR */
     VTOP_MODE_COUNT
 } vtop_mode;
 
@@ -94,7 +96,22 @@ typedef struct vtop_mode_desc {
                              whose tables it cannot tell apart; NONE: none */
     vtop_qemu_desc qemu;
     vtop_level_desc level[VTOP_MAX_LEVELS]; /* [0] is the top level */
+    /* AArch64 (0 in the x86 modes). Every AArch64 descriptor has mode
+     * VTOP_MODE_AARCH64 and name "aarch64"; there is one per granule, input
+     * size and half, so levels/level[] are exactly one half's walk: level[0]
+     * is the start level, named "L-1".."L3" (D8.2.x), level[0].index_bits
+     * the start level's index width for that input size. */
+    uint8_t a64_granule;  /* log2 of the granule: 12, 14, 16; 0: x86 */
+    bool a64_upper;       /* TTBR1 half: VAs are 2^64 - 2^va_bits .. 2^64-1
+                             (vtop_canonical fills bits 63..va_bits with ones) */
 } vtop_mode_desc;
+
+/* The descriptor is an AArch64 one (its walk is decoded from per-space data,
+ * core/entry.h). */
+static inline bool vtop_mode_is_a64(const vtop_mode_desc *d)
+{
+    return d && d->a64_granule != 0;
+}
 
 /* The mode translates through tables (false: paging disabled, or NULL). */
 static inline bool vtop_mode_has_tables(const vtop_mode_desc *d)
@@ -105,8 +122,8 @@ static inline bool vtop_mode_has_tables(const vtop_mode_desc *d)
 /* The static descriptor of a mode, or NULL for VTOP_MODE_NONE/invalid. */
 const vtop_mode_desc *vtop_mode_describe(vtop_mode mode);
 
-/* Mode name -> mode ("32bit", "32bit-pse", "pse", "pae", "4level", "5level";
- * also "none"). Returns VTOP_OK or VTOP_BAD_ARGUMENT. */
+/* Mode name -> mode ("32bit", "32bit-pse", "pse", "pae", "4level", "5level",
+ * "aarch64" (also "arm64"); also "none"). Returns VTOP_OK or VTOP_BAD_ARGUMENT. */
 vtop_status vtop_mode_parse(const char *name, vtop_mode *out);
 
 /* The mode a CPU with these control registers uses (SDM Vol. 3A 4.1.1,
@@ -161,6 +178,43 @@ typedef enum vtop_a64_regime {
     VTOP_A64_EL2_E2H         /* EL2&0 (VHE): split like EL1&0 */
 } vtop_a64_regime;
 
+/* One half of an AArch64 stage 1 regime as TCR/TTBR describe it (Arm ARM
+ * D8.1, D8.2; TCR_EL1/TCR_EL2 in D19.2). vtop_a64_decode fills it from the
+ * registers alone; vtop_space_init stores both in the space. */
+typedef struct vtop_a64_half {
+    bool present;          /* the regime has this half (EL2 without E2H: only
+                              TTBR0); a VA of an absent half is out of range */
+    bool enabled;          /* !EPDn: a walk of a disabled half is a
+                              translation fault at level 0 */
+    uint8_t granule;       /* log2 of the translation granule: 12, 14, 16 */
+    uint8_t tsz;           /* TnSZ */
+    uint8_t va_bits;       /* input size: 64 - TnSZ (16..52) */
+    int8_t start_level;    /* -1 (4K, 52 bits with DS) .. 3 */
+    uint8_t levels;        /* levels walked: 3 - start_level + 1 */
+    uint8_t oa_bits;       /* output size: IPS/PS (32..52), 48 when 52 is
+                              not expressible (4K/16K without DS), capped by
+                              maxphyaddr in a space */
+    bool tbi;              /* TBIn: VA bits 63:56 ignored (range check) */
+    bool hpd;              /* HPDn: APTable/UXNTable/PXNTable ignored */
+    bool ha, hd;           /* hardware Access flag / dirty state update */
+    bool ds;               /* TCR.DS: LPA2 descriptors (4K/16K), SH from TCR */
+    uint8_t sh;            /* TCR.SHn (the leaves' SH when ds) */
+    uint64_t root;         /* the start-level table from TTBRn.BADDR
+                              (52-bit forms with BADDR[51:48] in bits 5:2) */
+    bool root_fault;       /* BADDR has bits at or above oa_bits: every walk
+                              of the half is an address-size fault at level 0 */
+} vtop_a64_half;
+
+/* Decode TCR and TTBRn for half (0: TTBR0, 1: TTBR1) of regime (TCR_EL1
+ * layout for VTOP_A64_EL1 and VTOP_A64_EL2_E2H, TCR_EL2's own without E2H),
+ * output size capped by maxphyaddr (0: 52). Returns VTOP_OK, VTOP_BAD_ARGUMENT
+ * (NULL out, half > 1, unknown regime), VTOP_BAD_SPACE (reserved TGn
+ * encoding, TnSZ out of 12..48 for the granule, 52-bit input without
+ * LPA2/64K). An absent half (EL2 TTBR1) gives VTOP_OK with present false. */
+vtop_status vtop_a64_decode(uint64_t tcr, uint64_t ttbr, vtop_a64_regime regime,
+                            unsigned half, unsigned maxphyaddr,
+                            vtop_a64_half *out);
+
 /* Per-level data, derived once by vtop_space_init from the level's
  * descriptor, MAXPHYADDR, NXE and the extra mask: the one representation the
  * walk loop and every entry decoder (core/entry.h) read. Packed so one level
@@ -183,7 +237,35 @@ typedef struct vtop_space_level {
     uint8_t last;            /* 1 at the last level (always a leaf) */
     uint8_t pat_shift;       /* (e >> pat_shift) & 8 = VTOP_LEAF_PAT of a leaf
                                 here: PAT is bit 7 (4K) or bit 12 (large) */
+    uint8_t hi_shift;        /* (e & pse36_mask) << hi_shift: the address
+                                bits an entry holds out of place: 19 (PSE-36),
+                                36 (AArch64 64K: bits 15:12 = OA[51:48]),
+                                42 (LPA2: bits 9:8 = OA[51:50]) */
+    /* The generic entry tests (core/entry.h), data in both architectures:
+     *   stop:  (e ^ expect) & stop_mask        (x86: P=0 or reserved;
+     *          AArch64: invalid, wrong descriptor type, address size)
+     *   leaf:  last || ((e ^ leaf_xor) & ps_mask)  (x86: PS=1; AArch64:
+     *          bits[1:0] = 01 where a block is allowed)
+     *   fault of a leaf: (e ^ leaf_expect) & reserved[1]  (AArch64: AF=0
+     *          without TCR.HA). */
+    uint64_t expect;         /* PTE_P (x86); 3 (AArch64: bits[1:0] = 11) */
+    uint64_t leaf_xor;       /* 0 (x86); 2 (AArch64 block: bit 1 clear) */
+    uint64_t leaf_expect;    /* 0 (x86); VTOP_A64_AF (AArch64) */
+    uint64_t table_mask;     /* next-level table address bits of a table
+                                entry here (x86: the space's addr_mask) */
 } vtop_space_level;
+
+/* One half of an AArch64 space: its geometry and everything the walk of
+ * a VA of that half reads (x86 spaces leave these zero). */
+typedef struct vtop_space_half {
+    const vtop_mode_desc *desc;  /* this half's descriptor (levels, names) */
+    vtop_a64_half a64;           /* decoded TCR/TTBR */
+    uint64_t addr_mask;          /* table/frame address bits of an entry */
+    vtop_space_level level[VTOP_MAX_LEVELS];
+    size_t root_run;             /* as vtop_space's, for this half's root */
+    uint64_t root_win_phys, root_win_span;
+    const uint8_t *root_win_data;
+} vtop_space_half;
 
 /* A ready-to-walk address space. Caller-owned; init fills it. */
 typedef struct vtop_space {
@@ -200,18 +282,47 @@ typedef struct vtop_space {
     uint64_t root_win_phys;  /* that run as the walk's window: an entry at pa */
     uint64_t root_win_span;  /*   is inside iff pa - phys < span */
     const uint8_t *root_win_data;
+    /* AArch64: both halves, [0] TTBR0, [1] TTBR1. desc, root, addr_mask,
+     * level[] and the root window above are half[0]'s (so an AArch64 space
+     * reads as its TTBR0 half where one half is meant); the walk picks the
+     * half by VA bit 55 (D8.2.x). Modules that go over all of a space do so
+     * half by half through vtop_space_half_view. */
+    vtop_space_half half[2];
 } vtop_space;
 
 /* Returns VTOP_OK or VTOP_BAD_SPACE (unknown mode, maxphyaddr out of range,
- * root not representable). */
+ * root not representable; AArch64: a regime, TGn or TnSZ vtop_a64_decode
+ * refuses, or neither half with tables). */
 vtop_status vtop_space_init(vtop_space *space, const vtop_space_config *cfg,
                             const vtop_physmem *mem);
 
 /* The same space with another CR3 (another process, a candidate root):
  * the root and the walk's first window follow cr3; everything else stays.
+ * AArch64: cr3 is the TTBRn of the half space->desc describes (TTBR1 in a
+ * vtop_space_half_view of half 1, else TTBR0), decoded with the space's TCR.
  * Returns VTOP_OK, VTOP_BAD_ARGUMENT (NULL or uninitialised space) or
  * VTOP_BAD_SPACE (cr3 wider than the mode's CR3). */
 vtop_status vtop_space_set_root(vtop_space *space, uint64_t cr3);
+
+/* The half of space a VA belongs to: VA bit 55 in an AArch64 space (D8.2:
+ * the TTBR is chosen by bit 55 whatever TBI says), 0 otherwise. */
+static inline unsigned vtop_space_half_of(const vtop_space *space, uint64_t va)
+{
+    return vtop_mode_is_a64(space->desc) ? (unsigned)((va >> 55) & 1) : 0;
+}
+
+/* The descriptor that names the levels of va's walk (the record's levels[],
+ * fault_level and a leaf's level index desc->level[]): its half's in an
+ * AArch64 space (NULL when the regime has no such half), else space->desc. */
+const vtop_mode_desc *vtop_space_desc_of(const vtop_space *space, uint64_t va);
+
+/* *view = space reduced to one half: desc, root, addr_mask, level[] and root
+ * window are that half's, both half[] entries stay. x86 spaces have only half
+ * 0 (the space itself). VTOP_OK, VTOP_BAD_ARGUMENT (NULL, uninitialised
+ * space, half > 1), VTOP_BAD_SPACE (the regime has no such half, or the half
+ * is disabled by EPDn: it has no tables to go over). */
+vtop_status vtop_space_half_view(const vtop_space *space, unsigned half,
+                                 vtop_space *view);
 
 /* Windows software PTE kinds (Volatility 3 WindowsIntel32e, LibVMI windows_pte_to_paddr). */
 typedef enum vtop_swpte {
@@ -229,18 +340,96 @@ typedef struct vtop_level_read {
 } vtop_level_read;
 
 /* Effective rights (SDM Vol. 3A 4.6): AND of R/W and U/S over all levels,
- * executable iff no level has NX (with NXE). */
+ * executable iff no level has NX (with NXE).
+ * AArch64 (Arm ARM D8.4): WRITE = writable (AP[2]=0, no APTable[1] above);
+ * USER = accessible at EL0 (AP[1]=1, no APTable[0] above; never in the EL2
+ * regime); EXEC = executable at the privileged level (no PXN/PXNTable, and
+ * not EL0-writable in EL1&0; in EL2 without E2H: no XN/XNTable); UEXEC =
+ * executable at EL0 (no UXN/UXNTable, EL0-readable). x86 never sets UEXEC. */
 #define VTOP_RIGHT_WRITE (1u << 0)
 #define VTOP_RIGHT_USER  (1u << 1)
 #define VTOP_RIGHT_EXEC  (1u << 2)
+#define VTOP_RIGHT_UEXEC (1u << 3)
 
-/* Leaf attribute bits, as decoded (independent of entry layout). */
+/* Leaf attribute bits, as decoded (independent of entry layout). x86: G, D,
+ * A, PAT, PCD, PWT. AArch64 (D8.3 descriptor, D8.5 attributes): A is the
+ * access flag AF, plus nG, DBM, Contiguous (reported, never relied on), NS,
+ * SH[1:0] (TCR.SHn with LPA2) and AttrIndx[2:0] (the MAIR index). */
 #define VTOP_LEAF_G    (1u << 0)
 #define VTOP_LEAF_D    (1u << 1)
 #define VTOP_LEAF_A    (1u << 2)
 #define VTOP_LEAF_PAT  (1u << 3)
 #define VTOP_LEAF_PCD  (1u << 4)
 #define VTOP_LEAF_PWT  (1u << 5)
+#define VTOP_LEAF_AF   VTOP_LEAF_A
+#define VTOP_LEAF_NG   (1u << 6)
+#define VTOP_LEAF_DBM  (1u << 7)
+#define VTOP_LEAF_CONT (1u << 8)
+#define VTOP_LEAF_NS   (1u << 9)
+#define VTOP_LEAF_SH_SHIFT   10
+#define VTOP_LEAF_SH_MASK    (3u << VTOP_LEAF_SH_SHIFT)   /* 0 non, 2 outer, 3 inner */
+#define VTOP_LEAF_ATTR_SHIFT 12
+#define VTOP_LEAF_ATTR_MASK  (7u << VTOP_LEAF_ATTR_SHIFT) /* AttrIndx */
+static inline unsigned vtop_leaf_sh(unsigned flags)
+{
+    return (flags & VTOP_LEAF_SH_MASK) >> VTOP_LEAF_SH_SHIFT;
+}
+static inline unsigned vtop_leaf_attr_index(unsigned flags)
+{
+    return (flags & VTOP_LEAF_ATTR_MASK) >> VTOP_LEAF_ATTR_SHIFT;
+}
+
+/* AArch64 descriptor bits (Arm ARM D8.3: table descriptor D8-x, block and
+ * page descriptors; attribute fields D8.4, D8.5). */
+#define VTOP_A64_VALID      (1ull << 0)
+#define VTOP_A64_TABLE      (1ull << 1)   /* table (above L3) or page (L3) */
+#define VTOP_A64_ATTRINDX_SHIFT 2         /* AttrIndx[2:0], bits 4:2 */
+#define VTOP_A64_NS         (1ull << 5)
+#define VTOP_A64_AP1        (1ull << 6)   /* AP[1]: EL0 access */
+#define VTOP_A64_AP2        (1ull << 7)   /* AP[2]: read-only */
+#define VTOP_A64_SH_SHIFT   8             /* SH[1:0], bits 9:8 (OA[51:50] with LPA2) */
+#define VTOP_A64_AF         (1ull << 10)
+#define VTOP_A64_NG         (1ull << 11)
+#define VTOP_A64_DBM        (1ull << 51)
+#define VTOP_A64_CONT       (1ull << 52)
+#define VTOP_A64_PXN        (1ull << 53)
+#define VTOP_A64_UXN        (1ull << 54)  /* XN in the EL2 regime */
+#define VTOP_A64_PXNTABLE   (1ull << 59)
+#define VTOP_A64_UXNTABLE   (1ull << 60)  /* XNTable in the EL2 regime */
+#define VTOP_A64_APTABLE0   (1ull << 61)  /* no EL0 access below */
+#define VTOP_A64_APTABLE1   (1ull << 62)  /* no write access below */
+
+/* Memory type of one MAIR attribute (Arm ARM D19.2 MAIR_ELx, D8.5). */
+typedef enum vtop_a64_memtype {
+    VTOP_A64_MEM_UNKNOWN = 0,    /* MAIR not known (0) */
+    VTOP_A64_MEM_DEVICE_nGnRnE,
+    VTOP_A64_MEM_DEVICE_nGnRE,
+    VTOP_A64_MEM_DEVICE_nGRE,
+    VTOP_A64_MEM_DEVICE_GRE,
+    VTOP_A64_MEM_NORMAL,         /* inner/outer cacheability below */
+    VTOP_A64_MEM_NORMAL_TAGGED,  /* 0xF0: Tagged Normal WB (FEAT_MTE) */
+    VTOP_A64_MEM_RESERVED        /* an UNPREDICTABLE encoding */
+} vtop_a64_memtype;
+
+typedef enum vtop_a64_cache {
+    VTOP_A64_CACHE_NONE = 0,     /* not Normal memory */
+    VTOP_A64_CACHE_NC,           /* Non-cacheable */
+    VTOP_A64_CACHE_WT,           /* Write-Through */
+    VTOP_A64_CACHE_WB            /* Write-Back */
+} vtop_a64_cache;
+
+typedef struct vtop_a64_memattr {
+    uint8_t attr;                /* the MAIR byte */
+    vtop_a64_memtype type;
+    vtop_a64_cache inner, outer; /* Normal: Attr<3:0>, Attr<7:4> */
+    bool transient;              /* Normal: either side transient */
+    const char *name;            /* "Normal-WB", "Normal-iWB-oNC",
+                                    "Device-nGnRE", "reserved", "unknown" */
+} vtop_a64_memattr;
+
+/* Attribute attr_index (0..7) of mair (MAIR_ELx; 0 means unknown: type
+ * VTOP_A64_MEM_UNKNOWN, name "unknown"). Pure; never fails. */
+vtop_a64_memattr vtop_a64_mair_decode(uint64_t mair, unsigned attr_index);
 
 typedef struct vtop_translation {
     vtop_status status;      /* VTOP_OK or why not; vtop_hresult() gives dbgeng's code */
@@ -254,14 +443,19 @@ typedef struct vtop_translation {
     uint64_t reserved_bits;  /* the reserved bits found set, for VTOP_RESERVED_BIT */
     vtop_swpte swpte;        /* Windows software PTE kind, when applicable */
     uint8_t rights;          /* VTOP_RIGHT_* */
-    uint8_t leaf_flags;      /* VTOP_LEAF_* */
+    uint16_t leaf_flags;     /* VTOP_LEAF_* */
     vtop_level_read levels[VTOP_MAX_LEVELS];
 } vtop_translation;
 
 /* Translate va in space. Always fills *out (status included) and returns
  * out->status: VTOP_OK, VTOP_NOT_PRESENT, VTOP_RESERVED_BIT,
  * VTOP_NON_CANONICAL, VTOP_ADDRESS_WIDTH, VTOP_TABLE_NOT_IN_IMAGE,
- * VTOP_SOFTWARE_PTE, VTOP_BAD_ARGUMENT. */
+ * VTOP_SOFTWARE_PTE, VTOP_BAD_ARGUMENT; AArch64: VTOP_TRANSLATION_FAULT,
+ * VTOP_ADDRESS_SIZE_FAULT, VTOP_ACCESS_FLAG_FAULT with fault_level, and
+ * VTOP_NON_CANONICAL for a VA outside both halves' ranges (D8.2: bits above
+ * the input size, after TBI, differ from bit 55), fault_level -1.
+ * levels[] and fault_level index the descriptor of va's half
+ * (vtop_space_desc_of): levels[i].level == i, level 0 the start level. */
 vtop_status vtop_translate(const vtop_space *space, uint64_t va,
                            vtop_translation *out);
 
@@ -298,11 +492,14 @@ static inline uint64_t vtop_canonical(const vtop_mode_desc *desc, uint64_t va)
         return va;
     if (desc->sign_extended)
         return vtop_sign_extend(va, desc->va_bits);
+    if (desc->a64_upper) /* AArch64 TTBR1 half: bits 63..va_bits all ones */
+        return va | ~(~0ull >> (64u - desc->va_bits));
     return va & (~0ull >> (64u - desc->va_bits));
 }
 
 /* va is an address of the mode as it stands (canonical in long mode, below
- * 2^va_bits otherwise). */
+ * 2^va_bits otherwise). x86 descriptors only: AArch64 walks check the range
+ * of va's half with TBI (vtop_a64_va_fault). */
 static inline bool vtop_va_valid(const vtop_mode_desc *desc, uint64_t va)
 {
     /* the walker's hot path: every descriptor has va_bits in 32..57 */

@@ -15,6 +15,9 @@ uint32_t vtop_hresult(vtop_status status)
     case VTOP_SOFTWARE_PTE:
     case VTOP_PAGE_NOT_IN_IMAGE:
     case VTOP_PAGE_EXCLUDED:
+    case VTOP_TRANSLATION_FAULT:
+    case VTOP_ADDRESS_SIZE_FAULT:
+    case VTOP_ACCESS_FLAG_FAULT:
         return VTOP_E_NO_PAGEFILE;
     case VTOP_NON_CANONICAL:
     case VTOP_ADDRESS_WIDTH:
@@ -60,6 +63,9 @@ const char *vtop_status_name(vtop_status status)
         [VTOP_FORMAT_UNSUPPORTED] = "format-unsupported",
         [VTOP_NO_ROOT] = "no-root",
         [VTOP_PAGE_EXCLUDED] = "page-excluded",
+        [VTOP_TRANSLATION_FAULT] = "translation-fault",
+        [VTOP_ADDRESS_SIZE_FAULT] = "address-size-fault",
+        [VTOP_ACCESS_FLAG_FAULT] = "access-flag-fault",
     };
     if ((unsigned)status < VTOP_STATUS_COUNT && names[status])
         return names[status];

@@ -36,6 +36,14 @@ typedef enum vtop_status {
      * -d: zero, cache, user or free pages), unlike a page the image never
      * covered (VTOP_PAGE_NOT_IN_IMAGE). */
     VTOP_PAGE_EXCLUDED,
+    /* AArch64 stage 1 faults (Arm ARM D8.2, D8.3; the fault status codes of
+     * ESR_ELx.DFSC, D19.2), with the level in the record like x86's. */
+    VTOP_TRANSLATION_FAULT,    /* invalid descriptor (bits[1:0] = x0), a block
+                                  where the granule allows none, L3 bits 01,
+                                  or the half disabled by TCR.EPDn */
+    VTOP_ADDRESS_SIZE_FAULT,   /* a table or output address (or TTBR.BADDR)
+                                  with bits at or above the output size */
+    VTOP_ACCESS_FLAG_FAULT,    /* leaf with AF=0 and TCR.HA=0 */
     VTOP_STATUS_COUNT
 } vtop_status;
 

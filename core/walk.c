@@ -16,17 +16,24 @@
 /* The loop, instantiated per level count (compile-time constants for
  * walk_step): the only mode dispatch, made once per walk from the
  * descriptor; the source is one loop for every mode. Profile (callgrind):
- * instruction-bound, the entry load is the one hot spot. */
+ * instruction-bound, the entry load is the one hot spot. flags: WALK_REC,
+ * WALK_A64 (h: the AArch64 half walked, NULL for x86). */
 static inline __attribute__((always_inline)) vtop_status
 walk_loop(const vtop_space *s, vtop_translation *out, const unsigned levels,
-          const bool rec)
+          const unsigned flags, const vtop_space_half *h)
 {
-    walk_window w = walk_root_window(s);
+    walk_window w;
     walk_cursor k;
-    walk_cursor_start(s, &k, out->va, &w, levels);
+    if (flags & WALK_A64) {
+        w = (walk_window){h->root_win_phys, h->root_win_span, h->root_win_data};
+        walk_cursor_start_a64(h, &k, out->va, &w);
+    } else {
+        w = walk_root_window(s);
+        walk_cursor_start(s, &k, out->va, &w, levels);
+    }
 #pragma GCC unroll 5
     for (unsigned l = 0; l < levels; l++) {
-        int st = walk_step(s, &k, out, l, levels, rec);
+        int st = walk_step(s, &k, out, l, levels, flags);
         if (st != WALK_MORE)
             return (vtop_status)st;
     }
@@ -36,19 +43,54 @@ walk_loop(const vtop_space *s, vtop_translation *out, const unsigned levels,
 /* The mode dispatch (from the descriptor), with or without the record. */
 static inline __attribute__((always_inline)) vtop_status
 walk_dispatch(const vtop_space *s, uint64_t va, vtop_translation *out,
-              const bool rec)
+              const unsigned flags)
 {
     switch (s->desc->levels) {
     case 0: /* paging disabled: linear = physical */
         return walk_done(out, va & ~0xfffull, 4096, VTOP_RIGHTS_ALL);
     case 5:
-        return walk_loop(s, out, 5, rec);
+        return walk_loop(s, out, 5, flags, NULL);
     case 4:
-        return walk_loop(s, out, 4, rec);
+        return walk_loop(s, out, 4, flags, NULL);
     case 3:
-        return walk_loop(s, out, 3, rec);
+        return walk_loop(s, out, 3, flags, NULL);
     default: /* 2: 32-bit paging, 4-byte entries */
-        return walk_loop(s, out, 2, rec);
+        return walk_loop(s, out, 2, flags, NULL);
+    }
+}
+
+/* AArch64 (Arm ARM D8.2): the half by VA bit 55; a half the regime lacks,
+ * or a VA whose bits from the input size up to bit 63 (55 with TBI) are not
+ * all equal to bit 55, is out of range (VTOP_NON_CANONICAL, the x86
+ * analogue); EPDn = 1 is a translation fault and a too-wide TTBR.BADDR an
+ * address-size fault, both at the start level; then the half's walk, one
+ * instantiation per level count. */
+static vtop_status walk_a64(const vtop_space *s, uint64_t va,
+                            vtop_translation *out, const unsigned flags)
+{
+    unsigned hi = (unsigned)((va >> 55) & 1);
+    const vtop_space_half *h = &s->half[hi];
+    if (!h->a64.present)
+        return out->status = VTOP_NON_CANONICAL;
+    if (!h->a64.enabled)
+        return walk_stop(out, 0, VTOP_TRANSLATION_FAULT);
+    unsigned top = h->a64.tbi ? 55u : 63u;
+    uint64_t range = (~0ull >> (63u - top)) & ~((1ull << h->a64.va_bits) - 1);
+    if ((va & range) != (hi ? range : 0))
+        return out->status = VTOP_NON_CANONICAL;
+    if (h->a64.root_fault)
+        return walk_stop(out, 0, VTOP_ADDRESS_SIZE_FAULT);
+    switch (h->desc->levels) {
+    case 5:
+        return walk_loop(s, out, 5, flags | WALK_A64, h);
+    case 4:
+        return walk_loop(s, out, 4, flags | WALK_A64, h);
+    case 3:
+        return walk_loop(s, out, 3, flags | WALK_A64, h);
+    case 2:
+        return walk_loop(s, out, 2, flags | WALK_A64, h);
+    default: /* 1: the start level is L3 (input sizes 16..21 with 4K) */
+        return walk_loop(s, out, 1, flags | WALK_A64, h);
     }
 }
 
@@ -58,10 +100,12 @@ vtop_status vtop_translate(const vtop_space *s, uint64_t va,
     if (!out)
         return VTOP_BAD_ARGUMENT;
     record_start(out, va);
+    if (s && s->desc && __builtin_expect(vtop_mode_is_a64(s->desc), 0))
+        return walk_a64(s, va, out, WALK_REC);
     vtop_status st = walk_begin(s, va, out);
     if (st != VTOP_OK)
         return st;
-    return walk_dispatch(s, va, out, true);
+    return walk_dispatch(s, va, out, WALK_REC);
 }
 
 vtop_status vtop_translate_pa(const vtop_space *s, uint64_t va, uint64_t *pa,
@@ -69,9 +113,15 @@ vtop_status vtop_translate_pa(const vtop_space *s, uint64_t va, uint64_t *pa,
 {
     vtop_translation t; /* scratch: only va, status, pa, page_size matter */
     t.va = va;
-    vtop_status st = walk_begin(s, va, &t);
-    if (st == VTOP_OK)
-        st = walk_dispatch(s, va, &t, false);
+    vtop_status st;
+    if (s && s->desc && __builtin_expect(vtop_mode_is_a64(s->desc), 0)) {
+        t.fault_level = -1;
+        st = walk_a64(s, va, &t, 0);
+    } else {
+        st = walk_begin(s, va, &t);
+        if (st == VTOP_OK)
+            st = walk_dispatch(s, va, &t, 0);
+    }
     if (st == VTOP_OK) {
         if (pa)
             *pa = t.pa;

@@ -148,6 +148,30 @@ static inline vtop_status walk_leaf_pa(const vtop_space *s, vtop_translation *ou
     return VTOP_OK;
 }
 
+/* An AArch64 entry that failed the stop test at level l (cold): invalid
+ * or wrong type, else address bits too wide (vtop_a64_stop_status). */
+__attribute__((cold)) static inline vtop_status
+walk_a64_stop(vtop_translation *out, unsigned l, const vtop_space_level *f,
+              uint64_t e)
+{
+    vtop_status st = vtop_a64_stop_status(f, e);
+    if (st == VTOP_ADDRESS_SIZE_FAULT)
+        out->reserved_bits = e & f->reserved[0];
+    return walk_stop(out, l, st);
+}
+
+/* A leaf's own fault (cold): x86 reserved bits of the leaf form; AArch64
+ * AF = 0 without TCR.HA (reserved_bits says which bits). */
+__attribute__((cold)) static inline vtop_status
+walk_leaf_fault(vtop_translation *out, unsigned l, uint64_t bits, const bool a64)
+{
+    out->reserved_bits = bits;
+    if (!a64)
+        return walk_stop(out, l, VTOP_RESERVED_BIT);
+    return walk_stop(out, l, (bits & ~VTOP_A64_AF) ? VTOP_ADDRESS_SIZE_FAULT
+                                                   : VTOP_ACCESS_FLAG_FAULT);
+}
+
 /* Checks shared by both entry points; VTOP_OK when the walk may start. */
 static inline __attribute__((always_inline)) vtop_status
 walk_begin(const vtop_space *s, uint64_t va, vtop_translation *out)
@@ -166,11 +190,19 @@ walk_begin(const vtop_space *s, uint64_t va, vtop_translation *out)
 /* One walk in progress: the address of the entry to read next, the
  * rights accumulated so far (AND of entry | fill, OR of the entries), and
  * the window (the run the last entry came from), which several walks may
- * share: every read checks it, so a shared window is only a better guess. */
+ * share: every read checks it, so a shared window is only a better guess.
+ * half: the AArch64 half being walked (its level data), NULL for x86. */
 typedef struct walk_cursor {
     uint64_t pa, and_acc, or_acc;
     walk_window *win;
+    const vtop_space_half *half;
 } walk_cursor;
+
+/* Compile-time walk flags: keep the record (levels, rights, flags), and
+ * take the geometry and entry tests from the AArch64 half's data instead
+ * of the x86 constants. One source, two instantiations. */
+#define WALK_REC 1u
+#define WALK_A64 2u
 
 /* Index geometry from the level count alone: 2 levels are 32-bit paging
  * with 4-byte entries and 10 index bits, every other mode 8-byte entries
@@ -197,6 +229,13 @@ static inline walk_window walk_root_window(const vtop_space *s)
     return (walk_window){s->root_win_phys, s->root_win_span, s->root_win_data};
 }
 
+/* The same from level data (AArch64: shift and index width per half). */
+static inline __attribute__((always_inline)) uint64_t
+walk_entry_pa_data(uint64_t table, uint64_t va, const vtop_space_level *f)
+{
+    return table + ((va >> f->off_shift) & f->off_mask);
+}
+
 static inline __attribute__((always_inline)) void
 walk_cursor_start(const vtop_space *s, walk_cursor *k, uint64_t va,
                   walk_window *win, const unsigned levels)
@@ -205,6 +244,41 @@ walk_cursor_start(const vtop_space *s, walk_cursor *k, uint64_t va,
     k->and_acc = ~0ull;
     k->or_acc = 0;
     k->win = win;
+    k->half = NULL;
+}
+
+/* An AArch64 walk of half h: its root, its start level's index. */
+static inline __attribute__((always_inline)) void
+walk_cursor_start_a64(const vtop_space_half *h, walk_cursor *k, uint64_t va,
+                      walk_window *win)
+{
+    k->pa = walk_entry_pa_data(h->a64.root, va, &h->level[0]);
+    k->and_acc = ~0ull;
+    k->or_acc = 0;
+    k->win = win;
+    k->half = h;
+}
+
+/* The AArch64 leaf: its fault, frame, rights and attributes (rec), or only
+ * the frame. */
+static inline __attribute__((always_inline)) vtop_status
+walk_leaf_a64(const vtop_space *s, const walk_cursor *k, vtop_translation *out,
+              unsigned l, uint64_t e, const bool rec)
+{
+    const vtop_space_level *f = &k->half->level[l];
+    uint64_t bad = vtop_level_leaf_fault(f, e);
+    if (__builtin_expect(bad != 0, 0))
+        return walk_leaf_fault(out, l, bad, true);
+    uint64_t base = vtop_level_leaf_base(f, e);
+    if (!rec) {
+        out->page_size = f->page_size;
+        out->pa = base | (out->va & (f->page_size - 1));
+        out->status = VTOP_OK;
+        return VTOP_OK;
+    }
+    out->leaf_flags = (uint16_t)vtop_a64_leaf_flags(k->half, e);
+    return walk_done(out, base, f->page_size,
+                     vtop_a64_rights(s, k->half, e, k->or_acc));
 }
 
 /* walk_step's answer when the walk goes on to the next level; any other
@@ -221,11 +295,12 @@ walk_cursor_start(const vtop_space *s, walk_cursor *k, uint64_t va,
  * entry, else the status. */
 static inline __attribute__((always_inline)) int
 walk_step(const vtop_space *s, walk_cursor *k, vtop_translation *out,
-          const unsigned l, const unsigned levels, const bool rec)
+          const unsigned l, const unsigned levels, const unsigned flags)
 {
-    const unsigned esize = WALK_ESIZE(levels);
+    const bool rec = flags & WALK_REC, a64 = flags & WALK_A64;
+    const unsigned esize = a64 ? 8u : WALK_ESIZE(levels);
     const bool last = l + 1 == levels;
-    const vtop_space_level *f = &s->level[l];
+    const vtop_space_level *f = a64 ? &k->half->level[l] : &s->level[l];
     vtop_level_read *r = &out->levels[l];
     uint64_t pa = k->pa;
     uint64_t off = pa - k->win->phys;
@@ -245,8 +320,11 @@ walk_step(const vtop_space *s, walk_cursor *k, vtop_translation *out,
     if (rec)
         r->entry = e;
     uint64_t table;
-    if (__builtin_expect(((e ^ PTE_P) & f->stop_mask) != 0, 0)) {
+    const uint64_t expect = a64 ? VTOP_A64_VALID | VTOP_A64_TABLE : PTE_P;
+    if (__builtin_expect(((e ^ expect) & f->stop_mask) != 0, 0)) {
         out->nlevels = (uint8_t)(l + 1);
+        if (a64)
+            return walk_a64_stop(out, l, f, e);
         uint64_t next = 0; /* table's own address must not escape */
         vtop_status st = walk_slow(s, out, l, e, &next);
         if (st != VTOP_OK)
@@ -256,8 +334,11 @@ walk_step(const vtop_space *s, walk_cursor *k, vtop_translation *out,
             return walk_done(out, next, 4096, vtop_rights_of(s, k->and_acc, k->or_acc));
         }
         table = next;
-    } else if (last || (e & f->ps_mask)) { /* vtop_level_is_leaf, `last` constant */
+    } else if (last || ((a64 ? ~e : e) & f->ps_mask)) { /* vtop_level_is_leaf,
+                                   `last` constant, leaf_xor 0 or 2 */
         out->nlevels = (uint8_t)(l + 1);
+        if (a64)
+            return walk_leaf_a64(s, k, out, l, e, rec);
         if (!rec)
             return walk_leaf_pa(s, out, l, e);
         return walk_leaf(s, out, l, e, k->and_acc, k->or_acc);
@@ -266,10 +347,12 @@ walk_step(const vtop_space *s, walk_cursor *k, vtop_translation *out,
             k->and_acc &= e | f->fill;
             k->or_acc |= e;
         }
-        table = e & s->addr_mask;
+        table = a64 ? (e & f->table_mask) | ((e & f->pse36_mask) << f->hi_shift)
+                    : e & s->addr_mask;
     }
     if (!last) /* always true here; keeps l + 1 in range for the compiler */
-        k->pa = walk_entry_pa(table, out->va, l + 1, levels);
+        k->pa = a64 ? walk_entry_pa_data(table, out->va, &k->half->level[l + 1])
+                    : walk_entry_pa(table, out->va, l + 1, levels);
     return WALK_MORE;
 }
 
