@@ -60,16 +60,22 @@ static int report(audit *a, const vtop_finding *f)
  * 32-bit modes (the usual kernel/user split boundary, Windows' default). */
 static bool upper_half(const vtop_space *s, uint64_t va)
 {
+    if (vtop_mode_is_a64(s->desc)) /* AArch64: the TTBR1 half (D8.2) */
+        return vtop_space_half_of(s, va) == 1;
     return s->desc->sign_extended ? (va >> 63) != 0 : va >= 0x80000000ull;
 }
+
+/* Executable at some level: x86 EXEC; AArch64 EXEC (privileged) or UEXEC. */
+#define ANY_EXEC (VTOP_RIGHT_EXEC | VTOP_RIGHT_UEXEC)
 
 static bool leaf_has(const audit *a, unsigned k, const vtop_leaf *l)
 {
     switch (leaf_kind[k]) {
     case VTOP_FINDING_WX:
-        return (l->rights & VTOP_RIGHT_WRITE) && (l->rights & VTOP_RIGHT_EXEC);
+        return (l->rights & VTOP_RIGHT_WRITE) && (l->rights & ANY_EXEC);
     case VTOP_FINDING_USER_UPPER:
-        return (l->rights & VTOP_RIGHT_USER) && upper_half(a->space, l->va);
+        return (l->rights & (VTOP_RIGHT_USER | VTOP_RIGHT_UEXEC)) &&
+               upper_half(a->space, l->va);
     case VTOP_FINDING_NULL_PAGE:
         return l->va == 0;
     case VTOP_FINDING_OUTSIDE_MEMORY:
@@ -158,6 +164,10 @@ static int on_event(void *ctx, const vtop_enum_event *e)
         a->st->tables++;
         return table_ref(a, e);
     case VTOP_EVENT_RESERVED:
+        /* An AArch64 leaf with AF = 0 is a page not accessed yet (Linux
+         * pte_mkold), not a bad entry. */
+        if (e->reserved_bits == VTOP_A64_AF && vtop_mode_is_a64(a->space->desc))
+            return 0;
         f.kind = VTOP_FINDING_RESERVED_BITS;
         return report(a, &f);
     case VTOP_EVENT_TABLE_NOT_IN_IMAGE:

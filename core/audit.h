@@ -4,13 +4,16 @@
  * naming a VA range and the entry behind it, delivered through a callback
  * in VA order per kind of check:
  *  - W+X: writable and executable ranges (SDM Vol. 3A 4.6: rights are the
- *    AND of R/W, the OR of NX over all levels);
+ *    AND of R/W, the OR of NX over all levels; AArch64, Arm ARM D8.4:
+ *    writable and executable at EL1 or EL0);
  *  - user-accessible pages in the upper half (supervisor address space:
- *    long mode's upper canonical half, VA >= 0x80000000 in 32-bit modes);
+ *    long mode's upper canonical half, VA >= 0x80000000 in 32-bit modes,
+ *    AArch64's TTBR1 half; EL0 access or EL0 execution);
  *  - the null page (VA 0) mapped;
  *  - a table referenced at two different levels (shared between levels, as
  *    a self-map does) or twice at the same level (aliased);
- *  - present entries with reserved bits set;
+ *  - present entries with reserved bits set (AArch64: a descriptor that
+ *    faults, other than AF = 0);
  *  - leaves whose frame lies outside the image's physical memory, and
  *    tables outside it.
  * Adjacent leaves with the same finding are merged into one range

@@ -42,6 +42,7 @@ typedef struct walk {
     uint64_t max_tables;
     uint64_t rs, re;      /* raw range, inclusive */
     bool qemu;
+    bool a64;             /* AArch64: one half at a time (space is a view) */
     vtop_status end;      /* what vtop_enumerate returns */
     vtop_leaf leaf;       /* levels[] doubles as the path of entries above */
     walk_frame f[VTOP_MAX_LEVELS];
@@ -163,7 +164,7 @@ static inline walk_step report_leaf(walk *w, unsigned level, uint64_t raw_va,
     l->level = (uint8_t)level;
     l->nlevels = (uint8_t)(level + 1);
     l->rights = (uint8_t)rights;
-    l->leaf_flags = (e & PTE_P) ? (uint8_t)vtop_entry_leaf_flags(w->space, level, e) : 0;
+    l->leaf_flags = (e & PTE_P) ? (uint16_t)vtop_entry_leaf_flags(w->space, level, e) : 0;
     l->reserved_bits = rsv;
     w->st->leaves++;
     if (w->on_leaf(w->ctx, l) == 0)
@@ -177,7 +178,7 @@ static walk_step visit_absent(walk *w, unsigned level, uint64_t raw_va,
                               uint64_t e, unsigned rights)
 {
     const vtop_space *s = w->space;
-    if (w->qemu || !s->cfg.windows_pte)
+    if (w->qemu || w->a64 || !s->cfg.windows_pte)
         return WALK_GO_ON;
     if (vtop_entry_swpte(s, e) != VTOP_SWPTE_TRANSITION)
         return e ? entry_event(w, VTOP_EVENT_SOFTWARE_PTE, level, raw_va)
@@ -203,9 +204,11 @@ static walk_step visit(walk *w, unsigned level, uint32_t idx, uint64_t e,
     if (!(e & PTE_P))
         return visit_absent(w, level, raw_va, e, rights);
     bool leaf = vtop_entry_is_leaf(s, level, e);
-    if (!w->qemu && (e & s->level[level].reserved[leaf]))
+    if (!w->qemu && (w->a64 ? vtop_entry_fault(s, level, e) != VTOP_OK
+                            : (e & s->level[level].reserved[leaf]) != 0))
         return entry_event(w, VTOP_EVENT_RESERVED, level, raw_va);
-    rights &= vtop_entry_rights(s, level, e);
+    rights = leaf ? vtop_path_leaf(s, level, e, rights)
+                  : vtop_path_table(s, level, e, rights);
     if (leaf) {
         uint64_t base = w->qemu ? vtop_qemu_table(s, e) &
                                       ~(vtop_entry_page_size(s, level) - 1)
@@ -259,18 +262,22 @@ static void skip_zeros(walk *w, walk_frame *f)
 static walk_step scan_leaves(walk *w, walk_frame *f, unsigned level)
 {
     const vtop_space *s = w->space;
+    const vtop_space_level *lv = &s->level[level];
     unsigned esize = w->d->entry_size, shift = w->d->level[level].shift;
-    uint64_t rsv = s->level[level].reserved[1];
+    /* The stop test and the leaf's own fault test in one (core/entry.h):
+     * x86 P=0 or reserved bits; AArch64 not a page, address bits, AF=0. */
+    uint64_t bad = lv->stop_mask | lv->reserved[1];
+    uint64_t want = lv->expect | (lv->leaf_expect & lv->reserved[1]);
     uint32_t i = f->idx, last = f->last, first = f->idx;
     walk_step step = WALK_GO_ON;
     while (step == WALK_GO_ON &&
            (i = next_nonzero(f->tab, i, last, esize)) <= last) {
         uint64_t e = vtop_entry_load(f->tab + (uint64_t)i * esize, esize);
-        if (!(e & PTE_P) || (e & rsv))
+        if ((e ^ want) & bad)
             break;
         uint64_t entry_pa = f->table_pa + (uint64_t)i * esize;
         w->leaf.levels[level] = (vtop_level_read){ entry_pa, e, (uint8_t)level };
-        unsigned rights = f->rights & vtop_entry_rights(s, level, e);
+        unsigned rights = vtop_path_leaf(s, level, e, f->rights);
         step = report_leaf(w, level, f->base + ((uint64_t)i << shift), e,
                            vtop_entry_leaf_base(s, level, e), rights);
         i++;
@@ -282,7 +289,7 @@ static walk_step scan_leaves(walk *w, walk_frame *f, unsigned level)
 
 static vtop_status run(walk *w)
 {
-    walk_step step = push_table(w, 0, root_table(w), 0, VTOP_RIGHTS_ALL);
+    walk_step step = push_table(w, 0, root_table(w), 0, vtop_path_start(w->space));
     int depth = 0;
     while (step != WALK_STOP && depth >= 0) {
         walk_frame *f = &w->f[depth];
@@ -327,6 +334,14 @@ uint64_t vtop_enum_default_budget(const vtop_space *space)
 static bool raw_range(const vtop_mode_desc *d, uint64_t s, uint64_t e,
                       uint64_t *rs, uint64_t *re)
 {
+    if (d->a64_upper) { /* AArch64 TTBR1: the top 2^va_bits of the space */
+        uint64_t first = ~0ull << d->va_bits;
+        if (e < first)
+            return false;
+        *rs = (s < first ? first : s) & ~first;
+        *re = e & ~first;
+        return true;
+    }
     if (!d->sign_extended) {
         uint64_t top = d->va_bits >= 64 ? ~0ull : (1ull << d->va_bits) - 1;
         if (s > top)
@@ -348,6 +363,14 @@ static bool raw_range(const vtop_mode_desc *d, uint64_t s, uint64_t e,
     return true;
 }
 
+/* The part of [s, e] the walk's space covers, walked. */
+static vtop_status walk_range(walk *w, uint64_t s, uint64_t e)
+{
+    if (!raw_range(w->d, s, e, &w->rs, &w->re))
+        return VTOP_OK;
+    return run(w);
+}
+
 vtop_status vtop_enumerate(const vtop_space *space, uint64_t va_start,
                            uint64_t va_end, const vtop_enum_options *opt,
                            vtop_leaf_fn on_leaf, void *ctx)
@@ -359,14 +382,30 @@ vtop_status vtop_enumerate(const vtop_space *space, uint64_t va_start,
         return VTOP_BAD_ARGUMENT;
     if (!vtop_mode_has_tables(space->desc))
         return VTOP_BAD_SPACE;
+    bool a64 = vtop_mode_is_a64(space->desc);
     walk w = {
         .space = space, .d = space->desc, .opt = opt, .on_leaf = on_leaf,
         .ctx = ctx, .st = st,
         .max_tables = (opt && opt->max_tables) ? opt->max_tables
                                                : vtop_enum_default_budget(space),
-        .qemu = opt && opt->policy == VTOP_ENUM_QEMU, .end = VTOP_OK,
+        /* QEMU has no `info tlb` for Arm: its policy is x86's monitor */
+        .qemu = !a64 && opt && opt->policy == VTOP_ENUM_QEMU, .a64 = a64,
+        .end = VTOP_OK,
     };
-    if (!raw_range(w.d, va_start, va_end, &w.rs, &w.re))
-        return VTOP_OK;
-    return run(&w);
+    if (!a64)
+        return walk_range(&w, va_start, va_end);
+    /* AArch64: TTBR0's range, then TTBR1's, each as a one-half space
+     * (D8.2: the halves are separate walks); budget and counters shared. */
+    for (unsigned h = 0; h < 2; h++) {
+        vtop_space view;
+        if (vtop_space_half_view(space, h, &view) != VTOP_OK)
+            continue; /* absent or disabled (EPDn): no leaves */
+        w.space = &view;
+        w.d = view.desc;
+        w.hint = NULL;
+        vtop_status r = walk_range(&w, va_start, va_end);
+        if (r != VTOP_OK || st->stopped)
+            return r;
+    }
+    return VTOP_OK;
 }

@@ -111,7 +111,8 @@ vtop_status vtop_qemu_mem_walk_ex(const vtop_space *space, uint64_t max_tables,
     if (!space || !on_unit)
         return VTOP_BAD_ARGUMENT;
     const vtop_mode_desc *d = space->desc;
-    if (!vtop_mode_has_tables(d))
+    /* QEMU's `info mem` exists for x86 only (target/i386/monitor.c) */
+    if (!vtop_mode_has_tables(d) || vtop_mode_is_a64(d))
         return VTOP_BAD_SPACE;
     uint64_t budget = max_tables ? max_tables : vtop_enum_default_budget(space);
     uint64_t tables = 1;

@@ -126,7 +126,7 @@ static inline vtop_status walk_leaf(const vtop_space *s, vtop_translation *out,
         out->reserved_bits = rsvd;
         return walk_stop(out, l, VTOP_RESERVED_BIT);
     }
-    out->leaf_flags = (uint8_t)vtop_level_leaf_flags(f, e);
+    out->leaf_flags = (uint16_t)vtop_level_leaf_flags(f, e);
     return walk_done(out, vtop_level_leaf_base(f, e), f->page_size,
                      vtop_rights_of(s, and_acc & (e | f->fill), or_acc | e));
 }

@@ -1,0 +1,269 @@
+/* An independent AArch64 stage 1 reference walker for the random tier,
+ * written from the Arm ARM (DDI 0487) pseudocode and tables apart from
+ * core/: AArch64.S1StartLevel ("3 - ((iasize - 1 - granulebits) DIV
+ * stride)"), AArch64.TTBaseAddress, the descriptor formats of D8.3 read
+ * bit by bit, AArch64.BlockDescSupported, and the stage 1 permission
+ * tables of D8.4 (AP[2:1] x APTable, PXN/UXN, implicit PXN). It shares
+ * nothing with core/ but the public record bit names. Deliberately slow
+ * and plain: one level per loop turn, absolute level numbers. */
+#ifndef VTOP_TEST_REF_WALK_A64_H
+#define VTOP_TEST_REF_WALK_A64_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/paging.h"
+#include "core/status.h"
+
+typedef bool (*ref_a64_read_fn)(void *ctx, uint64_t pa, uint64_t *v);
+
+typedef struct ref_a64 {
+    uint64_t tcr, ttbr0, ttbr1;
+    int regime;              /* 0 EL1&0, 1 EL2, 2 EL2&0 */
+    unsigned maxpa;          /* implementation PA size, 32..52 */
+    ref_a64_read_fn read;
+    void *ctx;
+} ref_a64;
+
+typedef struct ref_a64_out {
+    vtop_status status;
+    uint64_t pa, size, reserved_bits;
+    int fault_level;         /* index from the start level, -1 */
+    unsigned n;              /* descriptors read (or the one not readable + 0) */
+    uint64_t entry[5], entry_pa[5];
+    unsigned rights, flags;
+} ref_a64_out;
+
+static inline uint64_t ref_bits(uint64_t v, unsigned hi, unsigned lo)
+{
+    return (v >> lo) & (hi - lo == 63 ? ~0ull : ((1ull << (hi - lo + 1)) - 1));
+}
+
+typedef struct ref_a64_regs {
+    unsigned tsz, tg_bytes, epd, tbi, hpd, ha, ds, sh, ips;
+} ref_a64_regs;
+
+static inline ref_a64_regs ref_a64_fields(const ref_a64 *r, unsigned half)
+{
+    ref_a64_regs f = {0};
+    uint64_t t = r->tcr;
+    if (r->regime == 1) { /* TCR_EL2, D19.2 */
+        static const unsigned tg[4] = {4096, 65536, 16384, 0};
+        f.tsz = (unsigned)ref_bits(t, 5, 0);
+        f.tg_bytes = tg[ref_bits(t, 15, 14)];
+        f.sh = (unsigned)ref_bits(t, 13, 12);
+        f.ips = (unsigned)ref_bits(t, 18, 16);
+        f.tbi = (unsigned)ref_bits(t, 20, 20);
+        f.ha = (unsigned)ref_bits(t, 21, 21);
+        f.hpd = (unsigned)ref_bits(t, 24, 24);
+        f.ds = (unsigned)ref_bits(t, 32, 32);
+        return f;
+    }
+    if (half == 0) {
+        static const unsigned tg0[4] = {4096, 65536, 16384, 0};
+        f.tsz = (unsigned)ref_bits(t, 5, 0);
+        f.epd = (unsigned)ref_bits(t, 7, 7);
+        f.sh = (unsigned)ref_bits(t, 13, 12);
+        f.tg_bytes = tg0[ref_bits(t, 15, 14)];
+        f.tbi = (unsigned)ref_bits(t, 37, 37);
+        f.hpd = (unsigned)ref_bits(t, 41, 41);
+    } else {
+        static const unsigned tg1[4] = {0, 16384, 4096, 65536};
+        f.tsz = (unsigned)ref_bits(t, 21, 16);
+        f.epd = (unsigned)ref_bits(t, 23, 23);
+        f.sh = (unsigned)ref_bits(t, 29, 28);
+        f.tg_bytes = tg1[ref_bits(t, 31, 30)];
+        f.tbi = (unsigned)ref_bits(t, 38, 38);
+        f.hpd = (unsigned)ref_bits(t, 42, 42);
+    }
+    f.ips = (unsigned)ref_bits(t, 34, 32);
+    f.ha = (unsigned)ref_bits(t, 39, 39);
+    f.ds = (unsigned)ref_bits(t, 59, 59);
+    return f;
+}
+
+static inline unsigned ref_log2(uint64_t v)
+{
+    unsigned n = 0;
+    while (v > 1) {
+        v >>= 1;
+        n++;
+    }
+    return n;
+}
+
+/* The output address a descriptor holds for a region of 2^lowbit bytes. */
+static inline uint64_t ref_a64_oa(uint64_t d, unsigned gbits, bool ds, unsigned lowbit)
+{
+    uint64_t oa;
+    if (gbits == 16)
+        oa = (ref_bits(d, 47, lowbit) << lowbit) | (ref_bits(d, 15, 12) << 48);
+    else if (ds)
+        oa = (ref_bits(d, 49, lowbit) << lowbit) | (ref_bits(d, 9, 8) << 50);
+    else
+        oa = ref_bits(d, 47, lowbit) << lowbit;
+    return oa;
+}
+
+/* The descriptor bits that hold OA bits at or above oasize. */
+static inline uint64_t ref_a64_wide_bits(uint64_t d, unsigned gbits, bool ds,
+                                         unsigned oasize)
+{
+    uint64_t bits = 0;
+    for (unsigned b = oasize; b < 52; b++) {
+        int at = -1; /* descriptor bit holding OA bit b */
+        if (b <= 47)
+            at = (int)b;
+        else if (gbits == 16)
+            at = (int)(b - 36);
+        else if (ds)
+            at = b <= 49 ? (int)b : (int)(b - 42);
+        if (at >= 0 && ((d >> at) & 1))
+            bits |= 1ull << at;
+    }
+    return bits;
+}
+
+static inline unsigned ref_a64_perms(const ref_a64 *r, uint64_t d, unsigned aptable,
+                                     bool pxn_table, bool xn_table)
+{
+    unsigned ap = (unsigned)ref_bits(d, 7, 6);
+    bool xn = ref_bits(d, 54, 54), pxn = ref_bits(d, 53, 53);
+    if (r->regime == 1) {
+        bool w = !(ap & 2) && !(aptable & 2);
+        return (w ? VTOP_RIGHT_WRITE : 0) | (xn || xn_table ? 0 : VTOP_RIGHT_EXEC);
+    }
+    /* AP[2:1]: 00 EL1 RW, 01 EL1 RW EL0 RW, 10 EL1 RO, 11 EL1 RO EL0 RO. */
+    static const bool pw_t[4] = {true, true, false, false};
+    static const bool ur_t[4] = {false, true, false, true};
+    bool pw = pw_t[ap], ur = ur_t[ap], uw = ur && pw;
+    if (aptable & 1) /* APTable 01 / 11: no EL0 */
+        ur = uw = false;
+    if (aptable & 2) /* APTable 10 / 11: read-only */
+        pw = uw = false;
+    bool px = !(pxn || pxn_table || uw);
+    bool ux = !(xn || xn_table);
+    return (pw ? VTOP_RIGHT_WRITE : 0) | (ur ? VTOP_RIGHT_USER : 0) |
+           (px ? VTOP_RIGHT_EXEC : 0) | (ux ? VTOP_RIGHT_UEXEC : 0);
+}
+
+static inline bool ref_a64_block_ok(unsigned gbits, int level, bool ds, unsigned maxpa)
+{
+    if (gbits == 12)
+        return level == 1 || level == 2 || (level == 0 && ds);
+    if (gbits == 14)
+        return level == 2 || (level == 1 && ds);
+    return level == 2 || (level == 1 && maxpa == 52);
+}
+
+static inline ref_a64_out ref_a64_walk(const ref_a64 *r, uint64_t va)
+{
+    ref_a64_out o = {.status = VTOP_OK, .fault_level = -1};
+    unsigned half = (unsigned)ref_bits(va, 55, 55);
+    if (r->regime == 1 && half) {
+        o.status = VTOP_NON_CANONICAL;
+        return o;
+    }
+    ref_a64_regs f = ref_a64_fields(r, half);
+    if (f.epd) {
+        o.status = VTOP_TRANSLATION_FAULT;
+        o.fault_level = 0;
+        return o;
+    }
+    unsigned gbits = ref_log2(f.tg_bytes);
+    bool ds = f.ds && gbits != 16;
+    unsigned iasize = 64 - f.tsz, top = f.tbi ? 55 : 63;
+    for (unsigned b = iasize; b <= top; b++) {
+        if (ref_bits(va, b, b) != half) {
+            o.status = VTOP_NON_CANONICAL;
+            return o;
+        }
+    }
+    static const unsigned ps[8] = {32, 36, 40, 42, 44, 48, 52, 52};
+    unsigned oasize = ps[f.ips];
+    if (oasize == 52 && gbits != 16 && !ds)
+        oasize = 48;
+    if (oasize > r->maxpa)
+        oasize = r->maxpa;
+    unsigned stride = gbits - 3;
+    int start = 3 - (int)((iasize - 1 - gbits) / stride);
+    unsigned levels = (unsigned)(3 - start);
+    int tsize = (int)iasize - (int)(levels * stride + gbits) + 3;
+    uint64_t ttb = half ? r->ttbr1 : r->ttbr0, base;
+    if ((gbits == 16 && f.ips == 6) || ds) {
+        tsize = tsize < 6 ? 6 : tsize;
+        base = (ref_bits(ttb, 47, 6) << 6) | (ref_bits(ttb, 5, 2) << 48);
+    } else {
+        base = ref_bits(ttb, 47, 1) << 1;
+    }
+    base &= ~((1ull << tsize) - 1);
+    if (base >> oasize) {
+        o.status = VTOP_ADDRESS_SIZE_FAULT;
+        o.fault_level = 0;
+        return o;
+    }
+    unsigned aptable = 0;
+    bool pxnt = false, xnt = false;
+    for (int level = start; level <= 3; level++) {
+        unsigned i = (unsigned)(level - start);
+        unsigned lowbit = gbits + stride * (unsigned)(3 - level);
+        unsigned width = level == start ? iasize - lowbit : stride;
+        uint64_t pa = base + ref_bits(va, lowbit + width - 1, lowbit) * 8, d;
+        o.entry_pa[i] = pa;
+        if (!r->read(r->ctx, pa, &d)) {
+            o.entry[i] = 0;
+            o.n = i;
+            o.status = VTOP_TABLE_NOT_IN_IMAGE;
+            o.fault_level = (int)i;
+            return o;
+        }
+        o.entry[i] = d;
+        o.n = i + 1;
+        o.fault_level = (int)i;
+        bool valid = d & 1, tbl = (d >> 1) & 1;
+        if (!valid || (level == 3 && !tbl) ||
+            (level < 3 && !tbl && !ref_a64_block_ok(gbits, level, ds, r->maxpa))) {
+            o.status = VTOP_TRANSLATION_FAULT;
+            return o;
+        }
+        bool leaf = level == 3 || !tbl;
+        uint64_t wide = ref_a64_wide_bits(d, gbits, ds, oasize);
+        if (wide) {
+            o.status = VTOP_ADDRESS_SIZE_FAULT;
+            o.reserved_bits = wide;
+            return o;
+        }
+        if (!leaf) {
+            base = ref_a64_oa(d, gbits, ds, gbits);
+            if (!f.hpd) {
+                aptable |= (unsigned)ref_bits(d, 62, 61);
+                pxnt = pxnt || ref_bits(d, 59, 59);
+                xnt = xnt || ref_bits(d, 60, 60);
+            }
+            continue;
+        }
+        if (!ref_bits(d, 10, 10) && !f.ha) {
+            o.status = VTOP_ACCESS_FLAG_FAULT;
+            o.reserved_bits = 1ull << 10;
+            return o;
+        }
+        o.fault_level = -1;
+        o.size = 1ull << lowbit;
+        o.pa = ref_a64_oa(d, gbits, ds, lowbit) | ref_bits(va, lowbit - 1, 0);
+        if (r->regime == 1)
+            aptable &= 2; /* APTable[0] is RES0 there */
+        o.rights = ref_a64_perms(r, d, aptable, pxnt && r->regime != 1, xnt);
+        unsigned sh = ds ? f.sh : (unsigned)ref_bits(d, 9, 8);
+        o.flags = (ref_bits(d, 10, 10) ? VTOP_LEAF_AF : 0) |
+                  (ref_bits(d, 11, 11) ? VTOP_LEAF_NG : 0) |
+                  (ref_bits(d, 51, 51) ? VTOP_LEAF_DBM : 0) |
+                  (ref_bits(d, 52, 52) ? VTOP_LEAF_CONT : 0) |
+                  (ref_bits(d, 5, 5) ? VTOP_LEAF_NS : 0) |
+                  (sh << VTOP_LEAF_SH_SHIFT) |
+                  ((unsigned)ref_bits(d, 4, 2) << VTOP_LEAF_ATTR_SHIFT);
+        return o;
+    }
+    return o; /* not reached: level 3 always ends the walk */
+}
+
+#endif
