@@ -105,7 +105,7 @@ EFI_ia32_SRCS := $(filter-out efi/ownmap.c,$(EFI_SRCS)) $(sort $(wildcard efi/ar
 # AArch64 has its own run, banner, registers, own map and probes
 # (efi/arch/aa64/); the x86 ones stay out.
 EFI_X86_ONLY  := efi/app.c efi/banner.c efi/cpu.c efi/cr3cmd.c efi/ownmap.c
-EFI_aa64_SRCS := $(filter-out $(EFI_X86_ONLY) efi/shell.c,$(EFI_SRCS)) $(filter-out efi/arch/aa64/own.c efi/arch/aa64/fwspace.c efi/arch/aa64/ttbrcmd.c,$(sort $(wildcard efi/arch/aa64/*.c)))
+EFI_aa64_SRCS := $(filter-out $(EFI_X86_ONLY),$(EFI_SRCS)) $(sort $(wildcard efi/arch/aa64/*.c))
 
 # Sections copied into the PE image (the linker script's order and rights).
 EFI_PE_SECTIONS := -j .text -j .rodata -j .reloc -j .data -j .dynamic \

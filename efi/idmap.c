@@ -82,8 +82,8 @@ static layout_desc describe(const idmap *m)
     return d;
 }
 
-static uint64_t a64_leaf_entry(const idmap_a64_attrs *a, uint64_t pa,
-                               uint64_t size, uint8_t attr)
+uint64_t idmap_a64_leaf(const idmap_a64_attrs *a, uint64_t pa, uint64_t size,
+                        uint8_t attr)
 {
     uint64_t e = pa | A64_AF | (size == PAGE ? A64_TABLE : A64_VALID);
     e |= attr & IDMAP_UC ? A64_ATTRIDX(a->device_idx)
@@ -106,7 +106,7 @@ static uint64_t leaf_entry(const idmap *m, uint64_t pa, uint64_t size,
                            uint8_t attr)
 {
     if (m->layout == IDMAP_A64)
-        return a64_leaf_entry(&m->a64, pa, size, attr);
+        return idmap_a64_leaf(&m->a64, pa, size, attr);
     uint64_t e = pa | PTE_P;
     if (attr & IDMAP_W)
         e |= PTE_RW;

@@ -76,6 +76,10 @@ EFI_STATUS idmap_build_legacy(idmap *map, const idplan *plan,
  * EFI_INVALID_PARAMETER for va_bits out of range. */
 EFI_STATUS idmap_build_a64(idmap *map, const idplan *plan,
                            const idmap_a64_attrs *attrs);
+/* The AArch64 leaf the builder writes for pa (a page when size is 4 KiB,
+ * else a block) with plan attributes attr (IDMAP_*). */
+uint64_t idmap_a64_leaf(const idmap_a64_attrs *attrs, uint64_t pa, uint64_t size,
+                        uint8_t attr);
 /* FreePages the tables (never while they are in CR3). */
 void idmap_free(idmap *map);
 

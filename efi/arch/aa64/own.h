@@ -12,7 +12,7 @@
  *
  * a64_own_setup checks the tables with the core (efi/selfcheck.h) before
  * anything is loaded; only then a64_ttbr0_load switches TTBR0 at the
- * current EL (ttbr.c). a64_own_restore puts the firmware's TTBR0 back and
+ * current EL (ttbr.c), with tables (when given) cleaned first. a64_own_restore puts the firmware's TTBR0 back and
  * frees every page, whatever was switched in between.
  */
 #ifndef VTOP_EFI_ARCH_AA64_OWN_H
@@ -71,5 +71,8 @@ void a64_own_restore(ownmap *om, const vtop_out *out);
 /* TTBR0 at the current EL, and the switch with its barriers (ttbr.c). */
 uint64_t a64_ttbr0_read(const a64_machine *m);
 void a64_ttbr0_load(const a64_machine *m, uint64_t ttbr0, const idmap *tables);
+/* Make table writes in [start, start+bytes) visible to walks that do not
+ * look in the data cache (TCR IRGN0/ORGN0 not Write-Back): DC CVAC. */
+void a64_tables_clean(const a64_machine *m, uint64_t start, uint64_t bytes);
 
 #endif

@@ -32,8 +32,10 @@ uint64_t a64_ttbr0_read(const a64_machine *m)
 
 /* CTR_EL0.DminLine [19:16]: log2 of the words in the smallest data cache
  * line (D19.2 CTR_EL0). */
-static void clean_to_poc(uint64_t start, uint64_t bytes)
+void a64_tables_clean(const a64_machine *m, uint64_t start, uint64_t bytes)
 {
+    if (a64_ttbr0_paging(m).walk_wb)
+        return;
     uint64_t line = 4ull << ((a64_read_ctr() >> 16) & 0xfu);
     for (uint64_t a = start & ~(line - 1); a < start + bytes; a += line)
         __asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
@@ -42,8 +44,8 @@ static void clean_to_poc(uint64_t start, uint64_t bytes)
 
 void a64_ttbr0_load(const a64_machine *m, uint64_t ttbr0, const idmap *tables)
 {
-    if (tables && !a64_ttbr0_paging(m).walk_wb)
-        clean_to_poc(tables->pool, (uint64_t)tables->pool_pages * PAGE);
+    if (tables)
+        a64_tables_clean(m, tables->pool, (uint64_t)tables->pool_pages * PAGE);
     uint64_t daif = a64_daif_mask();
     if (m->el == 2)
         __asm__ volatile("dsb ishst\n\t"
