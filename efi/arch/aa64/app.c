@@ -19,6 +19,7 @@
 #include "efi/selfcheck.h"
 #include "efi/shell.h"
 #include "efi/sink.h"
+#include "audit.h"
 #include "fwspace.h"
 #include "own.h"
 #include "probes.h"
@@ -82,6 +83,9 @@ static void run_shell(app *a)
     if (sh) {
         fwreport_summary(&a->fw, a->out);
         shell_firmware_report(sh);
+        const fwsources *fs = a->prot.ok ? &a->prot.fs : NULL;
+        a64_audit_print(&(a64_audit_input){ &a->m, &a->fw, &a->map, fs ? fs->src.gcd : NULL,
+                                            fs ? fs->src.ngcd : 0, a->out });
     }
     own_map_phase(a, &env, sh);
     if (sh) {

@@ -99,7 +99,8 @@ static void print_paging(const a64_machine *m, const vtop_out *out)
 void a64_banner_print(const a64_machine *m, const efi_memmap *map,
                       const vtop_out *out)
 {
-    vtop_printf(out, "vtop %s (UEFI application, AArch64)\n", VTOP_VERSION);
+    vtop_printf(out, "vtop %s (UEFI application)\n", VTOP_VERSION);
+    vtop_printf(out, "architecture: AArch64\n");
     efi_print_firmware(out);
     vtop_printf(out, "console: %s\n", console_kind_name(console_init()));
     /* MIDR_EL1: Implementer [31:24], Variant [23:20], PartNum [15:4],
