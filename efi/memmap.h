@@ -38,6 +38,10 @@ const char *efi_memtype_name(uint32_t type);
  * pages, then the highest address. */
 void efi_memmap_print_summary(const efi_memmap *map, const vtop_out *out);
 
+/* The end of the highest descriptor, at least 4 GiB: the self-check
+ * samples the firmware's identity leaves finely below it. */
+uint64_t efi_memmap_top(const efi_memmap *map);
+
 /* One line per descriptor: type, start-end, pages, attributes. */
 void efi_memmap_print(const efi_memmap *map, const vtop_out *out);
 

@@ -39,18 +39,6 @@ static uint64_t map_limit(const a64_paging *p)
     return 1ull << (bits > 48 ? 48 : bits);
 }
 
-static uint64_t low_top(const efi_memmap *map)
-{
-    uint64_t top = 4ull << 30;
-    for (size_t i = 0; i < map->count; i++) {
-        const EFI_MEMORY_DESCRIPTOR *d = efi_memmap_at(map, i);
-        uint64_t end = d->PhysicalStart + d->NumberOfPages * 4096;
-        if (end > top)
-            top = end;
-    }
-    return top;
-}
-
 vtop_status a64_own_space(const ownmap *om, const live_memory *live,
                           vtop_space *space)
 {
@@ -84,7 +72,7 @@ static bool check(ownmap *om, const a64_own_input *in)
     selfcheck_result r;
     selfcheck_run(&(selfcheck_input){
                       .ours = &ours, .fw = in->fw, .map = &om->map, .plan = &om->plan,
-                      .top = low_top(in->map), .out = in->out},
+                      .top = efi_memmap_top(in->map), .out = in->out},
                   &r);
     bool ok = r.mismatches == 0 && r.addresses > 0;
     vtop_printf(in->out,
