@@ -105,11 +105,8 @@ int app_run(const app_options *opt)
         return APP_STATUS_BAD_OPTION;
     }
     machine_state_read(&a.m);
-    EFI_STATUS s = efi_memmap_get(&a.map);
-    if (EFI_ERROR(s)) {
-        printf("vtop: error: GetMemoryMap failed (0x%llx)\n", (unsigned long long)s);
+    if (!efi_memmap_get_reported(&a.map))
         return APP_STATUS_FAILED;
-    }
     if (!opt->quiet_banner)
         banner_print(&a.m, &a.map, a.out);
     if (EFI_ERROR(live_memory_build(&a.map, false, &a.live))) {

@@ -100,3 +100,11 @@ uint64_t efi_memmap_top(const efi_memmap *map)
     }
     return top;
 }
+
+bool efi_memmap_get_reported(efi_memmap *map)
+{
+    EFI_STATUS s = efi_memmap_get(map);
+    if (EFI_ERROR(s))
+        printf("vtop: error: GetMemoryMap failed (0x%llx)\n", (unsigned long long)s);
+    return !EFI_ERROR(s);
+}

@@ -101,18 +101,15 @@ static void run_shell(app *a)
 
 int app_run(const app_options *opt)
 {
+    /* One layout: the firmware's granule and T0SZ (no -paging choice). */
     if (opt->paging) {
-        printf("vtop: error: -paging %s: no such own-map layout on this architecture\n",
-               opt->paging);
+        printf("vtop: error: -paging %s: no such own-map layout on AArch64\n", opt->paging);
         return APP_STATUS_BAD_OPTION;
     }
     app a = { .opt = opt, .out = efi_stdout_sink(), .status = APP_STATUS_OK };
     a64_machine_read(&a.m);
-    EFI_STATUS s = efi_memmap_get(&a.map);
-    if (EFI_ERROR(s)) {
-        printf("vtop: error: GetMemoryMap failed (0x%llx)\n", (unsigned long long)s);
+    if (!efi_memmap_get_reported(&a.map))
         return APP_STATUS_FAILED;
-    }
     if (!opt->quiet_banner)
         a64_banner_print(&a.m, &a.map, a.out);
     if (EFI_ERROR(live_memory_build(&a.map, false, &a.live))) {
