@@ -29,11 +29,12 @@ $(eval $(call host_libs,fuzz))
 
 # Harnesses and the functions each needs (grep'ed as definitions at the start
 # of a line in core/ and cmd/ sources).
-FUZZ_ALL := walker formats enum cmd roots
+FUZZ_ALL := walker formats enum cmd roots a64
 FUZZ_NEEDS_walker  := vtop_translate_cached vtop_cache_init vtop_space_init vtop_translate vtop_read_virtual vtop_read_physical vtop_physmem_validate
 FUZZ_NEEDS_formats := vtop_image_open_request vtop_image_space_config $(FUZZ_NEEDS_walker)
 FUZZ_NEEDS_enum    := vtop_audit vtop_enumerate vtop_ptov vtop_ptov_map vtop_qemu_mem_walk $(FUZZ_NEEDS_walker)
 FUZZ_NEEDS_roots   := vtop_roots_scan $(FUZZ_NEEDS_walker)
+FUZZ_NEEDS_a64     := vtop_a64_decode vtop_a64_mair_decode vtop_space_half_view $(FUZZ_NEEDS_enum)
 FUZZ_NEEDS_cmd     := vtop_cmd_execute_line vtop_session_open_span vtop_session_new vtop_open_options_init
 # Longest input per harness (-max_len): images need a few pages of tables.
 FUZZ_MAXLEN_walker  := 32768
@@ -41,6 +42,7 @@ FUZZ_MAXLEN_formats := 65536
 FUZZ_MAXLEN_enum    := 32768
 FUZZ_MAXLEN_cmd     := 16384
 FUZZ_MAXLEN_roots   := 32768
+FUZZ_MAXLEN_a64     := 32768
 
 fuzz_lparen := (
 fuzz_defined = $(shell grep -lE '^([A-Za-z].*[^A-Za-z0-9_])?$(1)[$(fuzz_lparen)]' $(CORE_SRCS) $(CMD_SRCS) /dev/null 2>/dev/null)

@@ -76,6 +76,7 @@ static void check_reference(const vtop_space *space, uint64_t va,
         [VTOP_MODE_NONE] = -1, [VTOP_MODE_32BIT] = REF_32,
         [VTOP_MODE_32BIT_PSE] = REF_32_PSE, [VTOP_MODE_PAE] = REF_PAE,
         [VTOP_MODE_4LEVEL] = REF_4LEVEL, [VTOP_MODE_5LEVEL] = REF_5LEVEL,
+        [VTOP_MODE_AARCH64] = -1, /* fuzz_a64.c: its own reference */
     };
     const vtop_space_config *cfg = &space->cfg;
     if (kinds[cfg->mode] < 0)
