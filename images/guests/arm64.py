@@ -12,7 +12,8 @@ second run costs nothing).
   2. qemu-system-aarch64 -M virt -cpu max -accel tcg with QMP and a gdbstub,
      waiting for init's marker on the serial console;
   3. QMP `stop`, then `dump-guest-memory` (ELF: EM_AARCH64, NT_PRSTATUS and
-     the VMCOREINFO note, QEMU dump/dump.c and target/arm/arch_dump.c);
+     the VMCOREINFO note, QEMU dump/dump.c and target/arm/arch_dump.c), and
+     for the 4K guest QEMU's kdump-zlib (flattened) of the same stop;
   4. gdb-multiarch attached to the stopped vCPU reads TTBR0_EL1, TTBR1_EL1,
      TCR_EL1, MAIR_EL1, SCTLR, PC and CPSR from QEMU itself (the root the
      VMCOREINFO derivation is checked against);
@@ -52,14 +53,19 @@ from qmp import CaptureError, Qmp  # noqa: E402
 import refwalk_a64  # noqa: E402
 
 # Debian 12's default arm64 kernel (6.1) has 4 KiB pages and 48-bit VAs and
-# PAs only; its 6.12 kernel with 16 KiB pages (linux-image-6.12-arm64-16k)
-# is built with 52-bit VAs and PAs (CONFIG_ARM64_VA_BITS_52, LPA2), which it
-# uses when the CPU has FEAT_LPA2 (QEMU's -cpu max does). Debian 12 has no
-# 64 KiB-page kernel.
+# PAs only; its 6.12 kernels, with 4 KiB (linux-image-6.12-arm64) and
+# 16 KiB pages (linux-image-6.12-arm64-16k), are built with 52-bit VAs and
+# PAs (CONFIG_ARM64_VA_BITS_52, CONFIG_ARM64_LPA2), which they use when the
+# CPU has FEAT_LPA2 (QEMU's -cpu max does): with 4 KiB pages the walk then
+# starts at level -1. Debian 12 has no 64 KiB-page kernel. The 4K 52-bit
+# guest gets 256 MiB: QEMU answers gva2gpa about 1 ms each, for two bytes
+# of every 4 KiB leaf of the linear map.
 MODES = {
-    "arm64-4k-48": dict(meta="linux-image-arm64:arm64", cpu="max", mem="512"),
+    "arm64-4k-48": dict(meta="linux-image-arm64:arm64", cpu="max", mem="512",
+                        kdump=True),
     "arm64-16k-52": dict(meta="linux-image-6.12-arm64-16k:arm64", cpu="max",
                          mem="512"),
+    "arm64-4k-52": dict(meta="linux-image-6.12-arm64:arm64", cpu="max", mem="256"),
 }
 BASE = os.path.join(ROOT, "build", "guests-arm64")
 BOOT_TIMEOUT = int(os.environ.get("VTOP_GUEST_BOOT_TIMEOUT", "400"))
@@ -140,10 +146,14 @@ def gva2gpa_all(qmp, addrs):
     return answers
 
 
-def stopped_capture(mode, qmp, gdbport, outdir):
+def stopped_capture(mode, cfg, qmp, gdbport, outdir):
     """Steps 3 to 5 on the running guest; returns the register dict."""
     qmp.cmd("stop")
     guest.dump_guest(qmp, os.path.join(outdir, "guest.elf"))
+    if cfg.get("kdump"):
+        # QEMU's own kdump writer at the same stop (flattened, zlib, 64 KiB
+        # blocks on aarch64: target/arm/arch_dump.c); one guest is enough.
+        guest.dump_guest(qmp, os.path.join(outdir, "qemu-kdump-zlib.flat"), "kdump-zlib")
     gdb = Gdb(gdbport)
     try:
         regs = {r: gdb.reg(r) for r in REGS}
@@ -196,7 +206,7 @@ def boot_and_capture(mode, cfg, kernel, initrd, outdir):
         log(mode, f"userland up after {time.time() - t0:.1f} s; stopping vCPU")
         time.sleep(2)  # let init start its processes
         qmp.s.settimeout(guest.DUMP_TIMEOUT)
-        regs = stopped_capture(mode, qmp, gdbport, outdir)
+        regs = stopped_capture(mode, cfg, qmp, gdbport, outdir)
         proc.wait(timeout=60)
         return regs
     finally:
@@ -228,7 +238,7 @@ def capture(mode):
     outdir = os.path.join(BASE, mode)
     if not guest.fresh_outdir(mode, outdir, ("guest.elf", "gva2gpa.txt",
                                              "registers.json", "guest.raw",
-                                             "guest.lime")):
+                                             "guest.lime", "qemu-kdump-zlib.flat")):
         convert(mode, outdir)
         return
     t0 = time.time()

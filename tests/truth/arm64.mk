@@ -1,13 +1,14 @@
 # AArch64 truth tests (tests/truth/arm64.py): real arm64 Debian 12 guests
 # under qemu-system-aarch64 -M virt -cpu max (TCG), captured once into
 # build/guests-arm64/<mode>/ by images/guests/arm64.py: the 6.1 kernel (4K
-# pages, 48-bit VA) and the 6.12 16K-page kernel (52-bit VA with LPA2).
-# About 7 + 2 min here, most of it QEMU answering gva2gpa for every leaf's
-# first and last byte; a second run costs nothing. Compared: the ELF core,
+# pages, 48-bit VA), the 6.12 16K-page kernel and the 6.12 4K-page kernel
+# (both 52-bit VA with LPA2). About 8 + 3 + 4 min here, most of it QEMU
+# answering gva2gpa for every leaf's first and last byte; a second run
+# costs nothing. Compared: the ELF core,
 # TTBR0/TTBR1/TCR/MAIR from QEMU's gdbstub and the gva2gpa answers against
 # the VMCOREINFO root, an independent walker and vtop.
 GUESTS_ARM64_DIR := $(BUILD)/guests-arm64
-ARM64_MODES ?= arm64-4k-48 arm64-16k-52
+ARM64_MODES ?= arm64-4k-48 arm64-16k-52 arm64-4k-52
 
 TEST_SUITES += test-arm64
 

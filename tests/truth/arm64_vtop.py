@@ -57,18 +57,18 @@ def translations(tap, vtop, name, args, answers):
         print("#   " + line)
 
 
-def check_info(tap, vtop, mode, cap):
-    rc, out, err, _ = run_vtop(vtop, ["--json", cap.elf, "info"])
-    baddr = cap.regs["TTBR1_EL1"] & ((1 << 48) - 1) & ~0xfff
+def check_info(tap, vtop, mode, cap, image=None, fmt="elf64-aarch64"):
+    rc, out, err, _ = run_vtop(vtop, ["--json", image or cap.elf, "info"])
+    baddr = cap.rg.half[1]["root"]
     try:
         info = json.loads(out.splitlines()[0])
     except (ValueError, IndexError):
         info = {}
     text = json.dumps(info).lower()
     good = rc == 0 and "aarch64" in text and info.get("root_source") == "VMCOREINFO" \
-        and f"{baddr:x}" in text
-    tap.ok(good, f"{mode} vtop info: aarch64, root from {info.get('root_source')}, "
-                 f"TTBR1 BADDR {baddr:#x} named")
+        and f"{baddr:x}" in text and info.get("format") == fmt
+    tap.ok(good, f"{mode} vtop info: format {info.get('format')}, aarch64, root "
+                 f"from {info.get('root_source')}, TTBR1 BADDR {baddr:#x} named")
     if not good:
         print(f"#   exit {rc}: {(out + err)[:400]}")
 
@@ -183,9 +183,27 @@ def check_pte(tap, vtop, mode, cap, args, lf):
         print(f"#   exit {rc}: {(out + err)[:300]}")
 
 
-def check_vtop(tap, vtop, mode, cap):
+def check_kdump(tap, vtop, mode, cap, registers):
+    """QEMU's kdump-zlib (flattened) of the same stop."""
+    path = os.path.join(cap.dir, "qemu-kdump-zlib.flat")
+    if not os.path.exists(path):
+        tap.ok(False, f"{mode} QEMU kdump-zlib image {path} captured")
+        return
+    check_info(tap, vtop, f"{mode} kdump", cap, path, "kdump-flattened")
+    translations(tap, vtop, f"{mode} vtop kdump, root from VMCOREINFO (kernel half)",
+                 [path], kernel_half(cap, cap.answers))
+    if registers:
+        translations(tap, vtop, f"{mode} vtop kdump with QEMU's registers",
+                     reg_args(cap) + [path], cap.answers)
+        check_tlb(tap, vtop, f"{mode} vtop kdump", reg_args(cap) + [path], cap.leaves)
+
+
+def check_vtop(tap, vtop, mode, cap, kdump=False):
     check_kernel_half(tap, vtop, mode, cap)
-    if not cli_takes_registers(vtop):
+    registers = cli_takes_registers(vtop)
+    if kdump:
+        check_kdump(tap, vtop, mode, cap, registers)
+    if not registers:
         tap.ok(True, f"{mode} vtop with QEMU's registers (both halves): "
                      f"translations, tlb, mem, pte, ptov, audit",
                skip="`vtop --help` offers no --ttbr0/--ttbr1/--tcr yet")

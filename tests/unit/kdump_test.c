@@ -151,6 +151,45 @@ static void test_aarch64_vmcoreinfo_root(void **state)
     assert_int_equal(vtop_image_space_config(&img.info, 0, &cfg), VTOP_NO_ROOT);
 }
 
+/* Blocks larger than a page (QEMU's aarch64 kdump files have 64 KiB ones,
+ * a 16K kernel's makedumpfile 16 KiB): each 4 KiB page is served from its
+ * block, compressed or stored, whole or split over flattened records. The
+ * fixture's tables and data pages then share blocks. */
+static void test_large_blocks(void **state)
+{
+    (void)state;
+    static const uint32_t sizes[] = { 16384, 65536 };
+    static const kdw_comp comps[] = { KDW_ZLIB, KDW_NONE, KDW_ZSTD };
+    uint8_t frames[KF_FRAMES];
+    memset(frames, KDW_DUMPED, sizeof frames);
+    for (int b = 0; b < 2; b++)
+        for (int c = 0; c < 3; c++)
+            for (int flat = 0; flat < 2; flat++) {
+                kf_layout(&img);
+                kdw_spec spec = {.mem = img.mem, .frame = frames,
+                                 .frames = KF_MEM / sizes[b], .comp = comps[c],
+                                 .flatten = flat, .block_size = sizes[b]};
+                free(img.file);
+                img.file = NULL;
+                assert_int_equal(kdw_write(&spec, &img.file, &img.len), 0);
+                assert_int_equal(kf_open(&img, img.len, true), VTOP_OK);
+                assert_int_equal(img.store.block_size, sizes[b]);
+                assert_int_equal(img.info.dumped_pages, KF_MEM / sizes[b]);
+                assert_int_equal(img.info.run_count, 1);
+                assert_int_equal(img.runs[0].len, KF_MEM);
+                check_pages(&img);
+            }
+    /* Other block sizes are refused by name. */
+    kf_layout(&img);
+    kdw_spec spec = {.mem = img.mem, .frame = frames, .frames = KF_MEM / 8192,
+                     .comp = KDW_NONE, .block_size = 8192};
+    free(img.file);
+    img.file = NULL;
+    assert_int_equal(kdw_write(&spec, &img.file, &img.len), 0);
+    assert_int_equal(kf_open(&img, img.len, true), VTOP_FORMAT_UNSUPPORTED);
+    assert_non_null(strstr(img.info.error_what, "4, 16 or 64 KiB"));
+}
+
 static void test_no_decompressor(void **state)
 {
     (void)state;
@@ -227,6 +266,7 @@ int main(void)
         cmocka_unit_test(test_excluded_and_absent),
         cmocka_unit_test(test_vmcoreinfo_root),
         cmocka_unit_test(test_aarch64_vmcoreinfo_root),
+        cmocka_unit_test(test_large_blocks),
         cmocka_unit_test(test_no_decompressor),
         cmocka_unit_test(test_corrupt_page),
         cmocka_unit_test(test_damaged_headers),
