@@ -160,14 +160,12 @@ walk_a64_stop(vtop_translation *out, unsigned l, const vtop_space_level *f,
     return walk_stop(out, l, st);
 }
 
-/* A leaf's own fault (cold): x86 reserved bits of the leaf form; AArch64
- * AF = 0 without TCR.HA (reserved_bits says which bits). */
+/* An AArch64 leaf's own fault (cold): AF = 0 without TCR.HA, or address
+ * bits (reserved_bits says which bits). */
 __attribute__((cold)) static inline vtop_status
-walk_leaf_fault(vtop_translation *out, unsigned l, uint64_t bits, const bool a64)
+walk_a64_leaf_fault(vtop_translation *out, unsigned l, uint64_t bits)
 {
     out->reserved_bits = bits;
-    if (!a64)
-        return walk_stop(out, l, VTOP_RESERVED_BIT);
     return walk_stop(out, l, (bits & ~VTOP_A64_AF) ? VTOP_ADDRESS_SIZE_FAULT
                                                    : VTOP_ACCESS_FLAG_FAULT);
 }
@@ -278,7 +276,7 @@ walk_leaf_a64(const vtop_space *s, const walk_cursor *k, vtop_translation *out,
     const vtop_space_level *f = &k->half->level[l];
     uint64_t bad = vtop_level_leaf_fault(f, e);
     if (__builtin_expect(bad != 0, 0))
-        return walk_leaf_fault(out, l, bad, true);
+        return walk_a64_leaf_fault(out, l, bad);
     uint64_t base = vtop_a64_leaf_base(f, e);
     if (!rec) {
         out->page_size = f->page_size;

@@ -18,17 +18,10 @@
 #include "core/enum.h"
 #include "core/paging.h"
 #include "core/status.h"
+#include "test_rng.h"
 #include "a64_fixture.h"
 #include "ref_walk_a64.h"
 
-static uint64_t rng_state;
-static uint64_t rnd(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545F4914F6CDD1Dull;
-}
 
 static bool fx_read64(void *ctx, uint64_t pa, uint64_t *v)
 {

@@ -250,6 +250,34 @@ static void test_views_and_roots(void **state)
     assert_int_equal(vtop_canonical(s.half[0].desc, 0xffff000000000123ull), 0x123);
 }
 
+/* vtop_entry_fault, the status an entry ends a walk with, in both
+ * architectures (x86: SDM Vol. 3A 4.7; AArch64: D8.3). */
+static void test_entry_fault(void **state)
+{
+    (void)state;
+    vtop_space x, a;
+    assert_int_equal(fx_space(&x, (fx_cfg){VTOP_MODE_4LEVEL, 0x1000, 1, 40, 0, 0}), VTOP_OK);
+    assert_int_equal(vtop_entry_fault(&x, 3, 0x5000), VTOP_NOT_PRESENT);
+    assert_int_equal(vtop_entry_fault(&x, 3, 0x5003), VTOP_OK);
+    assert_int_equal(vtop_entry_fault(&x, 0, 0x5083), VTOP_RESERVED_BIT);   /* PS in a PML4E */
+    assert_int_equal(vtop_entry_fault(&x, 2, 0x101083), VTOP_RESERVED_BIT); /* 2M leaf, bit 12.. */
+    assert_int_equal(vtop_entry_fault(&x, 3, (1ull << 45) | 3), VTOP_RESERVED_BIT);
+    assert_int_equal(vtop_entry_fault(&x, 2, 0x200083), VTOP_OK);
+    assert_int_equal(a64_space(&a, (a64_cfg){T0SZ(16) | T1SZ(16) | TG1_4K | IPS(2), 0x1000, 0,
+                                             VTOP_A64_EL1, 0, 0}), VTOP_OK);
+    assert_int_equal(vtop_entry_fault(&a, 3, 0x5000 | D_PAGE | D_AF), VTOP_OK);
+    assert_int_equal(vtop_entry_fault(&a, 3, 0x5000 | D_PAGE), VTOP_ACCESS_FLAG_FAULT);
+    assert_int_equal(vtop_entry_fault(&a, 3, 0x5000 | D_BLOCK | D_AF), VTOP_TRANSLATION_FAULT);
+    assert_int_equal(vtop_entry_fault(&a, 0, 0x5000 | D_BLOCK), VTOP_TRANSLATION_FAULT);
+    assert_int_equal(vtop_entry_fault(&a, 1, (1ull << 41) | D_TABLE), VTOP_ADDRESS_SIZE_FAULT);
+    assert_int_equal(vtop_entry_fault(&a, 2, 0x200000 | D_BLOCK | D_AF), VTOP_OK);
+    assert_int_equal(vtop_entry_reserved(&a, 3, 0x5000 | D_PAGE), VTOP_A64_AF);
+    assert_int_equal(vtop_entry_table(&a, (1ull << 50) | 0x7000 | D_TABLE), 0x7000);
+    assert_int_equal(vtop_entry_leaf_base(&a, 2, 0x345678 | D_BLOCK), 0x200000);
+    assert_int_equal(vtop_path_start(&a), 0);
+    assert_int_equal(vtop_path_start(&x), VTOP_RIGHTS_ALL);
+}
+
 static void test_status_names(void **state)
 {
     (void)state;
@@ -270,6 +298,7 @@ int main(void)
         cmocka_unit_test(test_decode_errors),
         cmocka_unit_test(test_ttbr_base),
         cmocka_unit_test(test_views_and_roots),
+        cmocka_unit_test(test_entry_fault),
         cmocka_unit_test(test_status_names),
     };
     return cmocka_run_group_tests_name("paging_a64", tests, NULL, NULL);

@@ -14,6 +14,7 @@
 
 #include "core/paging.h"
 #include "core/status.h"
+#include "test_rng.h"
 #include "pt_fixture.h"
 #include "ref_walk.h"
 
@@ -24,15 +25,6 @@ static vtop_space sp(fx_cfg c)
     return s;
 }
 
-static uint64_t rng_state;
-static uint64_t rnd(void)
-{
-    /* xorshift64* */
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545F4914F6CDD1Dull;
-}
 
 /* A random entry: mostly present, pointing at one of the first 64 pages
  * (so walks go deep), sometimes PS, high garbage, or outside the image. */
