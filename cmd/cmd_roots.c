@@ -10,9 +10,11 @@
 #include "fmt_json.h"
 #include "num.h"
 #include "options.h"
+#include "scan.h"
 
 #define ROOTS_DEFAULT 10
 #define ROOTS_MAX 1000
+#define JOBS_MAX VTOP_ROOTS_MAX_PARTS
 
 /* "kernel-half,self-map,..." into text. */
 static void evidence_text(uint32_t evidence, char *text, size_t cap)
@@ -48,18 +50,27 @@ static void candidate_out(vtop_cmd_ctx *c, size_t rank,
                 r->root, vtop_report_mode_name(r->mode), r->score, ev);
 }
 
-/* roots [--mode M] [COUNT] */
+/* roots [--mode M] [--jobs N] [COUNT] */
 static bool roots_args(vtop_cmd_ctx *c, int argc, char **argv,
-                       vtop_roots_options *opt, uint64_t *count)
+                       vtop_roots_job *job, uint64_t *count)
 {
     for (int i = 1; i < argc; i++) {
+        uint64_t jobs;
         if (strcmp(argv[i], "--mode") == 0 && i + 1 < argc) {
             i++;
-            if (!vtop_parse_paging_mode(argv[i], &opt->mode)) {
+            if (!vtop_parse_paging_mode(argv[i], &job->opt.mode)) {
                 vtop_cmd_error(c, VTOP_EXIT_USAGE, "roots: unknown mode '%s'",
                                argv[i]);
                 return false;
             }
+        } else if (strcmp(argv[i], "--jobs") == 0 && i + 1 < argc) {
+            i++;
+            if (!vtop_parse_count(argv[i], JOBS_MAX, &jobs) || !jobs) {
+                vtop_cmd_error(c, VTOP_EXIT_USAGE, "roots: bad job count '%s' "
+                               "(1..%d, decimal)", argv[i], JOBS_MAX);
+                return false;
+            }
+            job->jobs = (unsigned)jobs;
         } else if (!vtop_parse_count(argv[i], ROOTS_MAX, count) || !*count) {
             vtop_cmd_error(c, VTOP_EXIT_USAGE, "roots: bad count '%s' (1..%d, "
                            "decimal)", argv[i], ROOTS_MAX);
@@ -71,18 +82,20 @@ static bool roots_args(vtop_cmd_ctx *c, int argc, char **argv,
 
 static int run_roots(vtop_cmd_ctx *c, int argc, char **argv)
 {
-    vtop_roots_options opt;
-    memset(&opt, 0, sizeof opt);
+    vtop_session *s = c->session;
+    vtop_roots_job job = {.mem = &s->mem, .svc = s->scan,
+                          .loaded = s->has_loaded ? &s->loaded : NULL};
     uint64_t count = ROOTS_DEFAULT;
-    if (!vtop_cmd_argc(c, argc, 1, 4) || !roots_args(c, argc, argv, &opt, &count))
+    if (!vtop_cmd_argc(c, argc, 1, 6) || !roots_args(c, argc, argv, &job, &count))
         return VTOP_EXIT_USAGE;
     vtop_root_candidate *cands = calloc((size_t)count, sizeof *cands);
     if (!cands)
         return vtop_cmd_error(c, VTOP_EXIT_FAIL, "roots: out of memory");
+    job.out = cands;
+    job.cap = (size_t)count;
     vtop_roots_result res;
     memset(&res, 0, sizeof res);
-    vtop_status st = vtop_roots_scan(&c->session->mem, &opt, cands,
-                                     (size_t)count, &res);
+    vtop_status st = vtop_roots_scan_jobs(&job, &res);
     if (!c->json && res.count)
         vtop_puts(c->out, "rank root             mode         score  evidence\n");
     for (size_t i = 0; i < res.count; i++)
@@ -99,11 +112,14 @@ static int run_roots(vtop_cmd_ctx *c, int argc, char **argv)
 }
 
 static const vtop_command cmd_roots = {
-    "roots", "roots [--mode M] [COUNT]",
+    "roots", "roots [OPTIONS] [COUNT]",
     "candidate page-table roots (CR3) found by scanning the image",
     "  Best first (default 10): rank, root, mode, score, evidence (kernel-half,\n"
     "  self-map, shared-kernel, linear-leaves, cr3-value, ...). Use one with\n"
-    "  `open IMAGE --cr3 ROOT --mode MODE`. Exit 1 when none qualifies.\n",
+    "  `open IMAGE --cr3 ROOT --mode MODE`. Exit 1 when none qualifies.\n"
+    "  --mode M scans for roots of mode M only; --jobs N splits the scan by\n"
+    "  physical range over N threads where the platform has them (the same\n"
+    "  answer as one job).\n",
     true, run_roots, NULL};
 
 const vtop_command *const vtop_cmds_roots[] = {&cmd_roots, NULL};

@@ -100,6 +100,34 @@ static bool line_blank(char c)
            c == '\f'; /* the lexer's blanks (lex.c) */
 }
 
+/* The common word, read in place: 1 to 16 plain hex digits (an optional
+ * 0x before them) up to a blank or the end; *end is after it. False for
+ * anything else (grouping backticks, 0n, too long: vtop_parse_addr
+ * decides those). */
+static bool plain_hex_word(const char *p, uint64_t *va, const char **end)
+{
+    static const uint8_t digit[256] = {
+        ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
+        ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+        ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+        ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+    }; /* value + 1: zero means "not a digit" */
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+        p += 2;
+    uint64_t v = 0;
+    unsigned n = 0;
+    for (unsigned d; (d = digit[(unsigned char)*p]) != 0; p++, n++) {
+        if (n == 16)
+            return false;
+        v = v << 4 | (uint64_t)(d - 1);
+    }
+    if (n == 0 || (*p && !line_blank(*p)))
+        return false;
+    *va = v;
+    *end = p;
+    return true;
+}
+
 bool vtop_vtop_line_parse(const char *line, uint64_t *va)
 {
     const char *p = line;
@@ -110,6 +138,12 @@ bool vtop_vtop_line_parse(const char *line, uint64_t *va)
         return false;
     for (p += 4; line_blank(*p);)
         p++;
+    const char *end;
+    if (plain_hex_word(p, va, &end)) {
+        while (line_blank(*end))
+            end++;
+        return !*end || *end == '#';
+    }
     char word[VTOP_MAX_LINE];
     size_t n = 0;
     for (; *p && !line_blank(*p); p++) {

@@ -111,16 +111,13 @@ static bool vtop_line_ok_fixed(vtop_line *l, const vtop_translation *tr)
     if (!size[0] || !size[1] || size[2])
         return false;
     __builtin_memcpy(l->buf, tmpl, sizeof tmpl - 1);
-    l->n = 3;
-    vtop_line_hex(l, tr->va, 16);
-    l->n = 23;
-    vtop_line_hex(l, tr->pa, 16);
+    vtop_hex16(l->buf + 3, tr->va, false);
+    vtop_hex16(l->buf + 23, tr->pa, false);
     l->buf[45] = size[0];
     l->buf[46] = size[1];
     vtop_fmt_rights(tr->rights, l->buf + 55); /* writes a NUL at 59 ... */
     l->buf[59] = ' ';                         /* ... put the blank back */
-    l->n = 69;
-    vtop_line_hex_upper(l, vtop_hresult(tr->status), 8);
+    vtop_hex8(l->buf + 69, vtop_hresult(tr->status), true);
     l->n = sizeof tmpl - 1;
     return true;
 }

@@ -3,8 +3,7 @@
 
 #include <string.h>
 
-static void put_hex(vtop_line *l, uint64_t v, unsigned digits,
-                    const char *alphabet)
+static void put_hex(vtop_line *l, uint64_t v, unsigned digits, bool upper)
 {
     if (digits == 0 || digits > 16)
         digits = 16;
@@ -13,19 +12,26 @@ static void put_hex(vtop_line *l, uint64_t v, unsigned digits,
         return;
     }
     char *d = l->buf + l->n;
-    for (unsigned i = digits; i-- > 0; v >>= 4)
-        d[i] = alphabet[v & 15];
+    if (digits == 16) {
+        vtop_hex16(d, v, upper);
+    } else if (digits == 8) {
+        vtop_hex8(d, (uint32_t)v, upper);
+    } else {
+        const char *alphabet = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+        for (unsigned i = digits; i-- > 0; v >>= 4)
+            d[i] = alphabet[v & 15];
+    }
     l->n += digits;
 }
 
 void vtop_line_hex(vtop_line *l, uint64_t v, unsigned digits)
 {
-    put_hex(l, v, digits, "0123456789abcdef");
+    put_hex(l, v, digits, false);
 }
 
 void vtop_line_hex_upper(vtop_line *l, uint64_t v, unsigned digits)
 {
-    put_hex(l, v, digits, "0123456789ABCDEF");
+    put_hex(l, v, digits, true);
 }
 
 void vtop_line_mem(vtop_line *l, const char *s, size_t n)

@@ -22,6 +22,33 @@ typedef struct vtop_line {
     bool cut;          /* something did not fit */
 } vtop_line;
 
+/* Eight hex digits of v into d[0..8) (no NUL), most significant first,
+ * as one 8-byte word (SWAR, after Lemire's "Converting integers to hex
+ * strings"): each nibble spread into its own byte, then '0' added and,
+ * for bytes above 9, the gap to the letters. Inline: the per-line views
+ * call it for every column. */
+static inline void vtop_hex8(char *d, uint32_t v, bool upper)
+{
+    uint64_t gap = upper ? 'A' - '0' - 10 : 'a' - '0' - 10;
+    uint64_t x = v;
+    x = (x | x << 16) & 0x0000FFFF0000FFFFull;
+    x = (x | x << 8) & 0x00FF00FF00FF00FFull;
+    x = (x | x << 4) & 0x0F0F0F0F0F0F0F0Full; /* byte i = nibble i */
+    uint64_t above9 = ((x + 0x0606060606060606ull) >> 4) & 0x0101010101010101ull;
+    x += 0x3030303030303030ull + above9 * gap;
+#if !(defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
+    x = __builtin_bswap64(x);                 /* nibble 7 first in memory */
+#endif
+    __builtin_memcpy(d, &x, 8);
+}
+
+/* Sixteen hex digits of v into d[0..16). */
+static inline void vtop_hex16(char *d, uint64_t v, bool upper)
+{
+    vtop_hex8(d, (uint32_t)(v >> 32), upper);
+    vtop_hex8(d + 8, (uint32_t)v, upper);
+}
+
 /* Exactly `digits` (1..16) hex digits of v, zero-padded (as "%0*" PRIx64
  * for a v that fits): lowercase, or uppercase (as PRIX). */
 void vtop_line_hex(vtop_line *l, uint64_t v, unsigned digits);

@@ -18,6 +18,11 @@ static void register_table(vtop_session *s, const vtop_command *const *t)
         vtop_cmd_register(s, *t);
 }
 
+void vtop_session_set_scan(vtop_session *s, const struct vtop_scan_services *svc)
+{
+    s->scan = svc;
+}
+
 vtop_session *vtop_session_new(const vtop_platform *platform)
 {
     vtop_session *s = calloc(1, sizeof *s);

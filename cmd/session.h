@@ -96,6 +96,11 @@ int vtop_session_open_file(vtop_session *s, const char *name,
  * none, so compressed pages read as format-unsupported). */
 void vtop_session_set_decompressor(vtop_session *s, const vtop_decompressor *d);
 
+/* The platform's whole-image scan services (cmd/scan.h; kept, not
+ * copied; NULL: none, the default). */
+struct vtop_scan_services;
+void vtop_session_set_scan(vtop_session *s, const struct vtop_scan_services *svc);
+
 /* --json: answers as one JSON object per line. */
 void vtop_session_set_json(vtop_session *s, bool on);
 bool vtop_session_json(const vtop_session *s);

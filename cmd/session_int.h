@@ -31,6 +31,7 @@ struct vtop_session {
     vtop_dump_store *store;      /* heap: paged images' state, or NULL */
     vtop_page_cache cache;       /* heap: its page cache */
     vtop_decompressor decompress; /* the platform's (none by default) */
+    const struct vtop_scan_services *scan; /* the platform's, or NULL */
     bool has_space;              /* space is ready to walk */
     vtop_space space;
     uint32_t cpu;

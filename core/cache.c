@@ -23,6 +23,8 @@
 #define KEY_VALID VTOP_CACHE_KEY_VALID
 #define KEY_FLAGS VTOP_CACHE_KEY_FLAGS /* valid, class, root slot */
 #define VAL_RIGHTS VTOP_CACHE_VAL_RIGHTS
+#define VAL_CLASS VTOP_CACHE_VAL_CLASS_SHIFT
+#define VAL_DERIVED VTOP_CACHE_VAL_DERIVED
 
 /* Page sizes by class (2 bits of the key): 4K, 2M, 4M, 1G (SDM 4.3-4.5). */
 static const uint8_t class_shift[4] = {12, 21, 22, 30};
@@ -40,11 +42,6 @@ static inline uint64_t key_of(uint64_t base, unsigned slot, unsigned cls)
     return base | (uint64_t)slot << 3 | (uint64_t)cls << 1 | KEY_VALID;
 }
 
-static inline unsigned key_shift(uint64_t key)
-{
-    return class_shift[(key >> 1) & 3];
-}
-
 static inline unsigned key_slot(uint64_t key)
 {
     return (unsigned)(key >> 3) & (VTOP_CACHE_ROOTS - 1);
@@ -59,28 +56,30 @@ vtop_status vtop_cache_init(vtop_cache *cache, vtop_cache_tag *tags,
     while (ways > capacity)
         ways >>= 1;
     size_t sets = 1;
-    while (sets <= (capacity / ways) / 2)
+    unsigned bits = 0;
+    while (sets <= (capacity / ways) / 2) {
         sets <<= 1;
+        bits++;
+    }
     *cache = (vtop_cache){.tags = tags, .records = records,
                           .capacity = capacity, .set_mask = sets - 1,
+                          .set_shift = bits ? 64u - bits : 63u,
                           .ways = ways, .cur_root = VTOP_CACHE_NO_ROOT};
     for (size_t i = 0; i < capacity; i++)
         tags[i].key = 0;
     return VTOP_OK;
 }
 
-static inline const vtop_cache_tag *set_of(const vtop_cache *c, uint64_t key,
-                                           unsigned shift)
+static inline const vtop_cache_tag *set_of(const vtop_cache *c, uint64_t key)
 {
-    return vtop_cache_set_of(c, key, shift);
+    return vtop_cache_set_of(c, key);
 }
 
 /* The tag equal to key in its set, or NULL (vtop_cache_probe4 for a set of
  * four, the same arithmetic for the smaller sets of a tiny cache). */
-static inline const vtop_cache_tag *probe(const vtop_cache *c, uint64_t key,
-                                          unsigned shift)
+static inline const vtop_cache_tag *probe(const vtop_cache *c, uint64_t key)
 {
-    const vtop_cache_tag *set = set_of(c, key, shift);
+    const vtop_cache_tag *set = set_of(c, key);
     if (c->ways == VTOP_CACHE_WAYS)
         return vtop_cache_probe4(set, key);
     unsigned any = 0, way = 0;
@@ -127,19 +126,22 @@ typedef struct drop_filter {
     uint64_t lo, hi;
 } drop_filter;
 
+/* The leaf a tag stands for spans [base, last]: its own page, or for a
+ * derived tag the whole large leaf it is a piece of. */
 static size_t drop(vtop_cache *c, drop_filter f)
 {
     size_t n = 0;
     for (size_t i = 0; i < c->capacity; i++) {
-        uint64_t key = c->tags[i].key;
+        uint64_t key = c->tags[i].key, val = c->tags[i].val;
         if (!key || (!f.all_roots && key_slot(key) != f.slot))
             continue;
-        uint64_t base = key & ~KEY_FLAGS;
-        uint64_t last = base + ((1ull << key_shift(key)) - 1);
+        uint64_t size = 1ull << class_shift[(val >> VAL_CLASS) & 3];
+        uint64_t base = key & ~KEY_FLAGS & ~(size - 1);
+        uint64_t last = base + (size - 1);
         if (!f.whole && (last < f.lo || base > f.hi))
             continue;
         c->tags[i].key = 0;
-        n++;
+        n += !(val & VAL_DERIVED); /* counts are of leaves, not pieces */
     }
     return n;
 }
@@ -186,9 +188,8 @@ lookup_large(const vtop_cache *c, const vtop_space *s, uint64_t va,
         int cls = d->level[l].leaf_allowed ? class_of_shift(d->level[l].shift) : -1;
         if (cls < 0)
             continue;
-        unsigned shift = class_shift[cls];
-        uint64_t base = va & ~((1ull << shift) - 1);
-        t = probe(c, key_of(base, slot, (unsigned)cls), shift);
+        uint64_t base = va & ~((1ull << class_shift[cls]) - 1);
+        t = probe(c, key_of(base, slot, (unsigned)cls));
     }
     return t;
 }
@@ -202,13 +203,70 @@ static inline const vtop_cache_tag *lookup(vtop_cache *c, const vtop_space *s,
     if (slot < 0)
         return NULL;
     const vtop_cache_tag *t =
-        probe(c, key_of(va & ~0xfffull, (unsigned)slot, 0), 12);
+        probe(c, key_of(va & ~0xfffull, (unsigned)slot, 0));
     return t ? t : lookup_large(c, s, va, (unsigned)slot);
 }
 
-/* Put a successful walk's record in its set: the way already holding the
- * key (a tags-only cache refills it), else an empty way, else the
- * round-robin victim. */
+/* The way for key in its set: the way already holding it (a tags-only
+ * cache refills it), else an empty way, else the round-robin victim. */
+static vtop_cache_tag *way_for(vtop_cache *c, uint64_t key)
+{
+    vtop_cache_tag *set = (vtop_cache_tag *)set_of(c, key);
+    for (unsigned w = 0; w < c->ways; w++)
+        if (set[w].key == key)
+            return &set[w];
+    for (unsigned w = 0; w < c->ways; w++)
+        if (set[w].key == 0)
+            return &set[w];
+    c->stats.evictions++;
+    return &set[c->victim++ & (c->ways - 1)]; /* ways: a power of two */
+}
+
+/* A way for a piece: the one holding it, an empty one, else another
+ * piece's; NULL when the set holds only leaves (a piece is a shortcut,
+ * it never evicts a leaf). */
+static vtop_cache_tag *piece_way(vtop_cache *c, uint64_t key)
+{
+    vtop_cache_tag *set = (vtop_cache_tag *)set_of(c, key);
+    vtop_cache_tag *other = NULL;
+    for (unsigned w = 0; w < c->ways; w++) {
+        if (set[w].key == key || set[w].key == 0)
+            return &set[w];
+        if (!other && (set[w].val & VAL_DERIVED))
+            other = &set[w];
+    }
+    return other;
+}
+
+/* The 4K piece of the large leaf tagged by *large that holds va, as a
+ * derived tag of the same root slot (cache.h): the next lookup of that
+ * piece is the inline one-probe hit. Pieces are not counted as fills. */
+static void derive(vtop_cache *c, const vtop_cache_tag *large, uint64_t va)
+{
+    uint64_t lkey = large->key, lval = large->val;
+    unsigned cls = (unsigned)(lkey >> 1) & 3;
+    if (cls == 0)
+        return;
+    uint64_t lbase = lkey & ~KEY_FLAGS, piece = va & ~0xfffull;
+    uint64_t pa = (lval & ~KEY_FLAGS) + (piece - lbase);
+    vtop_translation rec;
+    if (c->records)
+        rec = c->records[large - c->tags];
+    uint64_t key = key_of(piece, key_slot(lkey), 0);
+    vtop_cache_tag *e = piece_way(c, key);
+    if (!e)
+        return;
+    e->key = key;
+    e->val = pa | (lval & VAL_RIGHTS) | (uint64_t)cls << VAL_CLASS | VAL_DERIVED;
+    if (c->records) {
+        rec.va = piece;
+        rec.pa = pa;
+        c->records[e - c->tags] = rec;
+    }
+}
+
+/* Put a successful walk's record in its set (and, for a large leaf, the
+ * piece holding the walked VA). */
 static void fill(vtop_cache *c, const vtop_space *s, const vtop_translation *t)
 {
     uint64_t size = t->page_size;
@@ -217,19 +275,10 @@ static void fill(vtop_cache *c, const vtop_space *s, const vtop_translation *t)
         return;
     uint64_t base = t->va & ~(size - 1);
     uint64_t key = key_of(base, root_claim(c, s->root), (unsigned)cls);
-    vtop_cache_tag *set = (vtop_cache_tag *)set_of(c, key, class_shift[cls]);
-    vtop_cache_tag *e = NULL;
-    for (unsigned w = 0; w < c->ways && !e; w++)
-        e = set[w].key == key ? &set[w] : NULL;
-    for (unsigned w = 0; w < c->ways && !e; w++)
-        e = set[w].key == 0 ? &set[w] : NULL;
-    if (!e) {
-        c->stats.evictions++;
-        e = &set[c->victim++ & (c->ways - 1)]; /* ways: a power of two */
-    }
+    vtop_cache_tag *e = way_for(c, key);
     uint64_t pa_base = t->pa - (t->va - base);
     e->key = key;
-    e->val = pa_base | (t->rights & VAL_RIGHTS);
+    e->val = pa_base | (t->rights & VAL_RIGHTS) | (uint64_t)cls << VAL_CLASS;
     if (c->records) {
         vtop_translation *r = &c->records[e - c->tags];
         *r = *t;
@@ -237,6 +286,7 @@ static void fill(vtop_cache *c, const vtop_space *s, const vtop_translation *t)
         r->pa = pa_base;
     }
     c->stats.fills++;
+    derive(c, e, t->va);
 }
 
 /* Same test as vtop_canonical(d, va) == va, inline for the hit path. */
@@ -268,6 +318,7 @@ vtop_status vtop_translate_cached(const vtop_space *space, vtop_cache *cache,
         *out = cache->records[e - cache->tags];
         out->va = va;
         out->pa += va - (e->key & ~KEY_FLAGS);
+        derive(cache, e, va);
         return out->status;
     }
     cache->stats.misses++;
@@ -310,13 +361,14 @@ vtop_status vtop_cache_translate_pa_full(const vtop_space *space,
     if (!usable(space, cache, va) || !(e = lookup(cache, space, va)))
         return translate_pa_slow(space, cache, va, pa, page_size, rights);
     cache->stats.hits++;
-    uint64_t size = 1ull << key_shift(e->key);
+    uint64_t val = e->val;
     if (pa)
-        *pa = (e->val & ~KEY_FLAGS) | (va & (size - 1));
+        *pa = (val & ~KEY_FLAGS) + (va - (e->key & ~KEY_FLAGS));
     if (page_size)
-        *page_size = size;
+        *page_size = 1ull << class_shift[(val >> VAL_CLASS) & 3];
     if (rights)
-        *rights = (unsigned)(e->val & VAL_RIGHTS);
+        *rights = (unsigned)(val & VAL_RIGHTS);
+    derive(cache, e, va);
     return VTOP_OK; /* only VTOP_OK records are cached */
 }
 

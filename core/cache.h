@@ -30,7 +30,14 @@
 
 /* One slot's tag. key = page base | root slot << 3 | size class << 1 | 1
  * (0 = empty; a page base has its low 12 bits clear, so the flags fit
- * below it); val = physical page base | VTOP_RIGHT_* of the page. */
+ * below it); val = physical page base | VTOP_RIGHT_* of the page | the
+ * leaf's size class << 3 | VTOP_CACHE_VAL_DERIVED.
+ *
+ * A derived tag is the 4K piece of a large leaf (2M, 4M, 1G) that a
+ * lookup used: key of class 4K, val the piece's physical base and the
+ * leaf's class. The inline hit path then probes one 4K set whatever the
+ * page size (a guest's direct map is mostly 2M pages), and an
+ * invalidation overlapping the leaf drops its pieces with it. */
 typedef struct vtop_cache_tag {
     uint64_t key;
     uint64_t val;
@@ -42,6 +49,15 @@ typedef struct vtop_cache_tag {
 #define VTOP_CACHE_KEY_VALID 1ull
 #define VTOP_CACHE_KEY_FLAGS 0xfffull /* below the page base */
 #define VTOP_CACHE_VAL_RIGHTS 7ull
+#define VTOP_CACHE_VAL_CLASS_SHIFT 3
+#define VTOP_CACHE_VAL_DERIVED (1ull << 5)
+
+/* log2 of the page size of a size class: 4K, 2M, 4M, 1G (SDM Vol. 3A
+ * 4.3-4.5), packed one byte per class. */
+static inline unsigned vtop_cache_class_shift(unsigned cls)
+{
+    return (0x1e16150cu >> (8 * (cls & 3))) & 0xffu;
+}
 
 typedef struct vtop_cache_stats {
     uint64_t hits;
@@ -60,6 +76,7 @@ typedef struct vtop_cache {
      * (VTOP_CACHE_WAYS, fewer for a tiny cache), set_mask + 1 sets (a power
      * of two: a set is picked with a mask); tags past them stay empty. */
     size_t set_mask;
+    unsigned set_shift;         /* 64 - log2(sets), at most 63 */
     unsigned ways;
     unsigned victim;            /* round-robin way a full set evicts */
     /* Roots: slot i caches root[i] while bit i of root_used is set. The
@@ -93,17 +110,14 @@ vtop_status vtop_cache_translate_pa_full(const vtop_space *space,
                                          uint64_t *pa, uint64_t *page_size,
                                          unsigned *rights);
 
-/* The set of a key (see cache.c): the page number in its own size with the
- * flag bits folded in from the top, times an odd 64-bit constant
- * (Fibonacci hashing, Knuth TAOCP 6.4); bits 32.. of the product depend on
- * every bit of the key. */
+/* The set of a key: the top bits of the key times an odd 64-bit constant
+ * (Fibonacci hashing, Knuth TAOCP 6.4: the top bits of the product depend
+ * on every bit of the key, and consecutive pages land in different sets).
+ * Two operations and a mask: the hit path is counted in instructions. */
 static inline const vtop_cache_tag *vtop_cache_set_of(const vtop_cache *c,
-                                                      uint64_t key,
-                                                      unsigned shift)
+                                                      uint64_t key)
 {
-    uint64_t k = (key >> shift) ^ ((key & VTOP_CACHE_KEY_FLAGS) << 52);
-    k ^= k >> 29;
-    size_t set = (size_t)((k * 0xBF58476D1CE4E5B9ull) >> 32) & c->set_mask;
+    size_t set = (size_t)((key * 0x9E3779B97F4A7C15ull) >> c->set_shift) & c->set_mask;
     return &c->tags[set * c->ways];
 }
 
@@ -111,21 +125,26 @@ static inline const vtop_cache_tag *vtop_cache_set_of(const vtop_cache *c,
  * hits is found by arithmetic, not by a branch per way: which way hits is
  * random, and a mispredicted branch on loaded data flushes the loads of
  * the next lookups. A key sits in at most one way (fill reuses a way
- * holding it), so the sum of matching way numbers is the way; whether any
- * matched is the one, well-predicted, branch. */
+ * holding it), so the lowest matching way is the way; whether any matched
+ * is the one, well-predicted, branch. */
 static inline const vtop_cache_tag *vtop_cache_probe4(const vtop_cache_tag *set,
                                                       uint64_t key)
 {
-    unsigned m0 = set[0].key == key, m1 = set[1].key == key;
-    unsigned m2 = set[2].key == key, m3 = set[3].key == key;
-    return (m0 | m1 | m2 | m3) ? set + (m1 + 2 * m2 + 3 * m3) : NULL;
+    /* One mask of the matching ways, tested once. GCC otherwise threads
+     * the test into a branch per compare (mispredicted by which way hits);
+     * the empty asm makes the mask an opaque value it must compute. */
+    unsigned m = (unsigned)(set[0].key == key) | (unsigned)(set[1].key == key) << 1 |
+                 (unsigned)(set[2].key == key) << 2 | (unsigned)(set[3].key == key) << 3;
+    __asm__("" : "+r"(m));
+    return m ? set + __builtin_ctz(m) : NULL;
 }
 
 /* The hit path without the record: same lookup, statistics, fills and
  * status as vtop_translate_cached, but on VTOP_OK only sets *pa, *page_size
  * and *rights (VTOP_RIGHT_*; any of the three may be NULL). For callers
- * that only need the address (reads, benchmarks). Inline: a 4K hit of the
- * last root is one compare of the root, a hash and one tag line. A VA that
+ * that only need the address (reads, benchmarks). Inline: a hit of the
+ * last root (a 4K page, or a piece of a large one already derived) is one
+ * compare of the root, a hash and one tag line. A VA that
  * is not canonical never equals a tag (tags hold canonical page bases), so
  * the hit path needs no canonical check; everything else goes out of line. */
 static inline vtop_status vtop_cache_translate_pa(const vtop_space *space,
@@ -138,13 +157,14 @@ static inline vtop_status vtop_cache_translate_pa(const vtop_space *space,
         cache->ways == VTOP_CACHE_WAYS) {
         uint64_t key = (va & ~0xfffull) | cache->cur_flags;
         const vtop_cache_tag *t =
-            vtop_cache_probe4(vtop_cache_set_of(cache, key, 12), key);
+            vtop_cache_probe4(vtop_cache_set_of(cache, key), key);
         if (t) {
             cache->stats.hits++;
             if (pa)
                 *pa = (t->val & ~VTOP_CACHE_KEY_FLAGS) | (va & 0xfff);
             if (page_size)
-                *page_size = 4096;
+                *page_size = 1ull << vtop_cache_class_shift(
+                                 (unsigned)(t->val >> VTOP_CACHE_VAL_CLASS_SHIFT));
             if (rights)
                 *rights = (unsigned)(t->val & VTOP_CACHE_VAL_RIGHTS);
             return VTOP_OK;

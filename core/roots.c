@@ -6,8 +6,8 @@
  */
 #include "roots_int.h"
 
-#define ROOTS_POOL 64
 #define PAGE 4096u
+#define CHUNK_PAGES (VTOP_SCAN_CHUNK / PAGE)
 
 const char *vtop_root_evidence_name(uint32_t bit)
 {
@@ -40,7 +40,7 @@ static void keep(vtop_root_candidate *out, size_t cap, size_t *n,
 }
 
 /* One scan: a space per mode asked for (its root moved to each
- * candidate), and the kept candidates. */
+ * candidate), the kept candidates, the platform's hooks. */
 typedef struct scan {
     vtop_space space[VTOP_MODE_COUNT];
     bool use[VTOP_MODE_COUNT];
@@ -48,6 +48,7 @@ typedef struct scan {
     vtop_root_candidate *out;
     size_t cap, n;
     vtop_roots_result *res;
+    const vtop_scan_hooks *hooks;
 } scan;
 
 static void try_table(scan *sc, vtop_space *s, uint64_t pa, const uint8_t *p)
@@ -65,12 +66,18 @@ static void try_table(scan *sc, vtop_space *s, uint64_t pa, const uint8_t *p)
     keep(sc->out, sc->cap, &sc->n, &c);
 }
 
+/* Most pages of a RAM image are zero: test 64 bytes at a time (the inner
+ * loop vectorizes) and stop at the first non-zero block. */
 static bool zero_page(const uint8_t *p)
 {
-    uint8_t any = 0;
-    for (unsigned i = 0; i < PAGE; i++)
-        any |= p[i];
-    return any == 0;
+    for (unsigned i = 0; i < PAGE; i += 64) {
+        uint8_t any = 0;
+        for (unsigned j = 0; j < 64; j++)
+            any |= p[i + j];
+        if (any)
+            return false;
+    }
+    return true;
 }
 
 /* The page at pa as the top table of every mode asked for; a top table
@@ -78,6 +85,7 @@ static bool zero_page(const uint8_t *p)
  * slab) at every slot its CR3 alignment allows. */
 static void scan_page(scan *sc, uint64_t pa, const uint8_t *p)
 {
+    sc->res->pages_scanned++;
     if (zero_page(p))
         return;
     for (unsigned m = 0; m < VTOP_MODE_COUNT; m++) {
@@ -88,6 +96,111 @@ static void scan_page(scan *sc, uint64_t pa, const uint8_t *p)
         for (uint64_t off = 0; off + step <= PAGE; off += step)
             try_table(sc, s, pa + off, p + off);
     }
+}
+
+static void progress(const scan *sc, uint64_t bytes)
+{
+    if (sc->hooks && sc->hooks->progress)
+        sc->hooks->progress(sc->hooks->progress_ctx, bytes);
+}
+
+/* The end of a chunk: its bytes released to the platform, its progress
+ * told. */
+static void end_chunk(const scan *sc, const uint8_t *p, uint64_t len)
+{
+    if (p && sc->hooks && sc->hooks->release)
+        sc->hooks->release(sc->hooks->ctx, p, len);
+    progress(sc, len);
+}
+
+/* pages pages of a direct run from pa, in chunks: each chunk is released
+ * once scanned, so resident memory stays one chunk plus what the
+ * candidate walks touch. */
+static void scan_data(scan *sc, const vtop_run *run, uint64_t pa, uint64_t pages)
+{
+    const uint8_t *p = run->data + (pa - run->phys);
+    uint64_t chunk = 0;   /* first page of the current chunk */
+    for (uint64_t i = 0; i < pages; i++) {
+        scan_page(sc, pa + i * PAGE, p + i * PAGE);
+        if (i + 1 - chunk == CHUNK_PAGES || i + 1 == pages) {
+            end_chunk(sc, p + chunk * PAGE, (i + 1 - chunk) * PAGE);
+            chunk = i + 1;
+        }
+    }
+}
+
+/* pages pages of a direct run from pa, stretch by stretch: the whole pages
+ * of a hole read as zero (counted, never touched); a page that is partly
+ * data is read. */
+static void scan_direct(scan *sc, const vtop_run *run, uint64_t pa, uint64_t pages)
+{
+    const vtop_scan_hooks *h = sc->hooks;
+    while (pages) {
+        uint64_t len = pages * PAGE, n = pages;
+        bool hole = false;
+        if (h && h->extent) {
+            uint64_t e = h->extent(h->ctx, run->data + (pa - run->phys), len, &hole);
+            if (e == 0 || e > len)
+                e = len, hole = false; /* a hook that says nothing useful */
+            n = hole ? e / PAGE : (e + PAGE - 1) / PAGE;
+            if (n == 0)
+                n = 1, hole = false;   /* a hole shorter than a page */
+        }
+        if (hole) {
+            sc->res->pages_scanned += n;
+            progress(sc, n * PAGE);
+        } else {
+            scan_data(sc, run, pa, n);
+        }
+        pages -= n;
+        pa += n * PAGE;
+    }
+}
+
+/* Source runs (kdump) yield their pages one at a time; pages the dump left
+ * out are skipped. */
+static void scan_source(scan *sc, const vtop_physmem *mem, uint64_t pa,
+                        uint64_t pages)
+{
+    uint64_t chunk = 0;
+    for (uint64_t i = 0; i < pages; i++) {
+        const uint8_t *page = vtop_physmem_span(mem, pa + i * PAGE, PAGE);
+        if (page)
+            scan_page(sc, pa + i * PAGE, page);
+        if (i + 1 - chunk == CHUNK_PAGES || i + 1 == pages) {
+            end_chunk(sc, NULL, (i + 1 - chunk) * PAGE);
+            chunk = i + 1;
+        }
+    }
+}
+
+/* The whole pages of run inside [from, to) (to == 0: no bound): the
+ * first's address and how many (0 when none). */
+static uint64_t run_pages(const vtop_run *run, uint64_t from, uint64_t to,
+                          uint64_t *first)
+{
+    uint64_t f = (run->phys + PAGE - 1) & ~(uint64_t)(PAGE - 1);
+    if (f < run->phys || f - run->phys >= run->len)
+        return 0;
+    uint64_t n = (run->len - (f - run->phys)) / PAGE;
+    uint64_t lo = from > UINT64_MAX - (PAGE - 1) ? UINT64_MAX & ~(uint64_t)(PAGE - 1)
+                                                 : (from + PAGE - 1) & ~(uint64_t)(PAGE - 1);
+    if (lo > f) {
+        uint64_t skip = (lo - f) / PAGE;
+        if (skip >= n)
+            return 0;
+        f += skip * PAGE;
+        n -= skip;
+    }
+    if (to && to <= UINT64_MAX - (PAGE - 1)) {
+        uint64_t hi = (to + PAGE - 1) & ~(uint64_t)(PAGE - 1);
+        if (hi <= f)
+            return 0;
+        if ((hi - f) / PAGE < n)
+            n = (hi - f) / PAGE;
+    }
+    *first = f;
+    return n;
 }
 
 /* Which modes to scan: every mode's scan_as, or the one asked for's. */
@@ -105,59 +218,118 @@ static vtop_status scan_modes(scan *sc, const vtop_physmem *mem, vtop_mode asked
     return VTOP_OK;
 }
 
-vtop_status vtop_roots_scan(const vtop_physmem *mem,
-                            const vtop_roots_options *opts,
-                            vtop_root_candidate *out, size_t cap,
-                            vtop_roots_result *res)
+static bool options_of(const vtop_roots_options *opts, vtop_roots_options *o)
 {
-    if (!mem || !res || (!out && cap))
-        return VTOP_BAD_ARGUMENT;
-    vtop_roots_options o = {0};
+    *o = (vtop_roots_options){0};
     if (opts)
-        o = *opts;
-    if (o.walk_tables == 0)
-        o.walk_tables = 24;
-    if ((unsigned)o.mode >= VTOP_MODE_COUNT)
-        return VTOP_BAD_ARGUMENT;
-    *res = (vtop_roots_result){0};
-    /* The ranking compares the kept candidates with each other (one kernel,
-     * many processes), so keep at least ROOTS_POOL of them even when the
-     * caller asks for fewer. */
-    vtop_root_candidate pool[ROOTS_POOL] = {{0}};
-    vtop_root_candidate *keep_buf = cap >= ROOTS_POOL ? out : pool;
-    size_t keep_cap = cap >= ROOTS_POOL ? cap : ROOTS_POOL;
-    scan sc = {.walk_tables = o.walk_tables, .out = keep_buf, .cap = keep_cap,
-               .n = 0, .res = res};
-    if (scan_modes(&sc, mem, o.mode) != VTOP_OK)
+        *o = *opts;
+    if (o->walk_tables == 0)
+        o->walk_tables = 24;
+    return (unsigned)o->mode < VTOP_MODE_COUNT;
+}
+
+size_t vtop_roots_keep_cap(size_t cap)
+{
+    return cap >= VTOP_ROOTS_POOL ? cap : VTOP_ROOTS_POOL;
+}
+
+/* Pass 1 over the pages of o's range: the best sc->cap candidates by
+ * structure, in sc->out. */
+static vtop_status scan_range(scan *sc, const vtop_physmem *mem,
+                              const vtop_roots_options *o)
+{
+    if (scan_modes(sc, mem, o->mode) != VTOP_OK)
         return VTOP_BAD_ARGUMENT;
     for (size_t r = 0; r < mem->count; r++) {
         const vtop_run *run = &mem->runs[r];
         if (!run->data && !mem->source)
             continue; /* absent: past the end of a truncated image */
-        uint64_t first = (run->phys + PAGE - 1) & ~(uint64_t)(PAGE - 1);
-        for (uint64_t pa = first; pa >= run->phys && pa - run->phys + PAGE <= run->len;
-             pa += PAGE) {
-            /* Source runs (kdump) yield their pages one at a time; pages
-             * the dump left out are skipped. */
-            const uint8_t *page = run->data ? run->data + (pa - run->phys)
-                                            : vtop_physmem_span(mem, pa, PAGE);
-            if (!page)
-                continue;
-            res->pages_scanned++;
-            scan_page(&sc, pa, page);
-        }
+        uint64_t first = 0, pages = run_pages(run, o->from, o->to, &first);
+        if (pages && run->data)
+            scan_direct(sc, run, first, pages);
+        else if (pages)
+            scan_source(sc, mem, first, pages);
     }
-    size_t n = sc.n;
-    if (!o.skip_rank && n)
-        roots_rank(mem, keep_buf, n);
-    /* Whether a table qualified is decided before clipping to the caller's
-     * capacity: cap 0 is a valid "how many are there?" query (fuzz R1). */
+    return VTOP_OK;
+}
+
+/* The kept candidates keep_buf[0..n) ranked (unless asked not to), then
+ * the best cap of them in out (keep_buf is out or the caller's pool).
+ * Whether a table qualified is decided before clipping to the caller's
+ * capacity: cap 0 is a valid "how many are there?" query (fuzz R1). */
+static vtop_status finish(const vtop_physmem *mem, const vtop_roots_options *o,
+                          const vtop_root_candidate *keep_buf, size_t n,
+                          vtop_root_candidate *out, size_t cap,
+                          vtop_roots_result *res)
+{
+    if (!o->skip_rank && n)
+        roots_rank(mem, (vtop_root_candidate *)keep_buf, n);
     vtop_status st = n ? VTOP_OK : VTOP_NO_ROOT;
-    if (keep_buf != out) {
-        n = n < cap ? n : cap;
+    n = n < cap ? n : cap;
+    if (keep_buf != out)
         for (size_t i = 0; i < n; i++)
-            out[i] = pool[i];
-    }
+            out[i] = keep_buf[i];
     res->count = n;
     return st;
+}
+
+vtop_status vtop_roots_scan(const vtop_physmem *mem,
+                            const vtop_roots_options *opts,
+                            vtop_root_candidate *out, size_t cap,
+                            vtop_roots_result *res)
+{
+    vtop_roots_options o;
+    if (!mem || !res || (!out && cap) || !options_of(opts, &o))
+        return VTOP_BAD_ARGUMENT;
+    *res = (vtop_roots_result){0};
+    /* Keep at least VTOP_ROOTS_POOL even when the caller asks for fewer. */
+    vtop_root_candidate pool[VTOP_ROOTS_POOL] = {{0}};
+    size_t keep_cap = vtop_roots_keep_cap(cap);
+    vtop_root_candidate *keep_buf = keep_cap == cap ? out : pool;
+    scan sc = {.walk_tables = o.walk_tables, .out = keep_buf, .cap = keep_cap,
+               .n = 0, .res = res, .hooks = o.hooks};
+    if (scan_range(&sc, mem, &o) != VTOP_OK)
+        return VTOP_BAD_ARGUMENT;
+    return finish(mem, &o, keep_buf, sc.n, out, cap, res);
+}
+
+/* The best of the parts' next candidates (the earliest part on a tie: the
+ * order one scan keeps equal candidates in), or -1 when all are used. */
+static ptrdiff_t best_part(const vtop_roots_parts *parts, const size_t *at)
+{
+    ptrdiff_t best = -1;
+    for (size_t j = 0; j < parts->count; j++) {
+        const vtop_roots_part *p = &parts->part[j];
+        if (at[j] < p->res.count &&
+            (best < 0 || roots_better(&p->kept[at[j]],
+                                      &parts->part[best].kept[at[best]])))
+            best = (ptrdiff_t)j;
+    }
+    return best;
+}
+
+vtop_status vtop_roots_merge(const vtop_physmem *mem,
+                             const vtop_roots_options *opts,
+                             const vtop_roots_parts *parts,
+                             vtop_root_candidate *out, size_t cap,
+                             vtop_roots_result *res)
+{
+    vtop_roots_options o;
+    if (!mem || !res || !parts || (!out && cap) || !options_of(opts, &o) ||
+        parts->count > VTOP_ROOTS_MAX_PARTS || (parts->count && !parts->part))
+        return VTOP_BAD_ARGUMENT;
+    *res = (vtop_roots_result){0};
+    vtop_root_candidate pool[VTOP_ROOTS_POOL] = {{0}};
+    size_t keep_cap = vtop_roots_keep_cap(cap), n = 0;
+    vtop_root_candidate *keep_buf = keep_cap == cap ? out : pool;
+    size_t at[VTOP_ROOTS_MAX_PARTS] = {0};
+    for (size_t j = 0; j < parts->count; j++) {
+        res->pages_scanned += parts->part[j].res.pages_scanned;
+        res->candidates += parts->part[j].res.candidates;
+        if (parts->part[j].res.count && !parts->part[j].kept)
+            return VTOP_BAD_ARGUMENT;
+    }
+    for (ptrdiff_t j; n < keep_cap && (j = best_part(parts, at)) >= 0; n++)
+        keep_buf[n] = parts->part[j].kept[at[j]++];
+    return finish(mem, &o, keep_buf, n, out, cap, res);
 }

@@ -85,12 +85,38 @@ typedef struct vtop_root_candidate {
     uint32_t user_dirty;    /* of which writable and dirty */
 } vtop_root_candidate;
 
+/* What the platform knows about the image's bytes during a scan (every
+ * member optional). A scan of a sparse 1 TiB file must not read its holes,
+ * and one of a dense file must not keep it all resident. */
+typedef struct vtop_scan_hooks {
+    /* Length (> 0, <= len) of the stretch of the image starting at p (a
+     * byte of a direct run) that is all data or all hole, and in *hole
+     * which. Host: lseek SEEK_DATA / SEEK_HOLE on the file. A hole reads
+     * as zeros, so its whole pages are counted as scanned, never read. */
+    uint64_t (*extent)(void *ctx, const uint8_t *p, uint64_t len, bool *hole);
+    /* The scan is done with [p, p+len): the platform may drop those bytes
+     * from memory (host: madvise MADV_DONTNEED on its mapping). */
+    void (*release)(void *ctx, const uint8_t *p, uint64_t len);
+    /* bytes more of the scanned range are done (holes included), after
+     * every chunk of at most VTOP_SCAN_CHUNK bytes. */
+    void (*progress)(void *progress_ctx, uint64_t bytes);
+    void *ctx;              /* extent's and release's */
+    void *progress_ctx;
+} vtop_scan_hooks;
+
+#define VTOP_SCAN_CHUNK (8u << 20)
+
 typedef struct vtop_roots_options {
     vtop_mode mode;         /* VTOP_MODE_NONE: try 32bit-pse, pae, 4level, 5level;
                                VTOP_MODE_AARCH64: TTBR1 tables (4K granule,
                                48-bit halves, as Linux and Windows use) */
     uint32_t walk_tables;   /* tables per candidate walk; 0 means 24 */
     bool skip_rank;         /* skip the group and user-half ranking */
+    /* Physical range whose pages are scanned: [from, to); to == 0 means
+     * no upper bound. A split of the image into ranges scanned apart and
+     * joined by vtop_roots_merge gives the answer of one whole scan. */
+    uint64_t from, to;
+    const vtop_scan_hooks *hooks; /* NULL: none */
 } vtop_roots_options;
 
 typedef struct vtop_roots_result {
@@ -107,6 +133,37 @@ vtop_status vtop_roots_scan(const vtop_physmem *mem,
                             const vtop_roots_options *opts,
                             vtop_root_candidate *out, size_t cap,
                             vtop_roots_result *res);
+
+/* Candidates one scan keeps for the ranking, whatever cap is asked:
+ * max(cap, VTOP_ROOTS_POOL) (the ranking compares kept candidates with
+ * each other: one kernel, many processes). */
+#define VTOP_ROOTS_POOL 64
+size_t vtop_roots_keep_cap(size_t cap);
+
+/* The kept candidates of one range scanned with skip_rank (out and res of
+ * vtop_roots_scan with cap = vtop_roots_keep_cap(final cap)). */
+typedef struct vtop_roots_part {
+    const vtop_root_candidate *kept;
+    vtop_roots_result res;
+} vtop_roots_part;
+
+#define VTOP_ROOTS_MAX_PARTS 64
+
+typedef struct vtop_roots_parts {
+    const vtop_roots_part *part;  /* in ascending physical order */
+    size_t count;
+} vtop_roots_parts;
+
+/* Join the parts of a scan split by physical range: the best
+ * vtop_roots_keep_cap(cap) of all kept candidates, in the order one scan
+ * keeps them, ranked (unless opts->skip_rank), then the best cap of them
+ * in out (cap entries). At most VTOP_ROOTS_MAX_PARTS parts. Returns as
+ * vtop_roots_scan: VTOP_OK, VTOP_NO_ROOT, VTOP_BAD_ARGUMENT. */
+vtop_status vtop_roots_merge(const vtop_physmem *mem,
+                             const vtop_roots_options *opts,
+                             const vtop_roots_parts *parts,
+                             vtop_root_candidate *out, size_t cap,
+                             vtop_roots_result *res);
 
 /* "kernel-half", "self-map", ... for one VTOP_ROOT_EV_* bit; "?" otherwise. */
 const char *vtop_root_evidence_name(uint32_t bit);

@@ -18,6 +18,7 @@
 #include "live.h"
 #include "memmap.h"
 #include "ownmap.h"
+#include "selfcheck.h"
 #include "power.h"
 #include "shell.h"
 #include "sink.h"
@@ -58,24 +59,8 @@ static void live_identity_check(app *a)
     vtop_space ours;
     if (ownmap_space(&a->own, &a->m, &a->live, &ours) != VTOP_OK)
         return;
-    volatile int on_stack = 0;
-    uint64_t code = (uint64_t)(uintptr_t)&live_identity_check;
-    uint64_t stack = (uint64_t)(uintptr_t)&on_stack;
-    vtop_translation tc, ts;
-    vtop_translate(&ours, code, &tc);
-    vtop_translate(&ours, stack, &ts);
-    bool ok = tc.status == VTOP_OK && tc.pa == code &&
-              (tc.rights & VTOP_RIGHT_EXEC) && ts.status == VTOP_OK &&
-              ts.pa == stack && (ts.rights & VTOP_RIGHT_WRITE) &&
-              (!a->own.plan.use_nx || !(ts.rights & VTOP_RIGHT_EXEC));
-    vtop_printf(a->out,
-                "live check: code 0x%llx -> 0x%llx%s, stack 0x%llx -> 0x%llx%s%s: %s\n",
-                (unsigned long long)code, (unsigned long long)tc.pa,
-                (tc.rights & VTOP_RIGHT_EXEC) ? " X" : " NX",
-                (unsigned long long)stack, (unsigned long long)ts.pa,
-                (ts.rights & VTOP_RIGHT_WRITE) ? " W" : " RO",
-                (ts.rights & VTOP_RIGHT_EXEC) ? " X" : " NX", ok ? "pass" : "FAIL");
-    if (!ok)
+    if (!selfcheck_live_identity(&ours, (uint64_t)(uintptr_t)&live_identity_check,
+                                 a->own.plan.use_nx, a->out))
         a->status = APP_STATUS_FAILED;
 }
 
@@ -106,7 +91,7 @@ static void own_map_phase(app *a, shell_env *env, shell *sh)
         return;
     env->has_own = true;
     env->own_cfg = own.cfg;
-    a->prot.own_cr3 = own.cfg.cr3;
+    a->prot.own_root = own.root;
     if (sh)
         shell_own_protections(sh);
 }
@@ -120,11 +105,8 @@ int app_run(const app_options *opt)
         return APP_STATUS_BAD_OPTION;
     }
     machine_state_read(&a.m);
-    EFI_STATUS s = efi_memmap_get(&a.map);
-    if (EFI_ERROR(s)) {
-        printf("vtop: error: GetMemoryMap failed (0x%llx)\n", (unsigned long long)s);
+    if (!efi_memmap_get_reported(&a.map))
         return APP_STATUS_FAILED;
-    }
     if (!opt->quiet_banner)
         banner_print(&a.m, &a.map, a.out);
     if (EFI_ERROR(live_memory_build(&a.map, false, &a.live))) {

@@ -6,6 +6,7 @@
 
 #include "console.h"
 #include "efi_env.h"
+#include "fwname.h"
 
 #ifndef VTOP_VERSION
 #define VTOP_VERSION "dev"
@@ -36,33 +37,6 @@ const char *machine_paging_mode_name(const machine_state *m)
     return d ? d->name : "none";
 }
 
-static void ascii_from_wide(char *dst, size_t cap, const CHAR16 *w)
-{
-    size_t i = 0;
-    for (; w && w[i] && i + 1 < cap; i++)
-        dst[i] = w[i] < 0x80 && w[i] >= 0x20 ? (char)w[i] : '?';
-    dst[i] = '\0';
-}
-
-static void print_firmware(const vtop_out *out)
-{
-    char vendor[64];
-    EFI_SYSTEM_TABLE *st = g_efi.st;
-    ascii_from_wide(vendor, sizeof vendor, st->FirmwareVendor);
-    /* UEFI revision: major in the high 16 bits, minor as 2.70 -> 70, with
-     * a third digit for 2.3.1 -> 31 (UEFI spec 2.10 section 4.2). */
-    uint32_t rev = st->Hdr.Revision, minor = rev & 0xffff;
-    char ver[16];
-    if (minor % 10)
-        snprintf(ver, sizeof ver, "%u.%u.%u", (unsigned)(rev >> 16),
-                 (unsigned)(minor / 10), (unsigned)(minor % 10));
-    else
-        snprintf(ver, sizeof ver, "%u.%u", (unsigned)(rev >> 16),
-                 (unsigned)(minor / 10));
-    vtop_printf(out, "firmware: %s revision 0x%08x, UEFI %s\n", vendor,
-                (unsigned)st->FirmwareRevision, ver);
-}
-
 static void print_cpu(const machine_state *m, const vtop_out *out)
 {
     const cpu_features *c = &m->cpu;
@@ -80,7 +54,7 @@ void banner_print(const machine_state *m, const efi_memmap *map,
                   const vtop_out *out)
 {
     vtop_printf(out, "vtop %s (UEFI application)\n", VTOP_VERSION);
-    print_firmware(out);
+    efi_print_firmware(out);
     vtop_printf(out, "console: %s\n", console_kind_name(console_init()));
     print_cpu(m, out);
     vtop_printf(out, "registers: CR0=0x%llx CR3=0x%llx CR4=0x%llx EFER=0x%llx\n",

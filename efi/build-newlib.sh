@@ -4,7 +4,7 @@
 # PIC, no red zone (firmware interrupts use our stack), freestanding, no stack
 # protector.
 #
-#   build-newlib.sh [PREFIX] [x86_64-elf|i686-elf]
+#   build-newlib.sh [PREFIX] [x86_64-elf|i686-elf|aarch64-elf]
 #
 # i686-elf is built with the host gcc in 32-bit mode (-m32, gcc-multilib):
 # UEFI IA32 code is plain 32-bit protected-mode code (UEFI spec 2.10
@@ -13,6 +13,7 @@
 # for %zu; nano formatted IO would drop %llx. Cached by the caller (make rule
 # on the installed libc.a): this script always rebuilds.
 set -eu
+ar=ar ranlib=ranlib
 prefix=$(realpath -m "${1:-build/newlib}")
 target=${2:-x86_64-elf}
 case $target in
@@ -25,7 +26,16 @@ x86_64-elf) cc=gcc cflags="-O2 -ffreestanding -fPIC -mno-red-zone -fno-stack-pro
 # it so both agree on the layout of structures they share (struct stat).
 i686-elf) cc="gcc -m32 -malign-double -U__linux__ -U__gnu_linux__ -Ulinux"
   cflags="-O2 -march=i686 -mno-sse -ffreestanding -fPIC -fno-stack-protector" ;;
-*) echo "newlib: unknown target $target (x86_64-elf or i686-elf)" >&2; exit 2 ;;
+# aarch64-elf: Debian's cross gcc (gcc-aarch64-linux-gnu) targets Linux, so
+# its __linux__ is undefined as for i686. UEFI runs AArch64 applications
+# with the FP/SIMD unit enabled (UEFI spec 2.10 section 2.3.6.4), so newlib
+# keeps its default code generation. newlib leaves the system layer's names
+# to libgloss there (_write, _sbrk, ...); MISSING_SYSCALL_NAMES makes them
+# the plain names efi/syscalls.c defines, as newlib does for x86_64-elf.
+aarch64-elf) cc="aarch64-linux-gnu-gcc -U__linux__ -U__gnu_linux__ -Ulinux"
+  cflags="-O2 -ffreestanding -fPIC -fno-stack-protector -DMISSING_SYSCALL_NAMES"
+  ar=aarch64-linux-gnu-ar ranlib=aarch64-linux-gnu-ranlib ;;
+*) echo "newlib: unknown target $target (x86_64-elf, i686-elf or aarch64-elf)" >&2; exit 2 ;;
 esac
 tarball=/usr/src/newlib/newlib-3.3.0.tar.xz
 [ -r "$tarball" ] || { echo "newlib: $tarball missing (make deps installs newlib-source)" >&2; exit 1; }
@@ -40,7 +50,7 @@ echo "newlib: configuring for $target (log: $work/build.log)"
 "$src/configure" --target="$target" --prefix="$prefix" \
   --disable-multilib --disable-newlib-supplied-syscalls \
   --enable-newlib-io-long-long --enable-newlib-io-c99-formats --disable-nls \
-  CC_FOR_TARGET="$cc" AR_FOR_TARGET=ar RANLIB_FOR_TARGET=ranlib \
+  CC_FOR_TARGET="$cc" AR_FOR_TARGET="$ar" RANLIB_FOR_TARGET="$ranlib" \
   CFLAGS_FOR_TARGET="$cflags" \
   >"$work/build.log" 2>&1
 echo "newlib: building (about 35 s on 2 idle cores)"

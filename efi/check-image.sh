@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Build-time checks of the EFI app (efi/efi.mk runs them on every build).
-#   check-image.sh relocs vtop.so [x64|ia32]
-#       only R_X86_64_RELATIVE (x64) / R_386_RELATIVE (ia32) dynamic
-#       relocations, the only kind gnu-efi's _relocate applies
-#       (gnu-efi reloc_x86_64.c / reloc_ia32.c); each one inside a writable
+#   check-image.sh relocs vtop.so [x64|ia32|aa64]
+#       only R_X86_64_RELATIVE (x64) / R_386_RELATIVE (ia32) /
+#       R_AARCH64_RELATIVE (aa64) dynamic relocations, the only kind gnu-efi's
+#       _relocate applies (gnu-efi reloc_x86_64.c / reloc_ia32.c /
+#       reloc_aarch64.c); each one inside a writable
 #       section, because firmware with image protection maps the read-only
 #       sections read-only before the entry point runs; no undefined dynamic
 #       symbols (a missing function would become a PLT stub the PE
 #       conversion drops)
-#   check-image.sh pe vtop.efi [x64|ia32]
-#       PE32+ (x64) / PE32 (ia32), subsystem 10, NX_COMPAT, every section
+#   check-image.sh pe vtop.efi [x64|ia32|aa64]
+#       PE32+ (x64, aa64) / PE32 (ia32), subsystem 10, NX_COMPAT, every section
 #       4 KiB aligned, none both writable and executable, no gaps
 #       (efi/pe-image.py)
 set -eu
@@ -17,7 +18,8 @@ what=$1 file=$2 arch=${3:-x64}
 case $arch in
 x64) rel=R_X86_64_ ok_rel=R_X86_64_RELATIVE ;;
 ia32) rel=R_386_ ok_rel=R_386_RELATIVE ;;
-*) echo "check-image: unknown architecture $arch (x64 or ia32)" >&2; exit 2 ;;
+aa64) rel=R_AARCH64_ ok_rel=R_AARCH64_RELATIVE ;;
+*) echo "check-image: unknown architecture $arch (x64, ia32 or aa64)" >&2; exit 2 ;;
 esac
 case $what in
 relocs)
@@ -54,5 +56,5 @@ relocs)
 pe)
   "$(dirname "$0")/pe-image.py" check "$file" "$arch"
   ;;
-*) echo "usage: $0 relocs|pe FILE [x64|ia32]" >&2; exit 2 ;;
+*) echo "usage: $0 relocs|pe FILE [x64|ia32|aa64]" >&2; exit 2 ;;
 esac

@@ -1,13 +1,21 @@
 /* vtop EFI app: the few privileged x86 instructions the app needs.
  *
- * Sources: Intel SDM Vol. 2 (CPUID, MOV CRn, RDMSR, OUT), Vol. 3A 2.5
+ * Sources: Intel SDM Vol. 2 (CPUID, MOV CRn, RDMSR, OUT, HLT), Vol. 3A 2.5
  * (control registers), Vol. 4 (IA32_EFER = MSR 0xC0000080).
+ *
+ * Every architecture gives the shared files (console, power, syscalls,
+ * firmware sources) cpu_read_sp, cpu_halt, cpu_qemu_exit and port I/O;
+ * AArch64's are in efi/arch/aa64/cpu.h.
  */
 #ifndef VTOP_EFI_CPU_H
 #define VTOP_EFI_CPU_H
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#if defined(__aarch64__)
+#include "arch/aa64/cpu.h"
+#else
 
 #define MSR_IA32_EFER 0xC0000080u
 
@@ -111,6 +119,17 @@ static inline void cpu_outl(uint16_t port, uint32_t v)
     __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
 }
 
+/* Wait for an interrupt (the end of _exit, never reached in practice). */
+static inline void cpu_halt(void) { __asm__ volatile("hlt"); }
+
+/* QEMU's isa-debug-exit device (tools/qemu-efi.sh adds it at port 0xf4):
+ * QEMU exits with (code << 1) | 1 (QEMU hw/misc/debugexit.c). */
+#define QEMU_DEBUG_EXIT_PORT 0xf4u
+static inline void cpu_qemu_exit(uint32_t code)
+{
+    cpu_outl(QEMU_DEBUG_EXIT_PORT, code);
+}
+
 /* Paging-relevant CPU features (CPUID leaves 1, 7, 0x80000001, 0x80000008;
  * SDM Vol. 2A CPUID, Vol. 3A 4.1.4). */
 typedef struct cpu_features {
@@ -124,4 +143,5 @@ typedef struct cpu_features {
 
 void cpu_query_features(cpu_features *f);
 
+#endif /* x86 */
 #endif

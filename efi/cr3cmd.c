@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cpu.h"
+#include "ownmap.h"
 
 static void show(vtop_cmd_ctx *c, const ownmap *om)
 {
@@ -31,7 +32,7 @@ static int cmd_cr3(vtop_cmd_ctx *c, int argc, char **argv)
     return VTOP_EXIT_OK;
 }
 
-vtop_command efi_cr3_command(ownmap *om)
+vtop_command efi_root_command(ownmap *om)
 {
     vtop_command cmd = {
         "cr3", "cr3 [firmware|own]",

@@ -21,7 +21,7 @@ static int provide(void *ctx, vtop_prot_sources *src, char *why, size_t why_len)
 static const char *own_unmet(void *ctx, const vtop_space *space, vtop_check_id id)
 {
     const fwprotect *fp = ctx;
-    if (!fp->own_cr3 || (space->cfg.cr3 & ~0xfffull) != (fp->own_cr3 & ~0xfffull))
+    if (!fp->own_root || space->root != fp->own_root)
         return NULL;
     switch (id) {
     case VTOP_CHECK_NO_WX:
@@ -54,7 +54,7 @@ void fwprotect_init(fwprotect *fp)
 {
     fp->why = fwsources_gather(&fp->fs);
     fp->ok = !EFI_ERROR(fp->why);
-    fp->own_cr3 = 0;
+    fp->own_root = 0;
     fp->provider = (vtop_prot_provider){ provide, own_unmet, fp };
 }
 

@@ -15,7 +15,7 @@ typedef struct fwprotect {
     fwsources fs;
     bool ok;                     /* gathered */
     EFI_STATUS why;              /* else the error */
-    uint64_t own_cr3;            /* the app's own map, once loaded (0: none) */
+    uint64_t own_root;           /* the app's own top table, once loaded (0: none) */
     vtop_prot_provider provider;
 } fwprotect;
 

@@ -1,6 +1,8 @@
 /* vtop EFI app: firmware paging summary (see fwreport.h). */
 #include "fwreport.h"
 
+#include <stdio.h>
+
 #include "core/enum.h"
 
 typedef struct leaf_counts {
@@ -22,18 +24,35 @@ static int count_leaf(void *ctx, const vtop_leaf *leaf)
     return 0;
 }
 
+/* The root register as the architecture names it. */
+static void print_root(const vtop_space *fw, char *buf, size_t cap)
+{
+    if (vtop_mode_is_a64(fw->desc))
+        snprintf(buf, cap, "TTBR0=0x%llx TTBR1=0x%llx TCR=0x%llx",
+                 (unsigned long long)fw->cfg.ttbr0, (unsigned long long)fw->cfg.ttbr1,
+                 (unsigned long long)fw->cfg.tcr);
+    else
+        snprintf(buf, cap, "CR3=0x%llx NXE=%d", (unsigned long long)fw->cfg.cr3,
+                 fw->cfg.nxe);
+}
+
 vtop_status fwreport_summary(const vtop_space *fw, const vtop_out *out)
 {
     leaf_counts c = { { 0 }, 0, 0, 0, 0, 0, 0 };
     vtop_enum_stats st;
-    uint64_t top = fw->desc->sign_extended ? ~0ull : 0xffffffffull;
+    /* The whole address space: both halves of a sign-extended or AArch64
+     * space, else the 4 GiB of a 32-bit one. */
+    bool wide = fw->desc->sign_extended || vtop_mode_is_a64(fw->desc);
+    uint64_t top = wide ? ~0ull : 0xffffffffull;
     vtop_status s = vtop_enumerate(fw, 0, top, &(vtop_enum_options){.stats = &st}, count_leaf, &c);
     uint64_t leaves = c.by_size[0] + c.by_size[1] + c.by_size[2];
+    char root[96];
+    print_root(fw, root, sizeof root);
     vtop_printf(out,
-                "firmware paging: %s CR3=0x%llx NXE=%d: %llu tables, %llu leaves "
+                "firmware paging: %s %s: %llu tables, %llu leaves "
                 "(1G=%llu 2M=%llu 4K=%llu), %llu GiB mapped, %llu identity, "
                 "%llu writable, %llu executable, %llu W+X, %llu user (%s)\n",
-                fw->desc->name, (unsigned long long)fw->cfg.cr3, fw->cfg.nxe,
+                fw->desc->name, root,
                 (unsigned long long)st.tables, (unsigned long long)leaves,
                 (unsigned long long)c.by_size[2], (unsigned long long)c.by_size[1],
                 (unsigned long long)c.by_size[0], (unsigned long long)(c.bytes >> 30),

@@ -28,8 +28,41 @@ typedef struct builder {
     UINTN tables;
 } builder;
 
+/* VMSAv8-64 descriptor bits, 4 KiB granule (Arm ARM DDI 0487 D8.3). */
+#define A64_VALID    0x1ull
+#define A64_TABLE    0x3ull        /* table (levels 0-2) or page (level 3) */
+#define A64_ATTRIDX(i) ((uint64_t)(i) << 2)
+#define A64_AP1      (1ull << 6)   /* EL0 access; RES1 in the EL2 regime */
+#define A64_AP2      (1ull << 7)   /* read-only */
+#define A64_SH_INNER (3ull << 8)
+#define A64_AF       (1ull << 10)
+#define A64_PXN      (1ull << 53)
+#define A64_UXN      (1ull << 54)  /* XN in the one-range EL2 regime */
+
+/* Levels from the input range: 9 bits a level above the 12-bit page
+ * offset; the top table holds what is left (D8.2.x, "initial lookup
+ * level"). Blocks: 1 GiB at level 1, 2 MiB at level 2 (none at
+ * level 0 without FEAT_LPA2). */
+static layout_desc describe_a64(const idmap *m)
+{
+    layout_desc d = { 0 };
+    unsigned va = m->a64.va_bits;
+    d.levels = (va - 12 + 8) / 9;
+    d.entry_bytes = 8;
+    for (unsigned l = 0; l < d.levels; l++) {
+        d.shift[l] = 12 + 9 * (d.levels - 1 - l);
+        d.entries[l] = 512;
+        d.table_flags[l] = A64_TABLE;
+        d.leaf_ok[l] = d.shift[l] == 12 || d.shift[l] == 21 || d.shift[l] == 30;
+    }
+    d.entries[0] = 1u << (va - d.shift[0]);
+    return d;
+}
+
 static layout_desc describe(const idmap *m)
 {
+    if (m->layout == IDMAP_A64)
+        return describe_a64(m);
     layout_desc d = { 0 };
     d.levels = m->levels;
     d.entry_bytes = m->layout == IDMAP_32BIT ? 4 : 8;
@@ -49,8 +82,31 @@ static layout_desc describe(const idmap *m)
     return d;
 }
 
-static uint64_t leaf_entry(uint64_t pa, uint64_t size, uint8_t attr)
+uint64_t idmap_a64_leaf(const idmap_a64_attrs *a, uint64_t pa, uint64_t size,
+                        uint8_t attr)
 {
+    uint64_t e = pa | A64_AF | (size == PAGE ? A64_TABLE : A64_VALID);
+    e |= attr & IDMAP_UC ? A64_ATTRIDX(a->device_idx)
+                         : A64_ATTRIDX(a->normal_idx) | A64_SH_INNER;
+    if (!(attr & IDMAP_W))
+        e |= A64_AP2;
+    if (a->one_range) {
+        e |= A64_AP1;
+        if (!(attr & IDMAP_X))
+            e |= A64_UXN;
+    } else {
+        e |= A64_UXN;
+        if (!(attr & IDMAP_X))
+            e |= A64_PXN;
+    }
+    return e;
+}
+
+static uint64_t leaf_entry(const idmap *m, uint64_t pa, uint64_t size,
+                           uint8_t attr)
+{
+    if (m->layout == IDMAP_A64)
+        return idmap_a64_leaf(&m->a64, pa, size, attr);
     uint64_t e = pa | PTE_P;
     if (attr & IDMAP_W)
         e |= PTE_RW;
@@ -107,7 +163,7 @@ static bool fill(builder *b, unsigned l, uint64_t pa, uint64_t base)
         if (q == 0)
             continue;
         if (q == 1 && b->d.leaf_ok[l]) {
-            uint64_t e = leaf_entry(a, size, attr);
+            uint64_t e = leaf_entry(b->map, a, size, attr);
             set_entry(b, pa, i, b->plan->use_nx ? e : e & ~PTE_NX);
             if (!b->counting)
                 count_leaf(b->map, size);
@@ -130,7 +186,7 @@ static EFI_STATUS build(idmap *m, const idplan *plan)
     fill(&b, 0, 0, 0);
     UINTN pages = b.tables;
     /* CR3 of the 32-bit layouts holds a 32-bit address (SDM 4.3, 4.4). */
-    bool low = m->layout != IDMAP_LONG;
+    bool low = m->layout == IDMAP_PAE || m->layout == IDMAP_32BIT;
     EFI_PHYSICAL_ADDRESS pool = low ? 0xFFFFFFFFull : 0;
     EFI_STATUS s = g_efi.bs->AllocatePages(low ? AllocateMaxAddress : AllocateAnyPages,
                                            EfiLoaderData, pages, &pool);
@@ -162,6 +218,16 @@ EFI_STATUS idmap_build_legacy(idmap *m, const idplan *plan,
 {
     *m = (idmap){ .layout = layout, .levels = layout == IDMAP_PAE ? 3 : 2,
                   .use_large = use_large };
+    return build(m, plan);
+}
+
+EFI_STATUS idmap_build_a64(idmap *m, const idplan *plan,
+                           const idmap_a64_attrs *attrs)
+{
+    if (attrs->va_bits < 25 || attrs->va_bits > 48)
+        return EFI_INVALID_PARAMETER;
+    *m = (idmap){ .layout = IDMAP_A64, .levels = (attrs->va_bits - 12 + 8) / 9,
+                  .use_1g = true, .use_large = true, .a64 = *attrs };
     return build(m, plan);
 }
 

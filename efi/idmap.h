@@ -9,11 +9,19 @@
  *    leaves; PDPTEs carry only P (their R/W, U/S and NX bits are reserved,
  *    SDM 4.4.1 table 4-8);
  *  - 32-bit (SDM 4.3): 1024 4-byte entries per table; 4 MiB leaves when
- *    CR4.PSE will be set, else 4 KiB; no NX bit exists.
+ *    CR4.PSE will be set, else 4 KiB; no NX bit exists;
+ *  - AArch64 VMSAv8-64 stage 1 with the 4 KiB granule (Arm ARM DDI 0487
+ *    D8.2, D8.3): as many levels as TCR's T0SZ needs, 1 GiB blocks at
+ *    level 1 and 2 MiB at level 2, pages at level 3.
  * Leaves: P, R/W per plan, NX per plan (only when NXE is in use), PCD|PWT
  * for uncached ranges, U/S clear. Non-leaf entries are P|R/W so the leaf
  * alone decides the rights (SDM 4.6: rights are ANDed and NX ORed over the
- * levels).
+ * levels). AArch64 leaves: AF set, the MAIR index of Normal Write-Back
+ * (Inner Shareable) or, for uncached ranges, of Device memory; AP[2] for
+ * read-only; PXN (or XN in the one-range EL2 regime) for non-code, UXN
+ * always, AP[1] clear (no EL0 access; RES1 in the EL2 regime) (D8.3,
+ * D8.4 "Memory access control"). Table descriptors carry no
+ * hierarchical limits (APTable, XNTable zero).
  *
  * Tables come from one AllocatePages block (EfiLoaderData; below 4 GiB for
  * the 32-bit layouts, whose CR3 holds a 32-bit address) sized by a counting
@@ -32,8 +40,17 @@
 typedef enum idmap_layout {
     IDMAP_LONG,     /* 4- or 5-level (levels says which) */
     IDMAP_PAE,      /* 3 levels, 8-byte entries */
-    IDMAP_32BIT     /* 2 levels, 4-byte entries */
+    IDMAP_32BIT,    /* 2 levels, 4-byte entries */
+    IDMAP_A64       /* VMSAv8-64 stage 1, 4 KiB granule */
 } idmap_layout;
+
+/* What an AArch64 leaf needs beyond the plan. */
+typedef struct idmap_a64_attrs {
+    unsigned va_bits;         /* 64 - TCR.T0SZ: the tables' input range */
+    uint8_t normal_idx;       /* MAIR index of Normal Write-Back */
+    uint8_t device_idx;       /* MAIR index of a Device type */
+    bool one_range;           /* EL2 regime without E2H: XN only, AP[1] RES1 */
+} idmap_a64_attrs;
 
 typedef struct idmap {
     idmap_layout layout;
@@ -45,6 +62,7 @@ typedef struct idmap {
     UINTN pool_pages;         /* tables allocated */
     UINTN used;               /* tables used */
     uint64_t leaves[3];       /* count of 4K, large (2M/4M), 1G leaves */
+    idmap_a64_attrs a64;      /* IDMAP_A64 only */
 } idmap;
 
 /* 4- or 5-level tables. Returns EFI_SUCCESS, EFI_OUT_OF_RESOURCES or
@@ -54,6 +72,14 @@ EFI_STATUS idmap_build(idmap *map, const idplan *plan, unsigned levels,
 /* PAE or 32-bit tables (use_large: 2 MiB / 4 MiB leaves). Same statuses. */
 EFI_STATUS idmap_build_legacy(idmap *map, const idplan *plan,
                               idmap_layout layout, bool use_large);
+/* AArch64 tables (4 KiB granule; va_bits from 25 to 48). Same statuses,
+ * EFI_INVALID_PARAMETER for va_bits out of range. */
+EFI_STATUS idmap_build_a64(idmap *map, const idplan *plan,
+                           const idmap_a64_attrs *attrs);
+/* The AArch64 leaf the builder writes for pa (a page when size is 4 KiB,
+ * else a block) with plan attributes attr (IDMAP_*). */
+uint64_t idmap_a64_leaf(const idmap_a64_attrs *attrs, uint64_t pa, uint64_t size,
+                        uint8_t attr);
 /* FreePages the tables (never while they are in CR3). */
 void idmap_free(idmap *map);
 

@@ -61,8 +61,31 @@ typedef struct fw_scan {
     idplan *p;
     uint64_t from, to;
     uint8_t attr;
+    bool keep_rights;        /* AArch64: each leaf's own rights and type */
+    uint64_t mair;
     EFI_STATUS status;
 } fw_scan;
+
+/* x86 firmware's holes (LAPIC, IOAPIC, PCI windows) are planned RW, UC and
+ * (with NX) non-executable. AArch64 firmware also runs code the memory
+ * map omits (EDK2 ArmVirtQemu maps its flash, where parts of the firmware
+ * execute in place, as Normal read-only executable memory next to the
+ * Device windows): there each leaf keeps its own write and execute rights,
+ * and Device memory (MAIR, Arm ARM D19.2) stays Device. */
+static uint8_t fw_attr(const fw_scan *f, const vtop_leaf *l)
+{
+    if (!f->keep_rights)
+        return f->attr;
+    uint8_t attr = IDMAP_FIRMWARE;
+    if (l->rights & VTOP_RIGHT_WRITE)
+        attr |= IDMAP_W;
+    if (l->rights & VTOP_RIGHT_EXEC)
+        attr |= IDMAP_X;
+    vtop_a64_memattr m = vtop_a64_mair_decode(f->mair, vtop_leaf_attr_index(l->leaf_flags));
+    if (m.type != VTOP_A64_MEM_NORMAL && m.type != VTOP_A64_MEM_NORMAL_TAGGED)
+        attr |= IDMAP_UC;
+    return attr;
+}
 
 /* A firmware leaf: the part of it inside the hole that maps VA == PA is
  * planned (merged with the previous range when it continues it: OVMF maps
@@ -77,13 +100,14 @@ static int fw_leaf(void *ctx, const vtop_leaf *l)
     uint64_t last = l->va + (l->size - 1);
     uint64_t end = last < f->to - 1 ? last + 1 : f->to;
     idplan *p = f->p;
+    uint8_t attr = fw_attr(f, l);
     idplan_range *prev = p->count ? &p->ranges[p->count - 1] : NULL;
-    if (prev && prev->end == start && prev->attr == f->attr &&
+    if (prev && prev->end == start && prev->attr == attr &&
         (prev->attr & IDMAP_FIRMWARE)) {
         prev->end = end;
         return 0;
     }
-    f->status = push(p, start, end, f->attr);
+    f->status = push(p, start, end, attr);
     return EFI_ERROR(f->status) ? 1 : 0;
 }
 
@@ -93,7 +117,10 @@ static int fw_leaf(void *ctx, const vtop_leaf *l)
 static EFI_STATUS add_firmware(idplan *p, const vtop_space *fw, uint64_t from,
                                uint64_t to)
 {
-    fw_scan f = {p, from, to, IDMAP_W | IDMAP_UC | IDMAP_FIRMWARE, EFI_SUCCESS};
+    fw_scan f = { .p = p, .from = from, .to = to,
+                  .attr = IDMAP_W | IDMAP_UC | IDMAP_FIRMWARE,
+                  .keep_rights = vtop_mode_is_a64(fw->desc), .mair = fw->cfg.mair,
+                  .status = EFI_SUCCESS };
     if (!p->use_nx)
         f.attr |= IDMAP_X;
     vtop_status st = vtop_enumerate(fw, from, to - 1, NULL, fw_leaf, &f);

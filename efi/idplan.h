@@ -8,7 +8,9 @@
  *    spec 2.10 section 7.2, EFI_MEMORY_DESCRIPTOR.Attribute);
  *  - the firmware's own page tables, for what the memory map omits but the
  *    firmware maps identically (LAPIC/IOAPIC, the PCI MMIO windows below 4 GiB
- *    and above the top of RAM; docs/efi-toolchain.md): mapped RW, NX, UC.
+ *    and above the top of RAM; docs/efi-toolchain.md): mapped RW, NX, UC;
+ *    on AArch64 with the firmware leaf's own rights and memory type (its
+ *    flash holds code that runs in place).
  * Large pages are later chosen only where the plan is uniform, so no large
  * page spans ranges whose attributes differ.
  */

@@ -88,3 +88,23 @@ void efi_memmap_print(const efi_memmap *map, const vtop_out *out)
                     (unsigned long long)d->Attribute);
     }
 }
+
+uint64_t efi_memmap_top(const efi_memmap *map)
+{
+    uint64_t top = 4ull << 30;
+    for (size_t i = 0; i < map->count; i++) {
+        const EFI_MEMORY_DESCRIPTOR *d = efi_memmap_at(map, i);
+        uint64_t end = d->PhysicalStart + d->NumberOfPages * 4096;
+        if (end > top)
+            top = end;
+    }
+    return top;
+}
+
+bool efi_memmap_get_reported(efi_memmap *map)
+{
+    EFI_STATUS s = efi_memmap_get(map);
+    if (EFI_ERROR(s))
+        printf("vtop: error: GetMemoryMap failed (0x%llx)\n", (unsigned long long)s);
+    return !EFI_ERROR(s);
+}

@@ -3,6 +3,7 @@
 #ifndef VTOP_EFI_MEMMAP_H
 #define VTOP_EFI_MEMMAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,9 @@ typedef struct efi_memmap {
  * (EFI_OUT_OF_RESOURCES when malloc fails). */
 EFI_STATUS efi_memmap_get(efi_memmap *map);
 void efi_memmap_free(efi_memmap *map);
+/* efi_memmap_get, printing "vtop: error: GetMemoryMap failed (STATUS)"
+ * when it fails; true on success. */
+bool efi_memmap_get_reported(efi_memmap *map);
 
 static inline const EFI_MEMORY_DESCRIPTOR *efi_memmap_at(const efi_memmap *m,
                                                          size_t i)
@@ -37,6 +41,10 @@ const char *efi_memtype_name(uint32_t type);
 /* Summary lines: descriptor count, then per type the descriptor count and
  * pages, then the highest address. */
 void efi_memmap_print_summary(const efi_memmap *map, const vtop_out *out);
+
+/* The end of the highest descriptor, at least 4 GiB: the self-check
+ * samples the firmware's identity leaves finely below it. */
+uint64_t efi_memmap_top(const efi_memmap *map);
 
 /* One line per descriptor: type, start-end, pages, attributes. */
 void efi_memmap_print(const efi_memmap *map, const vtop_out *out);

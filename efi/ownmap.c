@@ -18,18 +18,6 @@ static uint64_t map_limit(const machine_state *m, vtop_mode mode)
     return pa_end < va_end ? pa_end : va_end;
 }
 
-static uint64_t low_top(const efi_memmap *map)
-{
-    uint64_t top = 4ull << 30;
-    for (size_t i = 0; i < map->count; i++) {
-        const EFI_MEMORY_DESCRIPTOR *d = efi_memmap_at(map, i);
-        uint64_t end = d->PhysicalStart + d->NumberOfPages * 4096;
-        if (end > top)
-            top = end;
-    }
-    return top;
-}
-
 static vtop_status space_for(vtop_mode mode, const idmap *im,
                              const machine_state *m, const live_memory *live,
                              vtop_space *sp)
@@ -83,7 +71,7 @@ static bool check(const own_ctx *c, const char *tag, vtop_mode mode,
     selfcheck_result r;
     selfcheck_run(&(selfcheck_input){
                       .ours = &ours, .fw = c->fw, .map = im, .plan = plan,
-                      .top = low_top(c->map), .out = c->out},
+                      .top = efi_memmap_top(c->map), .out = c->out},
                   &r);
     bool ok = r.mismatches == 0 && r.addresses > 0;
     vtop_printf(c->out,

@@ -5,7 +5,8 @@
                                      and recompute the header CheckSum
   pe-image.py check FILE MACHINE     the rules firmware with memory
                                      protections applies to an image; MACHINE
-                                     is x64 or ia32; exit 1 with the reasons
+                                     is x64, ia32 or aa64; exit 1 with the
+                                     reasons
 
 Layout facts from the Microsoft PE/COFF specification ("PE Format"):
 the PE signature offset at 0x3c; COFF header (20 bytes) after "PE\\0\\0";
@@ -24,7 +25,9 @@ SCN_MEM_EXECUTE = 0x20000000
 SCN_MEM_WRITE = 0x80000000
 SCN_CNT_CODE = 0x00000020
 PAGE = 4096
-MACHINES = {"x64": (0x8664, 0x20b, "PE32+"), "ia32": (0x14c, 0x10b, "PE32")}
+# IMAGE_FILE_MACHINE_AMD64, _I386 and _ARM64 ("PE Format", Machine Types).
+MACHINES = {"x64": (0x8664, 0x20b, "PE32+"), "ia32": (0x14c, 0x10b, "PE32"),
+            "aa64": (0xAA64, 0x20b, "PE32+")}
 SUBSYSTEM_EFI_APPLICATION = 10
 
 

@@ -7,7 +7,6 @@
 #include "cpu.h"
 #include "efi_env.h"
 
-#define QEMU_DEBUG_EXIT_PORT 0xf4u
 /* Offset added to the status so the harness can tell "app reported 0"
  * (QEMU exit 65) from QEMU's own error exit 1 (tools/qemu-efi.sh). */
 #define QEMU_DEBUG_EXIT_BASE 0x20u
@@ -26,7 +25,7 @@ void efi_power_exit(int status, bool force)
     fflush(stderr);
     console_drain();
     if (g_qemu_exit)
-        cpu_outl(QEMU_DEBUG_EXIT_PORT, QEMU_DEBUG_EXIT_BASE + (uint32_t)status);
+        cpu_qemu_exit(QEMU_DEBUG_EXIT_BASE + (uint32_t)status);
     if ((g_shutdown || force) && g_efi.rt)
         g_efi.rt->ResetSystem(EfiResetShutdown, status ? EFI_ABORTED : EFI_SUCCESS,
                               0, NULL);

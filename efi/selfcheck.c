@@ -122,3 +122,25 @@ void selfcheck_run(const selfcheck_input *in, selfcheck_result *res)
     if (in->fw)
         check_firmware(&c, in->fw, in->top);
 }
+
+bool selfcheck_live_identity(const vtop_space *ours, uint64_t code, bool stack_nx,
+                             const vtop_out *out)
+{
+    volatile int on_stack = 0;
+    uint64_t stack = (uint64_t)(uintptr_t)&on_stack;
+    vtop_translation tc, ts;
+    vtop_translate(ours, code, &tc);
+    vtop_translate(ours, stack, &ts);
+    bool ok = tc.status == VTOP_OK && tc.pa == code &&
+              (tc.rights & VTOP_RIGHT_EXEC) && ts.status == VTOP_OK &&
+              ts.pa == stack && (ts.rights & VTOP_RIGHT_WRITE) &&
+              (!stack_nx || !(ts.rights & VTOP_RIGHT_EXEC));
+    vtop_printf(out,
+                "live check: code 0x%llx -> 0x%llx%s, stack 0x%llx -> 0x%llx%s%s: %s\n",
+                (unsigned long long)code, (unsigned long long)tc.pa,
+                (tc.rights & VTOP_RIGHT_EXEC) ? " X" : " NX",
+                (unsigned long long)stack, (unsigned long long)ts.pa,
+                (ts.rights & VTOP_RIGHT_WRITE) ? " W" : " RO",
+                (ts.rights & VTOP_RIGHT_EXEC) ? " X" : " NX", ok ? "pass" : "FAIL");
+    return ok;
+}

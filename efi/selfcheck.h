@@ -11,6 +11,7 @@
 #ifndef VTOP_EFI_SELFCHECK_H
 #define VTOP_EFI_SELFCHECK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "cmd/out.h"
@@ -36,5 +37,12 @@ typedef struct selfcheck_input {
 } selfcheck_input;
 
 void selfcheck_run(const selfcheck_input *in, selfcheck_result *res);
+
+/* Under the loaded tables ours, the app's code (code: an address in it)
+ * and its stack (a local of this function) must translate to themselves,
+ * code executable, stack writable, and the stack not executable when
+ * stack_nx. Prints the "live check:" line; returns true when it passes. */
+bool selfcheck_live_identity(const vtop_space *ours, uint64_t code, bool stack_nx,
+                             const vtop_out *out);
 
 #endif

@@ -19,7 +19,7 @@
 
 struct shell {
     shell_env *env;
-    vtop_command cr3_command;
+    vtop_command root_command;
     vtop_command protections_command;
     vtop_command capture_command;
     vtop_session *session;
@@ -250,8 +250,8 @@ shell *shell_open(shell_env *env)
         vtop_cmd_register(sh->session, &sh->capture_command);
     }
     if (env->own) {
-        sh->cr3_command = efi_cr3_command(env->own);
-        vtop_cmd_register(sh->session, &sh->cr3_command);
+        sh->root_command = efi_root_command(env->own);
+        vtop_cmd_register(sh->session, &sh->root_command);
     }
     return sh;
 }

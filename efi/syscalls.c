@@ -13,6 +13,7 @@
 #include <sys/times.h>
 
 #include "console.h"
+#include "cpu.h"
 #include "efi_env.h"
 #include "heap.h"
 #include "power.h"
@@ -233,5 +234,5 @@ void _exit(int status)
 {
     efi_power_exit(status == 0 ? 0 : 1, true);
     for (;;)
-        __asm__ volatile("hlt");
+        cpu_halt();
 }

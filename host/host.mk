@@ -1,6 +1,6 @@
 # host/: the `vtop` CLI. build/vtop (plain) for users and the truth tests,
 # build/asan/vtop (ASan+UBSan) for the CLI tests; `make install PREFIX=...`.
-HOST_CLI_SRCS := host/main.c host/decompress.c
+HOST_CLI_SRCS := host/main.c host/decompress.c host/image.c host/lines.c host/scan.c
 # kdump-compressed pages: zlib, LZO, snappy, zstd (Debian -dev packages in
 # tools/deps.sh).
 HOST_DECOMP_LIBS := -lz -llzo2 -lsnappy -lzstd

@@ -1,19 +1,14 @@
 /* vtop host CLI: `vtop [OPTIONS] IMAGE [COMMAND [ARGS]]`.
  *
- * The image is mmap'ed read-only (no copy: opening a 300 MB dump costs
- * microseconds); commands run through the shared command language (cmd/),
+ * The image is mmap'ed read-only (host/image.c); commands run through the shared command language (cmd/),
  * one from the command line, else one per line from stdin (a script, or an
  * interactive prompt when stdin is a terminal). POSIX + cmd + core.
  */
-#define _POSIX_C_SOURCE 200809L /* mmap, fstat, isatty, O_CLOEXEC */
+#define _POSIX_C_SOURCE 200809L /* isatty */
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd/lex.h"
@@ -22,6 +17,9 @@
 #include "cmd/session.h"
 #include "cmd/vtop_lines.h"
 #include "decompress.h"
+#include "image.h"
+#include "lines.h"
+#include "scan.h"
 
 #ifndef VTOP_VERSION
 #define VTOP_VERSION "dev"
@@ -37,6 +35,9 @@ static const char usage_text[] =
     "Options (also `open`'s options):\n"
     VTOP_OPEN_OPTIONS_HELP
     "  --json           answers as JSON, one object per line\n"
+    "  --jobs N         whole-image scans (roots) use N threads (default 1)\n"
+    "  --progress       a progress line on stderr during whole-image scans\n"
+    "                   (shown anyway when stderr is a terminal)\n"
     "  -h, --help       this help;  --version  the version\n"
     "\n"
     "Commands:\n"
@@ -65,62 +66,13 @@ static void write_file(void *ctx, const char *text, size_t n)
     fwrite(text, 1, n, (FILE *)ctx);
 }
 
-/* ---- the platform loader: mmap ---- */
-
-static const uint8_t empty_image[1];
-
-static int host_load(void *ctx, const char *name, vtop_loaded *out, char *why,
-                     size_t why_len)
-{
-    (void)ctx;
-    /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is then
-     * refused below, before any read could block. */
-    int fd = open(name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        snprintf(why, why_len, "%s", strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        snprintf(why, why_len, "needs a regular file (this is a %s)",
-                 S_ISFIFO(st.st_mode) ? "FIFO" : S_ISDIR(st.st_mode) ? "directory"
-                 : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "device"
-                 : "special file");
-        close(fd);
-        return -1;
-    }
-    out->size = (uint64_t)st.st_size;
-    out->base = empty_image;
-    if (st.st_size > 0) {
-        void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (p == MAP_FAILED) {
-            snprintf(why, why_len, "cannot map: %s", strerror(errno));
-            close(fd);
-            return -1;
-        }
-        out->base = p;
-        out->handle = p;
-    }
-    close(fd);
-    return 0;
-}
-
-static void host_unload(void *ctx, vtop_loaded *loaded)
-{
-    (void)ctx;
-    if (loaded->handle)
-        munmap(loaded->handle, (size_t)loaded->size);
-    loaded->handle = NULL;
-    loaded->base = NULL;
-}
-
 /* ---- command line ---- */
 
 typedef struct cli_args {
     vtop_open_options opt;
     bool json;
+    bool progress;
+    unsigned jobs;
     const char *image;
     int cmd_argc;
     char **cmd_argv;
@@ -149,9 +101,18 @@ static int parse_args(int argc, char **argv, cli_args *a)
             printf("vtop %s\n", VTOP_VERSION);
             return VTOP_EXIT_OK;
         }
-        if (strcmp(arg, "--json") == 0) {
-            a->json = true;
+        if (strcmp(arg, "--json") == 0 || strcmp(arg, "--progress") == 0) {
+            *(arg[2] == 'j' ? &a->json : &a->progress) = true;
             i++;
+            continue;
+        }
+        if (strcmp(arg, "--jobs") == 0) {
+            uint64_t n;
+            if (i + 1 >= argc || !vtop_parse_count(argv[i + 1], 64, &n) || !n)
+                return usage_error("--jobs needs a count 1..64, got '%s'",
+                                   i + 1 < argc ? argv[i + 1] : "");
+            a->jobs = (unsigned)n;
+            i += 2;
             continue;
         }
         int r = vtop_open_option(argc, argv, &i, &a->opt, why, sizeof why);
@@ -199,6 +160,18 @@ static bool join_words(int argc, char **argv, char *line, size_t cap)
     return true;
 }
 
+/* One line of stdin: fgets on a terminal (the prompt's), else the
+ * buffered reader; *len its strlen. */
+static bool next_line(bool tty, host_lines *r, char *line, size_t cap, size_t *len)
+{
+    if (!tty)
+        return host_lines_next(r, line, cap, len);
+    if (!fgets(line, (int)cap, stdin))
+        return false;
+    *len = strlen(line);
+    return true;
+}
+
 /* Read commands from stdin until EOF or `quit`. Not interactive, runs of
  * `vtop VA` lines are answered together (cmd/vtop_lines.h: batched walks,
  * the same output); any other line first answers the run before it. */
@@ -206,18 +179,20 @@ static int run_stream(vtop_session *s, const vtop_out *out, const vtop_out *err)
 {
     char line[VTOP_MAX_LINE];
     static vtop_vtop_lines pending;
+    static host_lines reader;
     int worst = VTOP_EXIT_OK;
     bool tty = isatty(STDIN_FILENO);
     unsigned n = 0;
+    size_t len;
+    host_lines_init(&reader, STDIN_FILENO);
     for (;;) {
         if (tty) {
             fputs("vtop> ", stdout);
             fflush(stdout);
         }
-        if (!fgets(line, sizeof line, stdin))
+        if (!next_line(tty, &reader, line, sizeof line, &len))
             break;
         ++n;
-        size_t len = strlen(line);
         if (!tty && len < sizeof line - 1 &&
             vtop_vtop_line_parse(line, &pending.va[pending.n])) {
             pending.line[pending.n++] = n;
@@ -231,9 +206,13 @@ static int run_stream(vtop_session *s, const vtop_out *out, const vtop_out *err)
         worst = rc > worst ? rc : worst;
         vtop_session_set_line(s, n);
         if (len == sizeof line - 1 && line[len - 1] != '\n') {
-            int c;
-            while ((c = getchar()) != EOF && c != '\n')
-                ;
+            if (tty) {
+                int c;
+                while ((c = getchar()) != EOF && c != '\n')
+                    ;
+            } else {
+                host_lines_skip(&reader);
+            }
             fprintf(stderr, "vtop: error: line %u: line too long (max %d "
                     "characters)\n", n, VTOP_MAX_LINE - 2);
             worst = worst > VTOP_EXIT_USAGE ? worst : VTOP_EXIT_USAGE;
@@ -261,21 +240,28 @@ static bool run_vtop_words(vtop_session *s, const cli_args *a,
                            const vtop_out *out, const vtop_out *err, int *rc)
 {
     static vtop_vtop_lines pending;
-    uint64_t va;
     if (strcmp(a->cmd_argv[0], "vtop") != 0 || !vtop_vtop_lines_batched(s))
         return false;
-    for (int i = 1; i < a->cmd_argc; i++)
-        if (!vtop_parse_addr(a->cmd_argv[i], &va))
+    /* every word parsed once, into va[] (nothing printed before all are) */
+    uint64_t *va = malloc((size_t)a->cmd_argc * sizeof *va);
+    if (!va)
+        return false;
+    for (int i = 1; i < a->cmd_argc; i++) {
+        if (!vtop_parse_addr(a->cmd_argv[i], &va[i])) {
+            free(va);
             return false;
+        }
+    }
     *rc = VTOP_EXIT_OK;
     for (int i = 1; i < a->cmd_argc; i++) {
-        vtop_parse_addr(a->cmd_argv[i], &pending.va[pending.n]);
+        pending.va[pending.n] = va[i];
         pending.line[pending.n++] = 0;
         if (pending.n == VTOP_VTOP_LINES_MAX || i + 1 == a->cmd_argc) {
             int r = vtop_vtop_lines_run(s, &pending, out, err);
             *rc = r > *rc ? r : *rc;
         }
     }
+    free(va);
     return true;
 }
 
@@ -294,6 +280,9 @@ int main(int argc, char **argv)
     }
     vtop_out out = {write_file, stdout};
     vtop_out err = {write_file, stderr};
+    static host_scan scan;
+    vtop_scan_services services;
+    host_scan_services(&scan, a.jobs, a.progress, &services);
     vtop_platform platform = {host_load, host_unload, NULL};
     vtop_session *s = vtop_session_new(&platform);
     if (!s) {
@@ -301,6 +290,7 @@ int main(int argc, char **argv)
         return VTOP_EXIT_FAIL;
     }
     vtop_session_set_json(s, a.json);
+    vtop_session_set_scan(s, &services);
     vtop_decompressor dec;
     vtop_host_decompressor(&dec);
     vtop_session_set_decompressor(s, &dec);

@@ -3,39 +3,47 @@
 # (mkfs.fat + mtools; docs/efi-toolchain.md).
 #
 #   esp-image.sh --out IMG [--app vtop.efi] [--app-ia32 vtop-ia32.efi]
-#                [--startup startup.nsh] [--add SRC:DEST]... [--usb]
+#                [--app-aa64 vtop-aa64.efi] [--startup startup.nsh]
+#                [--add SRC:DEST]... [--usb]
 #
 # Default layout (for the UEFI Shell, started by startup.nsh):
 #   \EFI\vtop\vtop.efi, \startup.nsh, files given with --add (DEST is a
 #   path inside the ESP such as images/guest.elf).
 # --usb: a whole-disk image (MBR, one type-0xEF partition at 1 MiB) with the
-#   app at \EFI\BOOT\BOOTX64.EFI and the IA32 app at \EFI\BOOT\BOOTIA32.EFI,
-#   the removable-media boot paths (UEFI spec 2.10 section 3.5.1.1), so
-#   firmware of either kind starts vtop without a shell. Without --usb the
-#   --app file goes to \EFI\vtop\vtop.efi (x64 or IA32 alike).
+#   app at \EFI\BOOT\BOOTX64.EFI, the IA32 app at \EFI\BOOT\BOOTIA32.EFI and
+#   the AArch64 app at \EFI\BOOT\BOOTAA64.EFI, the removable-media boot
+#   paths (UEFI spec 2.10 section 3.5.1.1), so firmware of any of these
+#   kinds starts vtop without a shell. Without --usb the one app given goes
+#   to \EFI\vtop\vtop.efi.
 set -eu
-out= app= app32= startup= usb=0 adds=()
+out= app= app32= appaa64= startup= usb=0 adds=()
 while [ $# -gt 0 ]; do
   case $1 in
   --out) out=$2; shift 2 ;;
   --app) app=$2; shift 2 ;;
   --app-ia32) app32=$2; shift 2 ;;
+  --app-aa64) appaa64=$2; shift 2 ;;
   --startup) startup=$2; shift 2 ;;
   --add) adds+=("$2"); shift 2 ;;
   --usb) usb=1; shift ;;
   *) echo "esp-image: unknown argument $1" >&2; exit 2 ;;
   esac
 done
-[ -n "$out" ] && { [ -r "$app" ] || [ -r "$app32" ]; } &&
-  { [ -z "$app" ] || [ -r "$app" ]; } && { [ -z "$app32" ] || [ -r "$app32" ]; } ||
-  { echo "esp-image: need --out IMG and a readable --app and/or --app-ia32 FILE" >&2; exit 2; }
-[ "$usb" = 1 ] || [ -z "$app32" ] || [ -z "$app" ] ||
-  { echo "esp-image: both apps only with --usb" >&2; exit 2; }
+apps=0
+for f in "$app" "$app32" "$appaa64"; do
+  [ -z "$f" ] && continue
+  [ -r "$f" ] || { echo "esp-image: cannot read $f" >&2; exit 2; }
+  apps=$((apps + 1))
+done
+[ -n "$out" ] && [ "$apps" -ge 1 ] ||
+  { echo "esp-image: need --out IMG and a readable --app, --app-ia32 or --app-aa64 FILE" >&2; exit 2; }
+[ "$usb" = 1 ] || [ "$apps" -eq 1 ] ||
+  { echo "esp-image: several apps only with --usb" >&2; exit 2; }
 
 # Size: the files plus 25% and 8 MiB of slack, at least 40 MiB (room for
 # FAT32's minimum cluster count), rounded to MiB.
 bytes=0
-for f in $app $app32; do bytes=$((bytes + $(stat -L -c %s "$f"))); done
+for f in $app $app32 $appaa64; do bytes=$((bytes + $(stat -L -c %s "$f"))); done
 for a in ${adds[@]+"${adds[@]}"}; do
   bytes=$((bytes + $(stat -L -c %s "${a%%:*}")))
 done
@@ -68,9 +76,10 @@ if [ "$usb" = 1 ]; then
   mmd -i "$img" ::/EFI/BOOT
   [ -n "$app" ] && mcopy -i "$img" "$app" ::/EFI/BOOT/BOOTX64.EFI
   [ -n "$app32" ] && mcopy -i "$img" "$app32" ::/EFI/BOOT/BOOTIA32.EFI
+  [ -n "$appaa64" ] && mcopy -i "$img" "$appaa64" ::/EFI/BOOT/BOOTAA64.EFI
 else
   mmd -i "$img" ::/EFI/vtop
-  mcopy -i "$img" "${app:-$app32}" ::/EFI/vtop/vtop.efi
+  mcopy -i "$img" "${app:-${app32:-$appaa64}}" ::/EFI/vtop/vtop.efi
 fi
 [ -n "$startup" ] && mcopy -i "$img" "$startup" ::/startup.nsh
 made_dirs=" "

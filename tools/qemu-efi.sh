@@ -6,7 +6,8 @@
 #               [--add SRC:DEST]... [--cpu qemu64] [--mem 512M]
 #               [--timeout 60] [--dir build/efi-run/default] [--stream]
 #               [--no-serial] [--monitor SOCKET] [--usb]
-#               [--firmware x64|x64-snakeoil|ia32] [--qemu-arg ARG]...
+#               [--firmware x64|x64-snakeoil|ia32|aa64|aa64-el2]
+#               [--qemu-arg ARG]...
 #
 # Firmware (Debian's ovmf and ovmf-ia32 packages):
 #   x64           OVMF_CODE_4M.fd, qemu-system-x86_64, CPU qemu64 by default
@@ -17,6 +18,12 @@
 #   ia32          OVMF32_CODE_4M.secboot.fd (also an SMM build, no keys
 #                 enrolled), qemu-system-i386, CPU qemu32 by default; the
 #                 app goes to \EFI\BOOT\BOOTIA32.EFI with --usb
+#   aa64          AAVMF_CODE.fd (qemu-efi-aarch64) under qemu-system-aarch64
+#                 -M virt, CPU max by default; the firmware (and the app)
+#                 runs at EL1; the ESP is a virtio-blk disk (virt has no
+#                 IDE); the app reports its status through semihosting
+#                 (efi/arch/aa64/cpu.h), as QEMU has no isa-debug-exit there
+#   aa64-el2      the same with -M virt,virtualization=on: EL2
 #
 # The ESP holds the app at \EFI\vtop\vtop.efi and a startup.nsh that runs it
 # N times with ARGS (default "-qemu-exit -shutdown"; -qemu-exit only on the
@@ -24,7 +31,8 @@
 # (serial) is DIR/serial.log; --stream also copies it to stdout live.
 #
 # Exit status: the app's own status when it reported one through
-# isa-debug-exit (QEMU exits with (value << 1) | 1, value = 0x20 + status);
+# isa-debug-exit or semihosting (QEMU exits with (value << 1) | 1,
+# value = 0x20 + status);
 # 124 on timeout; 125
 # when QEMU ended without a status from the app (e.g. powered off by the
 # shell after the app failed to start).
@@ -53,6 +61,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 ovmf=/usr/share/OVMF qemu_bin=qemu-system-x86_64 machine=q35 secure=() esp_arch=x64
+status_dev=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+disk=(-drive "format=raw,file=$dir/esp.img")
 case $firmware in
 x64) ovmf_code=$ovmf/OVMF_CODE_4M.fd ovmf_vars=$ovmf/OVMF_VARS_4M.fd ;;
 x64-snakeoil)
@@ -62,11 +72,20 @@ ia32)
   ovmf_code=$ovmf/OVMF32_CODE_4M.secboot.fd ovmf_vars=$ovmf/OVMF32_VARS_4M.fd
   qemu_bin=qemu-system-i386 esp_arch=ia32
   machine=q35,smm=on secure=(-global driver=cfi.pflash01,property=secure,value=on) ;;
-*) echo "qemu-efi: unknown firmware $firmware (x64, x64-snakeoil, ia32)" >&2; exit 2 ;;
+aa64|aa64-el2)
+  ovmf_code=/usr/share/AAVMF/AAVMF_CODE.fd ovmf_vars=/usr/share/AAVMF/AAVMF_VARS.fd
+  qemu_bin=qemu-system-aarch64 esp_arch=aa64 machine=virt
+  [ "$firmware" = aa64-el2 ] && machine=virt,virtualization=on
+  status_dev=(-semihosting-config enable=on,target=native) ;;
+*) echo "qemu-efi: unknown firmware $firmware (x64, x64-snakeoil, ia32, aa64, aa64-el2)" >&2; exit 2 ;;
 esac
+if [ "$esp_arch" = aa64 ]; then
+  disk=(-drive "if=none,id=esp,format=raw,file=$dir/esp.img" -device virtio-blk-pci,drive=esp)
+fi
 if [ -z "$cpu" ]; then
   cpu=qemu64
   [ "$firmware" = ia32 ] && cpu=qemu32
+  [ "$esp_arch" = aa64 ] && cpu=max
 fi
 for f in "$app" "$ovmf_code" "$ovmf_vars"; do
   [ -r "$f" ] || { echo "qemu-efi: missing $f (make deps / make all)" >&2; exit 2; }
@@ -93,14 +112,14 @@ esp_args=(--out "$dir/esp.img" --app "$app" --startup "$dir/startup.nsh")
 [ "$usb" = 1 ] && esp_args=(--out "$dir/esp.img" --usb)
 [ "$usb" = 1 ] && [ "$esp_arch" = x64 ] && esp_args+=(--app "$app")
 [ "$usb" = 1 ] && [ "$esp_arch" = ia32 ] && esp_args+=(--app-ia32 "$app")
+[ "$usb" = 1 ] && [ "$esp_arch" = aa64 ] && esp_args+=(--app-aa64 "$app")
 tools/esp-image.sh "${esp_args[@]}" ${adds[@]+"${adds[@]}"} >/dev/null || exit 2
 
 qemu=("$qemu_bin" -accel tcg -machine "$machine" ${secure[@]+"${secure[@]}"}
   -cpu "$cpu" -m "$mem"
   -drive "if=pflash,format=raw,readonly=on,file=$ovmf_code"
   -drive "if=pflash,format=raw,file=$dir/OVMF_VARS.fd"
-  -drive "format=raw,file=$dir/esp.img"
-  -device isa-debug-exit,iobase=0xf4,iosize=0x04
+  "${disk[@]}" "${status_dev[@]}"
   -display none -no-reboot -net none -vga none ${extra[@]+"${extra[@]}"})
 if [ -n "$monitor" ]; then
   qemu+=(-monitor "unix:$monitor,server=on,wait=off")
@@ -148,7 +167,7 @@ if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
   echo "qemu-efi: timeout after ${timeout} s (transcript: $log)" >&2
   exit 124
 fi
-# The app writes 0x20 + status to isa-debug-exit (efi/power.c) so its
+# The app sends 0x20 + status (efi/power.c) so its
 # report (65, 67, ...) differs from QEMU's own failure exit 1.
 if [ "$rc" -ge 65 ] && [ $((rc & 1)) -eq 1 ]; then
   status=$(((rc >> 1) - 0x20))

@@ -25,8 +25,11 @@ void bench_row(bench_ctx *b, const char *section, const char *image,
                const char *what, const char *unit, bench_stat s,
                const char *target, int met)
 {
-    if (b->nrows == BENCH_MAX_ROWS)
+    if (b->nrows == BENCH_MAX_ROWS) {
+        fprintf(stderr, "bench: more than %d rows: '%s' dropped (raise BENCH_MAX_ROWS)\n",
+                BENCH_MAX_ROWS, what);
         return;
+    }
     bench_row_data *r = &b->rows[b->nrows++];
     snprintf(r->section, sizeof r->section, "%s", section);
     snprintf(r->image, sizeof r->image, "%s", image);
@@ -175,9 +178,11 @@ static void bench_guest(bench_ctx *b, const char *dir, const char *mode)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--spawn-helper") == 0)
+        return bench_spawn_helper(argc, argv);
     static bench_ctx b;
     const char *guests = "build/guests", *json = "build/bench.json";
-    const char *dumps = "build/dumps";
+    const char *dumps = "build/dumps", *scan = NULL;
     int synthetic = 0;
     b.reps = 7;
     b.translations = 1u << 20;
@@ -196,9 +201,11 @@ int main(int argc, char **argv)
             b.vtop_bin = argv[++i];
         } else if (!strcmp(argv[i], "--dumps") && i + 1 < argc) {
             dumps = argv[++i];
+        } else if (!strcmp(argv[i], "--scan") && i + 1 < argc) {
+            scan = argv[++i];
         } else {
             fprintf(stderr, "usage: bench [--quick] [--synthetic] [--guests DIR] [--dumps DIR] "
-                            "[--json FILE] [--vtop CLI]\n");
+                            "[--json FILE] [--vtop CLI] [--scan DIR]\n");
             return 2;
         }
     }
@@ -226,6 +233,8 @@ int main(int argc, char **argv)
     bench_a64(&b);
     if (!synthetic)
         bench_kdump(&b, dumps);
+    if (!synthetic && scan)
+        bench_scan(&b, scan);
     bench_note(&b, "EFI boot times: tests/bench/efi_boot.py (make bench), build/bench-efi.json");
     print_table(&b, cpu);
     int written = write_json(&b, json, cpu) == 0;

@@ -18,12 +18,27 @@ $(BENCH_BIN): $(BENCH_SRCS) host/decompress.c $(wildcard tests/bench/*.h) $(BUIL
 ALL_TARGETS += $(BENCH_BIN)
 TEST_SUITES += test-bench-smoke
 
+# Whole-image scan inputs from the amd64-4level guest's raw RAM (4 GiB,
+# sparse): a 1 TiB sparse raw file (truncate, then dd of its data at the
+# same offsets: conv=sparse leaves zero blocks as holes) and a dense copy
+# (every block written). About 4 GiB of disk; made once.
+BENCH_SCAN_DIR   := $(BUILD)/bench-scan
+BENCH_SCAN_GUEST := $(BENCH_GUESTS)/amd64-4level/guest.raw
+BENCH_SCAN_FILES := $(if $(wildcard $(BENCH_SCAN_GUEST)),$(BENCH_SCAN_DIR)/sparse-1t.raw $(BENCH_SCAN_DIR)/dense-4g.raw)
+$(BENCH_SCAN_DIR)/sparse-1t.raw: $(BENCH_SCAN_GUEST)
+	@mkdir -p $(dir $@)
+	rm -f $@.tmp && truncate -s 1T $@.tmp && \
+	  dd if=$< of=$@.tmp bs=1M conv=sparse,notrunc status=none && mv $@.tmp $@
+$(BENCH_SCAN_DIR)/dense-4g.raw: $(BENCH_SCAN_GUEST)
+	@mkdir -p $(dir $@)
+	cp --sparse=never $< $@.tmp && mv $@.tmp $@
+
 .PHONY: bench test-bench-smoke
 # BENCH_EFI=0 skips the EFI boot timing (about 15 s per QEMU/TCG boot).
 BENCH_EFI ?= 1
-bench: $(BENCH_BIN) $(BUILD)/vtop
+bench: $(BENCH_BIN) $(BUILD)/vtop $(BENCH_SCAN_FILES)
 	@$(BENCH_BIN) --guests $(BENCH_GUESTS) --dumps $(BUILD)/dumps --json $(BUILD)/bench.json \
-	  --vtop $(BUILD)/vtop
+	  --vtop $(BUILD)/vtop $(if $(BENCH_SCAN_FILES),--scan $(BENCH_SCAN_DIR))
 	@if [ "$(BENCH_EFI)" = 1 ] && [ -f $(BUILD)/efi/vtop.efi ]; then \
 	  python3 tests/bench/efi_boot.py --app $(BUILD)/efi/vtop.efi \
 	    --json $(BUILD)/bench-efi.json --work $(BUILD)/bench-efi; \

@@ -8,7 +8,7 @@
 #include "bench.h"
 
 #define BENCH_MAX_REPS 64
-#define BENCH_MAX_ROWS 128
+#define BENCH_MAX_ROWS 192
 
 typedef struct bench_row_data {
     char section[16], image[64], what[64], unit[12], target[96];
@@ -65,6 +65,23 @@ double bench_time_translate(const vtop_space *s, const uint64_t *va, size_t n, i
 double bench_time_translate_pa(const vtop_space *s, const uint64_t *va, size_t n, int dep);
 /* The aarch64 rows against a minimal aarch64 walk (bench_a64.c). */
 void bench_a64(bench_ctx *b);
+/* A child run of the CLI (bench_child.c): argv with stdin from in and
+ * stdout to out (NULL: /dev/null). Returns 0 or -1 (not run, killed,
+ * exit status > 1). */
+typedef struct bench_child {
+    double wall_s, cpu_s;   /* elapsed; user + system */
+    double max_rss_kib;     /* peak resident set (getrusage ru_maxrss) */
+} bench_child;
+int bench_spawn(char **argv, const char *in, const char *out, bench_child *res);
+/* The same through a fresh helper process, so that max_rss_kib is the
+ * child's own (bench_child.c says why); bench --spawn-helper is it. */
+int bench_spawn_rss(char **argv, const char *in, const char *out, bench_child *res);
+int bench_spawn_helper(int argc, char **argv);
+
+/* Whole-image scans (bench_scan.c): `roots` on the 1 TiB sparse and the
+ * dense 4 GiB raw copies of a real guest under dir (bench.mk makes them). */
+void bench_scan(bench_ctx *b, const char *dir);
+
 /* kdump-compressed and flattened rows beside direct runs (bench_kdump.c),
  * from the Linux-dump capture under dumps (build/dumps). */
 void bench_kdump(bench_ctx *b, const char *dumps);

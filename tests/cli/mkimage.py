@@ -61,6 +61,26 @@ def lime(mem):
     return out
 
 
+SPARSE_SIZE = 16 << 20
+
+
+def sparse_and_dense(outdir, mem):
+    """cli4.raw's bytes in a 16 MiB raw file twice: cli4-sparse.raw with
+    every all-zero page and the tail left as holes (seeked over, so the
+    file system stores none), cli4-dense.raw with every byte written."""
+    zero = bytes(4096)
+    with open(outdir + '/cli4-sparse.raw', 'wb') as f:
+        for off in range(0, len(mem), 4096):
+            page = bytes(mem[off:off + 4096])
+            if page != zero[:len(page)]:
+                f.seek(off)
+                f.write(page)
+        f.truncate(SPARSE_SIZE)
+    with open(outdir + '/cli4-dense.raw', 'wb') as f:
+        f.write(mem)
+        f.write(bytes(SPARSE_SIZE - len(mem)))
+
+
 def main():
     outdir = sys.argv[1]
     mem = build()
@@ -74,6 +94,7 @@ def main():
         f.write(b'\0' * 64)
     with open(outdir + '/empty.raw', 'wb') as f:
         pass
+    sparse_and_dense(outdir, mem)
     # A FIFO: vtop must refuse it before blocking on the open.
     if os.path.exists(outdir + '/fifo'):
         os.unlink(outdir + '/fifo')

@@ -6,7 +6,7 @@ must show NX_COMPAT, 4 KiB aligned sections with no gaps and none both
 writable and executable; then efi/check-image.sh must reject copies broken
 in each of those ways, so the build-time check can fail.
 
-  image_test.py --image build/efi/vtop.efi:x64 [--image FILE:ia32] --work DIR
+  image_test.py --image build/efi/vtop.efi:x64 [--image FILE:ia32|aa64]... --work DIR
 """
 import argparse
 import os
@@ -19,8 +19,12 @@ import e2e  # the TAP counter shared by every EFI test
 from e2e import tap
 
 
-def objdump_view(path):
-    p = subprocess.run(["objdump", "-p", "-h", path], capture_output=True, text=True)
+# The host's objdump reads x86 PE only; the cross binutils read AArch64 PE.
+OBJDUMP = {"x64": "objdump", "ia32": "objdump", "aa64": "aarch64-linux-gnu-objdump"}
+
+
+def objdump_view(path, arch):
+    p = subprocess.run([OBJDUMP[arch], "-p", "-h", path], capture_output=True, text=True)
     dll = re.search(r"^DllCharacteristics\s+([0-9a-f]+)", p.stdout, re.M)
     magic = re.search(r"^Magic\s+([0-9a-f]+)", p.stdout, re.M)
     sections = re.findall(r"^\s*\d+ (\S+)\s+([0-9a-f]+)\s+([0-9a-f]+)\s+[0-9a-f]+\s+[0-9a-f]+\s+\S+\n"
@@ -30,9 +34,9 @@ def objdump_view(path):
 
 
 def check_layout(path, arch):
-    v = objdump_view(path)
-    want = {"x64": "020b", "ia32": "010b"}[arch]
-    tap(v["magic"] == want, f"{arch}: {os.path.basename(path)} is {'PE32+' if arch == 'x64' else 'PE32'}",
+    v = objdump_view(path, arch)
+    want = {"x64": "020b", "ia32": "010b", "aa64": "020b"}[arch]
+    tap(v["magic"] == want, f"{arch}: {os.path.basename(path)} is {'PE32' if arch == 'ia32' else 'PE32+'}",
         f"magic {v['magic']}")
     tap(v["dll"] is not None and v["dll"] & 0x100, f"{arch}: DllCharacteristics has NX_COMPAT (0x0100)",
         f"DllCharacteristics {v['dll']}")

@@ -19,13 +19,18 @@ CLANG_TIDY ?= clang-tidy
 # clang does not need for analysis.
 LINT_HOST_FLAGS := -std=c11 -I. -DVTOP_VERSION='"lint"'
 EFI_LINT_CFLAGS = $(filter-out -march=% -mtune=% -O2 -g,$(EFI_CFLAGS))
+# The AArch64 app's own files (efi/arch/aa64/) are parsed as AArch64 code
+# with that build's flags (aarch64-elf newlib, gnu-efi arm64 headers).
+EFI_LINT_CFLAGS_AA64 = --target=aarch64-linux-gnu \
+  $(filter-out -march=% -mtune=% -O2 -g -mno-outline-atomics,$(call efi_cflags,aa64))
+efi_lint_flags = $(if $(filter efi/arch/aa64/%,$(1)),$(EFI_LINT_CFLAGS_AA64),$(EFI_LINT_CFLAGS))
 # Per-file extra options, for a temporary suppression of a finding in another
 # area's file while its fix is pending (report it in
 # /work/briefs/fuzz-findings.md; remove the entry once fixed), e.g.
 #   LINT_TIDY_EXTRA_efi/foo.c := --checks=-bugprone-some-check
 #   LINT_CPPCHECK_EXTRA_efi/foo.c := --suppress=someId:efi/foo.c
 # None is in use: findings L1 and L2 were fixed at their cause.
-lint_flags = $(if $(filter efi/%,$(1)),$(EFI_LINT_CFLAGS),$(LINT_HOST_FLAGS))
+lint_flags = $(if $(filter efi/%,$(1)),$(call efi_lint_flags,$(1)),$(LINT_HOST_FLAGS))
 
 # cppcheck: warning, style, performance and portability classes; system
 # headers are not analysed (missingIncludeSystem is about glibc/gnu-efi headers
@@ -46,10 +51,11 @@ $(BUILD)/lint/%.c.tidy: %.c $(LINT_HDRS) .clang-tidy tests/lint/lint.mk
 	@mkdir -p $(dir $@)
 	@if $(CLANG_TIDY) --quiet $(LINT_TIDY_EXTRA_$<) $< -- $(call lint_flags,$<) >$@.log 2>&1; \
 	  then echo ok >$@; else echo fail >$@; fi
-# efi/ needs newlib's headers, built by efi/efi.mk.
-$(BUILD)/lint/efi/%.c.tidy: efi/%.c $(LINT_HDRS) .clang-tidy tests/lint/lint.mk | $(NEWLIB_LIBC)
+# efi/ needs newlib's headers, built by efi/efi.mk (and AArch64's gnu-efi).
+$(BUILD)/lint/efi/%.c.tidy: efi/%.c $(LINT_HDRS) .clang-tidy tests/lint/lint.mk | $(NEWLIB_LIBC) \
+  $(EFI_aa64_LIBC) $(EFI_aa64_GNUEFI_DEP)
 	@mkdir -p $(dir $@)
-	@if $(CLANG_TIDY) --quiet $(LINT_TIDY_EXTRA_$<) $< -- $(EFI_LINT_CFLAGS) >$@.log 2>&1; \
+	@if $(CLANG_TIDY) --quiet $(LINT_TIDY_EXTRA_$<) $< -- $(call efi_lint_flags,$<) >$@.log 2>&1; \
 	  then echo ok >$@; else echo fail >$@; fi
 
 TEST_SUITES += test-lint

@@ -1,0 +1,53 @@
+/* vtop command language: what a platform offers whole-image scans
+ * (`roots`): hooks over the loaded image's bytes (holes, release), a
+ * progress line, and running jobs side by side.
+ *
+ * Every member is optional: the EFI app gives none (one job, every page
+ * read, no progress); the host gives lseek SEEK_DATA/SEEK_HOLE, madvise
+ * and POSIX threads (host/scan.c). Standard C only.
+ */
+#ifndef VTOP_CMD_SCAN_H
+#define VTOP_CMD_SCAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../core/roots.h"
+
+struct vtop_loaded;
+
+typedef struct vtop_scan_services {
+    /* Fill *h with hooks over the bytes of l (extent, release; progress
+     * is added by progress_begin). */
+    void (*hooks)(void *ctx, const struct vtop_loaded *l, vtop_scan_hooks *h);
+    /* A scan of total bytes named what starts: set h->progress (and its
+     * ctx) when progress is shown, else leave it NULL. */
+    void (*progress_begin)(void *ctx, const char *what, uint64_t total,
+                           vtop_scan_hooks *h);
+    /* The scan ended: the progress line's last state, then a new line. */
+    void (*progress_end)(void *ctx);
+    /* Run fn(arg, i) for i in [0, n) side by side; return when all did. */
+    void (*parallel)(void *ctx, unsigned n, void (*fn)(void *arg, unsigned i),
+                     void *arg);
+    unsigned jobs;  /* --jobs: how many jobs a scan may use (0: 1) */
+    void *ctx;
+} vtop_scan_services;
+
+/* One `roots` scan through the platform's services. */
+typedef struct vtop_roots_job {
+    const vtop_physmem *mem;
+    const struct vtop_loaded *loaded; /* the image's bytes, or NULL */
+    const vtop_scan_services *svc;    /* NULL: none */
+    vtop_roots_options opt;           /* range and hooks are set here */
+    unsigned jobs;                    /* 0: svc->jobs */
+    vtop_root_candidate *out;
+    size_t cap;
+} vtop_roots_job;
+
+/* vtop_roots_scan over j->mem with holes skipped, progress shown and the
+ * physical range split into jobs when the platform can (only for images
+ * of direct runs: a page source's cache is one per image). The answer
+ * and its order are those of one job. Returns as vtop_roots_scan. */
+vtop_status vtop_roots_scan_jobs(vtop_roots_job *j, vtop_roots_result *res);
+
+#endif
