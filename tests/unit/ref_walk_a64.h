@@ -156,112 +156,133 @@ static inline bool ref_a64_block_ok(unsigned gbits, int level, bool ds, unsigned
     return level == 2 || (level == 1 && maxpa == 52);
 }
 
+/* What the walk of one VA starts from (AArch64.S1Translate's set-up). */
+typedef struct ref_a64_walk_start {
+    ref_a64_regs f;
+    unsigned gbits, iasize, oasize, stride;
+    bool ds;
+    int start;
+    uint64_t base, va;
+    unsigned aptable;        /* the path's APTable bits, ORed */
+    bool pxnt, xnt;          /* the path's PXNTable, UXNTable/XNTable */
+} ref_a64_walk_start;
+
+/* The set-up: VTOP_OK, or the status the walk ends with at once (and
+ * its level in *level). */
+static inline vtop_status ref_a64_begin(const ref_a64 *r, uint64_t va,
+                                        ref_a64_walk_start *w, int *level)
+{
+    unsigned half = (unsigned)ref_bits(va, 55, 55);
+    *level = -1;
+    if (r->regime == 1 && half)
+        return VTOP_NON_CANONICAL;
+    w->f = ref_a64_fields(r, half);
+    if (w->f.epd) {
+        *level = 0;
+        return VTOP_TRANSLATION_FAULT;
+    }
+    w->gbits = ref_log2(w->f.tg_bytes);
+    w->ds = w->f.ds && w->gbits != 16;
+    w->iasize = 64 - w->f.tsz;
+    for (unsigned b = w->iasize; b <= (w->f.tbi ? 55u : 63u); b++)
+        if (ref_bits(va, b, b) != half)
+            return VTOP_NON_CANONICAL;
+    static const unsigned ps[8] = {32, 36, 40, 42, 44, 48, 52, 52};
+    w->oasize = ps[w->f.ips];
+    if (w->oasize == 52 && w->gbits != 16 && !w->ds)
+        w->oasize = 48;
+    if (w->oasize > r->maxpa)
+        w->oasize = r->maxpa;
+    w->stride = w->gbits - 3;
+    w->start = 3 - (int)((w->iasize - 1 - w->gbits) / w->stride);
+    unsigned levels = (unsigned)(3 - w->start);
+    int tsize = (int)w->iasize - (int)(levels * w->stride + w->gbits) + 3;
+    uint64_t ttb = half ? r->ttbr1 : r->ttbr0;
+    if ((w->gbits == 16 && w->f.ips == 6) || w->ds) {
+        tsize = tsize < 6 ? 6 : tsize;
+        w->base = (ref_bits(ttb, 47, 6) << 6) | (ref_bits(ttb, 5, 2) << 48);
+    } else {
+        w->base = ref_bits(ttb, 47, 1) << 1;
+    }
+    w->base &= ~((1ull << tsize) - 1);
+    if (w->base >> w->oasize) {
+        *level = 0;
+        return VTOP_ADDRESS_SIZE_FAULT;
+    }
+    return VTOP_OK;
+}
+
+/* The leaf d of 2^lowbit bytes: AF, address, rights, attributes. */
+static inline void ref_a64_leaf(const ref_a64 *r, const ref_a64_walk_start *w,
+                                uint64_t d, unsigned lowbit, ref_a64_out *o)
+{
+    unsigned aptable = w->aptable;
+    if (!ref_bits(d, 10, 10) && !w->f.ha) {
+        o->status = VTOP_ACCESS_FLAG_FAULT;
+        o->reserved_bits = 1ull << 10;
+        return;
+    }
+    o->fault_level = -1;
+    o->size = 1ull << lowbit;
+    o->pa = ref_a64_oa(d, w->gbits, w->ds, lowbit) | ref_bits(w->va, lowbit - 1, 0);
+    if (r->regime == 1)
+        aptable &= 2; /* APTable[0] is RES0 there */
+    o->rights = ref_a64_perms(r, d, aptable, w->pxnt && r->regime != 1, w->xnt);
+    unsigned sh = w->ds ? w->f.sh : (unsigned)ref_bits(d, 9, 8);
+    o->flags = (ref_bits(d, 10, 10) ? VTOP_LEAF_AF : 0) |
+               (ref_bits(d, 11, 11) ? VTOP_LEAF_NG : 0) |
+               (ref_bits(d, 51, 51) ? VTOP_LEAF_DBM : 0) |
+               (ref_bits(d, 52, 52) ? VTOP_LEAF_CONT : 0) |
+               (ref_bits(d, 5, 5) ? VTOP_LEAF_NS : 0) |
+               (sh << VTOP_LEAF_SH_SHIFT) |
+               ((unsigned)ref_bits(d, 4, 2) << VTOP_LEAF_ATTR_SHIFT);
+}
+
 static inline ref_a64_out ref_a64_walk(const ref_a64 *r, uint64_t va)
 {
     ref_a64_out o = {.status = VTOP_OK, .fault_level = -1};
-    unsigned half = (unsigned)ref_bits(va, 55, 55);
-    if (r->regime == 1 && half) {
-        o.status = VTOP_NON_CANONICAL;
+    ref_a64_walk_start w = {.va = va};
+    o.status = ref_a64_begin(r, va, &w, &o.fault_level);
+    if (o.status != VTOP_OK)
         return o;
-    }
-    ref_a64_regs f = ref_a64_fields(r, half);
-    if (f.epd) {
-        o.status = VTOP_TRANSLATION_FAULT;
-        o.fault_level = 0;
-        return o;
-    }
-    unsigned gbits = ref_log2(f.tg_bytes);
-    bool ds = f.ds && gbits != 16;
-    unsigned iasize = 64 - f.tsz, top = f.tbi ? 55 : 63;
-    for (unsigned b = iasize; b <= top; b++) {
-        if (ref_bits(va, b, b) != half) {
-            o.status = VTOP_NON_CANONICAL;
-            return o;
-        }
-    }
-    static const unsigned ps[8] = {32, 36, 40, 42, 44, 48, 52, 52};
-    unsigned oasize = ps[f.ips];
-    if (oasize == 52 && gbits != 16 && !ds)
-        oasize = 48;
-    if (oasize > r->maxpa)
-        oasize = r->maxpa;
-    unsigned stride = gbits - 3;
-    int start = 3 - (int)((iasize - 1 - gbits) / stride);
-    unsigned levels = (unsigned)(3 - start);
-    int tsize = (int)iasize - (int)(levels * stride + gbits) + 3;
-    uint64_t ttb = half ? r->ttbr1 : r->ttbr0, base;
-    if ((gbits == 16 && f.ips == 6) || ds) {
-        tsize = tsize < 6 ? 6 : tsize;
-        base = (ref_bits(ttb, 47, 6) << 6) | (ref_bits(ttb, 5, 2) << 48);
-    } else {
-        base = ref_bits(ttb, 47, 1) << 1;
-    }
-    base &= ~((1ull << tsize) - 1);
-    if (base >> oasize) {
-        o.status = VTOP_ADDRESS_SIZE_FAULT;
-        o.fault_level = 0;
-        return o;
-    }
-    unsigned aptable = 0;
-    bool pxnt = false, xnt = false;
-    for (int level = start; level <= 3; level++) {
-        unsigned i = (unsigned)(level - start);
-        unsigned lowbit = gbits + stride * (unsigned)(3 - level);
-        unsigned width = level == start ? iasize - lowbit : stride;
+    uint64_t base = w.base;
+    for (int level = w.start; level <= 3; level++) {
+        unsigned i = (unsigned)(level - w.start);
+        unsigned lowbit = w.gbits + w.stride * (unsigned)(3 - level);
+        unsigned width = level == w.start ? w.iasize - lowbit : w.stride;
         uint64_t pa = base + ref_bits(va, lowbit + width - 1, lowbit) * 8, d;
         o.entry_pa[i] = pa;
+        o.fault_level = (int)i;
         if (!r->read(r->ctx, pa, &d)) {
             o.entry[i] = 0;
             o.n = i;
             o.status = VTOP_TABLE_NOT_IN_IMAGE;
-            o.fault_level = (int)i;
             return o;
         }
         o.entry[i] = d;
         o.n = i + 1;
-        o.fault_level = (int)i;
         bool valid = d & 1, tbl = (d >> 1) & 1;
         if (!valid || (level == 3 && !tbl) ||
-            (level < 3 && !tbl && !ref_a64_block_ok(gbits, level, ds, r->maxpa))) {
+            (level < 3 && !tbl && !ref_a64_block_ok(w.gbits, level, w.ds, r->maxpa))) {
             o.status = VTOP_TRANSLATION_FAULT;
             return o;
         }
-        bool leaf = level == 3 || !tbl;
-        uint64_t wide = ref_a64_wide_bits(d, gbits, ds, oasize);
+        uint64_t wide = ref_a64_wide_bits(d, w.gbits, w.ds, w.oasize);
         if (wide) {
             o.status = VTOP_ADDRESS_SIZE_FAULT;
             o.reserved_bits = wide;
             return o;
         }
-        if (!leaf) {
-            base = ref_a64_oa(d, gbits, ds, gbits);
-            if (!f.hpd) {
-                aptable |= (unsigned)ref_bits(d, 62, 61);
-                pxnt = pxnt || ref_bits(d, 59, 59);
-                xnt = xnt || ref_bits(d, 60, 60);
-            }
-            continue;
-        }
-        if (!ref_bits(d, 10, 10) && !f.ha) {
-            o.status = VTOP_ACCESS_FLAG_FAULT;
-            o.reserved_bits = 1ull << 10;
+        if (level == 3 || !tbl) {
+            ref_a64_leaf(r, &w, d, lowbit, &o);
             return o;
         }
-        o.fault_level = -1;
-        o.size = 1ull << lowbit;
-        o.pa = ref_a64_oa(d, gbits, ds, lowbit) | ref_bits(va, lowbit - 1, 0);
-        if (r->regime == 1)
-            aptable &= 2; /* APTable[0] is RES0 there */
-        o.rights = ref_a64_perms(r, d, aptable, pxnt && r->regime != 1, xnt);
-        unsigned sh = ds ? f.sh : (unsigned)ref_bits(d, 9, 8);
-        o.flags = (ref_bits(d, 10, 10) ? VTOP_LEAF_AF : 0) |
-                  (ref_bits(d, 11, 11) ? VTOP_LEAF_NG : 0) |
-                  (ref_bits(d, 51, 51) ? VTOP_LEAF_DBM : 0) |
-                  (ref_bits(d, 52, 52) ? VTOP_LEAF_CONT : 0) |
-                  (ref_bits(d, 5, 5) ? VTOP_LEAF_NS : 0) |
-                  (sh << VTOP_LEAF_SH_SHIFT) |
-                  ((unsigned)ref_bits(d, 4, 2) << VTOP_LEAF_ATTR_SHIFT);
-        return o;
+        base = ref_a64_oa(d, w.gbits, w.ds, w.gbits);
+        if (!w.f.hpd) {
+            w.aptable |= (unsigned)ref_bits(d, 62, 61);
+            w.pxnt = w.pxnt || ref_bits(d, 59, 59);
+            w.xnt = w.xnt || ref_bits(d, 60, 60);
+        }
     }
     return o; /* not reached: level 3 always ends the walk */
 }
