@@ -52,7 +52,7 @@ static void test_swapper_first(void **state)
     build();
     vtop_root_candidate c[16];
     vtop_roots_result res;
-    vtop_roots_options o = {VTOP_MODE_AARCH64, 0, false};
+    vtop_roots_options o = {.mode = VTOP_MODE_AARCH64};
     assert_int_equal(vtop_roots_scan(&fx_phys, &o, c, 16, &res), VTOP_OK);
     assert_true(res.count >= 2);
     assert_int_equal(c[0].root, SWAPPER);
