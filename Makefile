@@ -61,7 +61,7 @@ deps:
 # Two lanes, one per core: the suites that boot QEMU guests or firmware
 # (single-threaded TCG, and sharing downloads and captures, so in order) beside
 # all the others.
-TEST_LANE_QEMU = $(filter test-efi test-protections test-dumps test-truth,$(TEST_SUITES))
+TEST_LANE_QEMU = $(filter test-efi test-protections test-dumps test-truth test-arm64,$(TEST_SUITES))
 test: deps
 	@$(MAKE) --no-print-directory all
 	@MAKE="$(MAKE)" tools/run-tests.sh $(TEST_LANE_QEMU) -- $(filter-out $(TEST_LANE_QEMU),$(TEST_SUITES))

@@ -19,12 +19,13 @@ static void hit_line(vtop_cmd_ctx *c, const vtop_report *r, const vtop_ptov_hit 
         vtop_fmt_json_ptov_hit(r, h);
         return;
     }
-    char rights[5];
-    vtop_fmt_rights(h->rights, rights);
+    char rights[8];
+    vtop_report_rights(r->space, h->rights, rights);
     vtop_printf(c->out, "pa %016" PRIx64 " va %016" PRIx64 " len %" PRIx64
                 " leaf %016" PRIx64 " size %s %s rights %s\n", h->pa, h->va,
                 h->len, h->leaf_va, vtop_fmt_size_name(h->leaf_size),
-                vtop_report_level_name(r->space, h->level), rights);
+                vtop_report_level_name_va(r->space, h->leaf_va, h->level),
+                rights);
 }
 
 static void pair_line(vtop_cmd_ctx *c, const vtop_report *r, const vtop_ptov_pair *p)
@@ -33,8 +34,8 @@ static void pair_line(vtop_cmd_ctx *c, const vtop_report *r, const vtop_ptov_pai
         vtop_fmt_json_ptov_pair(r, p);
         return;
     }
-    char rights[5];
-    vtop_fmt_rights(p->rights, rights);
+    char rights[8];
+    vtop_report_rights(r->space, p->rights, rights);
     vtop_printf(c->out, "%016" PRIx64 " %016" PRIx64 " %s %s\n", p->pa, p->va,
                 vtop_fmt_size_name(p->size), rights);
 }

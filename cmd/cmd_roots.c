@@ -80,6 +80,17 @@ static bool roots_args(vtop_cmd_ctx *c, int argc, char **argv,
     return true;
 }
 
+/* An AArch64 target without --mode (its space, or its ELF machine): scan
+ * for TTBR1 tables, not the x86 modes the default scan tries. */
+static bool roots_target_a64(const vtop_session *s, const vtop_roots_options *opt)
+{
+    if (opt->mode != VTOP_MODE_NONE)
+        return false;
+    if (s->has_space && vtop_mode_is_a64(s->space.desc))
+        return true;
+    return s->target == VTOP_TARGET_IMAGE && s->info->elf_machine == 183;
+}
+
 static int run_roots(vtop_cmd_ctx *c, int argc, char **argv)
 {
     vtop_session *s = c->session;
@@ -88,6 +99,8 @@ static int run_roots(vtop_cmd_ctx *c, int argc, char **argv)
     uint64_t count = ROOTS_DEFAULT;
     if (!vtop_cmd_argc(c, argc, 1, 6) || !roots_args(c, argc, argv, &job, &count))
         return VTOP_EXIT_USAGE;
+    if (roots_target_a64(s, &job.opt))
+        job.opt.mode = VTOP_MODE_AARCH64;
     vtop_root_candidate *cands = calloc((size_t)count, sizeof *cands);
     if (!cands)
         return vtop_cmd_error(c, VTOP_EXIT_FAIL, "roots: out of memory");
@@ -119,7 +132,8 @@ static const vtop_command cmd_roots = {
     "  `open IMAGE --cr3 ROOT --mode MODE`. Exit 1 when none qualifies.\n"
     "  --mode M scans for roots of mode M only; --jobs N splits the scan by\n"
     "  physical range over N threads where the platform has them (the same\n"
-    "  answer as one job).\n",
+    "  answer as one job). AArch64 targets (or --mode aarch64): TTBR1 tables\n"
+    "  (4K, 48-bit), used as `open IMAGE --ttbr1 ROOT --tcr X`.\n",
     true, run_roots, NULL};
 
 const vtop_command *const vtop_cmds_roots[] = {&cmd_roots, NULL};

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "info_a64.h"
 #include "info_linux.h"
 #include "json.h"
 #include "options.h"
@@ -80,7 +81,10 @@ static void info_json_space(vtop_json *j, const vtop_session *s,
                             const vtop_image_info *in)
 {
     vtop_json_bool(j, "has_space", s->has_space);
-    if (s->has_space) {
+    if (s->has_space && vtop_mode_is_a64(s->space.desc)) {
+        vtop_json_str(j, "mode", "aarch64");
+        vtop_info_a64_json(j, s);
+    } else if (s->has_space) {
         vtop_json_uint(j, "cpu", s->cpu);
         vtop_json_hex(j, "cr3", s->space.cfg.cr3);
         vtop_json_hex(j, "root", s->space.root);
@@ -160,12 +164,23 @@ static void info_text(vtop_cmd_ctx *c)
                     "0x%x, KdDebuggerDataBlock %016" PRIx64 "\n",
                     in->machine_image_type, in->dump_type, in->bugcheck_code,
                     in->kd_debugger_data_block);
+    if (!s->has_space && in && in->elf_machine == 183 /* EM_AARCH64 */) {
+        vtop_puts(c->out, "space:    none (no TTBR/TCR: open with --ttbr1 X "
+                  "--tcr X)\n");
+        vtop_info_linux_text(c);
+        return;
+    }
     if (!s->has_space) {
         vtop_puts(c->out, "space:    none (no CR3: open with --cr3 X --mode M)\n");
         vtop_info_linux_text(c);
         return;
     }
     const vtop_space_config *cfg = &s->space.cfg;
+    if (vtop_mode_is_a64(s->space.desc)) {
+        vtop_info_a64_text(c);
+        vtop_info_linux_text(c);
+        return;
+    }
     vtop_printf(c->out, "space:    %s, cr3 %016" PRIx64 " (root %016" PRIx64
                 "), nxe %s, maxphyaddr %u%s\n", mode_name(cfg->mode), cfg->cr3,
                 s->space.root, cfg->nxe ? "on" : "off",

@@ -8,8 +8,10 @@
 
 #include "../core/audit.h"
 #include "../core/enum.h"
+#include "fmt_a64.h"
 #include "fmt_audit.h"
 #include "fmt_json.h"
+#include "fmt_ptdump.h"
 #include "fmt_qemu.h"
 #include "num.h"
 #include "qemu_quirks.h"
@@ -56,9 +58,14 @@ static int run_tlb(vtop_cmd_ctx *c, int argc, char **argv)
     if (!vtop_cmd_argc(c, argc, 1, 4) || !space_range(c, argc, argv, &first, &last))
         return VTOP_EXIT_USAGE;
     vtop_report r = {c->out, space};
+    bool a64 = vtop_mode_is_a64(space->desc);
+    if (a64 && !c->json) /* no QEMU `info tlb` for Arm: fmt_a64.h's lines */
+        return walk_status(c, vtop_enumerate(space, first, last, NULL,
+                                             vtop_fmt_a64_tlb_leaf, &r));
     if (!c->json)
         return walk_status(c, vtop_fmt_qemu_tlb_range(&r, first, last, 0));
-    vtop_enum_options opt = {VTOP_ENUM_QEMU, 0, NULL, NULL, NULL};
+    vtop_enum_options opt = {a64 ? VTOP_ENUM_STRICT : VTOP_ENUM_QEMU, 0, NULL,
+                             NULL, NULL};
     return walk_status(c, vtop_enumerate(space, first, last, &opt,
                                          vtop_fmt_json_tlb_leaf, &r));
 }
@@ -81,6 +88,26 @@ static void mem_range(void *ctx, const vtop_qemu_range *r)
         vtop_fmt_qemu_mem_line(f->c->out, r);
 }
 
+/* AArch64: Linux arm64 ptdump-style ranges (fmt_ptdump.h). */
+static void mem_a64_json(void *ctx, const vtop_ptdump_range *range)
+{
+    const vtop_cmd_ctx *c = ctx;
+    vtop_fmt_json_ptdump_range(c->out, &c->session->space, range);
+}
+
+static int mem_a64(vtop_cmd_ctx *c, const vtop_space *space, unsigned flags,
+                   uint64_t first, uint64_t last)
+{
+    if (flags)
+        return vtop_cmd_error(c, VTOP_EXIT_USAGE, "mem --fixed: x86 only "
+                              "(QEMU's 5-level `info mem`)");
+    vtop_report r = {c->out, space};
+    if (c->json)
+        return walk_status(c, vtop_fmt_ptdump_ranges(space, first, last,
+                                                     mem_a64_json, c));
+    return walk_status(c, vtop_fmt_ptdump(&r, first, last));
+}
+
 static int run_mem(vtop_cmd_ctx *c, int argc, char **argv)
 {
     const vtop_space *space = vtop_cmd_need_space(c);
@@ -99,6 +126,8 @@ static int run_mem(vtop_cmd_ctx *c, int argc, char **argv)
     }
     if (!vtop_cmd_argc(c, argc, 1, 4) || !space_range(c, argc, argv, &first, &last))
         return VTOP_EXIT_USAGE;
+    if (vtop_mode_is_a64(space->desc))
+        return mem_a64(c, space, flags, first, last);
     if (vtop_qemu_paging_off(space)) {
         vtop_puts(c->out, "PG disabled\n");
         return VTOP_EXIT_OK;
@@ -110,6 +139,8 @@ static int run_mem(vtop_cmd_ctx *c, int argc, char **argv)
 static const vtop_command cmd_tlb = {
     "tlb", "tlb [RANGE]", "every present leaf, as QEMU's `info tlb`",
     "  Lines \"VA: PA XGPDACTUW\" (flags or '-'), byte for byte as QEMU 7.2.\n"
+    "  AArch64: \"VA: PA SIZE LEVEL RIGHTS AP=.. UXN PXN AF nG SH=.. C DBM\n"
+    "  attrN TYPE\" (QEMU has no `info tlb` for Arm).\n"
     "  RANGE: START-END (END exclusive), START END, or START L LEN.\n",
     true, run_tlb, NULL};
 static const vtop_command cmd_mem = {
@@ -117,7 +148,9 @@ static const vtop_command cmd_mem = {
     "  Lines \"START-END SIZE urw\", byte for byte as QEMU 7.2; with RANGE,\n"
     "  only the lines that overlap it. QEMU 7.2 prints nothing for 5-level\n"
     "  paging (mem_info_la57 tests present bits inverted); --fixed prints\n"
-    "  what it means: the 4-level format, sign extension at bit 56.\n",
+    "  what it means: the 4-level format, sign extension at bit 56.\n"
+    "  AArch64: ranges merged as Linux's arm64 ptdump prints them\n"
+    "  (arch/arm64/mm/ptdump.c), one \"---[ TTBRn_ELx ]---\" marker per half.\n",
     true, run_mem, NULL};
 
 /* ---- audit ---- */

@@ -10,7 +10,8 @@ void vtop_fmt_audit_finding(const vtop_report *r, const vtop_finding *f)
     vtop_printf(r->out, "%-14s %016" PRIx64 "-%016" PRIx64 " %6" PRIu64
                 " %-5s at %016" PRIx64 " = %016" PRIx64 "\n",
                 vtop_finding_name(f->kind), f->va_start, f->va_end, f->count,
-                vtop_report_level_name(r->space, f->level), f->entry_pa, f->entry);
+                vtop_report_level_name_va(r->space, f->va_start, f->level),
+                f->entry_pa, f->entry);
 }
 
 void vtop_fmt_json_audit_finding(const vtop_report *r, const vtop_finding *f)
@@ -22,7 +23,8 @@ void vtop_fmt_json_audit_finding(const vtop_report *r, const vtop_finding *f)
     vtop_json_hex(&j, "va_start", f->va_start);
     vtop_json_hex(&j, "va_end", f->va_end);
     vtop_json_uint(&j, "count", f->count);
-    vtop_json_str(&j, "level", vtop_report_level_name(r->space, f->level));
+    vtop_json_str(&j, "level",
+                  vtop_report_level_name_va(r->space, f->va_start, f->level));
     vtop_json_hex(&j, "entry_pa", f->entry_pa);
     vtop_json_hex(&j, "entry", f->entry);
     vtop_json_hex(&j, "pa", f->pa);

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "cmd/fmt_ptdump.h"
 #include "cmd/fmt_qemu.h"
 #include "cmd/report.h"
 #include "core/enum.h"
@@ -18,6 +19,13 @@ int vtop_fmt_json_tlb_leaf(void *ctx, const vtop_leaf *leaf);
 
 /* One `mem` range (QEMU's canonical start, end and size). */
 void vtop_fmt_json_mem_range(const vtop_out *out, const vtop_qemu_range *range);
+
+/* One AArch64 `mem` range: {"cmd":"mem","start","end","size","ttbr",
+ * "level" (L-1..L3),"linux_level" (PGD..PTE),
+ * "user","writable","executable","user_executable","shareable","af",
+ * "ng","contiguous","block","guarded","AttrIndx","memtype"}. */
+void vtop_fmt_json_ptdump_range(const vtop_out *out, const vtop_space *space,
+                                const vtop_ptdump_range *range);
 
 /* One `ptov PA|RANGE` hit, and one pair of the whole `ptov` map. */
 void vtop_fmt_json_ptov_hit(const vtop_report *r, const vtop_ptov_hit *hit);

@@ -10,6 +10,7 @@
 
 #include <inttypes.h>
 
+#include "cmd/fmt_a64.h"
 #include "cmd/hexfmt.h"
 #include "core/entry.h"
 #include "core/status.h"
@@ -21,6 +22,15 @@ const char *vtop_fmt_size_name(uint64_t size)
     case 1ull << 21: return "2M";
     case 1ull << 22: return "4M";
     case 1ull << 30: return "1G";
+    /* AArch64 granules and blocks (Arm ARM D8.2: 16K/64K granules, 32M,
+     * 512M, 64G, 512G, 4T blocks) */
+    case 1ull << 14: return "16K";
+    case 1ull << 16: return "64K";
+    case 1ull << 25: return "32M";
+    case 1ull << 29: return "512M";
+    case 1ull << 36: return "64G";
+    case 1ull << 39: return "512G";
+    case 1ull << 42: return "4T";
     default:         return "?";
     }
 }
@@ -75,6 +85,10 @@ static void pte_level_line(const vtop_out *out, const vtop_space *space,
 void vtop_fmt_windbg_pte(const vtop_out *out, const vtop_space *space,
                          const vtop_translation *tr)
 {
+    if (vtop_mode_is_a64(space->desc)) {
+        vtop_fmt_a64_pte(out, space, tr);
+        return;
+    }
     vtop_printf(out, space->desc->sign_extended ? "VA %016" PRIx64 "\n"
                                                 : "VA %08" PRIx64 "\n", tr->va);
     for (unsigned i = 0; i < tr->nlevels && i < VTOP_MAX_LEVELS; i++)
@@ -126,21 +140,22 @@ void vtop_fmt_windbg_vtop(const vtop_out *out, const vtop_space *space,
                           const vtop_translation *tr)
 {
     vtop_line l = {.n = 0};
-    if (tr->status == VTOP_OK && vtop_line_ok_fixed(&l, tr)) {
+    bool a64 = vtop_mode_is_a64(space->desc);
+    if (tr->status == VTOP_OK && !a64 && vtop_line_ok_fixed(&l, tr)) {
         vtop_line_flush(&l, out);
         return;
     }
     VTOP_LINE_LIT(&l, "va ");
     vtop_line_hex(&l, tr->va, 16);
     if (tr->status == VTOP_OK) {
-        char rights[5];
-        vtop_fmt_rights(tr->rights, rights);
+        char rights[8];
+        vtop_report_rights(space, tr->rights, rights);
         VTOP_LINE_LIT(&l, " pa ");
         vtop_line_hex(&l, tr->pa, 16);
         VTOP_LINE_LIT(&l, " size ");
         vtop_line_str(&l, vtop_fmt_size_name(tr->page_size));
         VTOP_LINE_LIT(&l, " rights ");
-        vtop_line_mem(&l, rights, 4);
+        vtop_line_str(&l, rights);
         VTOP_LINE_LIT(&l, " status 0x");
         vtop_line_hex_upper(&l, vtop_hresult(tr->status), 8);
         VTOP_LINE_LIT(&l, " ok\n");
@@ -150,7 +165,8 @@ void vtop_fmt_windbg_vtop(const vtop_out *out, const vtop_space *space,
         VTOP_LINE_LIT(&l, " ");
         vtop_line_str(&l, vtop_status_name(tr->status));
         VTOP_LINE_LIT(&l, " at ");
-        vtop_line_str(&l, vtop_report_level_name(space, tr->fault_level));
+        vtop_line_str(&l, vtop_report_level_name_va(space, tr->va,
+                                                    tr->fault_level));
         VTOP_LINE_LIT(&l, "\n");
     }
     vtop_line_flush(&l, out);

@@ -49,7 +49,9 @@ void vtop_fmt_windbg_vtop(const vtop_out *out, const vtop_space *space,
                           const vtop_translation *tr);
 
 /* Helpers the views use, exposed for JSON and tests. */
-const char *vtop_fmt_size_name(uint64_t size);       /* "4K" "2M" "4M" "1G" or "?" */
+/* "4K" "2M" "4M" "1G", AArch64 "16K" "64K" "32M" "512M" "64G" "512G" "4T",
+ * or "?" */
+const char *vtop_fmt_size_name(uint64_t size);
 void vtop_fmt_rights(uint8_t rights, char out[5]);   /* "rwxu" style, NUL-terminated */
 /* The 11 !pte flag letters of an entry at a level, NUL-terminated. */
 void vtop_fmt_windbg_flags(const vtop_space *space, uint64_t entry,

@@ -12,7 +12,7 @@ static const char *root_source_name(const vtop_session *s)
     if (s->target != VTOP_TARGET_IMAGE)
         return "platform"; /* live memory: the CPU's own tables */
     if (!s->space_from_image)
-        return "--cr3";
+        return vtop_mode_is_a64(s->space.desc) ? "--ttbr0/--ttbr1" : "--cr3";
     switch (s->info->root_source) {
     case VTOP_ROOT_CPU_NOTES:
         return "vCPU notes";

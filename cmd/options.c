@@ -25,10 +25,46 @@ static bool is_option(const char *arg, const char *name)
     return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
 }
 
+/* --arch and the AArch64 registers (Arm ARM D19.2: TTBRn_ELx, TCR_ELx,
+ * MAIR_ELx). Returns 1, or -1 with the reason in why; 0: not one of them. */
+static int a64_option(const char *name, const char *v, vtop_open_options *opt,
+                      char *why, size_t why_len)
+{
+    static const char *const regs[] = {"--ttbr0", "--ttbr1", "--tcr", "--mair"};
+    uint64_t *value[] = {&opt->ttbr0, &opt->ttbr1, &opt->tcr, &opt->mair};
+    bool *has[] = {&opt->has_ttbr0, &opt->has_ttbr1, &opt->has_tcr,
+                   &opt->has_mair};
+    if (strcmp(name, "--arch") == 0) {
+        bool x86 = strcmp(v, "x86") == 0 || strcmp(v, "x86_64") == 0;
+        if (x86 || strcmp(v, "aarch64") == 0 || strcmp(v, "arm64") == 0) {
+            opt->arch_x86 = x86;
+            opt->arch_a64 = !x86;
+            return 1;
+        }
+        snprintf(why, why_len, "--arch: unknown architecture '%s' (x86, "
+                 "aarch64)", v);
+        return -1;
+    }
+    for (size_t k = 0; k < sizeof regs / sizeof regs[0]; k++) {
+        if (strcmp(name, regs[k]) != 0)
+            continue;
+        if (!vtop_parse_addr(v, value[k])) {
+            snprintf(why, why_len, "%s: bad register value '%s'", name, v);
+            return -1;
+        }
+        *has[k] = true;
+        return 1;
+    }
+    return 0;
+}
+
 static int valued_option(const char *name, const char *v,
                          vtop_open_options *opt, char *why, size_t why_len)
 {
     uint64_t n;
+    int a64 = a64_option(name, v, opt, why, why_len);
+    if (a64 != 0)
+        return a64;
     if (strcmp(name, "--format") == 0) {
         if (vtop_format_parse(v, &opt->format) == VTOP_OK)
             return 1;
@@ -77,7 +113,9 @@ int vtop_open_option(int argc, char **argv, int *i, vtop_open_options *opt,
                      char *why, size_t why_len)
 {
     static const char *const valued[] = {"--format", "--cr3", "--mode",
-                                         "--cpu", "--maxphyaddr"};
+                                         "--cpu", "--maxphyaddr", "--arch",
+                                         "--ttbr0", "--ttbr1", "--tcr",
+                                         "--mair"};
     const char *arg = argv[*i];
     if (strcmp(arg, "--windows") == 0) {
         opt->windows = true;
@@ -87,6 +125,11 @@ int vtop_open_option(int argc, char **argv, int *i, vtop_open_options *opt,
         opt->nxe = 0;
     } else if (strcmp(arg, "--strict") == 0) {
         opt->strict = true;
+    } else if (strcmp(arg, "--e2h") == 0) { /* EL2&0, Arm ARM D8.1.2 */
+        opt->a64_regime = VTOP_A64_EL2_E2H;
+    } else if (strcmp(arg, "--el2") == 0) {
+        if (opt->a64_regime != VTOP_A64_EL2_E2H)
+            opt->a64_regime = VTOP_A64_EL2;
     } else {
         for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++) {
             if (!is_option(arg, valued[k]))

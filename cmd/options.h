@@ -17,7 +17,13 @@
     "  --maxphyaddr N   physical address width in bits, 32..52 (default 52)\n" \
     "  --windows        decode not-present entries as Windows software PTEs\n" \
     "  --nxe, --no-nxe  EFER.NXE on/off (default: the image's, else on)\n" \
-    "  --strict         refuse a damaged image (truncated, pages past the end)\n"
+    "  --strict         refuse a damaged image (truncated, pages past the end)\n" \
+    "  --arch A         x86 (default) or aarch64 (default: the image's)\n" \
+    "  --ttbr0 X, --ttbr1 X, --tcr X, --mair X\n" \
+    "                   AArch64 translation registers (hex; TTBR1 and TCR from\n" \
+    "                   VMCOREINFO when the image has them); implies aarch64\n" \
+    "  --el2            TCR/TTBR0 are TCR_EL2/TTBR0_EL2 (EL2, one range)\n" \
+    "  --e2h            EL2 with HCR_EL2.E2H: two ranges, TCR_EL1 layout\n"
 
 /* A mode name that walks tables ("32bit" ... "5level", not "none": a mode
  * with a descriptor, core/paging.h): true with *out set. */

@@ -14,5 +14,10 @@ void vtop_record_json(const vtop_out *out, const char *cmd,
 struct vtop_json;
 /* VTOP_LEAF_* bits as an object {"G":..,"D":..,"A":..,"PAT":..,"PCD":..,"PWT":..}. */
 void vtop_json_leaf_flags(struct vtop_json *j, const char *key, uint8_t flags);
+/* AArch64 leaf attributes: {"AF","nG","DBM","CONT","NS": bools, "SH": "NS"|
+ * "OS"|"IS"|"??", "AttrIndx": n, "memtype": MAIR name ("unknown" without
+ * MAIR)}. */
+void vtop_json_a64_flags(struct vtop_json *j, const char *key,
+                         const vtop_space *space, unsigned flags);
 
 #endif

@@ -17,6 +17,13 @@ typedef struct vtop_report {
 /* desc->level[level].name, or "-" for a level the mode does not have
  * (a negative fault level: none). */
 const char *vtop_report_level_name(const vtop_space *space, int level);
+/* The same for a level of va's walk: in an AArch64 space the levels are
+ * those of va's half (its own start level), named "L-1".."L3". */
+const char *vtop_report_level_name_va(const vtop_space *space, uint64_t va,
+                                      int level);
+/* Effective rights as text: x86 "rwxu"/"rw-k" (4 letters), AArch64
+ * "rw-/---" (privileged, then EL0; 7 letters). */
+void vtop_report_rights(const vtop_space *space, unsigned rights, char out[8]);
 /* Name of a Windows software-PTE kind ("none", "transition", ...). */
 const char *vtop_swpte_name(vtop_swpte kind);
 /* The mode's descriptor name ("4level", ...), or "none". */

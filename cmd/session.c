@@ -10,6 +10,7 @@ void vtop_open_options_init(vtop_open_options *opt)
     opt->format = VTOP_FMT_AUTO;
     opt->mode = VTOP_MODE_NONE;
     opt->nxe = -1;
+    opt->a64_regime = -1;
 }
 
 static void register_table(vtop_session *s, const vtop_command *const *t)
@@ -85,11 +86,9 @@ const vtop_image_info *vtop_session_image(const vtop_session *s)
 }
 
 /* Errors before a command context exists (opening from the platform). */
-static int open_error(vtop_session *s, const vtop_out *err, int code,
-                      const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int open_error(vtop_session *s, const vtop_out *err, int code,
-                      const char *fmt, ...)
+#define open_error vtop_session_open_error
+int vtop_session_open_error(const vtop_session *s, const vtop_out *err,
+                            int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -201,6 +200,13 @@ static int configure_space(vtop_session *s, const vtop_open_options *opt,
         cfg.nxe = true;
     }
     s->cpu = opt->cpu;
+    s->a64_unknown = 0;
+    bool a64;
+    int rc = vtop_session_a64_select(s, opt, &cfg, err, &a64);
+    if (rc != VTOP_EXIT_OK)
+        return rc;
+    if (a64)
+        return vtop_session_config_a64(s, &cfg, opt, st == VTOP_OK, err);
     s->space_from_image = !opt->has_cr3 && !opt->has_mode;
     apply_open_options(&cfg, opt);
     if (!opt->has_cr3 && st != VTOP_OK) {

@@ -67,6 +67,13 @@ typedef struct vtop_open_options {
     bool windows;            /* force Windows software-PTE decoding */
     int nxe;                 /* -1: from the image (or on), 0 off, 1 on */
     bool strict;             /* refuse an image that opens with a warning */
+    /* AArch64 (--arch aarch64, --ttbr0/--ttbr1/--tcr/--mair, --el2, --e2h):
+     * override what the image says, or describe a raw/LiME image's space. */
+    bool arch_a64;           /* --arch aarch64 */
+    bool arch_x86;           /* --arch x86: refuse the AArch64 options */
+    bool has_ttbr0, has_ttbr1, has_tcr, has_mair;
+    uint64_t ttbr0, ttbr1, tcr, mair;
+    int a64_regime;          /* -1: the image's (else EL1&0), or vtop_a64_regime */
 } vtop_open_options;
 
 void vtop_open_options_init(vtop_open_options *opt);

@@ -36,6 +36,8 @@ struct vtop_session {
     vtop_space space;
     uint32_t cpu;
     bool space_from_image;       /* no --cr3/--mode given: the image's */
+    uint8_t a64_unknown;         /* AArch64: bit n = TTBRn unknown, the half
+                                    disabled with TCR.EPDn (session_a64.c) */
     /* Settings. */
     bool json;
     unsigned line;
@@ -67,6 +69,23 @@ void session_store_free(vtop_session *s);
  * code. vtop_cmd_error and the open functions both print through it. */
 int vtop_session_verror(const vtop_session *s, const vtop_out *err, int code,
                         const char *fmt, va_list ap);
+
+/* vtop_session_verror with a format: the open path's errors. */
+int vtop_session_open_error(const vtop_session *s, const vtop_out *err,
+                            int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* session_a64.c: does the open want an AArch64 space (*a64: --arch
+ * aarch64, an AArch64 register option, or an AArch64 image)? A VTOP_EXIT_*
+ * status, with named errors for options that contradict each other or the
+ * image. Then its configuration: image_ok says cfg holds the image's
+ * registers; named errors for missing registers; s->has_space on success. */
+int vtop_session_a64_select(const vtop_session *s, const vtop_open_options *opt,
+                            const vtop_space_config *cfg, const vtop_out *err,
+                            bool *a64);
+int vtop_session_config_a64(vtop_session *s, vtop_space_config *cfg,
+                            const vtop_open_options *opt, bool image_ok,
+                            const vtop_out *err);
 
 /* Look a command up by name (NULL when unknown). */
 const vtop_command *vtop_cmd_find(const vtop_session *s, const char *name);

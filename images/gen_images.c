@@ -14,7 +14,8 @@
  *                   carries no CR3, the test supplies CR3 and MODE)
  *   MODE.map        "map VA PA SIZE RIGHTS" per leaf (RIGHTS: u w x or -),
  *                   "fault VA STATUS" per address that must not translate
- * Every image is < 1 MB. Layouts: images/writers.h.
+ * Every image is < 1 MB. Layouts: images/writers.h. The AArch64 spaces
+ * (A64MANIFEST, SPACE.regs, SPACE.map) are gen_a64.c's.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "images/gen_a64.h"
 #include "images/writers.h"
 
 #define MEM_SIZE 0x90000u          /* flat buffer covering both regions */
@@ -305,5 +307,6 @@ int main(int argc, char **argv)
     fprintf(mf, "# image FILE FORMAT MODE CR3 HAS_ROOT (maps: MODE.map)\n");
     for (int m = G_32; m <= G_5L; m++)
         build(&g, (enum gmode)m, argv[1], mf);
+    gen_a64_all(argv[1]);
     return fclose(mf) == 0 ? 0 : 1;
 }

@@ -5,9 +5,9 @@ IMAGES_DIR := $(BUILD)/images
 IMAGES_GEN := $(IMAGES_DIR)/gen
 IMAGES_STAMP := $(IMAGES_DIR)/MANIFEST
 
-$(IMAGES_GEN): images/gen_images.c images/writers.h
+$(IMAGES_GEN): images/gen_images.c images/gen_a64.c images/gen_a64_build.c images/gen_a64.h images/gen_a64_int.h images/writers.h
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $< -o $@
+	$(HOST_CC) $(HOST_CFLAGS) images/gen_images.c images/gen_a64.c images/gen_a64_build.c -o $@
 
 $(IMAGES_STAMP): $(IMAGES_GEN)
 	$(IMAGES_GEN) $(IMAGES_DIR)

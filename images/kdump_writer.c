@@ -51,29 +51,35 @@ static void put_le(buf *b, size_t at, uint64_t v, unsigned n)
 }
 
 /* Compress one page; 0 bytes (store as is) when it does not shrink. */
-static size_t squeeze(kdw_comp c, const uint8_t *src, uint8_t *dst,
+static size_t squeeze(kdw_comp c, const uint8_t *src, size_t len, uint8_t *dst,
                       size_t cap, uint32_t *flag)
 {
     static unsigned char wrk[LZO1X_1_MEM_COMPRESS];
     size_t n = 0;
     if (c == KDW_ZLIB) {
         uLongf z = (uLongf)cap;
-        n = compress2(dst, &z, src, PG, 1) == Z_OK ? z : 0;
+        n = compress2(dst, &z, src, len, 1) == Z_OK ? z : 0;
         *flag = FLAG_ZLIB;
     } else if (c == KDW_LZO) {
         lzo_uint z = cap;
-        n = lzo1x_1_compress(src, PG, dst, &z, wrk) == LZO_E_OK ? z : 0;
+        n = lzo1x_1_compress(src, len, dst, &z, wrk) == LZO_E_OK ? z : 0;
         *flag = FLAG_LZO;
     } else if (c == KDW_SNAPPY) {
         size_t z = cap;
-        n = snappy_compress((const char *)src, PG, (char *)dst, &z) == SNAPPY_OK ? z : 0;
+        n = snappy_compress((const char *)src, len, (char *)dst, &z) == SNAPPY_OK ? z : 0;
         *flag = FLAG_SNAPPY;
     } else if (c == KDW_ZSTD) {
-        size_t z = ZSTD_compress(dst, cap, src, PG, 1);
+        size_t z = ZSTD_compress(dst, cap, src, len, 1);
         n = ZSTD_isError(z) ? 0 : z;
         *flag = FLAG_ZSTD;
     }
-    return n < PG ? n : 0;
+    return n < len ? n : 0;
+}
+
+/* Bytes per block: the page size, or an arm64 granule. */
+static uint64_t bsize(const kdw_spec *s)
+{
+    return s->block_size ? s->block_size : PG;
 }
 
 static void write_header(buf *b, const kdw_spec *s, uint64_t bitmap_blocks,
@@ -84,10 +90,11 @@ static void write_header(buf *b, const kdw_spec *s, uint64_t bitmap_blocks,
     put(b, 12, "Linux", 5);
     if (s->release)
         put(b, 12 + 2 * 65, s->release, strlen(s->release) < 64 ? strlen(s->release) : 64);
-    put(b, 12 + 4 * 65, s->narrow ? "i686" : "x86_64", s->narrow ? 4 : 6);
+    const char *machine = s->machine ? s->machine : s->narrow ? "i686" : "x86_64";
+    put(b, 12 + 4 * 65, machine, strlen(machine) < 64 ? strlen(machine) : 64);
     size_t at = s->narrow ? 412 : 424;
     put_le(b, at, 0, 4);                    /* status */
-    put_le(b, at + 4, PG, 4);               /* block_size */
+    put_le(b, at + 4, bsize(s), 4);         /* block_size */
     put_le(b, at + 8, sub_blocks, 4);       /* sub_hdr_size */
     put_le(b, at + 12, bitmap_blocks, 4);
     put_le(b, at + 16, s->frames > 0xFFFFFFFFu ? 0xFFFFFFFFu : s->frames, 4);
@@ -98,24 +105,25 @@ static void write_sub(buf *b, const kdw_spec *s, uint64_t vmci_off,
                       uint64_t note_off)
 {
     size_t v = s->vmcoreinfo ? strlen(s->vmcoreinfo) : 0;
+    uint64_t bs = bsize(s); /* the sub-header is block 1 */
     if (s->narrow) {
-        put_le(b, PG + 0, s->phys_base, 4);
-        put_le(b, PG + 4, s->dump_level, 4);
-        put_le(b, PG + 20, v ? vmci_off : 0, 8);
-        put_le(b, PG + 28, v, 4);
-        put_le(b, PG + 32, s->notes_len ? note_off : 0, 8);
-        put_le(b, PG + 40, s->notes_len, 4);
-        put_le(b, PG + 64, s->frames, 8);
-        put_le(b, PG + 72, s->frames, 8);
+        put_le(b, bs + 0, s->phys_base, 4);
+        put_le(b, bs + 4, s->dump_level, 4);
+        put_le(b, bs + 20, v ? vmci_off : 0, 8);
+        put_le(b, bs + 28, v, 4);
+        put_le(b, bs + 32, s->notes_len ? note_off : 0, 8);
+        put_le(b, bs + 40, s->notes_len, 4);
+        put_le(b, bs + 64, s->frames, 8);
+        put_le(b, bs + 72, s->frames, 8);
     } else {
-        put_le(b, PG + 0, s->phys_base, 8);
-        put_le(b, PG + 8, s->dump_level, 4);
-        put_le(b, PG + 32, v ? vmci_off : 0, 8);
-        put_le(b, PG + 40, v, 8);
-        put_le(b, PG + 48, s->notes_len ? note_off : 0, 8);
-        put_le(b, PG + 56, s->notes_len, 8);
-        put_le(b, PG + 88, s->frames, 8);
-        put_le(b, PG + 96, s->frames, 8);
+        put_le(b, bs + 0, s->phys_base, 8);
+        put_le(b, bs + 8, s->dump_level, 4);
+        put_le(b, bs + 32, v ? vmci_off : 0, 8);
+        put_le(b, bs + 40, v, 8);
+        put_le(b, bs + 48, s->notes_len ? note_off : 0, 8);
+        put_le(b, bs + 56, s->notes_len, 8);
+        put_le(b, bs + 88, s->frames, 8);
+        put_le(b, bs + 96, s->frames, 8);
     }
     if (v)
         put(b, vmci_off, s->vmcoreinfo, v);
@@ -126,8 +134,8 @@ static void write_sub(buf *b, const kdw_spec *s, uint64_t vmci_off,
 static void write_pages(buf *b, const kdw_spec *s, uint64_t bm1, uint64_t bm_bytes,
                         uint64_t descs)
 {
-    uint8_t packed[2 * PG];
-    uint64_t nd = 0, data;
+    static uint8_t packed[2 * 65536];
+    uint64_t nd = 0, data, bs = bsize(s);
     for (uint64_t f = 0; f < s->frames; f++)
         nd += s->frame[f] == KDW_DUMPED;
     data = descs + nd * 24;
@@ -146,11 +154,11 @@ static void write_pages(buf *b, const kdw_spec *s, uint64_t bm1, uint64_t bm_byt
         put(b, bm1 + bm_bytes + f / 8, &byte, 1);
         kdw_comp c = s->comp == KDW_MIXED ? (kdw_comp)(d % 5) : s->comp;
         uint32_t flag = 0;
-        size_t n = squeeze(c, s->mem + f * PG, packed, sizeof packed, &flag);
+        size_t n = squeeze(c, s->mem + f * bs, bs, packed, sizeof packed, &flag);
         if (n == 0) {
             flag = 0;
-            n = PG;
-            memcpy(packed, s->mem + f * PG, PG);
+            n = bs;
+            memcpy(packed, s->mem + f * bs, bs);
         }
         put_le(b, descs + d * 24, data, 8);
         put_le(b, descs + d * 24 + 8, n, 4);
@@ -200,14 +208,15 @@ int kdw_write(const kdw_spec *s, uint8_t **out, size_t *len)
     buf b = {0};
     size_t v = s->vmcoreinfo ? strlen(s->vmcoreinfo) : 0;
     /* Sub-header block, then VMCOREINFO and notes in their own blocks. */
-    uint64_t extra = (v + s->notes_len + PG - 1) / PG;
+    uint64_t bs = bsize(s);
+    uint64_t extra = (v + s->notes_len + bs - 1) / bs;
     uint32_t sub_blocks = (uint32_t)(1 + extra);
-    uint64_t bm_bytes = ((s->frames + 7) / 8 + PG - 1) / PG * PG;
-    uint64_t bm1 = (1 + (uint64_t)sub_blocks) * PG;
+    uint64_t bm_bytes = ((s->frames + 7) / 8 + bs - 1) / bs * bs;
+    uint64_t bm1 = (1 + (uint64_t)sub_blocks) * bs;
     if (lzo_init() != LZO_E_OK)
         return -1;
-    write_header(&b, s, 2 * bm_bytes / PG, sub_blocks);
-    write_sub(&b, s, 2 * PG, 2 * PG + v);
+    write_header(&b, s, 2 * bm_bytes / bs, sub_blocks);
+    write_sub(&b, s, 2 * bs, 2 * bs + v);
     put_le(&b, bm1 + 2 * bm_bytes - 1, 0, 1); /* bitmaps exist, zeroed */
     write_pages(&b, s, bm1, bm_bytes, bm1 + 2 * bm_bytes);
     if (b.failed) {

@@ -20,7 +20,7 @@ typedef enum kdw_comp {
 enum { KDW_ABSENT = 0, KDW_DUMPED = 1, KDW_EXCLUDED = 2 };
 
 typedef struct kdw_spec {
-    const uint8_t *mem;        /* frames * 4096 bytes of physical memory */
+    const uint8_t *mem;        /* frames * block bytes of physical memory */
     const uint8_t *frame;      /* frames entries: KDW_ABSENT/DUMPED/EXCLUDED */
     uint64_t frames;
     kdw_comp comp;
@@ -32,6 +32,10 @@ typedef struct kdw_spec {
     const uint8_t *notes;      /* ELF notes, or NULL */
     size_t notes_len;
     const char *release;       /* utsname.release, or NULL */
+    uint32_t block_size;       /* bytes per frame: 0 (4096), 16384 or 65536
+                                  (arm64; QEMU writes 65536 for aarch64) */
+    const char *machine;       /* utsname.machine ("aarch64"), or NULL:
+                                  "i686" when narrow, else "x86_64" */
 } kdw_spec;
 
 /* Write the file into a malloc'ed buffer (*out, *len). Returns 0, or -1

@@ -82,6 +82,49 @@ static inline size_t build_elf(uint8_t *out, bool is64, uint16_t machine,
     return d;
 }
 
+/* AArch64 ELF core as QEMU's dump-guest-memory writes it for an aarch64
+ * guest (QEMU dump/dump.c, target/arm/arch_dump.c): one PT_NOTE holding a
+ * CORE NT_PRSTATUS per vCPU (struct aarch64_elf_prstatus, 392 bytes, no
+ * system registers) and the guest's VMCOREINFO note (name "VMCOREINFO",
+ * type 0, present with -device vmcoreinfo), then one PT_LOAD per segment
+ * with p_vaddr = p_paddr. */
+#define T_EM_AARCH64 183
+#define T_A64_PRSTATUS 392
+static inline size_t build_elf_a64(uint8_t *out, const tseg *segs, size_t nseg,
+                                   size_t ncpu, const char *vmcoreinfo,
+                                   const uint8_t *mem)
+{
+    size_t text = strlen(vmcoreinfo), vsz = (text + 3) & ~(size_t)3;
+    size_t nph = nseg + 1, notes = 64 + nph * 56;
+    size_t nbytes = ncpu * (20 + T_A64_PRSTATUS) + 12 + 12 + vsz;
+    size_t data = notes + nbytes;
+    memset(out, 0, data);
+    memcpy(out, "\x7f" "ELF", 4);
+    out[4] = 2; out[5] = 1; out[6] = 1;
+    put16(out, 0x10, 4); put16(out, 0x12, T_EM_AARCH64); put32(out, 0x14, 1);
+    put64(out, 0x20, 64); put16(out, 0x34, 64); put16(out, 0x36, 56); put16(out, 0x38, (uint16_t)nph);
+    put32(out, 64, 4); put64(out, 64 + 8, notes); put64(out, 64 + 0x20, nbytes); put64(out, 64 + 0x28, nbytes);
+    size_t n = notes;
+    for (size_t i = 0; i < ncpu; i++) {
+        put32(out, n, 5); put32(out, n + 4, T_A64_PRSTATUS); put32(out, n + 8, 1);
+        memcpy(out + n + 12, "CORE", 5);
+        put32(out, n + 20 + 32, (uint32_t)(i + 1)); /* pr_pid */
+        n += 20 + T_A64_PRSTATUS;
+    }
+    put32(out, n, 11); put32(out, n + 4, (uint32_t)text); put32(out, n + 8, 0);
+    memcpy(out + n + 12, "VMCOREINFO", 11);
+    memcpy(out + n + 24, vmcoreinfo, text);
+    size_t p = 64 + 56, d = data;
+    for (size_t i = 0; i < nseg; i++, p += 56) {
+        put32(out, p, 1); put32(out, p + 4, 7); put64(out, p + 8, d);
+        put64(out, p + 0x10, segs[i].phys); put64(out, p + 0x18, segs[i].phys);
+        put64(out, p + 0x20, segs[i].len); put64(out, p + 0x28, segs[i].len);
+        fill_phys(out + d, segs[i].phys, segs[i].len, mem);
+        d += segs[i].len;
+    }
+    return d;
+}
+
 /* LiME: a 32-byte header per segment then its bytes. */
 static inline size_t build_lime(uint8_t *out, const tseg *segs, size_t nseg, const uint8_t *mem)
 {

@@ -9,6 +9,10 @@
  * dump/dump.c): long mode follows e_machine (a 32-bit guest's dump can be
  * ELF64 with EM_386), so both ELF classes are accepted for both machines,
  * and the note's size field is trusted (0x1B0 and 0x1B8 both exist).
+ * AArch64 (EM_AARCH64, ELF64 only): QEMU target/arm/arch_dump.c writes a
+ * CORE NT_PRSTATUS (x0..x30, sp, pc, pstate) and NT_PRFPREG per vCPU but
+ * no system register, so TTBR1/TCR come from the VMCOREINFO note
+ * (fmt_a64_vmcoreinfo_root) or from the user.
  */
 #include "bytes.h"
 #include "capture_int.h"
@@ -20,6 +24,7 @@
 #define ET_CORE 4
 #define EM_386 3
 #define EM_X86_64 62
+#define EM_AARCH64 183
 #define PT_LOAD 1
 #define PT_NOTE 4
 #define PN_XNUM 0xFFFFu
@@ -45,8 +50,11 @@ typedef struct elf_phdr {
 } elf_phdr;
 
 /* x86-64 Linux maps the kernel image at __START_KERNEL_map
- * (arch/x86/include/asm/page_64_types.h). */
+ * (arch/x86/include/asm/page_64_types.h); arm64 at KIMAGE_VADDR, above the
+ * linear map, which ends at _PAGE_END(VA_BITS_MIN) = 2^64 - 2^47 for every
+ * VA_BITS (arch/arm64/include/asm/memory.h). */
 #define KERNEL_TEXT_BASE 0xffffffff80000000ull
+#define KERNEL_TEXT_BASE_ARM64 0xffff800000000000ull
 
 bool fmt_probe_elf(const uint8_t *b, uint64_t size)
 {
@@ -86,8 +94,11 @@ static vtop_status elf_header(fmt_ctx *c, elf_hdr *h)
     if (rd16(b, c->size, 0x10) != ET_CORE)
         return fmt_fail(c, VTOP_FORMAT_UNSUPPORTED, 0x10, "ELF e_type is not ET_CORE");
     h->machine = rd16(b, c->size, 0x12);
-    if (h->machine != EM_386 && h->machine != EM_X86_64)
-        return fmt_fail(c, VTOP_FORMAT_UNSUPPORTED, 0x12, "ELF e_machine is not x86");
+    if (h->machine != EM_386 && h->machine != EM_X86_64 && h->machine != EM_AARCH64)
+        return fmt_fail(c, VTOP_FORMAT_UNSUPPORTED, 0x12,
+                        "ELF e_machine is not x86 or AArch64");
+    if (h->machine == EM_AARCH64 && !h->is64)
+        return fmt_fail(c, VTOP_FORMAT_UNSUPPORTED, 4, "ELF32 core of an AArch64 machine");
     h->phoff = h->is64 ? rd64(b, c->size, 0x20) : rd32(b, c->size, 0x1C);
     h->phentsize = rd16(b, c->size, h->is64 ? 0x36 : 0x2A);
     h->phnum = rd16(b, c->size, h->is64 ? 0x38 : 0x2C);
@@ -218,11 +229,12 @@ static bool elf_kernel_alias(const fmt_ctx *c, const elf_hdr *h, uint64_t i,
     /* phnum <= 0xFFFF bounds this scan (PN_XNUM files are QEMU's, which
      * have no aliases): a hostile header cannot make it quadratic in the
      * file size. */
-    if (!h->is64 || p->vaddr < KERNEL_TEXT_BASE || h->phnum > 0xFFFF)
+    uint64_t text = h->machine == EM_AARCH64 ? KERNEL_TEXT_BASE_ARM64 : KERNEL_TEXT_BASE;
+    if (!h->is64 || p->vaddr < text || h->phnum > 0xFFFF)
         return false;
     for (uint64_t j = 0; j < h->phnum; j++) {
         elf_phdr q = elf_read_phdr(c, h, j);
-        if (j == i || q.type != PT_LOAD || q.vaddr >= KERNEL_TEXT_BASE)
+        if (j == i || q.type != PT_LOAD || q.vaddr >= text)
             continue;
         if (q.paddr <= p->paddr && p->paddr - q.paddr <= q.filesz &&
             p->filesz <= q.filesz - (p->paddr - q.paddr))
@@ -266,6 +278,11 @@ vtop_status fmt_open_elf(fmt_ctx *c)
     if (st != VTOP_OK)
         return st;
     vtop_image_info *in = c->info;
+    if (h.machine == EM_AARCH64) {
+        in->format_name = "elf64-aarch64";
+        fmt_a64_vmcoreinfo_root(c);
+        return VTOP_OK;
+    }
     bool qemu = in->cpu_count > 0;
     in->format_name = h.is64 ? (qemu ? "elf64-qemu" : "elf64-kdump")
                              : (qemu ? "elf32-qemu" : "elf32-kdump");

@@ -187,6 +187,44 @@ void fmt_vmcoreinfo_root(fmt_ctx *c, bool x86_64)
     in->root_source = VTOP_ROOT_VMCOREINFO;
 }
 
+void fmt_a64_vmcoreinfo_root(fmt_ctx *c)
+{
+    vtop_image_info *in = c->info;
+    in->aarch64 = true;
+    in->mode = VTOP_MODE_AARCH64;
+    in->mode_reason = "AArch64 image without VMCOREINFO naming swapper_pg_dir: "
+                      "no TTBR1 (supply --ttbr1 and --tcr)";
+    uint64_t ttbr1 = 0, tcr = 0;
+    const char *why = 0;
+    if (!in->has_vmcoreinfo ||
+        vtop_vmcoreinfo_a64(&in->vmcoreinfo, &ttbr1, &tcr, &why) != VTOP_OK) {
+        if (why)
+            in->mode_reason = why;
+        return;
+    }
+    in->has_vmcoreinfo_root = true;
+    in->vmcoreinfo_root = ttbr1;
+    in->vmcoreinfo_mode = VTOP_MODE_AARCH64;
+    in->a64_ttbr1 = ttbr1;
+    in->a64_tcr = tcr;
+    in->has_root = true;
+    in->root = ttbr1;
+    in->mode_reason = why;
+    in->root_source = VTOP_ROOT_VMCOREINFO;
+}
+
+/* AArch64: the EL1&0 regime from the registers the image gave. */
+static void a64_space_config(const vtop_image_info *info, vtop_space_config *cfg)
+{
+    cfg->mode = VTOP_MODE_AARCH64;
+    cfg->cr3 = info->root;
+    cfg->ttbr0 = info->a64_ttbr0;
+    cfg->ttbr1 = info->a64_ttbr1;
+    cfg->tcr = info->a64_tcr;
+    cfg->mair = info->a64_mair;
+    cfg->a64_regime = VTOP_A64_EL1;
+}
+
 vtop_status vtop_image_space_config(const vtop_image_info *info, uint32_t cpu,
                                     vtop_space_config *cfg)
 {
@@ -198,6 +236,12 @@ vtop_status vtop_image_space_config(const vtop_image_info *info, uint32_t cpu,
     cfg->nxe = info->nxe;
     if (!info->has_root)
         return VTOP_NO_ROOT;
+    if (info->aarch64) {
+        if (cpu != 0)
+            return VTOP_BAD_ARGUMENT;
+        a64_space_config(info, cfg);
+        return VTOP_OK;
+    }
     if (info->cpu_count == 0) {
         if (cpu != 0)
             return VTOP_BAD_ARGUMENT;

@@ -96,7 +96,7 @@ typedef struct vtop_image_info {
                                   records it (vtop captures), else 0 */
     /* ELF details (0 when not ELF). */
     uint8_t elf_class;         /* 1 ELFCLASS32, 2 ELFCLASS64 */
-    uint16_t elf_machine;      /* 3 EM_386, 62 EM_X86_64 */
+    uint16_t elf_machine;      /* 3 EM_386, 62 EM_X86_64, 183 EM_AARCH64 */
     /* Windows details. */
     bool windows;              /* turns on vtop_space_config.windows_pte */
     uint32_t machine_image_type; /* 0x8664, 0xAA64, 0x14C */
@@ -121,6 +121,12 @@ typedef struct vtop_image_info {
     bool has_vmcoreinfo_root;  /* vmcoreinfo_root/mode derived */
     uint64_t vmcoreinfo_root;
     vtop_mode vmcoreinfo_mode;
+    /* AArch64 images (EM_AARCH64 ELF cores, arm64 kdump files, Windows
+     * ARM64 dumps): mode VTOP_MODE_AARCH64, root the TTBR1 table, and the
+     * stage 1 registers of the EL1&0 regime as the image gives or implies
+     * them (docs/linux-dumps.md, docs/image-formats.md); 0 when unknown. */
+    bool aarch64;
+    uint64_t a64_ttbr0, a64_ttbr1, a64_tcr, a64_mair;
     /* kdump-compressed details. */
     bool paged;                /* runs are read through the store's source */
     uint32_t kdump_header_version, kdump_dump_level;
@@ -167,7 +173,8 @@ vtop_status vtop_image_open_request(const vtop_image_request *rq,
 vtop_format vtop_image_detect(const uint8_t *base, uint64_t size);
 
 /* Fill a space config from the image for vCPU cpu (mode, cr3, nxe,
- * windows_pte; maxphyaddr 0, pa_extra_mask 0).
+ * windows_pte; maxphyaddr 0, pa_extra_mask 0; AArch64 images: ttbr0, ttbr1,
+ * tcr, mair and the EL1&0 regime, cr3 = the TTBR1 root).
  * Returns VTOP_OK, VTOP_NO_ROOT (image carries no CR3), VTOP_BAD_ARGUMENT
  * (cpu out of range). */
 vtop_status vtop_image_space_config(const vtop_image_info *info, uint32_t cpu,

@@ -10,7 +10,8 @@
  * The two header forms differ from `timestamp` on: a 64-bit writer's
  * struct timeval is 16 bytes (aligned to 8), a 32-bit one's 8; QEMU writes
  * the 32-bit form for a guest not in long mode. block_size is read at both
- * places and the form whose value is the x86 page size is used.
+ * places and the form whose value is a page size (4K; 16K or 64K: arm64,
+ * QEMU writing 64K for every aarch64 guest) is used.
  */
 #include "bytes.h"
 #include "kdump_int.h"
@@ -23,10 +24,17 @@
 #define DUMP_DH_COMPRESSED_INCOMPLETE 0x8u /* makedumpfile diskdump_mod.h */
 #define EM_386 3
 #define EM_X86_64 62
+#define EM_AARCH64 183
+
+static bool block_size_ok(uint32_t bs)
+{
+    return bs == VTOP_PAGE_SIZE || bs == 16384 || bs == VTOP_KDUMP_MAX_BLOCK;
+}
 
 /* The fields vtop uses, for either header form. */
 typedef struct kdump_hdr {
     bool wide; /* 64-bit writer */
+    bool aarch64; /* utsname.machine "aarch64" (makedumpfile, QEMU dump.c) */
     uint32_t version, status, block_size, sub_hdr_size, bitmap_blocks;
     uint64_t max_mapnr, phys_base;
     uint32_t dump_level, split;
@@ -76,11 +84,11 @@ static vtop_status read_headers(fmt_ctx *c, kdump_hdr *h)
     if (paged_read(s, 0, b, sizeof b) != VTOP_OK)
         return fmt_fail(c, VTOP_FORMAT_TRUNCATED, 0, "kdump disk_dump_header");
     h->version = rd32(b, sizeof b, 8);
-    h->wide = rd32(b, sizeof b, 428) == VTOP_PAGE_SIZE;
+    h->wide = block_size_ok(rd32(b, sizeof b, 428));
     uint64_t at = h->wide ? 424 : 412; /* status: fields from here on */
-    if (!h->wide && rd32(b, sizeof b, 416) != VTOP_PAGE_SIZE)
+    if (!h->wide && !block_size_ok(rd32(b, sizeof b, 416)))
         return fmt_fail(c, VTOP_FORMAT_UNSUPPORTED, 428,
-                        "kdump block_size is not the 4 KiB page size");
+                        "kdump block_size is not 4, 16 or 64 KiB");
     h->status = rd32(b, sizeof b, at);
     h->block_size = rd32(b, sizeof b, at + 4);
     h->sub_hdr_size = rd32(b, sizeof b, at + 8);
@@ -89,6 +97,8 @@ static vtop_status read_headers(fmt_ctx *c, kdump_hdr *h)
     for (unsigned i = 0; i < 64; i++)
         c->info->vmcoreinfo.osrelease[i] = (char)b[KDUMP_UTS_RELEASE + i];
     h->wide = h->wide && !span_eq(b, sizeof b, KDUMP_UTS_MACHINE, "i686", 4);
+    /* QEMU writes "Unknown" for aarch64 guests: VMCOREINFO decides then. */
+    h->aarch64 = span_eq(b, sizeof b, KDUMP_UTS_MACHINE, "aarch64", 8);
     if (h->sub_hdr_size == 0)
         return fmt_fail(c, VTOP_FORMAT_CORRUPT, at + 8, "kdump sub_hdr_size is 0");
     if (paged_read(s, h->block_size, sub, sizeof sub) != VTOP_OK &&
@@ -188,7 +198,7 @@ static bool dump_is_x86_64(const vtop_image_info *in, const kdump_hdr *h)
 
 /* The VMCOREINFO section and the notes (QEMU CPU state, VMCOREINFO). A
  * missing or split section is no error: the pages are still good. */
-static void read_notes(fmt_ctx *c, const kdump_hdr *h)
+static void read_notes(fmt_ctx *c, kdump_hdr *h)
 {
     vtop_dump_store *s = c->store;
     vtop_image_info *in = c->info;
@@ -198,13 +208,16 @@ static void read_notes(fmt_ctx *c, const kdump_hdr *h)
     if (text && vtop_vmcoreinfo_parse(text, h->vmcoreinfo_size, &v) == VTOP_OK) {
         in->vmcoreinfo = v;
         in->has_vmcoreinfo = true;
+        /* kimage_voffset exists only in arm64's VMCOREINFO. */
+        h->aarch64 = h->aarch64 || v.has_kimage_voffset;
     }
     const uint8_t *notes = h->note_size ? paged_ptr(s, h->note_off, h->note_size) : 0;
     if (notes) {
         fmt_ctx sub = *c; /* the notes as their own span */
         sub.base = notes;
         sub.size = h->note_size;
-        uint16_t machine = dump_is_x86_64(in, h) ? EM_X86_64 : EM_386;
+        uint16_t machine = h->aarch64 ? EM_AARCH64
+                                      : dump_is_x86_64(in, h) ? EM_X86_64 : EM_386;
         if (fmt_elf_notes(&sub, machine, 0, h->note_size) != VTOP_OK)
             in->cpu_count = in->cpu_total = 0;
         in->error_offset = 0;
@@ -273,6 +286,11 @@ vtop_status fmt_open_kdump_store(fmt_ctx *c)
         in->warning = "makedumpfile marked the dump incomplete (pages past its "
                       "end read as not in image)";
         in->warning_offset = h.wide ? 424 : 412;
+    }
+    if (h.aarch64) {
+        /* The notes are NT_PRSTATUS only (no system registers). */
+        fmt_a64_vmcoreinfo_root(c);
+        return VTOP_OK;
     }
     in->mode_reason = "kdump file without CPU notes or VMCOREINFO: no CR3";
     fmt_cpu0_root(c);

@@ -61,6 +61,9 @@ typedef struct vtop_flat_record {
  * descriptor index is the count before its block plus a popcount inside. */
 #define VTOP_KDUMP_RANK_BLOCKS 8192
 
+/* kdump block sizes read: 4, 16 and 64 KiB (the AArch64 granules). */
+#define VTOP_KDUMP_MAX_BLOCK 65536u
+
 /* What a paged format needs after open. The caller sets decompress, cache
  * and (for flattened files) flat/flat_cap before vtop_image_open_request;
  * the rest is filled by the open. Put `&store->source` in the physmem. */
@@ -85,7 +88,13 @@ typedef struct vtop_dump_store {
     uint64_t rank[VTOP_KDUMP_RANK_BLOCKS];
     unsigned compressions_seen; /* bit 1 << vtop_compression, sampled */
     uint64_t pages_past_end;    /* counted while sampling descriptors */
-    uint8_t scratch[VTOP_PAGE_SIZE]; /* a compressed page split over records */
+    /* Blocks larger than a page (arm64: QEMU dump/dump.c writes 64 KiB
+     * blocks, target/arm/arch_dump.c assuming the largest granule; a 16K
+     * kernel's makedumpfile 16 KiB): the last block decompressed, which
+     * fetch serves page by page. */
+    uint64_t block_pfn;         /* its block number + 1 (0: none yet) */
+    uint8_t block[VTOP_KDUMP_MAX_BLOCK];
+    uint8_t scratch[VTOP_KDUMP_MAX_BLOCK]; /* a compressed block split over records */
     vtop_page_source source;
 } vtop_dump_store;
 

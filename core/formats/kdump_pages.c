@@ -120,6 +120,63 @@ vtop_status kdump_probe(void *ctx, uint64_t pa)
     return kdump_desc(s, kdump_rank(s, pfn), &d);
 }
 
+/* A block of one page: decompressed into the cache slot, or (stored as
+ * is) served in place. */
+static vtop_status fetch_page_block(vtop_dump_store *s, const kdump_page_desc *d,
+                                    uint8_t *slot, const uint8_t **page)
+{
+    const uint8_t *data = paged_ptr(s, d->offset, d->size);
+    if (!data) {
+        /* Split over flattened records (or a rebuilt file's hole). */
+        uint8_t *into = d->comp == VTOP_COMP_NONE ? slot : s->scratch;
+        vtop_status st = paged_read(s, d->offset, into, d->size);
+        if (st != VTOP_OK)
+            return st;
+        data = into;
+    }
+    if (d->comp == VTOP_COMP_NONE) {
+        *page = data; /* stored as is: no copy */
+        return VTOP_OK;
+    }
+    if (!s->decompress.fn || !(s->decompress.available & (1u << d->comp)))
+        return VTOP_FORMAT_UNSUPPORTED;
+    vtop_status st = s->decompress.fn(s->decompress.ctx, d->comp, data, d->size,
+                                      slot, VTOP_PAGE_SIZE);
+    if (st == VTOP_OK)
+        *page = slot;
+    return st;
+}
+
+/* The page at byte off of a block larger than a page: an uncompressed
+ * block is read there; a compressed one is decompressed whole into
+ * s->block once (the next pages of the block come from there). */
+static vtop_status fetch_sub_page(vtop_dump_store *s, const kdump_page_desc *d,
+                                  uint64_t pfn, uint64_t off, uint8_t *slot)
+{
+    if (d->comp == VTOP_COMP_NONE)
+        return paged_read(s, d->offset + off, slot, VTOP_PAGE_SIZE);
+    if (s->block_pfn != pfn + 1) {
+        const uint8_t *data = paged_ptr(s, d->offset, d->size);
+        if (!data) {
+            vtop_status st = paged_read(s, d->offset, s->scratch, d->size);
+            if (st != VTOP_OK)
+                return st;
+            data = s->scratch;
+        }
+        if (!s->decompress.fn || !(s->decompress.available & (1u << d->comp)))
+            return VTOP_FORMAT_UNSUPPORTED;
+        s->block_pfn = 0;
+        vtop_status st = s->decompress.fn(s->decompress.ctx, d->comp, data, d->size,
+                                          s->block, s->block_size);
+        if (st != VTOP_OK)
+            return st;
+        s->block_pfn = pfn + 1;
+    }
+    for (uint32_t i = 0; i < VTOP_PAGE_SIZE; i++)
+        slot[i] = s->block[off + i];
+    return VTOP_OK;
+}
+
 vtop_status kdump_fetch(void *ctx, uint64_t pa, uint8_t *slot,
                         const uint8_t **page)
 {
@@ -132,25 +189,10 @@ vtop_status kdump_fetch(void *ctx, uint64_t pa, uint8_t *slot,
     st = kdump_desc(s, kdump_rank(s, pfn), &d);
     if (st != VTOP_OK)
         return st;
-    const uint8_t *data = paged_ptr(s, d.offset, d.size);
-    if (!data) {
-        /* Split over flattened records (or a rebuilt file's hole). */
-        st = paged_read(s, d.offset, d.comp == VTOP_COMP_NONE ? slot : s->scratch,
-                        d.size);
-        if (st != VTOP_OK)
-            return st;
-        data = d.comp == VTOP_COMP_NONE ? slot : s->scratch;
-    }
-    if (d.comp == VTOP_COMP_NONE) {
-        *page = data; /* stored as is: no copy */
-        return VTOP_OK;
-    }
-    if (!s->decompress.fn || !(s->decompress.available & (1u << d.comp)))
-        return VTOP_FORMAT_UNSUPPORTED;
-    st = s->decompress.fn(s->decompress.ctx, d.comp, data, d.size, slot,
-                          s->block_size);
-    if (st != VTOP_OK)
-        return st;
-    *page = slot;
-    return VTOP_OK;
+    if (s->block_size == VTOP_PAGE_SIZE)
+        return fetch_page_block(s, &d, slot, page);
+    st = fetch_sub_page(s, &d, pfn, pa % s->block_size, slot);
+    if (st == VTOP_OK)
+        *page = slot;
+    return st;
 }

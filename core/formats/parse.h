@@ -72,7 +72,7 @@ vtop_status fmt_open_kdump(fmt_ctx *c);
 vtop_status fmt_open_flat(fmt_ctx *c);
 
 /* Walk ELF notes in c->base[off, end): QEMU CPU notes (for machine
- * EM_386 / EM_X86_64) and the VMCOREINFO note. Used by the ELF parser and
+ * EM_386 / EM_X86_64; EM_AARCH64 cores carry none) and the VMCOREINFO note. Used by the ELF parser and
  * for the notes a kdump file carries. */
 vtop_status fmt_elf_notes(fmt_ctx *c, uint16_t machine, uint64_t off,
                           uint64_t end);
@@ -83,5 +83,9 @@ void fmt_cpu0_root(fmt_ctx *c);
 /* After the notes: derive the root VMCOREINFO gives (x86_64: the 64-bit
  * rule) and, when the image has no other root, use it. */
 void fmt_vmcoreinfo_root(fmt_ctx *c, bool x86_64);
+
+/* An AArch64 image: mode AARCH64 and, when VMCOREINFO names the kernel's
+ * tables (vtop_vmcoreinfo_a64), TTBR1/TCR and the root from it. */
+void fmt_a64_vmcoreinfo_root(fmt_ctx *c);
 
 #endif

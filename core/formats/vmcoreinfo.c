@@ -55,6 +55,29 @@ static bool parse_num(const vmci_line *l, unsigned base, uint64_t *out)
     return true;
 }
 
+/* NUMBER(x) is "%ld" in kernel/crash_core.c, but arm64's
+ * arch_crash_save_vmcoreinfo prints some as "0x%llx". */
+static bool parse_number(const vmci_line *l, uint64_t *out)
+{
+    bool hex = l->vlen > 2 && l->val[0] == '0' && (l->val[1] == 'x' || l->val[1] == 'X');
+    return parse_num(l, hex ? 16 : 10, out);
+}
+
+static bool apply_arm64(vtop_vmcoreinfo *o, const vmci_line *l)
+{
+    if (key_is(l, "NUMBER(VA_BITS)"))
+        return (o->has_va_bits = parse_number(l, &o->va_bits));
+    if (key_is(l, "NUMBER(kimage_voffset)"))
+        return (o->has_kimage_voffset = parse_number(l, &o->kimage_voffset));
+    if (key_is(l, "NUMBER(PHYS_OFFSET)"))
+        return (o->has_phys_offset = parse_number(l, &o->phys_offset));
+    if (key_is(l, "NUMBER(TCR_EL1_T1SZ)"))
+        return (o->has_t1sz = parse_number(l, &o->t1sz));
+    if (key_is(l, "NUMBER(MAX_PHYSMEM_BITS)"))
+        return (o->has_max_physmem_bits = parse_number(l, &o->max_physmem_bits));
+    return true;
+}
+
 static bool apply_number(vtop_vmcoreinfo *o, const vmci_line *l)
 {
     uint64_t v = 0;
@@ -78,7 +101,7 @@ static bool apply_number(vtop_vmcoreinfo *o, const vmci_line *l)
         return (o->has_sme_mask = parse_num(l, 10, &o->sme_mask));
     if (key_is(l, "PAGESIZE"))
         return parse_num(l, 10, &o->page_size);
-    return true;
+    return apply_arm64(o, l);
 }
 
 static bool apply_line(vtop_vmcoreinfo *o, const vmci_line *l)

@@ -18,6 +18,15 @@
  * the ContextRecord @0x320), DumpType @0xF88; full dumps from 0x1000.
  * Sources: Microsoft wdm.h/ntddk dump structures (DUMP_HEADER64/32) as
  * published by MoonSols/Comae (dmp.h) and rizin's dmp_specs.h.
+ *
+ * Windows on ARM64 (MachineImageType 0xAA64, IMAGE_FILE_MACHINE_ARM64)
+ * writes the same DUMP_HEADER64. Its DirectoryTableBase is the process's
+ * top table, which Windows uses for both halves: one 4 KiB-granule,
+ * 48-bit, 4-level table whose upper half (L0 indices 256..511, VA bit 47
+ * set) holds the kernel, as MemProcFS walks it (vmm/mm/mm_arm64.c: one
+ * DTB, sign extension from bit 47). So TTBR0 = TTBR1 = DirectoryTableBase
+ * and TCR is synthesized: T0SZ = T1SZ = 16, 4K granules, IPS 48 bits,
+ * hardware Access flag (an old page still translates).
  */
 #include "bytes.h"
 #include "parse.h"
@@ -43,6 +52,12 @@
 #define BMP_PRESENT 0x28u
 #define BMP_PAGES 0x30u
 #define BMP_BITMAP 0x38u
+#define MACHINE_AMD64 0x8664u
+#define MACHINE_ARM64 0xAA64u
+#define MACHINE_I386 0x14Cu
+/* TCR_EL1 (Arm ARM D19.2): T0SZ 16 [5:0], TG0 4K (0) [15:14], T1SZ 16
+ * [21:16], TG1 4K (0b10) [31:30], IPS 48 bits (0b101) [34:32], HA [39]. */
+#define ARM64_WINDOWS_TCR (16ull | 16ull << 16 | 2ull << 30 | 5ull << 32 | 1ull << 39)
 
 bool fmt_probe_windmp64(const uint8_t *b, uint64_t size)
 {
@@ -167,13 +182,23 @@ vtop_status fmt_open_windmp64(fmt_ctx *c)
     in->bugcheck_code = rd32(b, c->size, 0x38);
     in->kd_debugger_data_block = rd64(b, c->size, 0x80);
     in->dump_type = rd32(b, c->size, DMP64_DUMPTYPE);
-    if (in->machine_image_type != 0x8664)
-        return fmt_fail(c, VTOP_FORMAT_UNSUPPORTED, 0x30, "MachineImageType is not AMD64");
+    if (in->machine_image_type != MACHINE_AMD64 && in->machine_image_type != MACHINE_ARM64)
+        return fmt_fail(c, VTOP_FORMAT_UNSUPPORTED, 0x30,
+                        "MachineImageType is not AMD64 or ARM64");
     in->has_root = true;
     in->root_source = VTOP_ROOT_DUMP_HEADER;
     in->mode = VTOP_MODE_4LEVEL;
     in->mode_reason = "Windows x64 dump (MachineImageType 0x8664): 4-level, NXE on";
     in->nxe = true;
+    if (in->machine_image_type == MACHINE_ARM64) {
+        in->aarch64 = true;
+        in->mode = VTOP_MODE_AARCH64;
+        in->mode_reason = "Windows ARM64 dump (MachineImageType 0xAA64): "
+                          "DirectoryTableBase as TTBR0 and TTBR1, 4K granule, 48-bit";
+        in->nxe = false;
+        in->a64_ttbr0 = in->a64_ttbr1 = in->root;
+        in->a64_tcr = ARM64_WINDOWS_TCR;
+    }
     if (in->dump_type == DUMP_TYPE_FULL) {
         in->format_name = "windmp64-full";
         dmp_layout l = { DMP64_RUNS, DMP64_RUNS + 16, 16, DMP64_CONTEXT,
@@ -205,7 +230,7 @@ vtop_status fmt_open_windmp32(fmt_ctx *c)
     in->pae = b[DMP32_PAE] != 0;
     in->kd_debugger_data_block = rd32(b, c->size, 0x60);
     in->dump_type = rd32(b, c->size, DMP32_DUMPTYPE);
-    if (in->machine_image_type != 0x14C)
+    if (in->machine_image_type != MACHINE_I386)
         return fmt_fail(c, VTOP_FORMAT_UNSUPPORTED, 0x20, "MachineImageType is not i386");
     if (in->dump_type != DUMP_TYPE_FULL)
         return fmt_fail(c, VTOP_FORMAT_UNSUPPORTED, DMP32_DUMPTYPE, "DumpType (32-bit: full only)");

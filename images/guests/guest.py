@@ -198,7 +198,31 @@ def sample_addresses(cfg, leaves, ranges, seed):
 
 # -------------------------------------------------------------------- boot
 
-def boot_and_capture(mode, cfg, kernel, initrd, outdir):
+def wait_marker(proc, console, timeout):
+    """Wait until init prints MARKER on the serial console; a QEMU exit, a
+    kernel panic/Oops/BUG or the hang guard raise CaptureError."""
+    t0 = time.time()
+    while True:
+        if proc.poll() is not None:
+            raise CaptureError(f"QEMU exited ({proc.returncode}): "
+                               f"{proc.stderr.read().decode()[-300:]}")
+        if os.path.exists(console):
+            with open(console, "rb") as f:
+                text = f.read()
+            if MARKER in text:
+                return
+            m = re.search(rb"(Kernel panic[^\r\n]*|Oops:[^\r\n]*|BUG:[^\r\n]*)", text)
+            if m:
+                raise CaptureError("guest kernel failed: " +
+                                   m.group(1).decode(errors="replace"))
+        if time.time() - t0 > timeout:
+            raise CaptureError(f"timeout: no userland marker after {timeout} s "
+                               f"(see {console})")
+        time.sleep(0.5)
+
+
+def boot_files(outdir):
+    """(tmp dir, QMP socket, console log) of one boot, stale ones removed."""
     tmp = os.path.join(outdir, "tmp")
     os.makedirs(tmp, exist_ok=True)
     sock = os.path.join(tmp, "qmp.sock")
@@ -206,36 +230,54 @@ def boot_and_capture(mode, cfg, kernel, initrd, outdir):
     for p in (sock, console):
         if os.path.exists(p):
             os.unlink(p)
+    return tmp, sock, console
+
+
+def start_qemu(qemu, outdir):
+    """Popen of the QEMU command line, recorded in outdir/qemu.cmd."""
+    with open(os.path.join(outdir, "qemu.cmd"), "w") as f:
+        f.write(" ".join(qemu) + "\n")
+    return subprocess.Popen(qemu, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def dump_guest(qmp, path, fmt=None):
+    """dump-guest-memory (paging off; ELF, or QEMU's writer fmt) polled with
+    query-dump until completed (QEMU qapi/dump.json)."""
+    args = dict(paging=False, protocol=f"file:{path}", detach=True)
+    if fmt:
+        args["format"] = fmt
+    qmp.cmd("dump-guest-memory", **args)
+    deadline = time.time() + DUMP_TIMEOUT
+    while True:
+        st = qmp.cmd("query-dump")
+        if st.get("status") == "completed":
+            return
+        if st.get("status") == "failed" or time.time() > deadline:
+            raise CaptureError(f"dump-guest-memory {fmt or 'elf'}: {st}")
+        time.sleep(0.3)
+
+
+def quit_qemu(qmp):
+    try:
+        qmp.cmd("quit")
+    except (CaptureError, OSError):
+        pass
+
+
+def boot_and_capture(mode, cfg, kernel, initrd, outdir):
+    tmp, sock, console = boot_files(outdir)
     qemu = [cfg["qemu"], "-accel", "tcg", "-m", cfg.get("mem", "256"), "-smp", "1",
             "-cpu", cfg["cpu"], "-nographic", "-monitor", "none",
             "-serial", f"file:{console}", "-no-reboot", "-net", "none",
             "-kernel", kernel, "-initrd", initrd,
             "-append", "console=ttyS0 panic=-1 loglevel=4",
             "-qmp", f"unix:{sock},server=on,wait=off"] + cfg.get("qemu_extra", [])
-    with open(os.path.join(outdir, "qemu.cmd"), "w") as f:
-        f.write(" ".join(qemu) + "\n")
-    proc = subprocess.Popen(qemu, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = start_qemu(qemu, outdir)
     try:
         t0 = time.time()
         qmp = Qmp(sock, 60)
-        while True:
-            if proc.poll() is not None:
-                raise CaptureError(f"QEMU exited ({proc.returncode}): "
-                                   f"{proc.stderr.read().decode()[-300:]}")
-            if os.path.exists(console):
-                with open(console, "rb") as f:
-                    text = f.read()
-                if MARKER in text:
-                    break
-                m = re.search(rb"(Kernel panic[^\r\n]*|Oops:[^\r\n]*|BUG:[^\r\n]*)", text)
-                if m:
-                    raise CaptureError("guest kernel failed: " +
-                                       m.group(1).decode(errors="replace"))
-            if time.time() - t0 > BOOT_TIMEOUT:
-                raise CaptureError(f"no userland marker after {BOOT_TIMEOUT} s "
-                                   f"(see {console})")
-            time.sleep(0.5)
+        wait_marker(proc, console, BOOT_TIMEOUT)
         log(mode, f"userland up after {time.time() - t0:.1f} s; stopping vCPU")
         time.sleep(2)  # let init start its processes
         qmp.cmd("stop")
@@ -256,30 +298,11 @@ def boot_and_capture(mode, cfg, kernel, initrd, outdir):
                 ans = qmp.hmp(f"gva2gpa 0x{a:x}").strip()
                 f.write(f"0x{a:x} {ans}\n")
         log(mode, f"{len(leaves)} tlb leaves, {len(addrs)} gva2gpa answers; dumping")
-        elf = os.path.join(outdir, "guest.elf")
-        qmp.cmd("dump-guest-memory", paging=False, protocol=f"file:{elf}",
-                detach=True)
-        deadline = time.time() + DUMP_TIMEOUT
-        while True:
-            st = qmp.cmd("query-dump")
-            if st.get("status") == "completed":
-                break
-            if st.get("status") == "failed" or time.time() > deadline:
-                raise CaptureError(f"dump-guest-memory: {st}")
-            time.sleep(0.3)
+        dump_guest(qmp, os.path.join(outdir, "guest.elf"))
         for name, fmt in cfg.get("extra_dumps", []):
             # The same stopped vCPU, in QEMU's other writers (qapi/dump.json).
-            qmp.cmd("dump-guest-memory", paging=False, detach=True, format=fmt,
-                    protocol="file:" + os.path.join(outdir, name))
-            deadline = time.time() + DUMP_TIMEOUT
-            while qmp.cmd("query-dump").get("status") != "completed":
-                if time.time() > deadline:
-                    raise CaptureError(f"dump-guest-memory {fmt} timed out")
-                time.sleep(0.3)
-        try:
-            qmp.cmd("quit")
-        except (CaptureError, OSError):
-            pass
+            dump_guest(qmp, os.path.join(outdir, name), fmt)
+        quit_qemu(qmp)
         proc.wait(timeout=30)
     finally:
         if proc.poll() is None:
@@ -302,18 +325,47 @@ def registers(outdir):
     return regs
 
 
+def fresh_outdir(mode, outdir, stale):
+    """False when outdir holds a complete capture (DONE); else make it and
+    remove FAILED and the stale files of an earlier attempt."""
+    if os.path.exists(os.path.join(outdir, "DONE")):
+        log(mode, "cached")
+        return False
+    os.makedirs(outdir, exist_ok=True)
+    for name in ("FAILED",) + tuple(stale):
+        if os.path.exists(os.path.join(outdir, name)):
+            os.unlink(os.path.join(outdir, name))
+    return True
+
+
+def boot_twice(mode, what, boot):
+    """boot() with one retry: a loaded machine occasionally misses a TCG
+    guest's hang guard."""
+    for attempt in (1, 2):
+        log(mode, f"booting {what} (attempt {attempt})")
+        try:
+            return boot()
+        except (CaptureError, OSError, subprocess.TimeoutExpired) as e:
+            if attempt == 2:
+                raise CaptureError(str(e))
+            log(mode, f"attempt failed ({e}); retrying")
+    return None
+
+
+def mark_done(outdir, meta):
+    with open(os.path.join(outdir, "meta.json"), "w") as f:
+        json.dump(meta, f, indent=1)
+    with open(os.path.join(outdir, "DONE"), "w") as f:
+        f.write("ok\n")
+
+
 def capture(mode, base=None):
     cfg = MODES[mode]
     base = base or os.path.join(ROOT, "build", "guests")
     outdir = os.path.join(base, mode)
-    if os.path.exists(os.path.join(outdir, "DONE")):
-        log(mode, "cached")
+    if not fresh_outdir(mode, outdir, ("guest.elf", "guest.raw", "guest.lime")):
         return
     t0 = time.time()
-    os.makedirs(outdir, exist_ok=True)
-    for stale in ("FAILED", "guest.elf", "guest.raw", "guest.lime"):
-        if os.path.exists(os.path.join(outdir, stale)):
-            os.unlink(os.path.join(outdir, stale))
     if cfg["arch"] == "i386":
         ensure_i386_arch()
     debdir = os.path.join(base, "debs")
@@ -337,15 +389,8 @@ def capture(mode, base=None):
     make_initramfs(extract(bdeb, x, r"/bin/busybox$"), initrd, mods)
     shutil.rmtree(x + "-m", ignore_errors=True)
     shutil.rmtree(x, ignore_errors=True)
-    for attempt in (1, 2):
-        log(mode, f"booting {cfg['qemu']} -cpu {cfg['cpu']} (attempt {attempt})")
-        try:
-            boot_and_capture(mode, cfg, kernel, initrd, outdir)
-            break
-        except (CaptureError, OSError, subprocess.TimeoutExpired) as e:
-            if attempt == 2:
-                raise CaptureError(str(e))
-            log(mode, f"attempt failed ({e}); retrying")
+    boot_twice(mode, f"{cfg['qemu']} -cpu {cfg['cpu']}",
+               lambda: boot_and_capture(mode, cfg, kernel, initrd, outdir))
     regs = registers(outdir)
     elf = os.path.join(outdir, "guest.elf")
     conv = os.path.join(ROOT, "images", "convert", "elfconv.py")
@@ -359,33 +404,33 @@ def capture(mode, base=None):
                 cr0=f"0x{regs['CR0']:x}", cr3=f"0x{regs['CR3']:x}",
                 cr4=f"0x{regs['CR4']:x}", efer=f"0x{regs['EFER']:x}",
                 seconds=round(time.time() - t0, 1))
-    with open(os.path.join(outdir, "meta.json"), "w") as f:
-        json.dump(meta, f, indent=1)
-    with open(os.path.join(outdir, "DONE"), "w") as f:
-        f.write("ok\n")
+    mark_done(outdir, meta)
     log(mode, f"captured in {time.time() - t0:.1f} s (CR3 {meta['cr3']}, "
               f"CR4 {meta['cr4']})")
 
 
-def main(argv):
-    modes = argv[1:] or list(MODES)
+def capture_modes(modes, known, capture_one, base):
+    """capture_one(mode) for each mode; a failure prints "could not capture
+    MODE: why", leaves base/MODE/FAILED and makes the result 1."""
     rc = 0
     for mode in modes:
-        if mode not in MODES:
-            print(f"could not capture {mode}: unknown mode "
-                  f"(known: {' '.join(MODES)})", flush=True)
-            rc = 1
-            continue
         try:
-            capture(mode)
+            if mode not in known:
+                raise CaptureError(f"unknown mode (known: {' '.join(known)})")
+            capture_one(mode)
         except (CaptureError, OSError, subprocess.TimeoutExpired) as e:
             why = str(e).replace("\n", " ")
             print(f"could not capture {mode}: {why}", flush=True)
-            os.makedirs(os.path.join(ROOT, "build", "guests", mode), exist_ok=True)
-            with open(os.path.join(ROOT, "build", "guests", mode, "FAILED"), "w") as f:
+            os.makedirs(os.path.join(base, mode), exist_ok=True)
+            with open(os.path.join(base, mode, "FAILED"), "w") as f:
                 f.write(why + "\n")
             rc = 1
     return rc
+
+
+def main(argv):
+    return capture_modes(argv[1:] or list(MODES), MODES, capture,
+                         os.path.join(ROOT, "build", "guests"))
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ test-cli: $(CLI_VTOP) $(CLI_IMG_DIR)/cli4.raw $(CLI_IMG_DIR)/cli4.kdump $(if $(w
 	VTOP=$(CLI_VTOP) IMG=$(CLI_IMG_DIR) SYN=$(BUILD)/images \
 	  python3 tests/cli/json_check.py || rc=1; \
 	VTOP=$(CLI_VTOP) IMG=$(CLI_IMG_DIR) python3 tests/cli/tty_check.py || rc=1; \
+	VTOP=$(CLI_VTOP) SYN=$(BUILD)/images python3 tests/cli/a64_check.py || rc=1; \
 	VTOP=$(CLI_VTOP) IMG=$(CLI_IMG_DIR) SYN=$(BUILD)/images \
 	  python3 tests/cli/scan_check.py || rc=1; \
 	tests/cli/install_check.sh "$(MAKE)" $(BUILD)/cli-install || rc=1; \

@@ -8,45 +8,18 @@ a check that vanishes leaves the plan unmet (tools/run-tests.sh counts it).
 Env: VTOP (binary), IMG (image dir), SYN (synthetic images with MANIFEST),
 VTOP_RUN_PREFIX (optional wrapper).
 """
-import json
 import os
-import shlex
 import subprocess
 import sys
 
-VTOP = os.environ.get('VTOP', 'build/asan/vtop')
+from tap import PREFIX, VTOP, check, done, run
+
 IMG = os.environ.get('IMG', 'build/cli-images')
 SYN = os.environ.get('SYN', 'build/images')
-PREFIX = shlex.split(os.environ.get('VTOP_RUN_PREFIX', ''))
 SPACE = ['--cr3', '1000', '--mode', '4level']
 # Checks that do not depend on the MANIFEST; the plan adds one per image
 # and one per rootless image (roots), plus the MANIFEST check itself.
 FIXED_CHECKS = 35
-n = 0
-failed = 0
-
-
-def run(args, stdin=None):
-    """(exit status, parsed objects, stderr); a line that is not JSON makes
-    the object list None, which every count check rejects."""
-    p = subprocess.run(PREFIX + [VTOP, '--json'] + args, input=stdin,
-                       capture_output=True, text=True, timeout=120)
-    try:
-        objs = [json.loads(line) for line in p.stdout.splitlines()]
-    except ValueError as e:
-        return p.returncode, None, f'{p.stderr} (unparsable JSON: {e})'
-    return p.returncode, objs, p.stderr
-
-
-def check(name, cond, detail=''):
-    global n, failed
-    n += 1
-    if cond:
-        print(f'ok {n} - json {name}')
-    else:
-        failed += 1
-        print(f'not ok {n} - json {name} {detail}')
-
 
 def answer(name, args, want_rc, want_n, stdin=None):
     """Run one command, check its exit status and object count as one TAP
@@ -280,10 +253,7 @@ def main():
     space_checks()
     roots_checks()
     manifest_checks()
-    if n != planned:
-        print(f'# plan 1..{planned}, {n} checks ran')
-        return 1
-    return 1 if failed else 0
+    return done(planned)
 
 
 if __name__ == '__main__':

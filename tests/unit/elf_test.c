@@ -163,7 +163,7 @@ static void test_bad_program_headers(void **state)
     assert_int_equal(open_damaged(PH(2) + 0x18, 0xFFFFFFFFFFFFF800ull, 8), VTOP_FORMAT_CORRUPT);
     /* not a core, big-endian, other machine, bad class */
     assert_int_equal(open_damaged(0x10, 2, 2), VTOP_FORMAT_UNSUPPORTED);
-    assert_int_equal(open_damaged(0x12, 183, 2), VTOP_FORMAT_UNSUPPORTED);
+    assert_int_equal(open_damaged(0x12, 40, 2), VTOP_FORMAT_UNSUPPORTED); /* EM_ARM */
     assert_int_equal(open_damaged(4, 0x0203, 2), VTOP_FORMAT_CORRUPT);
     assert_int_equal(open_damaged(5, 2, 2), VTOP_FORMAT_UNSUPPORTED);
 }
@@ -228,6 +228,100 @@ static void test_kdump_kernel_alias_skipped(void **state)
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_FORMAT_CORRUPT);
 }
 
+/* An EM_AARCH64 core as QEMU target/arm/arch_dump.c writes it (CORE
+ * notes, no system registers) with the guest's VMCOREINFO note: the
+ * builder's one vCPU gives a PT_NOTE whose QEMU note is rewritten in place
+ * as a VMCOREINFO note of the same size. Values: the Debian 12 arm64
+ * guest's (tests/unit/vmcoreinfo_a64_test.c). */
+static size_t elf_aarch64(const char *vmcoreinfo, const tseg *s, size_t nseg)
+{
+    size_t len = (strlen(vmcoreinfo) + 3) & ~(size_t)3;
+    tcpu none = {0, 0, 0};
+    size_t n = build_elf(img, true, 183, s, nseg, &none, 1, (uint32_t)len + 4, NULL);
+    uint8_t *note = img + 64 + 56 * (nseg + 1) + 20 + 336;
+    memset(note, 0, 24 + len);
+    put32(note, 0, 11);
+    put32(note, 4, (uint32_t)len);
+    memcpy(note + 12, "VMCOREINFO", 11);
+    memcpy(note + 24, vmcoreinfo, strlen(vmcoreinfo));
+    return n;
+}
+
+static const char a64_vmci[] =
+    "OSRELEASE=6.1.0-57-arm64\nPAGESIZE=4096\n"
+    "SYMBOL(swapper_pg_dir)=ffffc6e26a258000\nNUMBER(VA_BITS)=48\n"
+    "NUMBER(kimage_voffset)=0xffffc6e228a00000\nNUMBER(PHYS_OFFSET)=0x40000000\n"
+    "NUMBER(TCR_EL1_T1SZ)=0x10\nKERNELOFFSET=46e260c00000\n";
+
+static void test_aarch64_core(void **state)
+{
+    (void)state;
+    size_t n = elf_aarch64(a64_vmci, segs2, 2);
+    assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_OK);
+    assert_string_equal(info.format_name, "elf64-aarch64");
+    assert_int_equal(info.elf_machine, 183);
+    assert_int_equal(info.cpu_count, 0);
+    assert_int_equal(info.run_count, 2);
+    assert_true(info.aarch64);
+    assert_true(info.has_vmcoreinfo);
+    assert_true(info.has_root);
+    assert_int_equal(info.root_source, VTOP_ROOT_VMCOREINFO);
+    assert_int_equal(info.root, 0x41858000);
+    assert_int_equal(info.vmcoreinfo_root, 0x41858000);
+    assert_int_equal(info.mode, VTOP_MODE_AARCH64);
+    assert_non_null(strstr(info.mode_reason, "swapper_pg_dir - kimage_voffset"));
+    vtop_space_config cfg = {0};
+    assert_int_equal(vtop_image_space_config(&info, 0, &cfg), VTOP_OK);
+    assert_int_equal(cfg.mode, VTOP_MODE_AARCH64);
+    assert_int_equal(cfg.ttbr0, 0);
+    assert_int_equal(cfg.ttbr1, 0x41858000);
+    assert_int_equal(cfg.cr3, 0x41858000);
+    assert_int_equal((cfg.tcr >> 16) & 0x3f, 16);
+    assert_int_equal((cfg.tcr >> 7) & 1, 1); /* EPD0: no TTBR0 known */
+    assert_int_equal(cfg.a64_regime, VTOP_A64_EL1);
+    /* Without swapper_pg_dir: AArch64, no root, the reason names it. */
+    n = elf_aarch64("OSRELEASE=6.1.0-57-arm64\nNUMBER(VA_BITS)=48\n", segs2, 2);
+    assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_OK);
+    assert_true(info.aarch64);
+    assert_false(info.has_root);
+    assert_int_equal(info.mode, VTOP_MODE_AARCH64);
+    assert_non_null(strstr(info.mode_reason, "swapper_pg_dir"));
+    assert_int_equal(vtop_image_space_config(&info, 0, &cfg), VTOP_NO_ROOT);
+    /* No notes at all. */
+    n = build_elf(img, true, 183, segs2, 2, NULL, 0, 0, NULL);
+    assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_OK);
+    assert_false(info.has_root);
+    assert_non_null(strstr(info.mode_reason, "--ttbr1"));
+    /* ELF32 AArch64 cores do not exist. */
+    n = build_elf(img, false, 183, segs2, 2, NULL, 0, 0, NULL);
+    assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info),
+                     VTOP_FORMAT_UNSUPPORTED);
+    assert_int_equal(info.error_offset, 4);
+    /* Neither x86 nor AArch64. */
+    n = build_elf(img, true, 40, segs2, 2, NULL, 0, 0, NULL);
+    assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info),
+                     VTOP_FORMAT_UNSUPPORTED);
+    assert_int_equal(info.error_offset, 0x12);
+}
+
+/* An arm64 kdump vmcore (kexec-tools): the kernel image segment at its
+ * KIMAGE_VADDR address inside a RAM segment is an alias; at a linear-map
+ * address it is an overlap. */
+static void test_aarch64_kernel_alias(void **state)
+{
+    (void)state;
+    tseg s[] = { {0x1000, 0x1000}, {0x0, 0x2000}, {0x100000, 0x1000} };
+    size_t n = build_elf(img, true, 183, s, 3, NULL, 0, 0, NULL);
+    put64(img, 64 + 0x10, 0xffff800008001000ull);       /* PH(0) p_vaddr */
+    for (int i = 1; i < 3; i++)
+        put64(img, 64 + 56 * i + 0x10, 0xffff000000000000ull + s[i].phys);
+    assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_OK);
+    assert_int_equal(info.skipped_segments, 1);
+    assert_int_equal(info.run_count, 2);
+    put64(img, 64 + 0x10, 0xffff000000001000ull);
+    assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_FORMAT_CORRUPT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,6 +334,8 @@ int main(void)
         cmocka_unit_test(test_bad_notes),
         cmocka_unit_test(test_pn_xnum),
         cmocka_unit_test(test_kdump_kernel_alias_skipped),
+        cmocka_unit_test(test_aarch64_core),
+        cmocka_unit_test(test_aarch64_kernel_alias),
     };
     return cmocka_run_group_tests_name("elf", tests, NULL, NULL);
 }

@@ -117,6 +117,79 @@ static void test_vmcoreinfo_root(void **state)
     check_pages(&img);
 }
 
+/* An arm64 kdump (utsname.machine "aarch64", as makedumpfile and QEMU's
+ * dump.c write it): the root is TTBR1 from the arm64 VMCOREINFO fields
+ * (the Debian 12 arm64 guest's, tests/unit/vmcoreinfo_a64_test.c). */
+static void test_aarch64_vmcoreinfo_root(void **state)
+{
+    (void)state;
+    static const char a64[] =
+        "OSRELEASE=6.1.0-57-arm64\nPAGESIZE=4096\n"
+        "SYMBOL(swapper_pg_dir)=ffffc6e26a258000\nNUMBER(VA_BITS)=48\n"
+        "NUMBER(kimage_voffset)=0xffffc6e228a00000\nNUMBER(TCR_EL1_T1SZ)=0x10\n";
+    kf_layout(&img);
+    assert_int_equal(kf_write(&img, (kdw_spec){.comp = KDW_ZLIB, .vmcoreinfo = a64,
+                                               .machine = "aarch64"}), 0);
+    assert_int_equal(kf_open(&img, img.len, true), VTOP_OK);
+    assert_true(img.info.aarch64);
+    assert_true(img.info.has_root);
+    assert_int_equal(img.info.root_source, VTOP_ROOT_VMCOREINFO);
+    assert_int_equal(img.info.root, 0x41858000);
+    assert_int_equal(img.info.mode, VTOP_MODE_AARCH64);
+    vtop_space_config cfg = {0};
+    assert_int_equal(vtop_image_space_config(&img.info, 0, &cfg), VTOP_OK);
+    assert_int_equal(cfg.mode, VTOP_MODE_AARCH64);
+    assert_int_equal(cfg.ttbr1, 0x41858000);
+    assert_int_equal((cfg.tcr >> 16) & 0x3f, 16);
+    check_pages(&img);
+    /* Without VMCOREINFO: the architecture is known, the root is not. */
+    assert_int_equal(kf_write(&img, (kdw_spec){.comp = KDW_NONE, .machine = "aarch64"}), 0);
+    assert_int_equal(kf_open(&img, img.len, true), VTOP_OK);
+    assert_true(img.info.aarch64);
+    assert_false(img.info.has_root);
+    assert_int_equal(img.info.mode, VTOP_MODE_AARCH64);
+    assert_int_equal(vtop_image_space_config(&img.info, 0, &cfg), VTOP_NO_ROOT);
+}
+
+/* Blocks larger than a page (QEMU's aarch64 kdump files have 64 KiB ones,
+ * a 16K kernel's makedumpfile 16 KiB): each 4 KiB page is served from its
+ * block, compressed or stored, whole or split over flattened records. The
+ * fixture's tables and data pages then share blocks. */
+static void test_large_blocks(void **state)
+{
+    (void)state;
+    static const uint32_t sizes[] = { 16384, 65536 };
+    static const kdw_comp comps[] = { KDW_ZLIB, KDW_NONE, KDW_ZSTD };
+    uint8_t frames[KF_FRAMES];
+    memset(frames, KDW_DUMPED, sizeof frames);
+    for (int b = 0; b < 2; b++)
+        for (int c = 0; c < 3; c++)
+            for (int flat = 0; flat < 2; flat++) {
+                kf_layout(&img);
+                kdw_spec spec = {.mem = img.mem, .frame = frames,
+                                 .frames = KF_MEM / sizes[b], .comp = comps[c],
+                                 .flatten = flat, .block_size = sizes[b]};
+                free(img.file);
+                img.file = NULL;
+                assert_int_equal(kdw_write(&spec, &img.file, &img.len), 0);
+                assert_int_equal(kf_open(&img, img.len, true), VTOP_OK);
+                assert_int_equal(img.store.block_size, sizes[b]);
+                assert_int_equal(img.info.dumped_pages, KF_MEM / sizes[b]);
+                assert_int_equal(img.info.run_count, 1);
+                assert_int_equal(img.runs[0].len, KF_MEM);
+                check_pages(&img);
+            }
+    /* Other block sizes are refused by name. */
+    kf_layout(&img);
+    kdw_spec spec = {.mem = img.mem, .frame = frames, .frames = KF_MEM / 8192,
+                     .comp = KDW_NONE, .block_size = 8192};
+    free(img.file);
+    img.file = NULL;
+    assert_int_equal(kdw_write(&spec, &img.file, &img.len), 0);
+    assert_int_equal(kf_open(&img, img.len, true), VTOP_FORMAT_UNSUPPORTED);
+    assert_non_null(strstr(img.info.error_what, "4, 16 or 64 KiB"));
+}
+
 static void test_no_decompressor(void **state)
 {
     (void)state;
@@ -192,6 +265,8 @@ int main(void)
         cmocka_unit_test(test_each_compression),
         cmocka_unit_test(test_excluded_and_absent),
         cmocka_unit_test(test_vmcoreinfo_root),
+        cmocka_unit_test(test_aarch64_vmcoreinfo_root),
+        cmocka_unit_test(test_large_blocks),
         cmocka_unit_test(test_no_decompressor),
         cmocka_unit_test(test_corrupt_page),
         cmocka_unit_test(test_damaged_headers),

@@ -41,6 +41,39 @@ static void test_full64(void **state)
     assert_int_equal(cfg.cr3, 0x1AD000);
 }
 
+/* Windows on ARM64: the same header with MachineImageType 0xAA64; the
+ * DirectoryTableBase roots both halves (MemProcFS vmm/mm/mm_arm64.c). */
+static void test_full64_arm64(void **state)
+{
+    (void)state;
+    size_t n = build_dmp64_full(img, 0x1AD000, segs, 3, NULL);
+    img[0x30] = 0x64;
+    img[0x31] = 0xAA;
+    assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_OK);
+    assert_string_equal(info.format_name, "windmp64-full");
+    assert_int_equal(info.machine_image_type, 0xAA64);
+    assert_true(info.aarch64);
+    assert_int_equal(info.mode, VTOP_MODE_AARCH64);
+    assert_int_equal(info.root_source, VTOP_ROOT_DUMP_HEADER);
+    assert_int_equal(info.run_count, 3);
+    vtop_space_config cfg = {0};
+    assert_int_equal(vtop_image_space_config(&info, 0, &cfg), VTOP_OK);
+    assert_int_equal(cfg.mode, VTOP_MODE_AARCH64);
+    assert_int_equal(cfg.ttbr0, 0x1AD000);
+    assert_int_equal(cfg.ttbr1, 0x1AD000);
+    /* T0SZ = T1SZ = 16, TG0 4K, TG1 4K, IPS 48 bits, HA */
+    assert_int_equal(cfg.tcr, 0x10 | 0x100000 | 0x80000000ull | 0x500000000ull |
+                              0x8000000000ull);
+    assert_int_equal(cfg.a64_regime, VTOP_A64_EL1);
+    assert_int_equal(vtop_image_space_config(&info, 1, &cfg), VTOP_BAD_ARGUMENT);
+    /* Other machines are refused by name. */
+    img[0x30] = 0xC4;
+    img[0x31] = 0x01;
+    assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info),
+                     VTOP_FORMAT_UNSUPPORTED);
+    assert_int_equal(info.error_offset, 0x30);
+}
+
 static void test_bitmap64_coalesces_pages(void **state)
 {
     (void)state;
@@ -121,7 +154,7 @@ static void test_full64_bad_run_lists(void **state)
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_FORMAT_UNSUPPORTED);
     assert_int_equal(info.error_offset, 0xF98);
     n = build_dmp64_full(img, 0x1AD000, segs, 3, NULL);
-    put32(img, 0x30, 0xAA64);
+    put32(img, 0x30, 0x1C4); /* ARMNT: 32-bit Arm */
     assert_int_equal(vtop_image_open(img, n, VTOP_FMT_AUTO, runs, 16, &info), VTOP_FORMAT_UNSUPPORTED);
 }
 
@@ -170,6 +203,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_full64),
+        cmocka_unit_test(test_full64_arm64),
         cmocka_unit_test(test_bitmap64_coalesces_pages),
         cmocka_unit_test(test_bitmap64_bad),
         cmocka_unit_test(test_full64_bad_run_lists),
