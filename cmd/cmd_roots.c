@@ -84,7 +84,7 @@ static bool roots_args(vtop_cmd_ctx *c, int argc, char **argv,
  * for TTBR1 tables, not the x86 modes the default scan tries. */
 static bool roots_target_a64(const vtop_session *s, const vtop_roots_options *opt)
 {
-    if (vtop_mode_describe(opt->mode)) /* a mode was asked for */
+    if (vtop_mode_describe(opt->mode)) /* --mode given */
         return false;
     if (s->has_space && vtop_mode_is_a64(s->space.desc))
         return true;

@@ -25,7 +25,7 @@ int vtop_session_a64_select(const vtop_session *s, const vtop_open_options *opt,
                             const vtop_space_config *cfg, const vtop_out *err,
                             bool *a64)
 {
-    bool image = vtop_mode_value_is_a64(cfg->mode) ||
+    bool image = vtop_mode_is_a64(vtop_mode_describe(cfg->mode)) ||
                  (s->target == VTOP_TARGET_IMAGE &&
                   s->info->elf_machine == EM_AARCH64);
     *a64 = !opt->arch_x86 && (image || any_a64_option(opt));
@@ -96,11 +96,11 @@ int vtop_session_config_a64(vtop_session *s, vtop_space_config *cfg,
                             const vtop_open_options *opt, bool image_ok,
                             const vtop_out *err)
 {
-    if (opt->has_cr3 || (opt->has_mode && !vtop_mode_value_is_a64(opt->mode)))
+    if (opt->has_cr3 || (opt->has_mode && !vtop_mode_is_a64(vtop_mode_describe(opt->mode))))
         return vtop_session_open_error(s, err, VTOP_EXIT_USAGE,
             "%s is an x86 option: an AArch64 space takes --ttbr0, --ttbr1, "
             "--tcr, --mair, --el2, --e2h", opt->has_cr3 ? "--cr3" : "--mode");
-    bool image_a64 = image_ok && vtop_mode_value_is_a64(cfg->mode);
+    bool image_a64 = image_ok && vtop_mode_is_a64(vtop_mode_describe(cfg->mode));
     if (!image_a64) {
         vtop_space_config fresh = {.mode = VTOP_MODE_AARCH64};
         *cfg = fresh;

@@ -27,4 +27,12 @@
 vtop_status vtop_translate_batch(const vtop_space *space, const uint64_t *va,
                                  size_t n, vtop_translation *out);
 
+/* The addresses only, as vtop_translate_pa gives them: status[i] is
+ * vtop_translate_pa's status for va[i], pa[i] the physical address when
+ * status[i] == VTOP_OK, else 0 (status[i] says why). Returns as
+ * vtop_translate_batch does; VTOP_BAD_ARGUMENT (nothing written) when
+ * va, pa or status is NULL with n > 0. */
+vtop_status vtop_translate_batch_pa(const vtop_space *space, const uint64_t *va,
+                                    size_t n, uint64_t *pa, vtop_status *status);
+
 #endif

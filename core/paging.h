@@ -116,16 +116,6 @@ static inline bool vtop_mode_is_a64(const vtop_mode_desc *d)
     return d && d->a64_granule != 0;
 }
 
-/* The static descriptor of a mode (defined below). */
-const vtop_mode_desc *vtop_mode_describe(vtop_mode mode);
-
-/* The mode value is the AArch64 one: for code that holds a vtop_mode, not
- * a descriptor (the mode stays data: no comparison with the constant). */
-static inline bool vtop_mode_value_is_a64(vtop_mode mode)
-{
-    return vtop_mode_is_a64(vtop_mode_describe(mode));
-}
-
 /* The mode translates through tables (false: paging disabled, or NULL). */
 static inline bool vtop_mode_has_tables(const vtop_mode_desc *d)
 {

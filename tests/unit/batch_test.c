@@ -2,7 +2,8 @@
  * the record and status vtop_translate gives (the independent reference:
  * one walk at a time), in every mode, over random tables with large pages,
  * reserved bits, Windows software PTEs and tables outside the image, with
- * batch sizes that are and are not multiples of the group. */
+ * batch sizes that are and are not multiples of the group; the pa-only
+ * batch gives vtop_translate_pa's status and address. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "a64_fixture.h"
 #include "core/batch.h"
 #include "enum_fixture.h"
 #include "record_check.h"
@@ -41,6 +43,17 @@ static size_t check_batch(const vtop_space *s, const uint64_t *va, size_t n)
     assert_int_equal(vtop_translate_batch(s, va, n, many), first);
     for (size_t i = 0; i < n; i++)
         same_record(&one[i], &many[i]);
+    static uint64_t pa[MAXN];
+    static vtop_status st[MAXN];
+    memset(pa, 0xAA, sizeof pa);
+    memset(st, 0xAA, sizeof st);
+    assert_int_equal(vtop_translate_batch_pa(s, va, n, pa, st), first);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t want = 0;
+        assert_int_equal(st[i], vtop_translate_pa(s, va[i], &want, NULL));
+        assert_int_equal(st[i], one[i].status);
+        assert_int_equal(pa[i], st[i] == VTOP_OK ? want : 0);
+    }
     return ok;
 }
 
@@ -110,12 +123,17 @@ static void random_mode(vtop_mode mode, uint64_t seed, int windows)
     collect l = collect_new();
     vtop_enumerate(&s, 0, ~0ull, NULL, collect_leaf, &l);
     static uint64_t va[MAXN];
-    assert_true(make_vas(&s, &l, va, MAXN) > 0);
-    size_t ok = 0;
-    size_t sizes[] = {MAXN, 1, 7, 8, 9, 17, 1000};
+    size_t ok = 0, done = 0;
+    /* 100k fresh addresses in batches of MAXN, then odd sizes */
+    for (unsigned r = 0; r < (100000 + MAXN - 1) / MAXN; r++, done += MAXN) {
+        assert_true(make_vas(&s, &l, va, MAXN) > 0);
+        ok += check_batch(&s, va, MAXN);
+    }
+    assert_true(done >= 100000);
+    size_t sizes[] = {MAXN, 0, 1, 2, 3, 7, 8, 9, 17, 1000};
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++)
         ok += check_batch(&s, va + (k * 13) % 64, sizes[k] - (k ? 0 : 64));
-    assert_true(ok > 100);
+    assert_true(ok > 10000);
     /* The same tables with the image cut short: tables beyond it are not
      * in the image (the walk says where it stopped). */
     vtop_run cut = {0, g.next_table / 2, 0, fx_mem};
@@ -143,6 +161,56 @@ static void test_every_mode(void **state)
     }
 }
 
+/* AArch64 (4K granule, 48-bit halves, TTBR0 and TTBR1 over the same
+ * random tables): invalid, table, block and page descriptors, AF clear
+ * and address bits above the output size, tables beyond the image;
+ * addresses in both halves, tagged and outside both ranges. */
+#define A64_EL1_48_4K (T0SZ(16) | TG0_4K | T1SZ(16) | TG1_4K | IPS(2) | TBI1)
+#define A64_TABLES 64u
+
+static uint64_t a64_random_desc(void)
+{
+    uint64_t r = rx_below(32);
+    uint64_t frame = (rx_next() & 0xfffff000ull) & ((1ull << 40) - 1);
+    if (r < 10)
+        return r & 1 ? rx_next() & ~1ull : 0; /* invalid */
+    if (r < 22) /* a table inside the area, sometimes beyond the image */
+        return (r == 21 ? 0x7f000000ull : 0x1000ull * (1 + rx_below(A64_TABLES))) | D_TABLE;
+    uint64_t d = frame | D_AF | D_SH(3) | D_ATTR(rx_below(8)) | (rx_next() & (D_AP1 | D_AP2 | D_NG | D_PXN | D_UXN));
+    if (r == 31)
+        d &= ~D_AF;
+    if (r == 30)
+        d |= 1ull << 44; /* above the 40-bit output size */
+    return d | (r & 1 ? D_BLOCK : D_PAGE);
+}
+
+static void test_aarch64(void **state)
+{
+    (void)state;
+    fx_reset();
+    rx_state = 0xa64;
+    for (uint64_t pa = 0x1000; pa < 0x1000ull * (1 + A64_TABLES); pa += 8)
+        fx_put64(pa, a64_random_desc());
+    vtop_space s;
+    assert_int_equal(a64_space(&s, (a64_cfg){A64_EL1_48_4K, 0x1000, 0x2000, VTOP_A64_EL1, 0, 0}),
+                     VTOP_OK);
+    static uint64_t va[MAXN];
+    size_t ok = 0;
+    for (unsigned r = 0; r < 8; r++) {
+        for (size_t i = 0; i < MAXN; i++) {
+            uint64_t x = rx_next() & 0x0000ffffffffffffull;
+            switch (rx_below(8)) {
+            case 0: va[i] = x; break;
+            case 1: va[i] = x | 0xff00000000000000ull >> (rx_below(2) * 8); break;
+            case 2: va[i] = rx_next(); break; /* mostly outside both ranges */
+            default: va[i] = x | 0xffff000000000000ull; break;
+            }
+        }
+        ok += check_batch(&s, va, MAXN - r);
+    }
+    assert_true(ok > 100);
+}
+
 /* Named cases: empty batch, NULL arrays, no space, paging disabled. */
 static void test_edges(void **state)
 {
@@ -153,6 +221,16 @@ static void test_edges(void **state)
     assert_int_equal(vtop_translate_batch(NULL, NULL, 1, out), VTOP_BAD_ARGUMENT);
     assert_int_equal(vtop_translate_batch(NULL, va, 1, NULL), VTOP_BAD_ARGUMENT);
     assert_int_equal(vtop_translate_batch(NULL, va, 3, out), VTOP_BAD_ARGUMENT);
+    uint64_t pa[3] = {1, 2, 3};
+    vtop_status st[3];
+    assert_int_equal(vtop_translate_batch_pa(NULL, va, 0, NULL, NULL), VTOP_OK);
+    assert_int_equal(vtop_translate_batch_pa(NULL, NULL, 1, pa, st), VTOP_BAD_ARGUMENT);
+    assert_int_equal(vtop_translate_batch_pa(NULL, va, 1, NULL, st), VTOP_BAD_ARGUMENT);
+    assert_int_equal(vtop_translate_batch_pa(NULL, va, 1, pa, NULL), VTOP_BAD_ARGUMENT);
+    assert_int_equal(pa[0], 1); /* nothing written */
+    assert_int_equal(vtop_translate_batch_pa(NULL, va, 3, pa, st), VTOP_BAD_ARGUMENT);
+    assert_int_equal(st[2], VTOP_BAD_ARGUMENT);
+    assert_int_equal(pa[2], 0);
     for (int i = 0; i < 3; i++)
         assert_int_equal(out[i].status, VTOP_BAD_ARGUMENT);
     vtop_space s;
@@ -177,6 +255,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_every_mode, reset),
         cmocka_unit_test_setup(test_edges, reset),
+        cmocka_unit_test_setup(test_aarch64, reset),
     };
     return cmocka_run_group_tests_name("batch", tests, NULL, NULL);
 }
