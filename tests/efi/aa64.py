@@ -11,7 +11,8 @@ firmware report with the AArch64 audit line, the own map, its self-check,
 the TTBR0 switch and restore (table hash equal at start and exit), the live
 probes, and QEMU's `gva2gpa` against the app's `vtop` on the first and last
 byte of every range `memtypes` lists, under the app's tables and under the
-firmware's.
+firmware's; on `max` (at EL1 and at EL2) also QEMU's `gva2gpa` against the
+app's `tlb` on the first and last byte of every leaf of both.
 
   aa64.py --app build/efi-aa64/vtop.efi --work DIR --host build/vtop --images build/images
 """
@@ -184,6 +185,34 @@ def agree(sock, log, fifo, deadline, start, ranges):
     return len(vas), bad, start
 
 
+def leaves_at_prompt(log, fifo, deadline, start):
+    """`tlb` of the open target: (va, pa, size) of every leaf the app's walk
+    enumerates."""
+    type_line(fifo, "tlb")
+    text, m = wait_for(log, r"vtop> tlb\r\n(.*?)vtop> ", deadline, start)
+    if not m:
+        return None, start
+    ls = re.findall(r"^([0-9a-f]{16}): ([0-9a-f]{16}) +([0-9]+)([KMG]) L", m[1], re.M)
+    unit = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    return [(int(v, 16), int(p, 16), int(n) * unit[u]) for v, p, n, u in ls], m.end() - 6
+
+
+def leaves_agree(sock, leaves, deadline):
+    """QEMU's gva2gpa at the first and last byte of every leaf against the
+    PA the app's `tlb` gives it (one monitor connection for all)."""
+    want = {}
+    for va, pa, size in leaves:
+        want[va], want[va + size - 1] = pa, pa + size - 1
+    vas = sorted(want)
+    outs = e2e.monitor_many(sock, [f"gva2gpa 0x{v:x}" for v in vas], deadline)
+    bad = []
+    for v, q in zip(vas, outs):
+        qm = re.match(r"gpa: 0x([0-9a-f]+)", q[0]) if q else None
+        if not qm or int(qm[1], 16) != want[v]:
+            bad.append(f"0x{v:x}: app 0x{want[v]:x} qemu {q[:1] if q else 'no answer'}")
+    return len(vas), bad
+
+
 def check_at_prompt(args, firmware, cpu, el):
     """Boot to the app's prompt: the whole report, then QEMU's monitor
     against the live tables (own, then firmware), then quit."""
@@ -215,6 +244,10 @@ def check_at_prompt(args, firmware, cpu, el):
             results[which] = agree(sock, log, fifo, deadline, pos, ranges) if ranges else None
             if results[which]:
                 pos = results[which][2]
+            if cpu == "max":   # every leaf: once per exception level
+                leaves, pos = leaves_at_prompt(log, fifo, deadline, pos)
+                results["leaves-" + which] = (leaves_agree(sock, leaves, deadline)
+                                              if leaves else None)
         type_line(fifo, "quit")
     finally:
         secs = finish_boot(p, deadline, t0, name)
@@ -231,6 +264,13 @@ def check_at_prompt(args, firmware, cpu, el):
         tap(r is not None and n and n > 20 and not bad,
             f"{tag}: QEMU gva2gpa equals the app's vtop on the first and last byte of every "
             f"range of the {which} tables ({n} addresses)", "\n".join(bad[:10]))
+        if cpu != "max":
+            continue
+        r = results.get("leaves-" + which)
+        n, bad = r if r else (0, ["not captured"])
+        tap(r is not None and n > 1000 and not bad,
+            f"{tag}: QEMU gva2gpa equals the app's tlb on the first and last byte of every "
+            f"leaf of the {which} tables ({n} addresses)", "\n".join(bad[:10]))
 
 
 def main():

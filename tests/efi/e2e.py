@@ -329,6 +329,12 @@ def wait_for(path, pattern, deadline, start=0):
 
 def monitor(sock_path, command, deadline):
     """One HMP command over QEMU's monitor socket; returns its output lines."""
+    return monitor_many(sock_path, [command], deadline)[0]
+
+
+def monitor_many(sock_path, commands, deadline):
+    """HMP commands one after another over one monitor connection; returns
+    each command's output lines (None for those the deadline cut off)."""
     import socket
     s = socket.socket(socket.AF_UNIX)
     s.settimeout(max(1.0, deadline - time.monotonic()))
@@ -339,18 +345,29 @@ def monitor(sock_path, command, deadline):
         while not buf.endswith(b"(qemu) "):
             chunk = s.recv(65536)
             if not chunk:
-                break
+                return False
             buf += chunk
-    read_prompt()
-    buf = b""
-    s.sendall(command.encode() + b"\n")
-    read_prompt()
-    s.close()
-    text = buf.decode("ascii", "replace").replace("\r", "")
-    lines = text.split("\n")
-    # Drop the echoed command (with the monitor's line-editing escapes) and
-    # the trailing prompt.
-    return [l for l in lines[1:] if l and not l.startswith("(qemu)")]
+        return True
+    out = [None] * len(commands)
+    try:
+        read_prompt()
+        for i, command in enumerate(commands):
+            if time.monotonic() > deadline:
+                break
+            buf = b""
+            s.sendall(command.encode() + b"\n")
+            done = read_prompt()
+            text = buf.decode("ascii", "replace").replace("\r", "")
+            # Drop the echoed command (with the monitor's line-editing
+            # escapes) and the trailing prompt.
+            out[i] = [l for l in text.split("\n")[1:] if l and not l.startswith("(qemu)")]
+            if not done:
+                break
+    except OSError:
+        pass
+    finally:
+        s.close()
+    return out
 
 
 def finish_boot(p, deadline, t0, name):
