@@ -113,7 +113,7 @@ static int ptdump_leaf(void *ctx, const vtop_leaf *leaf)
 {
     ptdump_state *st = ctx;
     unsigned half = vtop_space_half_of(st->space, leaf->va);
-    int start = st->space->half[half].a64.start_level;
+    int start = 4 - (int)st->space->half[half].a64.levels; /* levels = 4 - start */
     vtop_ptdump_range r = {
         .start = leaf->va, .end = leaf->va + leaf->size, .half = half,
         .arm_level = start + leaf->level,

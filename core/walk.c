@@ -17,7 +17,8 @@
  * walk_step): the only mode dispatch, made once per walk from the
  * descriptor; the source is one loop for every mode. Profile (callgrind):
  * instruction-bound, the entry load is the one hot spot. flags: WALK_REC,
- * WALK_A64 (h: the AArch64 half walked, NULL for x86). */
+ * WALK_A64 (h: the AArch64 half walked; x86 passes its space's first half,
+ * which it does not read). */
 static inline __attribute__((always_inline)) vtop_status
 walk_loop(const vtop_space *s, vtop_translation *out, const unsigned levels,
           const unsigned flags, const vtop_space_half *h)
@@ -85,16 +86,16 @@ walk_dispatch(const vtop_space *s, uint64_t va, vtop_translation *out,
     case 0: /* paging disabled: linear = physical */
         return walk_done(out, va & ~0xfffull, 4096, VTOP_RIGHTS_ALL);
     case 5:
-        return walk_loop(s, out, 5, flags, NULL);
+        return walk_loop(s, out, 5, flags, s->half);
     case 4:
-        return walk_loop(s, out, 4, flags, NULL);
+        return walk_loop(s, out, 4, flags, s->half);
     case 3:
-        return walk_loop(s, out, 3, flags, NULL);
+        return walk_loop(s, out, 3, flags, s->half);
     default: /* 2: 32-bit paging, 4-byte entries; or AArch64 (a test
                 here keeps the switch the x86 compare chain it was) */
         if (__builtin_expect(s->walk_levels == VTOP_WALK_A64, 0))
             return walk_a64(s, va, out, flags);
-        return walk_loop(s, out, 2, flags, NULL);
+        return walk_loop(s, out, 2, flags, s->half);
     }
 }
 
@@ -115,6 +116,8 @@ vtop_status vtop_translate_pa(const vtop_space *s, uint64_t va, uint64_t *pa,
 {
     vtop_translation t; /* scratch: only va, status, pa, page_size matter */
     t.va = va;
+    t.pa = 0; /* every VTOP_OK path sets both; the analyzer cannot see it */
+    t.page_size = 0;
     vtop_status st = walk_begin(s, va, &t);
     if (st == VTOP_OK)
         st = walk_dispatch(s, va, &t, 0);
