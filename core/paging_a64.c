@@ -48,8 +48,8 @@
      .a64_upper = (up),                                                        \
      .level = {A64_LVL(g, va, 0), A64_LVL(g, va, 1), A64_LVL(g, va, 2),        \
                A64_LVL(g, va, 3), A64_LVL(g, va, 4)}}
-#define A64_4(g, va, up) A64_DESC(g, va, up), A64_DESC(g, va + 1, up), \
-    A64_DESC(g, va + 2, up), A64_DESC(g, va + 3, up)
+#define A64_4(g, va, up) A64_DESC(g, (va), up), A64_DESC(g, (va) + 1, up), \
+    A64_DESC(g, (va) + 2, up), A64_DESC(g, (va) + 3, up)
 #define A64_ALL(g, up)                                                       \
     {A64_4(g, 16, up), A64_4(g, 20, up), A64_4(g, 24, up), A64_4(g, 28, up), \
      A64_4(g, 32, up), A64_4(g, 36, up), A64_4(g, 40, up), A64_4(g, 44, up), \
