@@ -19,12 +19,12 @@ app's `tlb` on the first and last byte of every leaf of both.
 import argparse
 import os
 import re
-import subprocess
 import time
 
 import e2e
 from e2e import app_lines, boot, check_memmap, check_script, check_twice, field, \
-    finish_boot, make_script, monitor, status_text, tap, type_line, wait_for
+    finish_boot, make_script, monitor, prompt_boot, read_log, status_text, tap, type_line, \
+    wait_for
 
 # TCG aarch64 is slow on a loaded machine: one guard for every boot.
 HANG = e2e.HANG_LIMIT
@@ -218,19 +218,10 @@ def check_at_prompt(args, firmware, cpu, el):
     against the live tables (own, then firmware), then quit."""
     tag = f"{'EL1' if el == 1 else 'EL2'}/{cpu}"
     name = f"prompt-{firmware}-{cpu}"
-    d = os.path.join(args.work, name)
-    os.makedirs(d, exist_ok=True)
-    sock, log = os.path.join(d, "mon.sock"), os.path.join(d, "serial.log")
-    for f in (sock, log):
-        if os.path.exists(f):
-            os.unlink(f)
     t0 = time.monotonic()
     deadline = t0 + HANG - 5
-    p = subprocess.Popen(["tools/qemu-efi.sh", "--app", args.app, "--dir", d, "--firmware",
-                          firmware, "--cpu", cpu, "--timeout", str(HANG), "--monitor", sock,
-                          "--args", "-qemu-exit -shutdown -prompt"],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    fifo = os.path.join(d, "serial.in")
+    p, sock, log, fifo = prompt_boot(args, name, ["--firmware", firmware, "--cpu", cpu],
+                                     "-qemu-exit -shutdown -prompt", HANG)
     results = {}
     try:
         text, m = wait_for(log, r"probes: .*?vtop> ", deadline)
@@ -251,7 +242,7 @@ def check_at_prompt(args, firmware, cpu, el):
         type_line(fifo, "quit")
     finally:
         secs = finish_boot(p, deadline, t0, name)
-    text = open(log, "rb").read().decode("ascii", "replace") if os.path.exists(log) else ""
+    text = read_log(log)
     lines = app_lines(text)
     tap(p.returncode == 0, f"{tag}: app at the prompt ended with success ({secs:.1f} s)",
         status_text(p.returncode))

@@ -42,6 +42,11 @@ def status_text(st):
     return f"status {st}"
 
 
+def read_log(path):
+    """A boot's serial transcript as text ("" when it wrote none)."""
+    return open(path, "rb").read().decode("ascii", "replace") if os.path.exists(path) else ""
+
+
 def boot(args, name, *extra, timeout=HANG_LIMIT):
     """Boot once; returns (status, transcript text, seconds)."""
     d = os.path.join(args.work, name)
@@ -55,8 +60,7 @@ def boot(args, name, *extra, timeout=HANG_LIMIT):
     m = re.search(r"after ([0-9.]+) s", p.stderr)
     if m:
         secs = float(m[1])
-    log = os.path.join(d, "serial.log")
-    text = open(log, "rb").read().decode("ascii", "replace") if os.path.exists(log) else ""
+    text = read_log(os.path.join(d, "serial.log"))
     print(f"# boot {name}: status {p.returncode} in {secs:.1f} s", flush=True)
     return p.returncode, text, secs
 
@@ -370,6 +374,26 @@ def monitor_many(sock_path, commands, deadline):
     return out
 
 
+def prompt_boot(args, name, qemu, app_args, timeout):
+    """Start a boot that stops at the app's prompt, in the folder
+    args.work/name: QEMU's monitor on a socket there and the serial console
+    typed into through a fifo (tools/qemu-efi.sh --monitor), the socket and
+    log of an earlier run removed first. qemu: the harness's own options
+    (firmware, CPU, memory, runs); app_args: the app's load options.
+    Returns (process, monitor socket, serial log, serial fifo); end it with
+    finish_boot."""
+    d = os.path.join(args.work, name)
+    os.makedirs(d, exist_ok=True)
+    sock, log = os.path.join(d, "mon.sock"), os.path.join(d, "serial.log")
+    for f in (sock, log):
+        if os.path.exists(f):
+            os.unlink(f)
+    p = subprocess.Popen(["tools/qemu-efi.sh", "--app", args.app, "--dir", d, *qemu,
+                          "--timeout", str(timeout), "--monitor", sock, "--args", app_args],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return p, sock, log, os.path.join(d, "serial.in")
+
+
 def finish_boot(p, deadline, t0, name):
     """Wait for a boot started with Popen (killed past the deadline); print
     and return its seconds."""
@@ -422,20 +446,10 @@ def firmware_tlb(sock, fifo, log, deadline, start):
 
 def check_live_monitor(args):
     name = "live-monitor"
-    d = os.path.join(args.work, name)
-    os.makedirs(d, exist_ok=True)
-    sock = os.path.join(d, "mon.sock")
-    log = os.path.join(d, "serial.log")
-    for f in (sock, log):
-        if os.path.exists(f):
-            os.unlink(f)
     t0 = time.monotonic()
     deadline = t0 + HANG_LIMIT - 5
-    p = subprocess.Popen(["tools/qemu-efi.sh", "--app", args.app, "--dir", d, "--cpu", "max",
-                          "--mem", "1024M", "--timeout", str(HANG_LIMIT), "--monitor", sock,
-                          "--args", "-qemu-exit -shutdown -prompt"],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    fifo = os.path.join(d, "serial.in")
+    p, sock, log, fifo = prompt_boot(args, name, ["--cpu", "max", "--mem", "1024M"],
+                                     "-qemu-exit -shutdown -prompt", HANG_LIMIT)
     tlb_efi = qemu_tlb = qemu_before = None
     fw = None
     vt = ""

@@ -18,14 +18,13 @@ checks).
 import argparse
 import os
 import re
-import subprocess
 import sys
 import time
 
 import e2e
 from e2e import app_lines, boot, bracketed, check_banner, check_memmap, check_script, \
-    check_twice, expected_mode, field, finish_boot, make_script, monitor, regs, tap, type_line, \
-    wait_for
+    check_twice, expected_mode, field, finish_boot, make_script, monitor, prompt_boot, read_log, \
+    regs, tap, type_line, wait_for
 
 IA32 = ("--firmware", "ia32")
 
@@ -100,19 +99,11 @@ def check_monitor(args, cpu, layout):
     "32bit", -paging): `tlb` and `mem` of live-own equal QEMU's `info tlb`
     and `info mem` (target/i386/monitor.c)."""
     name = f"monitor-{cpu}-{layout}"
-    d = os.path.join(args.work, name)
-    os.makedirs(d, exist_ok=True)
-    sock, log = os.path.join(d, "mon.sock"), os.path.join(d, "serial.log")
-    for f in (sock, log):
-        if os.path.exists(f):
-            os.unlink(f)
     t0 = time.monotonic()
     deadline = t0 + e2e.HANG_LIMIT
-    p = subprocess.Popen(["tools/qemu-efi.sh", "--app", args.app, "--dir", d, *IA32,
-                          "--cpu", cpu, "--timeout", str(e2e.HANG_LIMIT + 10), "--monitor", sock,
-                          "--args", f"-qemu-exit -shutdown -prompt -paging {layout}"],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    fifo = os.path.join(d, "serial.in")
+    p, sock, log, fifo = prompt_boot(args, name, [*IA32, "--cpu", cpu],
+                                     f"-qemu-exit -shutdown -prompt -paging {layout}",
+                                     e2e.HANG_LIMIT + 10)
     got = {}
     try:
         want = "PAE" if layout == "pae" else "32-bit PSE"
@@ -127,7 +118,7 @@ def check_monitor(args, cpu, layout):
         type_line(fifo, "quit")
     finally:
         secs = finish_boot(p, deadline, t0, name)
-    text = open(log, "rb").read().decode("ascii", "replace") if os.path.exists(log) else ""
+    text = read_log(log)
     label = "PAE" if layout == "pae" else "32-bit PSE"
     tap(p.returncode == 0 and got,
         f"{cpu}: app at the prompt, paged with its {label} tables, ended with success "

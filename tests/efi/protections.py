@@ -178,19 +178,10 @@ def run_prompt(fifo, log, cmd, deadline, start):
 
 
 def boot_a(args):
-    d = os.path.join(args.work, "prot-a")
-    os.makedirs(d, exist_ok=True)
-    sock, log = os.path.join(d, "mon.sock"), os.path.join(d, "serial.log")
-    for f in (sock, log):
-        if os.path.exists(f):
-            os.unlink(f)
     t0 = time.monotonic()
     deadline = t0 + 240
-    p = subprocess.Popen(["tools/qemu-efi.sh", "--app", args.app, "--dir", d, "--runs", "2",
-                          "--timeout", "250", "--monitor", sock,
-                          "--args", "-qemu-exit -shutdown -prompt"],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    fifo = os.path.join(d, "serial.in")
+    p, sock, log, fifo = e2e.prompt_boot(args, "prot-a", ["--runs", "2"],
+                                         "-qemu-exit -shutdown -prompt", 250)
     got = {}
     try:
         _, m = e2e.wait_for(log, r"own map protections:.*own map protections:.*?vtop> ", deadline)
@@ -210,7 +201,7 @@ def boot_a(args):
         secs = e2e.finish_boot(p, deadline, t0, "prot-a")
     tap(p.returncode == 0, f"protections boot A: two runs, the second at its prompt, "
         f"ended with success ({secs:.1f} s)", f"status {p.returncode}")
-    text = open(log, "rb").read().decode("ascii", "replace") if os.path.exists(log) else ""
+    text = e2e.read_log(log)
     return text, got
 
 

@@ -46,7 +46,7 @@ def boot_secure(args, name, app, hang_guard=e2e.HANG_LIMIT):
     p.wait()
     secs = time.monotonic() - t0
     if text is None:
-        text = open(log, "rb").read().decode("ascii", "replace") if os.path.exists(log) else ""
+        text = e2e.read_log(log)
     print(f"# boot {name}: {'timeout' if m is None else 'ended'} in {secs:.1f} s", flush=True)
     return text, secs, m is None
 
