@@ -23,11 +23,33 @@ const char *vtop_root_evidence_name(uint32_t bit)
     return "?";
 }
 
-/* Insert c into out[0..*n) kept sorted best first, at most cap long. */
-static void keep(vtop_root_candidate *out, size_t cap, size_t *n,
-                 const vtop_root_candidate *c)
+/* One call's candidates: the n kept so far in buf (at most buf_cap,
+ * sorted best first), and where the answer goes (the best cap in out, the
+ * counts in res). buf is out when out holds vtop_roots_keep_cap(cap), else
+ * pool: the ranking compares kept candidates with each other, so it wants
+ * at least VTOP_ROOTS_POOL even when the caller asks for fewer. */
+typedef struct kept_set {
+    vtop_root_candidate *buf, *out;
+    size_t buf_cap, n, cap;
+    vtop_roots_result *res;
+    vtop_root_candidate pool[VTOP_ROOTS_POOL];
+} kept_set;
+
+static void kept_init(kept_set *k, vtop_root_candidate *out, size_t cap,
+                      vtop_roots_result *res)
 {
-    size_t i = *n < cap ? (*n)++ : cap;
+    *k = (kept_set){.out = out, .buf_cap = vtop_roots_keep_cap(cap),
+                    .cap = cap, .res = res};
+    k->buf = k->buf_cap == cap ? out : k->pool;
+    *res = (vtop_roots_result){0};
+}
+
+/* Insert c into k's buf, kept sorted best first, at most buf_cap long. */
+static void keep(kept_set *k, const vtop_root_candidate *c)
+{
+    vtop_root_candidate *out = k->buf;
+    size_t cap = k->buf_cap;
+    size_t i = k->n < cap ? k->n++ : cap;
     if (i == cap && (cap == 0 || !roots_better(c, &out[cap - 1])))
         return;
     if (i == cap)
@@ -45,9 +67,7 @@ typedef struct scan {
     vtop_space space[VTOP_MODE_COUNT];
     bool use[VTOP_MODE_COUNT];
     uint32_t walk_tables;
-    vtop_root_candidate *out;
-    size_t cap, n;
-    vtop_roots_result *res;
+    kept_set *kept;
     const vtop_scan_hooks *hooks;
 } scan;
 
@@ -59,11 +79,11 @@ static void try_table(scan *sc, vtop_space *s, uint64_t pa, const uint8_t *p)
     vtop_root_candidate c = {0};
     if (!roots_top_table(s, p, &c))
         return;
-    sc->res->candidates++;
+    sc->kept->res->candidates++;
     c.top_bad = c.bad;
     roots_walk(s, &c, sc->walk_tables);
     c.score = roots_base_score(&c);
-    keep(sc->out, sc->cap, &sc->n, &c);
+    keep(sc->kept, &c);
 }
 
 /* Most pages of a RAM image are zero: test 64 bytes at a time (the inner
@@ -85,7 +105,7 @@ static bool zero_page(const uint8_t *p)
  * slab) at every slot its CR3 alignment allows. */
 static void scan_page(scan *sc, uint64_t pa, const uint8_t *p)
 {
-    sc->res->pages_scanned++;
+    sc->kept->res->pages_scanned++;
     if (zero_page(p))
         return;
     for (unsigned m = 0; m < VTOP_MODE_COUNT; m++) {
@@ -147,7 +167,7 @@ static void scan_direct(scan *sc, const vtop_run *run, uint64_t pa, uint64_t pag
                 n = 1, hole = false;   /* a hole shorter than a page */
         }
         if (hole) {
-            sc->res->pages_scanned += n;
+            sc->kept->res->pages_scanned += n;
             progress(sc, n * PAGE);
         } else {
             scan_data(sc, run, pa, n);
@@ -233,8 +253,8 @@ size_t vtop_roots_keep_cap(size_t cap)
     return cap >= VTOP_ROOTS_POOL ? cap : VTOP_ROOTS_POOL;
 }
 
-/* Pass 1 over the pages of o's range: the best sc->cap candidates by
- * structure, in sc->out. */
+/* Pass 1 over the pages of o's range: the best candidates by structure,
+ * in sc->kept. */
 static vtop_status scan_range(scan *sc, const vtop_physmem *mem,
                               const vtop_roots_options *o)
 {
@@ -253,24 +273,21 @@ static vtop_status scan_range(scan *sc, const vtop_physmem *mem,
     return VTOP_OK;
 }
 
-/* The kept candidates keep_buf[0..n) ranked (unless asked not to), then
- * the best cap of them in out (keep_buf is out or the caller's pool).
- * Whether a table qualified is decided before clipping to the caller's
- * capacity: cap 0 is a valid "how many are there?" query (fuzz R1). */
+/* k's kept candidates ranked (unless asked not to), then the best cap of
+ * them in out. Whether a table qualified is decided before clipping to the
+ * caller's capacity: cap 0 is a valid "how many are there?" query (fuzz
+ * R1). */
 static vtop_status finish(const vtop_physmem *mem, const vtop_roots_options *o,
-                          const vtop_root_candidate *keep_buf, size_t n,
-                          vtop_root_candidate *out, size_t cap,
-                          vtop_roots_result *res)
+                          kept_set *k)
 {
-    if (!o->skip_rank && n)
-        roots_rank(mem, (vtop_root_candidate *)keep_buf, n);
-    vtop_status st = n ? VTOP_OK : VTOP_NO_ROOT;
-    n = n < cap ? n : cap;
-    if (keep_buf != out)
+    if (!o->skip_rank && k->n)
+        roots_rank(mem, k->buf, k->n);
+    size_t n = k->n < k->cap ? k->n : k->cap;
+    if (k->buf != k->out)
         for (size_t i = 0; i < n; i++)
-            out[i] = keep_buf[i];
-    res->count = n;
-    return st;
+            k->out[i] = k->buf[i];
+    k->res->count = n;
+    return k->n ? VTOP_OK : VTOP_NO_ROOT;
 }
 
 vtop_status vtop_roots_scan(const vtop_physmem *mem,
@@ -281,16 +298,12 @@ vtop_status vtop_roots_scan(const vtop_physmem *mem,
     vtop_roots_options o;
     if (!mem || !res || (!out && cap) || !options_of(opts, &o))
         return VTOP_BAD_ARGUMENT;
-    *res = (vtop_roots_result){0};
-    /* Keep at least VTOP_ROOTS_POOL even when the caller asks for fewer. */
-    vtop_root_candidate pool[VTOP_ROOTS_POOL] = {{0}};
-    size_t keep_cap = vtop_roots_keep_cap(cap);
-    vtop_root_candidate *keep_buf = keep_cap == cap ? out : pool;
-    scan sc = {.walk_tables = o.walk_tables, .out = keep_buf, .cap = keep_cap,
-               .n = 0, .res = res, .hooks = o.hooks};
+    kept_set k;
+    kept_init(&k, out, cap, res);
+    scan sc = {.walk_tables = o.walk_tables, .kept = &k, .hooks = o.hooks};
     if (scan_range(&sc, mem, &o) != VTOP_OK)
         return VTOP_BAD_ARGUMENT;
-    return finish(mem, &o, keep_buf, sc.n, out, cap, res);
+    return finish(mem, &o, &k);
 }
 
 /* The best of the parts' next candidates (the earliest part on a tie: the
@@ -318,10 +331,8 @@ vtop_status vtop_roots_merge(const vtop_physmem *mem,
     if (!mem || !res || !parts || (!out && cap) || !options_of(opts, &o) ||
         parts->count > VTOP_ROOTS_MAX_PARTS || (parts->count && !parts->part))
         return VTOP_BAD_ARGUMENT;
-    *res = (vtop_roots_result){0};
-    vtop_root_candidate pool[VTOP_ROOTS_POOL] = {{0}};
-    size_t keep_cap = vtop_roots_keep_cap(cap), n = 0;
-    vtop_root_candidate *keep_buf = keep_cap == cap ? out : pool;
+    kept_set k;
+    kept_init(&k, out, cap, res);
     size_t at[VTOP_ROOTS_MAX_PARTS] = {0};
     for (size_t j = 0; j < parts->count; j++) {
         res->pages_scanned += parts->part[j].res.pages_scanned;
@@ -329,7 +340,7 @@ vtop_status vtop_roots_merge(const vtop_physmem *mem,
         if (parts->part[j].res.count && !parts->part[j].kept)
             return VTOP_BAD_ARGUMENT;
     }
-    for (ptrdiff_t j; n < keep_cap && (j = best_part(parts, at)) >= 0; n++)
-        keep_buf[n] = parts->part[j].kept[at[j]++];
-    return finish(mem, &o, keep_buf, n, out, cap, res);
+    for (ptrdiff_t j; k.n < k.buf_cap && (j = best_part(parts, at)) >= 0; k.n++)
+        k.buf[k.n] = parts->part[j].kept[at[j]++];
+    return finish(mem, &o, &k);
 }
