@@ -43,42 +43,42 @@ typedef struct ref_a64_regs {
     unsigned tsz, tg_bytes, epd, tbi, hpd, ha, ds, sh, ips;
 } ref_a64_regs;
 
+/* Where each field of one half sits in its TCR (Arm ARM D19.2 TCR_EL1,
+ * TCR_EL2): the lowest bit of TnSZ (6 bits), EPDn, SHn (2), TGn (2), TBIn,
+ * HPDn, IPS or PS (3), HA and DS; and the granule each TGn encoding means
+ * (TG1's encodings differ from TG0's). TCR_EL2 without E2H has one half
+ * and no EPD. */
+typedef struct ref_tcr_layout {
+    bool has_epd;
+    unsigned tsz, epd, sh, tg, tbi, hpd, ips, ha, ds;
+    unsigned tg_bytes[4];
+} ref_tcr_layout;
+
+static inline unsigned ref_field(uint64_t v, unsigned lo, unsigned width)
+{
+    return (unsigned)ref_bits(v, lo + width - 1, lo);
+}
+
 static inline ref_a64_regs ref_a64_fields(const ref_a64 *r, unsigned half)
 {
-    ref_a64_regs f = {0};
+    static const ref_tcr_layout tcr_el1[2] = {
+        {true, 0, 7, 12, 14, 37, 41, 32, 39, 59, {4096, 65536, 16384, 0}},   /* TTBR0 */
+        {true, 16, 23, 28, 30, 38, 42, 32, 39, 59, {0, 16384, 4096, 65536}}, /* TTBR1 */
+    };
+    static const ref_tcr_layout tcr_el2 =
+        {false, 0, 0, 12, 14, 20, 24, 16, 21, 32, {4096, 65536, 16384, 0}};
+    const ref_tcr_layout *l = r->regime == 1 ? &tcr_el2 : &tcr_el1[half];
     uint64_t t = r->tcr;
-    if (r->regime == 1) { /* TCR_EL2, D19.2 */
-        static const unsigned tg[4] = {4096, 65536, 16384, 0};
-        f.tsz = (unsigned)ref_bits(t, 5, 0);
-        f.tg_bytes = tg[ref_bits(t, 15, 14)];
-        f.sh = (unsigned)ref_bits(t, 13, 12);
-        f.ips = (unsigned)ref_bits(t, 18, 16);
-        f.tbi = (unsigned)ref_bits(t, 20, 20);
-        f.ha = (unsigned)ref_bits(t, 21, 21);
-        f.hpd = (unsigned)ref_bits(t, 24, 24);
-        f.ds = (unsigned)ref_bits(t, 32, 32);
-        return f;
-    }
-    if (half == 0) {
-        static const unsigned tg0[4] = {4096, 65536, 16384, 0};
-        f.tsz = (unsigned)ref_bits(t, 5, 0);
-        f.epd = (unsigned)ref_bits(t, 7, 7);
-        f.sh = (unsigned)ref_bits(t, 13, 12);
-        f.tg_bytes = tg0[ref_bits(t, 15, 14)];
-        f.tbi = (unsigned)ref_bits(t, 37, 37);
-        f.hpd = (unsigned)ref_bits(t, 41, 41);
-    } else {
-        static const unsigned tg1[4] = {0, 16384, 4096, 65536};
-        f.tsz = (unsigned)ref_bits(t, 21, 16);
-        f.epd = (unsigned)ref_bits(t, 23, 23);
-        f.sh = (unsigned)ref_bits(t, 29, 28);
-        f.tg_bytes = tg1[ref_bits(t, 31, 30)];
-        f.tbi = (unsigned)ref_bits(t, 38, 38);
-        f.hpd = (unsigned)ref_bits(t, 42, 42);
-    }
-    f.ips = (unsigned)ref_bits(t, 34, 32);
-    f.ha = (unsigned)ref_bits(t, 39, 39);
-    f.ds = (unsigned)ref_bits(t, 59, 59);
+    ref_a64_regs f = {0};
+    f.tsz = ref_field(t, l->tsz, 6);
+    f.epd = l->has_epd ? ref_field(t, l->epd, 1) : 0;
+    f.sh = ref_field(t, l->sh, 2);
+    f.tg_bytes = l->tg_bytes[ref_field(t, l->tg, 2)];
+    f.tbi = ref_field(t, l->tbi, 1);
+    f.hpd = ref_field(t, l->hpd, 1);
+    f.ips = ref_field(t, l->ips, 3);
+    f.ha = ref_field(t, l->ha, 1);
+    f.ds = ref_field(t, l->ds, 1);
     return f;
 }
 
