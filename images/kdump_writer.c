@@ -101,30 +101,33 @@ static void write_header(buf *b, const kdw_spec *s, uint64_t bitmap_blocks,
     put_le(b, at + 36, 1, 4);               /* nr_cpus */
 }
 
+/* Where struct kdump_sub_header (makedumpfile diskdump_mod.h; QEMU dump.c
+ * KdumpSubHeader32/64) keeps the members written here, and how wide its
+ * longs are: 4 bytes on i686 (its 8-byte members 4-aligned), 8 on x86_64
+ * and aarch64. */
+typedef struct sub_layout {
+    unsigned long_bytes;
+    size_t phys_base, dump_level, offset_vmcoreinfo, size_vmcoreinfo,
+        offset_note, size_note, end_pfn_64, max_mapnr_64;
+} sub_layout;
+
+static const sub_layout SUB_NARROW = {4, 0, 4, 20, 28, 32, 40, 64, 72};
+static const sub_layout SUB_WIDE = {8, 0, 8, 32, 40, 48, 56, 88, 96};
+
 static void write_sub(buf *b, const kdw_spec *s, uint64_t vmci_off,
                       uint64_t note_off)
 {
     size_t v = s->vmcoreinfo ? strlen(s->vmcoreinfo) : 0;
     uint64_t bs = bsize(s); /* the sub-header is block 1 */
-    if (s->narrow) {
-        put_le(b, bs + 0, s->phys_base, 4);
-        put_le(b, bs + 4, s->dump_level, 4);
-        put_le(b, bs + 20, v ? vmci_off : 0, 8);
-        put_le(b, bs + 28, v, 4);
-        put_le(b, bs + 32, s->notes_len ? note_off : 0, 8);
-        put_le(b, bs + 40, s->notes_len, 4);
-        put_le(b, bs + 64, s->frames, 8);
-        put_le(b, bs + 72, s->frames, 8);
-    } else {
-        put_le(b, bs + 0, s->phys_base, 8);
-        put_le(b, bs + 8, s->dump_level, 4);
-        put_le(b, bs + 32, v ? vmci_off : 0, 8);
-        put_le(b, bs + 40, v, 8);
-        put_le(b, bs + 48, s->notes_len ? note_off : 0, 8);
-        put_le(b, bs + 56, s->notes_len, 8);
-        put_le(b, bs + 88, s->frames, 8);
-        put_le(b, bs + 96, s->frames, 8);
-    }
+    const sub_layout *l = s->narrow ? &SUB_NARROW : &SUB_WIDE;
+    put_le(b, bs + l->phys_base, s->phys_base, l->long_bytes);
+    put_le(b, bs + l->dump_level, s->dump_level, 4);
+    put_le(b, bs + l->offset_vmcoreinfo, v ? vmci_off : 0, 8);
+    put_le(b, bs + l->size_vmcoreinfo, v, l->long_bytes);
+    put_le(b, bs + l->offset_note, s->notes_len ? note_off : 0, 8);
+    put_le(b, bs + l->size_note, s->notes_len, l->long_bytes);
+    put_le(b, bs + l->end_pfn_64, s->frames, 8);
+    put_le(b, bs + l->max_mapnr_64, s->frames, 8);
     if (v)
         put(b, vmci_off, s->vmcoreinfo, v);
     if (s->notes_len)
