@@ -189,6 +189,16 @@ def capture_lime(base):
         f.write("ok\n")
 
 
+def lime_status(base):
+    """The LiME capture after the dumps (cached or made): main's exit status."""
+    try:
+        capture_lime(base)
+    except (guest.CaptureError, OSError, subprocess.TimeoutExpired) as e:
+        print(f"could not capture {LIME_MODE}: {e}", flush=True)
+        return 1
+    return 0
+
+
 def main(argv):
     if len(argv) < 2:
         print("usage: dumps.py GEN_KDUMP [OUTDIR]")
@@ -198,12 +208,7 @@ def main(argv):
     d = os.path.join(base, MODE)
     if os.path.exists(os.path.join(d, "DUMPS-DONE")):
         print(f"[dumps] {MODE}: cached", flush=True)
-        try:
-            capture_lime(base)
-        except (guest.CaptureError, OSError, subprocess.TimeoutExpired) as e:
-            print(f"could not capture {LIME_MODE}: {e}", flush=True)
-            return 1
-        return 0
+        return lime_status(base)
     try:
         guest.capture(MODE, base=base)
         make_images(os.path.abspath(argv[1]), d)
@@ -213,12 +218,7 @@ def main(argv):
     with open(os.path.join(d, "DUMPS-DONE"), "w") as f:
         f.write("ok\n")
     print(f"[dumps] {MODE}: done", flush=True)
-    try:
-        capture_lime(base)
-    except (guest.CaptureError, OSError, subprocess.TimeoutExpired) as e:
-        print(f"could not capture {LIME_MODE}: {e}", flush=True)
-        return 1
-    return 0
+    return lime_status(base)
 
 
 if __name__ == "__main__":
