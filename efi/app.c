@@ -38,6 +38,11 @@ typedef struct app {
     int status;
 } app;
 
+static void print_banner(const void *m, const efi_memmap *map, const vtop_out *out)
+{
+    banner_print(m, map, out);
+}
+
 static bool firmware_space(app *a)
 {
     vtop_space_config cfg = { 0 };
@@ -105,14 +110,10 @@ int app_run(const app_options *opt)
         return APP_STATUS_BAD_OPTION;
     }
     machine_state_read(&a.m);
-    if (!efi_memmap_get_reported(&a.map))
-        return APP_STATUS_FAILED;
-    if (!opt->quiet_banner)
-        banner_print(&a.m, &a.map, a.out);
-    if (EFI_ERROR(live_memory_build(&a.map, false, &a.live))) {
-        efi_memmap_free(&a.map);
-        return APP_STATUS_NO_MEMORY;
-    }
+    live_banner banner = { print_banner, &a.m, a.out };
+    int st = live_start(&a.map, &a.live, opt->quiet_banner ? NULL : &banner);
+    if (st != APP_STATUS_OK)
+        return st;
     a.fw_ok = firmware_space(&a);
     /* Unpaged firmware (IA32) has no table pages to hash. */
     bool fw_paged = a.fw_ok && (a.m.cr0 & CR0_PG);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "power.h"
+
 #define PAGE 4096ull
 
 bool efi_memtype_is_ram(uint32_t type)
@@ -77,6 +79,19 @@ EFI_STATUS live_memory_build(const efi_memmap *map, bool include_mmio,
     out->mem.runs = runs;
     out->mem.count = m;
     return EFI_SUCCESS;
+}
+
+int live_start(efi_memmap *map, live_memory *live, const live_banner *banner)
+{
+    if (!efi_memmap_get_reported(map))
+        return APP_STATUS_FAILED;
+    if (banner)
+        banner->print(banner->machine, map, banner->out);
+    if (EFI_ERROR(live_memory_build(map, false, live))) {
+        efi_memmap_free(map);
+        return APP_STATUS_NO_MEMORY;
+    }
+    return APP_STATUS_OK;
 }
 
 void live_memory_free(live_memory *live)

@@ -32,6 +32,21 @@ EFI_STATUS live_memory_build(const efi_memmap *map, bool include_mmio,
                              live_memory *out);
 void live_memory_free(live_memory *live);
 
+/* The banner a run prints once the memory map is read: each
+ * architecture's own (print), from its register snapshot (machine). */
+typedef struct live_banner {
+    void (*print)(const void *machine, const efi_memmap *map, const vtop_out *out);
+    const void *machine;
+    const vtop_out *out;
+} live_banner;
+
+/* The start of a run, the same on every architecture: the memory map as
+ * reported, the banner (banner NULL: none), live RAM over the map (no
+ * MMIO). Returns APP_STATUS_OK; else the status to end the run with
+ * (APP_STATUS_FAILED: no memory map, APP_STATUS_NO_MEMORY), nothing
+ * left allocated. */
+int live_start(efi_memmap *map, live_memory *live, const live_banner *banner);
+
 /* The descriptor covering pa, or NULL when the map does not list it. */
 const EFI_MEMORY_DESCRIPTOR *efi_memmap_find(const efi_memmap *map,
                                              uint64_t pa);

@@ -38,6 +38,11 @@ typedef struct app {
     int status;
 } app;
 
+static void print_banner(const void *m, const efi_memmap *map, const vtop_out *out)
+{
+    a64_banner_print(m, map, out);
+}
+
 static bool firmware_space(app *a)
 {
     a->fw_cfg = a64_space_config(&a->m, a->m.ttbr0);
@@ -108,14 +113,10 @@ int app_run(const app_options *opt)
     }
     app a = { .opt = opt, .out = efi_stdout_sink(), .status = APP_STATUS_OK };
     a64_machine_read(&a.m);
-    if (!efi_memmap_get_reported(&a.map))
-        return APP_STATUS_FAILED;
-    if (!opt->quiet_banner)
-        a64_banner_print(&a.m, &a.map, a.out);
-    if (EFI_ERROR(live_memory_build(&a.map, false, &a.live))) {
-        efi_memmap_free(&a.map);
-        return APP_STATUS_NO_MEMORY;
-    }
+    live_banner banner = { print_banner, &a.m, a.out };
+    int st = live_start(&a.map, &a.live, opt->quiet_banner ? NULL : &banner);
+    if (st != APP_STATUS_OK)
+        return st;
     a.fw_ok = firmware_space(&a);
     if (!a.fw_ok)
         a.status = APP_STATUS_FAILED;
