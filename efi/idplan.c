@@ -133,9 +133,11 @@ static EFI_STATUS add_firmware(idplan *p, const vtop_space *fw, uint64_t from,
     return EFI_SUCCESS;
 }
 
-/* Merge neighbours with equal attributes (fewer ranges, faster queries). */
-static void coalesce(idplan *p)
+/* Back in address order after pushes, neighbours with equal attributes
+ * merged (fewer ranges, faster queries). */
+static void sort_coalesce(idplan *p)
 {
+    qsort(p->ranges, p->count, sizeof *p->ranges, by_start);
     size_t m = 0;
     for (size_t i = 0; i < p->count; i++) {
         if (m && p->ranges[m - 1].end == p->ranges[i].start &&
@@ -197,8 +199,7 @@ EFI_STATUS idplan_build(idplan *p, const efi_memmap *map, const vtop_space *fw,
     }
     if (EFI_ERROR(s))
         return s;
-    qsort(p->ranges, p->count, sizeof *p->ranges, by_start);
-    coalesce(p);
+    sort_coalesce(p);
     return EFI_SUCCESS;
 }
 
@@ -220,8 +221,7 @@ EFI_STATUS idplan_add_unlisted(idplan *p, uint64_t from, uint64_t to, uint8_t at
     }
     if (EFI_ERROR(s))
         return s;
-    qsort(p->ranges, p->count, sizeof *p->ranges, by_start);
-    coalesce(p);
+    sort_coalesce(p);
     return EFI_SUCCESS;
 }
 
