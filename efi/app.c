@@ -51,10 +51,7 @@ static bool firmware_space(app *a)
     cfg.nxe = (a->m.efer & EFER_NXE) != 0;
     cfg.maxphyaddr = a->m.cpu.maxphyaddr;
     a->fw_cfg = cfg;
-    vtop_status st = vtop_space_init(&a->fw, &cfg, &a->live.mem);
-    if (st != VTOP_OK)
-        vtop_printf(a->out, "firmware paging: error: %s\n", vtop_status_name(st));
-    return st == VTOP_OK;
+    return fwreport_space(&a->fw, &a->fw_cfg, &a->live.mem, a->out);
 }
 
 /* The app's own code and stack must translate to themselves under the

@@ -36,6 +36,15 @@ static void print_root(const vtop_space *fw, char *buf, size_t cap)
                  fw->cfg.nxe);
 }
 
+bool fwreport_space(vtop_space *fw, const vtop_space_config *cfg,
+                    const vtop_physmem *mem, const vtop_out *out)
+{
+    vtop_status st = vtop_space_init(fw, cfg, mem);
+    if (st != VTOP_OK)
+        vtop_printf(out, "firmware paging: error: %s\n", vtop_status_name(st));
+    return st == VTOP_OK;
+}
+
 vtop_status fwreport_summary(const vtop_space *fw, const vtop_out *out)
 {
     leaf_counts c = { { 0 }, 0, 0, 0, 0, 0, 0 };

@@ -43,15 +43,6 @@ static void print_banner(const void *m, const efi_memmap *map, const vtop_out *o
     a64_banner_print(m, map, out);
 }
 
-static bool firmware_space(app *a)
-{
-    a->fw_cfg = a64_space_config(&a->m, a->m.ttbr0);
-    vtop_status st = vtop_space_init(&a->fw, &a->fw_cfg, &a->live.mem);
-    if (st != VTOP_OK)
-        vtop_printf(a->out, "firmware paging: error: %s\n", vtop_status_name(st));
-    return st == VTOP_OK;
-}
-
 /* Build, check and load the app's own map; then prove it live. */
 static void own_map_phase(app *a, shell_env *env, shell *sh)
 {
@@ -117,7 +108,8 @@ int app_run(const app_options *opt)
     int st = live_start(&a.map, &a.live, opt->quiet_banner ? NULL : &banner);
     if (st != APP_STATUS_OK)
         return st;
-    a.fw_ok = firmware_space(&a);
+    a.fw_cfg = a64_space_config(&a.m, a.m.ttbr0);
+    a.fw_ok = fwreport_space(&a.fw, &a.fw_cfg, &a.live.mem, a.out);
     if (!a.fw_ok)
         a.status = APP_STATUS_FAILED;
     run_shell(&a);
