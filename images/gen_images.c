@@ -195,57 +195,56 @@ static void space_long(gen *g, uint64_t top_va /* 0: 4-level */)
 /* Image writing. */
 static uint8_t out[1u << 20];
 
-static void emit(const char *dir, const char *file, size_t n, FILE *manifest,
-                 const gen *g, const char *format, int has_root)
+/* Where the images go: their directory and its manifest. */
+typedef struct dest {
+    const char *dir;
+    FILE *manifest;
+} dest;
+
+/* out[0..n) as the file g->name + suffix, listed in the manifest. */
+static void emit(const dest *d, const gen *g, const char *suffix, size_t n,
+                 const char *format, int has_root)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, file);
+    char file[128], path[512];
+    snprintf(file, sizeof file, "%s%s", g->name, suffix);
+    snprintf(path, sizeof path, "%s/%s", d->dir, file);
     FILE *f = fopen(path, "wb");
     if (!f || fwrite(out, 1, n, f) != n || fclose(f) != 0) {
         fprintf(stderr, "gen_images: cannot write %s\n", path);
         exit(1);
     }
-    fprintf(manifest, "image %s %s %s 0x%llx %d\n", file, format, g->mode_name,
+    fprintf(d->manifest, "image %s %s %s 0x%llx %d\n", file, format, g->mode_name,
             (unsigned long long)g->root, has_root);
 }
 
 static void write_all(gen *g, const char *dir, FILE *mf)
 {
-    char f[128];
+    const dest d = {dir, mf};
     bool lm = g->mode == G_4L || g->mode == G_5L;
     uint16_t mach = lm ? 62 : 3;
     tcpu cpu[2] = { {g->cr0, g->root, g->cr4}, {g->cr0, g->root, g->cr4} };
     size_t n;
-    snprintf(f, sizeof f, "%s.raw", g->name);
     memcpy(out, g->mem, MEM_SIZE);
-    emit(dir, f, MEM_SIZE, mf, g, "raw", 0);
-    snprintf(f, sizeof f, "%s.elf64", g->name);
+    emit(&d, g, ".raw", MEM_SIZE, "raw", 0);
     n = build_elf(out, true, mach, g_segs, 2, cpu, 2, 0x1B0, g->mem);
-    emit(dir, f, n, mf, g, "elf64-qemu", 1);
-    snprintf(f, sizeof f, "%s.elf64-1b8", g->name);
+    emit(&d, g, ".elf64", n, "elf64-qemu", 1);
     n = build_elf(out, true, mach, g_segs, 2, cpu, 1, 0x1B8, g->mem);
-    emit(dir, f, n, mf, g, "elf64-qemu", 1);
-    snprintf(f, sizeof f, "%s.elf32", g->name);
+    emit(&d, g, ".elf64-1b8", n, "elf64-qemu", 1);
     n = build_elf(out, false, mach, g_segs, 2, cpu, 1, 0x1B0, g->mem);
-    emit(dir, f, n, mf, g, "elf32-qemu", 1);
-    snprintf(f, sizeof f, "%s.kdump", g->name);
+    emit(&d, g, ".elf32", n, "elf32-qemu", 1);
     n = build_elf(out, true, mach, g_segs, 2, NULL, 0, 0, g->mem);
-    emit(dir, f, n, mf, g, "elf64-kdump", 0);
-    snprintf(f, sizeof f, "%s.lime", g->name);
+    emit(&d, g, ".kdump", n, "elf64-kdump", 0);
     n = build_lime(out, g_segs, 2, g->mem);
-    emit(dir, f, n, mf, g, "lime", 0);
+    emit(&d, g, ".lime", n, "lime", 0);
     if (g->mode == G_4L) {
-        snprintf(f, sizeof f, "%s.dmp", g->name);
         n = build_dmp64_full(out, g->root, g_segs, 2, g->mem);
-        emit(dir, f, n, mf, g, "windmp64-full", 1);
-        snprintf(f, sizeof f, "%s.bmp.dmp", g->name);
+        emit(&d, g, ".dmp", n, "windmp64-full", 1);
         n = build_dmp64_bitmap(out, g->root, g_segs, 2, MEM_SIZE / 4096 + 7, g->mem);
-        emit(dir, f, n, mf, g, "windmp64-bitmap", 1);
+        emit(&d, g, ".bmp.dmp", n, "windmp64-bitmap", 1);
     }
     if (g->mode == G_32 || g->mode == G_PAE) {
-        snprintf(f, sizeof f, "%s.dmp32", g->name);
         n = build_dmp32(out, (uint32_t)g->root, g->mode == G_PAE, g_segs, 2, g->mem);
-        emit(dir, f, n, mf, g, "windmp32-full", 1);
+        emit(&d, g, ".dmp32", n, "windmp32-full", 1);
     }
 }
 
