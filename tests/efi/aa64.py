@@ -16,8 +16,6 @@ app's `tlb` on the first and last byte of every leaf of both.
 
   aa64.py --app build/efi-aa64/vtop.efi --work DIR --host build/vtop --images build/images
 """
-import argparse
-import os
 import re
 import time
 
@@ -265,13 +263,7 @@ def check_at_prompt(args, firmware, cpu, el):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--app", default="build/efi-aa64/vtop.efi")
-    ap.add_argument("--work", default="build/efi-test/aa64")
-    ap.add_argument("--host", default="build/vtop")
-    ap.add_argument("--images", default="build/images")
-    args = ap.parse_args()
-    os.makedirs(args.work, exist_ok=True)
+    args = e2e.parse_args("build/efi-aa64/vtop.efi", "build/efi-test/aa64")
 
     script, adds = make_script(args)
     st, text, secs = boot(args, "el1-max-twice", "--firmware", "aa64", "--cpu", "max",

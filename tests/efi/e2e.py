@@ -42,6 +42,21 @@ def status_text(st):
     return f"status {st}"
 
 
+def parse_args(app, work, images=True):
+    """The options of an EFI test script: its app and work folder (these
+    defaults), the host CLI, the synthetic images (unless images is False);
+    the work folder made."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--app", default=app)
+    ap.add_argument("--work", default=work)
+    ap.add_argument("--host", default="build/vtop")
+    if images:
+        ap.add_argument("--images", default="build/images")
+    args = ap.parse_args()
+    os.makedirs(args.work, exist_ok=True)
+    return args
+
+
 def read_log(path):
     """A boot's serial transcript as text ("" when it wrote none)."""
     return open(path, "rb").read().decode("ascii", "replace") if os.path.exists(path) else ""
@@ -508,13 +523,7 @@ def check_live_monitor(args):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--app", default="build/efi/vtop.efi")
-    ap.add_argument("--work", default="build/efi-test")
-    ap.add_argument("--host", default="build/vtop")
-    ap.add_argument("--images", default="build/images")
-    args = ap.parse_args()
-    os.makedirs(args.work, exist_ok=True)
+    args = parse_args("build/efi/vtop.efi", "build/efi-test")
 
     # 1. Default CPU (qemu64, no 1 GiB pages), 512 MiB, the app run twice
     #    from startup.nsh: banner, consistency, own map, status.

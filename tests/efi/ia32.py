@@ -15,8 +15,6 @@ checks).
 
   ia32.py --app build/efi-ia32/vtop.efi --work DIR --host build/vtop --images build/images
 """
-import argparse
-import os
 import re
 import sys
 import time
@@ -134,13 +132,7 @@ def check_monitor(args, cpu, layout):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--app", default="build/efi-ia32/vtop.efi")
-    ap.add_argument("--work", default="build/efi-test/ia32")
-    ap.add_argument("--host", default="build/vtop")
-    ap.add_argument("--images", default="build/images")
-    args = ap.parse_args()
-    os.makedirs(args.work, exist_ok=True)
+    args = e2e.parse_args("build/efi-ia32/vtop.efi", "build/efi-test/ia32")
 
     st, text, secs = boot(args, "qemu32", *IA32, "--cpu", "qemu32", "--runs", "2", timeout=90)
     lines = app_lines(text)

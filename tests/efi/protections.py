@@ -16,7 +16,6 @@ Two boots, each reused for many checks:
      opening that file, answers tlb, mem, audit and protections byte for
      byte as the live run did.
 """
-import argparse
 import json
 import os
 import re
@@ -343,12 +342,7 @@ def boot_b(args, base):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--app", default="build/efi/vtop.efi")
-    ap.add_argument("--work", default="build/efi-test")
-    ap.add_argument("--host", default="build/vtop")
-    args = ap.parse_args()
-    os.makedirs(args.work, exist_ok=True)
+    args = e2e.parse_args("build/efi/vtop.efi", "build/efi-test", images=False)
     text, got = boot_a(args)
     check_untouched(text)
     base = check_live(got)
