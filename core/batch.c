@@ -4,11 +4,18 @@
  * every walk still going reads its level-l entry, so those loads do not
  * depend on each other and the out-of-order core (and the prefetch of the
  * next level's entry, issued as soon as its address is known) keeps
- * several table reads in flight instead of one. A walk that stops (a leaf,
- * a fault) leaves the group's list of live walks, which is compacted as
- * the level is swept, so the next level visits only the walks still going
- * (no per-walk mask test). The per-level work is walk_step, the same
- * function vtop_translate loops over, so checks and records are the same.
+ * several table reads in flight instead of one. A walk that stops leaves
+ * the group's mask of live walks.
+ *
+ * The group walks the case a scan meets almost always (a valid address,
+ * present entries without reserved bits inside the image, a leaf) with
+ * the same tests as walk_step, in the same order, and keeps per walk only
+ * what changes: the next entry's address and the two rights accumulators.
+ * Every other case (P=0, a software PTE, a reserved bit, an entry outside
+ * the image, a refused address) is walked again by the one walker
+ * (vtop_translate, vtop_translate_pa), so its record and status are the
+ * walker's by construction; tests/unit/batch_test.c compares every record
+ * with vtop_translate's in every mode.
  */
 #include "batch.h"
 
