@@ -4,11 +4,18 @@
  * every walk still going reads its level-l entry, so those loads do not
  * depend on each other and the out-of-order core (and the prefetch of the
  * next level's entry, issued as soon as its address is known) keeps
- * several table reads in flight instead of one. A walk that stops (a leaf,
- * a fault) leaves the group's list of live walks, which is compacted as
- * the level is swept, so the next level visits only the walks still going
- * (no per-walk mask test). The per-level work is walk_step, the same
- * function vtop_translate loops over, so checks and records are the same.
+ * several table reads in flight instead of one. A walk that stops leaves
+ * the group's mask of live walks.
+ *
+ * The group walks the case a scan meets almost always (a valid address,
+ * present entries without reserved bits inside the image, a leaf) with
+ * the same tests as walk_step, in the same order, and keeps per walk only
+ * what changes: the next entry's address and the two rights accumulators.
+ * Every other case (P=0, a software PTE, a reserved bit, an entry outside
+ * the image, a refused address) is walked again by the one walker
+ * (vtop_translate, vtop_translate_pa), so its record and status are the
+ * walker's by construction; tests/unit/batch_test.c compares every record
+ * with vtop_translate's in every mode.
  */
 #include "batch.h"
 
@@ -21,102 +28,175 @@
 #define BATCH_GROUP 8u
 #endif
 
-/* Prefetch the entry a walk reads next. Only for the last two levels
- * (the upper tables are few and stay cached); no window check: a prefetch
- * never faults, and the address is computed as an integer, so an entry
- * outside the window (the step's slow path) prefetches a useless line
- * and nothing else. */
-static inline __attribute__((always_inline)) void
-batch_prefetch(const walk_cursor *k, const unsigned l, const unsigned levels)
-{
-    if (l + 2 >= levels)
-        __builtin_prefetch((const void *)((uintptr_t)k->win->data +
-                                          (uintptr_t)(k->pa - k->win->phys)));
-}
-
 /* Where the pa-only batch writes: pa[i], status[i]. */
 typedef struct batch_pa_out {
     uint64_t *pa;
     vtop_status *status;
 } batch_pa_out;
 
-/* One group: start the records of va[0..n) (n <= BATCH_GROUP), then walk
- * those that passed the address check level by level. The group shares
- * one window. Shared, not one per walk: a page-source run's window is one
- * fetched page in a caller-owned cache (physmem.h), which another walk's
- * fetch may reuse; the one window is always the latest fetch, and every
- * step checks it before reading. flags: WALK_REC for the full record. */
-static inline __attribute__((always_inline)) void
-batch_group(const vtop_space *s, const uint64_t *va, unsigned n,
-            vtop_translation *out, const unsigned levels, const unsigned flags)
+/* What a group reads on every step, copied out of the space once per
+ * batch: the records the walks write cannot alias a local, so these stay
+ * in registers (or the batch's own stack) instead of being reloaded from
+ * the space after every record store. */
+typedef struct batch_ctx {
+    uint64_t stop[VTOP_MAX_LEVELS], ps[VTOP_MAX_LEVELS];
+    uint64_t root, addr_mask;
+    /* walk_begin's address test: valid when (va + bias) & high == 0
+     * (sign-extended modes: bias 2^(bits-1) moves both canonical halves
+     * to the bottom; 32-bit and PAE: bias 0). */
+    uint64_t bias, high;
+} batch_ctx;
+
+static batch_ctx batch_ctx_of(const vtop_space *s)
 {
+    batch_ctx x = {.root = s->root, .addr_mask = s->addr_mask};
+    for (unsigned l = 0; l < s->desc->levels && l < VTOP_MAX_LEVELS; l++) {
+        x.stop[l] = s->level[l].stop_mask;
+        x.ps[l] = s->level[l].ps_mask;
+    }
+    unsigned bits = s->desc->va_bits;
+    x.bias = s->desc->sign_extended ? 1ull << (bits - 1) : 0;
+    x.high = bits >= 64 ? 0 : ~0ull << bits;
+    return x;
+}
+
+/* The OK record of a leaf at level l, its header written once (the
+ * entries above it are in levels[] already): what walk_leaf and
+ * record_start together write on this path. */
+static inline __attribute__((always_inline)) void
+batch_leaf_record(const vtop_space *s, vtop_translation *out, uint64_t va,
+                  const unsigned l, uint64_t e, uint64_t and_acc, uint64_t or_acc)
+{
+    const vtop_space_level *f = &s->level[l];
+    out->status = VTOP_OK;
+    out->va = va;
+    out->page_size = f->page_size;
+    out->pa = vtop_level_leaf_base(f, e) | (va & (f->page_size - 1));
+    out->nlevels = (uint8_t)(l + 1);
+    out->fault_level = -1;
+    out->reserved_bits = 0;
+    out->swpte = VTOP_SWPTE_NONE;
+    out->rights = (uint8_t)vtop_rights_of(s, and_acc & (e | f->fill), or_acc | e);
+    out->leaf_flags = (uint16_t)vtop_level_leaf_flags(f, e);
+}
+
+/* One group: va[0..n) (n <= BATCH_GROUP) walked level by level. This is
+ * the walk of walk_step for the case a hot scan meets: a valid address,
+ * entries inside the image, present with no reserved bit, down to a leaf
+ * without reserved bits. Anything else (P=0, a Windows software PTE, a
+ * reserved bit, an entry outside every run, a refused address) leaves the
+ * group and is walked again by the one walker (vtop_translate or
+ * vtop_translate_pa), which gives the exact record and status; the group
+ * tests every condition that walk_step tests, in the same order, so a walk
+ * it finishes has the record walk_step gives. The group shares one window
+ * (the latest run an entry came from; window_move on a miss). rec: the
+ * full record into out[], else pa/status into o at index base. */
+static inline __attribute__((always_inline)) void
+batch_group(const vtop_space *s, const batch_ctx *x, const uint64_t *va,
+            unsigned n, vtop_translation *out, const batch_pa_out *o,
+            const unsigned levels, const bool rec)
+{
+    const unsigned esize = WALK_ESIZE(levels);
     walk_window w = walk_root_window(s);
-    walk_cursor k[BATCH_GROUP];
-    unsigned live = 0;
+    uint64_t next[BATCH_GROUP], and_acc[BATCH_GROUP], or_acc[BATCH_GROUP];
+    unsigned live = 0, redo = 0;
     for (unsigned i = 0; i < n; i++) {
-        if (flags & WALK_REC)
-            record_start(&out[i], va[i]);
-        else
-            out[i].va = va[i];
-        if (walk_begin(s, va[i], &out[i]) != VTOP_OK)
+        uint64_t v = va[i];
+        if (__builtin_expect(((v + x->bias) & x->high) != 0, 0)) {
+            redo |= 1u << i;
             continue;
-        walk_cursor_start(s, &k[i], va[i], &w, levels);
+        }
+        next[i] = walk_entry_pa(x->root, v, 0, levels);
+        and_acc[i] = ~0ull;
+        or_acc[i] = 0;
         live |= 1u << i;
     }
 #pragma GCC unroll 5
     for (unsigned l = 0; l < levels; l++) {
+        const bool last = l + 1 == levels;
 #pragma GCC unroll 8
         for (unsigned i = 0, bit = 1; i < n; i++, bit <<= 1) {
             if (!(live & bit))
                 continue;
-            /* A copy whose window is known to be w: w then stays in
-             * registers (nothing the records are written through can
-             * point to it). */
-            walk_cursor c = {k[i].pa, k[i].and_acc, k[i].or_acc, &w, NULL};
-            if (walk_step(s, &c, &out[i], l, levels, flags) != WALK_MORE) {
+            uint64_t pa = next[i], off = pa - w.phys;
+            if (__builtin_expect(off >= w.span, 0)) {
+                if (!window_move(s, &w, pa, esize)) {
+                    live &= ~bit;
+                    redo |= bit;
+                    continue;
+                }
+                off = pa - w.phys;
+            }
+            const uint8_t *p = w.data + off;
+            uint64_t e = esize == 8 ? vtop_load_le64(p) : vtop_load_le32(p);
+            if (rec) {
+                vtop_level_read *r = &out[i].levels[l];
+                r->entry_pa = pa;
+                r->entry = e;
+                r->level = (uint8_t)l;
+            }
+            if (__builtin_expect(((e ^ PTE_P) & x->stop[l]) != 0, 0)) {
                 live &= ~bit;
+                redo |= bit;
                 continue;
             }
-            batch_prefetch(&c, l + 1, levels);
-            k[i] = c;
+            if (last || (e & x->ps[l])) {
+                live &= ~bit;
+                if (__builtin_expect((e & s->level[l].reserved[1]) != 0, 0)) {
+                    redo |= bit;
+                    continue;
+                }
+                if (rec) {
+                    batch_leaf_record(s, &out[i], va[i], l, e, and_acc[i], or_acc[i]);
+                } else {
+                    const vtop_space_level *f = &s->level[l];
+                    o->pa[i] = vtop_level_leaf_base(f, e) | (va[i] & (f->page_size - 1));
+                    o->status[i] = VTOP_OK;
+                }
+                continue;
+            }
+            if (rec) {
+                and_acc[i] &= e | s->level[l].fill;
+                or_acc[i] |= e;
+            }
+            next[i] = walk_entry_pa(e & x->addr_mask, va[i], l + 1, levels);
+            /* The next entry's line, requested now: for a cold table it
+             * is the load the walk would otherwise wait on (the upper
+             * tables are few and stay cached). */
+            if (l + 2 >= levels)
+                __builtin_prefetch((const void *)((uintptr_t)w.data +
+                                                  (uintptr_t)(next[i] - w.phys)));
+        }
+    }
+    while (__builtin_expect(redo != 0, 0)) {
+        unsigned i = (unsigned)__builtin_ctz(redo);
+        redo &= redo - 1;
+        if (rec) {
+            vtop_translate(s, va[i], &out[i]);
+        } else {
+            o->pa[i] = 0;
+            o->status[i] = vtop_translate_pa(s, va[i], &o->pa[i], NULL);
         }
     }
 }
 
 /* Every group of the batch, at one level count (a compile-time constant
- * for walk_step: the mode dispatch is made once per batch). */
+ * for the group: the mode dispatch is made once per batch). A full
+ * group's size is a constant too: the sweep over its walks unrolls. */
 static inline __attribute__((always_inline)) void
 batch_run(const vtop_space *s, const uint64_t *va, size_t n,
-          vtop_translation *out, const unsigned levels)
+          vtop_translation *out, const batch_pa_out *o, const unsigned levels)
 {
+    const batch_ctx x = batch_ctx_of(s);
+    const bool rec = out != NULL;
     for (size_t g = 0; g < n; g += BATCH_GROUP) {
         unsigned m = n - g < BATCH_GROUP ? (unsigned)(n - g) : BATCH_GROUP;
-        /* A full group's size as a constant: the sweep over its walks is
-         * unrolled (callgrind, 4-level guest: 12% fewer instructions). */
+        batch_pa_out og = {rec ? NULL : o->pa + g, rec ? NULL : o->status + g};
+        vtop_translation *outg = rec ? out + g : NULL;
         if (m == BATCH_GROUP)
-            batch_group(s, va + g, BATCH_GROUP, out + g, levels, WALK_REC);
+            batch_group(s, &x, va + g, BATCH_GROUP, outg, &og, levels, rec);
         else
-            batch_group(s, va + g, m, out + g, levels, WALK_REC);
-    }
-}
-
-/* The same without the record: each group's walks write a scratch
- * record (status, pa), copied out as the group ends. */
-static inline __attribute__((always_inline)) void
-batch_run_pa(const vtop_space *s, const uint64_t *va, size_t n,
-             const batch_pa_out *o, const unsigned levels)
-{
-    vtop_translation t[BATCH_GROUP];
-    for (size_t g = 0; g < n; g += BATCH_GROUP) {
-        unsigned m = n - g < BATCH_GROUP ? (unsigned)(n - g) : BATCH_GROUP;
-        if (m == BATCH_GROUP)
-            batch_group(s, va + g, BATCH_GROUP, t, levels, 0);
-        else
-            batch_group(s, va + g, m, t, levels, 0);
-        for (unsigned i = 0; i < m; i++) {
-            o->status[g + i] = t[i].status;
-            o->pa[g + i] = t[i].status == VTOP_OK ? t[i].pa : 0;
-        }
+            batch_group(s, &x, va + g, m, outg, &og, levels, rec);
     }
 }
 
@@ -146,16 +226,16 @@ vtop_status vtop_translate_batch(const vtop_space *space, const uint64_t *va,
         return VTOP_BAD_ARGUMENT;
     switch (batch_levels(space, n)) {
     case 5:
-        batch_run(space, va, n, out, 5);
+        batch_run(space, va, n, out, NULL, 5);
         break;
     case 4:
-        batch_run(space, va, n, out, 4);
+        batch_run(space, va, n, out, NULL, 4);
         break;
     case 3:
-        batch_run(space, va, n, out, 3);
+        batch_run(space, va, n, out, NULL, 3);
         break;
     case 2:
-        batch_run(space, va, n, out, 2);
+        batch_run(space, va, n, out, NULL, 2);
         break;
     default:
         for (size_t i = 0; i < n; i++)
@@ -175,16 +255,16 @@ vtop_status vtop_translate_batch_pa(const vtop_space *space, const uint64_t *va,
     const batch_pa_out o = {pa, status};
     switch (batch_levels(space, n)) {
     case 5:
-        batch_run_pa(space, va, n, &o, 5);
+        batch_run(space, va, n, NULL, &o, 5);
         break;
     case 4:
-        batch_run_pa(space, va, n, &o, 4);
+        batch_run(space, va, n, NULL, &o, 4);
         break;
     case 3:
-        batch_run_pa(space, va, n, &o, 3);
+        batch_run(space, va, n, NULL, &o, 3);
         break;
     case 2:
-        batch_run_pa(space, va, n, &o, 2);
+        batch_run(space, va, n, NULL, &o, 2);
         break;
     default:
         for (size_t i = 0; i < n; i++) {

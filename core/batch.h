@@ -6,8 +6,9 @@
  * (group prefetching / AMAC-style lookup, as in hash-join and B-tree
  * probing: Chen et al., "Improving Hash Join Performance through
  * Prefetching", ICDE 2004; Kocberber et al., "Asynchronous Memory Access
- * Chaining", VLDB 2015). Each walk is the one walker's step (walk_step.h)
- * with every check; the records are exactly vtop_translate's.
+ * Chaining", VLDB 2015). Every check of the one walker is made; a walk
+ * that meets anything but present entries down to a leaf is handed to the
+ * walker itself, so the records are exactly vtop_translate's.
  *
  * Freestanding: <stdint.h>, <stddef.h>, <stdbool.h> only.
  */

@@ -307,8 +307,8 @@ static inline bool usable(const vtop_space *s, const vtop_cache *c, uint64_t va)
            canonical(s->desc, va);
 }
 
-vtop_status vtop_translate_cached(const vtop_space *space, vtop_cache *cache,
-                                  uint64_t va, vtop_translation *out)
+vtop_status vtop_cache_translate_full(const vtop_space *space, vtop_cache *cache,
+                                      uint64_t va, vtop_translation *out)
 {
     if (!out || !usable(space, cache, va))
         return vtop_translate(space, va, out);

@@ -98,10 +98,10 @@ typedef struct vtop_cache {
 vtop_status vtop_cache_init(vtop_cache *cache, vtop_cache_tag *tags,
                             vtop_translation *records, size_t capacity);
 
-/* vtop_translate through the cache (cache may be NULL: plain translate).
- * Same contract as vtop_translate. */
-vtop_status vtop_translate_cached(const vtop_space *space, vtop_cache *cache,
-                                  uint64_t va, vtop_translation *out);
+/* Out-of-line part of vtop_translate_cached: the full lookup (every page
+ * size, root change, tiny or tags-only caches), the miss, the fill. */
+vtop_status vtop_cache_translate_full(const vtop_space *space, vtop_cache *cache,
+                                      uint64_t va, vtop_translation *out);
 
 /* Out-of-line part of vtop_cache_translate_pa: the full lookup (every
  * page size, root change, tiny caches), the miss, the fill. */
@@ -171,6 +171,31 @@ static inline vtop_status vtop_cache_translate_pa(const vtop_space *space,
         }
     }
     return vtop_cache_translate_pa_full(space, cache, va, pa, page_size, rights);
+}
+
+/* vtop_translate through the cache (cache may be NULL: plain translate).
+ * Same contract as vtop_translate. Inline, like vtop_cache_translate_pa:
+ * a hit of the last root on a 4K tag (a 4K page, or a derived piece of a
+ * large one) is the same probe plus one copy of the way's record, whose
+ * va and pa are the 4K page's base, so only the offset is added back. */
+static inline vtop_status vtop_translate_cached(const vtop_space *space,
+                                                vtop_cache *cache, uint64_t va,
+                                                vtop_translation *out)
+{
+    if (out && cache && space && cache->records &&
+        cache->cur_root == space->root && cache->ways == VTOP_CACHE_WAYS) {
+        uint64_t key = (va & ~0xfffull) | cache->cur_flags;
+        const vtop_cache_tag *t =
+            vtop_cache_probe4(vtop_cache_set_of(cache, key), key);
+        if (t) {
+            cache->stats.hits++;
+            *out = cache->records[t - cache->tags];
+            out->va = va;
+            out->pa += va & 0xfff;
+            return VTOP_OK; /* only VTOP_OK records are cached */
+        }
+    }
+    return vtop_cache_translate_full(space, cache, va, out);
 }
 
 /* Drop entries: all, those of one root, those of one root overlapping

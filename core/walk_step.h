@@ -202,6 +202,8 @@ walk_begin(const vtop_space *s, uint64_t va, vtop_translation *out)
  * half: the AArch64 half being walked (its level data), NULL for x86. */
 typedef struct walk_cursor {
     uint64_t pa, and_acc, or_acc;
+    uint64_t va; /* the address walked: the indices come from a register,
+                    not from the record the step writes */
     walk_window *win;
     const vtop_space_half *half;
 } walk_cursor;
@@ -251,6 +253,7 @@ walk_cursor_start(const vtop_space *s, walk_cursor *k, uint64_t va,
     k->pa = walk_entry_pa(s->root, va, 0, levels);
     k->and_acc = ~0ull;
     k->or_acc = 0;
+    k->va = va;
     k->win = win;
     k->half = NULL;
 }
@@ -263,6 +266,7 @@ walk_cursor_start_a64(const vtop_space_half *h, walk_cursor *k, uint64_t va,
     k->pa = walk_entry_pa_data(h->a64.root, va, &h->level[0]);
     k->and_acc = ~0ull;
     k->or_acc = 0;
+    k->va = va;
     k->win = win;
     k->half = h;
 }
@@ -359,8 +363,8 @@ walk_step(const vtop_space *s, walk_cursor *k, vtop_translation *out,
                     : e & s->addr_mask;
     }
     if (!last) /* always true here; keeps l + 1 in range for the compiler */
-        k->pa = a64 ? walk_entry_pa_data(table, out->va, &k->half->level[l + 1])
-                    : walk_entry_pa(table, out->va, l + 1, levels);
+        k->pa = a64 ? walk_entry_pa_data(table, k->va, &k->half->level[l + 1])
+                    : walk_entry_pa(table, k->va, l + 1, levels);
     return WALK_MORE;
 }
 

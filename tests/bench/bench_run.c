@@ -233,7 +233,7 @@ void bench_translate(bench_ctx *b, const bench_image *flat, const bench_image *o
     bench_read(b, flat, &set);
     bench_cli(b, flat, &set);
 #ifdef VTOP_BENCH_CACHE
-    bench_cached(b, flat, &l, hot, n, minh.median);
+    bench_cached(b, flat, &l, hot, n, minh.median, hotst.median);
 #endif
     bench_enumerate(b, flat, leaves);
     free(hot);

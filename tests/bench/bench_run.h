@@ -57,7 +57,7 @@ uint64_t bench_direct_map_delta(const bench_image *im, const bench_leaf_list *l)
 void bench_translate(bench_ctx *b, const bench_image *flat, const bench_image *other);
 void bench_enumerate(bench_ctx *b, const bench_image *im, uint64_t min_leaves);
 void bench_cached(bench_ctx *b, const bench_image *im, const void *leaves,
-                  const uint64_t *hot, size_t n, double min_indep);
+                  const uint64_t *hot, size_t n, double min_indep, double uncached);
 void bench_ptov(bench_ctx *b, const bench_image *im, uint64_t leaves);
 /* vtop_translate / vtop_translate_pa over va[0..n): ns per call, dep = each
  * address depending on the previous result (bench_run.c). */
