@@ -16,7 +16,8 @@ For a mode (see MODES), this script:
   5. converts the ELF to raw and LiME with images/convert/elfconv.py.
 
 Results go to build/guests/<mode>/; a file DONE marks a complete capture,
-so a second run costs nothing. On failure the script prints
+so a second run costs nothing. `guest.py --bench DIR [MODE...]` captures
+the bench-only variants (BENCH_MODES) into DIR/<mode>/ instead. On failure the script prints
 "could not capture <mode>: <why>", writes FAILED with the reason and exits 1.
 QEMU monitor commands: QEMU target/i386/monitor.c and monitor/hmp-cmds.c
 (QEMU 7.2); QMP dump: qapi/dump.json.

@@ -107,9 +107,10 @@ uint64_t bench_direct_map_delta(const bench_image *im, const bench_leaf_list *l)
     return best;
 }
 
-/* n random addresses, uniform over the bytes the direct map maps. */
-static void cold_addresses(const bench_image *im, const bench_leaf_list *l,
-                           uint64_t *va, size_t n, uint64_t *mapped)
+/* n random addresses, uniform over the bytes the direct map maps; -1 (va
+ * untouched) when it maps none. */
+static int cold_addresses(const bench_image *im, const bench_leaf_list *l,
+                          uint64_t *va, size_t n, uint64_t *mapped)
 {
     uint64_t delta = bench_direct_map_delta(im, l), total = 0;
     uint64_t *start = malloc(l->n * sizeof *start);
@@ -120,6 +121,12 @@ static void cold_addresses(const bench_image *im, const bench_leaf_list *l,
         start[m] = total;
         idx[m++] = i;
         total += l->size[i];
+    }
+    *mapped = total;
+    if (total == 0) {
+        free(start);
+        free(idx);
+        return -1;
     }
     uint64_t rng = 0xc01d;
     for (size_t k = 0; k < n; k++) {
@@ -134,9 +141,9 @@ static void cold_addresses(const bench_image *im, const bench_leaf_list *l,
         }
         va[k] = l->va[idx[lo]] + (r - start[lo]);
     }
-    *mapped = total;
     free(start);
     free(idx);
+    return 0;
 }
 
 /* What a cold round times. */
@@ -253,9 +260,10 @@ static unsigned cache_kib(unsigned level)
         FILE *f = fopen(path, "r");
         if (!f)
             return 0;
-        int got = fscanf(f, "%u", &lv) == 1;
+        if (fgets(text, sizeof text, f))
+            lv = (unsigned)strtoul(text, NULL, 10);
         fclose(f);
-        if (!got || lv != level)
+        if (lv != level)
             continue;
         snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/size", i);
         f = fopen(path, "r");
@@ -301,7 +309,11 @@ void bench_batch(bench_ctx *b, const bench_image *im, const bench_set *set)
      * L1/L2; the target is on the 4K guest (bench_batch_cold). */
     size_t n = (size_t)COLD_ROUNDS * COLD_N;
     uint64_t *cold = malloc(n * sizeof *cold), mapped = 0;
-    cold_addresses(im, set->leaves, cold, n, &mapped);
+    if (cold_addresses(im, set->leaves, cold, n, &mapped) != 0) {
+        bench_note(b, "%s: no direct map found: flushed direct-map rows skipped", im->name);
+        free(cold);
+        return;
+    }
     for (int r = 0; r < b->reps; r++) {
         v[1][r] = time_cold(im, set->tabs, set->ntab, cold, COLD_ROUNDS, COLD_SINGLE);
         v[2][r] = time_cold(im, set->tabs, set->ntab, cold, COLD_ROUNDS, COLD_BATCH);
@@ -398,7 +410,12 @@ static void cold_guest_rows(bench_ctx *b, const bench_image *im)
     int rounds = b->quick ? 4 : COLD_ROUNDS_GUEST;
     size_t n = (size_t)rounds * COLD_N;
     uint64_t *va = malloc(n * sizeof *va), mapped = 0;
-    cold_addresses(im, &l, va, n, &mapped);
+    if (cold_addresses(im, &l, va, n, &mapped) != 0) {
+        free(va);
+        free(l.va);
+        free(l.size);
+        return; /* the 4K check above has failed already */
+    }
     vtop_translation *many = malloc(n * sizeof *many);
     size_t bad = 0;
     vtop_translate_batch(&im->space, va, n, many);
@@ -455,11 +472,12 @@ void bench_batch_cold(bench_ctx *b, const char *dir)
     bench_batch_cold_space(b);
     if (!dir)
         return;
-    char elf[512], raw[512], failed[512], why[160] = "";
+    char elf[512], raw[512];
     snprintf(elf, sizeof elf, "%s/guest.elf", dir);
     snprintf(raw, sizeof raw, "%s/guest.raw", dir);
-    snprintf(failed, sizeof failed, "%s/FAILED", dir);
     if (!file_exists(elf) || !file_exists(raw)) {
+        char failed[512], why[160] = "";
+        snprintf(failed, sizeof failed, "%s/FAILED", dir);
         FILE *f = fopen(failed, "r");
         if (f) {
             if (!fgets(why, sizeof why, f))
