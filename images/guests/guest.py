@@ -75,8 +75,8 @@ MODES = {
 # 64-bit kernel does not require PSE (arch/x86/include/asm/
 # required-features.h: NEED_PSE is 0 with CONFIG_PARAVIRT_XXL, as in
 # Debian's config, for Xen PV), and long mode honours PS in PDEs whatever
-# CPUID says (Intel SDM Vol. 3A 4.5), so the kernel's own 2M text mapping
-# stays. Debian's kernel has no CONFIG_DEBUG_PAGEALLOC, so
+# CPUID says (Intel SDM Vol. 3A 4.1.4, 4.5), so the kernel's own 2M text
+# mapping stays. Debian's kernel has no CONFIG_DEBUG_PAGEALLOC, so
 # debug_pagealloc=on (the other way to a 4K direct map) is ignored by it.
 # Only the raw image is kept beside the ELF (which carries CR3).
 BENCH_MODES = {
