@@ -439,11 +439,12 @@ static void cold_guest_rows(bench_ctx *b, const bench_image *im)
     snprintf(tgt, sizeof tgt, "<= 1/2 of one by one (%.2f ns)", one.median / 2);
     bench_row(b, "batch", im->name, "cold direct map, vtop_translate_batch", "ns", bat,
               tgt, bat.median <= one.median / 2);
+    /* Issue #20's cold target is the record-filling pair above; the
+     * address-only pair is shown beside it without one. */
     bench_row(b, "batch", im->name, "cold direct map, translate_pa 1 by 1", "ns", one_pa,
               NULL, -1);
-    snprintf(tgt, sizeof tgt, "<= 1/2 of one by one (%.2f ns)", one_pa.median / 2);
     bench_row(b, "batch", im->name, "cold direct map, translate_batch_pa", "ns", bat_pa,
-              tgt, bat_pa.median <= one_pa.median / 2);
+              NULL, -1);
     char fp[160];
     footprint_text(fp, sizeof fp, d.pt_pages * 4096);
     bench_note(b, "%s: direct map %.0f MiB of 4K pages in %llu PTE pages: %s; all %zu "
