@@ -62,11 +62,14 @@ bench-cold-guest:
 
 .PHONY: bench test-bench-smoke
 # BENCH_EFI=0 skips the EFI boot timing (about 15 s per QEMU/TCG boot).
+# BENCH_ONLY=batch runs only the cold batched rows (bench --only batch).
 BENCH_EFI ?= 1
-bench: $(BENCH_BIN) $(BUILD)/vtop $(BENCH_SCAN_FILES) bench-cold-guest
+BENCH_ONLY ?=
+bench: $(BENCH_BIN) $(BUILD)/vtop $(if $(BENCH_ONLY),,$(BENCH_SCAN_FILES)) bench-cold-guest
 	@$(BENCH_BIN) --guests $(BENCH_GUESTS) --dumps $(BUILD)/dumps --json $(BUILD)/bench.json \
-	  --vtop $(BUILD)/vtop $(if $(BENCH_SCAN_FILES),--scan $(BENCH_SCAN_DIR)) \
-	  $(if $(filter 1,$(BENCH_COLD)),--cold-guest $(BENCH_COLD_GUEST))
+	  --vtop $(BUILD)/vtop $(if $(and $(BENCH_SCAN_FILES),$(if $(BENCH_ONLY),,1)),--scan $(BENCH_SCAN_DIR)) \
+	  $(if $(filter 1,$(BENCH_COLD)),--cold-guest $(BENCH_COLD_GUEST)) \
+	  $(if $(BENCH_ONLY),--only $(BENCH_ONLY))
 	@if [ "$(BENCH_EFI)" = 1 ] && [ -f $(BUILD)/efi/vtop.efi ]; then \
 	  python3 tests/bench/efi_boot.py --app $(BUILD)/efi/vtop.efi \
 	    --json $(BUILD)/bench-efi.json --work $(BUILD)/bench-efi; \
