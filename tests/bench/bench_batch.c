@@ -289,6 +289,32 @@ static void footprint_text(char *out, size_t n, uint64_t table_bytes)
              (double)table_bytes / 1024 / l2, l2, (double)table_bytes / 1024 / l3, l3);
 }
 
+/* A direct map's shape: its 4K / larger leaves, bytes, and the
+ * number of page tables (PTE pages) behind them: one per 2 MiB of VA
+ * holding 4K leaves. */
+typedef struct dmap_shape {
+    uint64_t small, large, pt_pages;
+} dmap_shape;
+
+static dmap_shape direct_map_shape(const bench_image *im, const bench_leaf_list *l)
+{
+    uint64_t delta = bench_direct_map_delta(im, l), last = ~0ull;
+    dmap_shape d = {0, 0, 0};
+    for (size_t i = 0; i < l->n; i++) { /* the enumeration goes up in VA */
+        if (l->va[i] - bench_min_walk(im, l->va[i]) != delta)
+            continue;
+        if (l->size[i] != 4096) {
+            d.large++;
+            continue;
+        }
+        d.small++;
+        if (l->va[i] >> 21 != last)
+            d.pt_pages++;
+        last = l->va[i] >> 21;
+    }
+    return d;
+}
+
 void bench_batch(bench_ctx *b, const bench_image *im, const bench_set *set)
 {
     double v[3][BENCH_MAX_REPS];
@@ -325,12 +351,15 @@ void bench_batch(bench_ctx *b, const bench_image *im, const bench_set *set)
               NULL, -1);
     char fp[160];
     footprint_text(fp, sizeof fp, (uint64_t)set->ntab * 4096);
+    dmap_shape d = direct_map_shape(im, set->leaves);
     bench_note(b, "%s: batch hot %.2fx the minimal walk (batch_pa %.2fx); flushed direct "
-               "map %.0f MiB: %.2fx faster than one by one, no target (%zu table pages, "
-               "back in cache within a round)", im->name, hot.median / set->min_indep,
-               hot_pa.median / set->min_indep, (double)mapped / (1 << 20),
-               one.median / many.median, set->ntab);
-    bench_note(b, "%s: %s", im->name, fp);
+               "map: %.2fx faster than one by one, no target (next note)", im->name,
+               hot.median / set->min_indep, hot_pa.median / set->min_indep,
+               one.median / many.median);
+    bench_note(b, "%s: direct map %.0f MiB in %llu 4K + %llu larger leaves: a round's "
+               "walks share a few table lines; flushed: all %zu table pages, %s", im->name,
+               (double)mapped / (1 << 20), (unsigned long long)d.small,
+               (unsigned long long)d.large, set->ntab, fp);
     free(cold);
 }
 
@@ -348,32 +377,6 @@ static void add_leaf(void *ctx, uint64_t va, uint64_t size)
 }
 
 #define COLD_MAX_TABS (1u << 17) /* 512 MiB of table pages */
-
-/* The cold guest's direct map: its 4K / larger leaves, bytes, and the
- * number of page tables (PTE pages) behind them: one per 2 MiB of VA
- * holding 4K leaves. */
-typedef struct dmap_shape {
-    uint64_t small, large, pt_pages;
-} dmap_shape;
-
-static dmap_shape direct_map_shape(const bench_image *im, const bench_leaf_list *l)
-{
-    uint64_t delta = bench_direct_map_delta(im, l), last = ~0ull;
-    dmap_shape d = {0, 0, 0};
-    for (size_t i = 0; i < l->n; i++) { /* the enumeration goes up in VA */
-        if (l->va[i] - bench_min_walk(im, l->va[i]) != delta)
-            continue;
-        if (l->size[i] != 4096) {
-            d.large++;
-            continue;
-        }
-        d.small++;
-        if (l->va[i] >> 21 != last)
-            d.pt_pages++;
-        last = l->va[i] >> 21;
-    }
-    return d;
-}
 
 /* Field by field (padding bytes are not part of a record). */
 static int same_record(const vtop_translation *x, const vtop_translation *y)
