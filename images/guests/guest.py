@@ -16,7 +16,8 @@ For a mode (see MODES), this script:
   5. converts the ELF to raw and LiME with images/convert/elfconv.py.
 
 Results go to build/guests/<mode>/; a file DONE marks a complete capture,
-so a second run costs nothing. On failure the script prints
+so a second run costs nothing. `guest.py --bench DIR [MODE...]` captures
+the bench-only variants (BENCH_MODES) into DIR/<mode>/ instead. On failure the script prints
 "could not capture <mode>: <why>", writes FAILED with the reason and exits 1.
 QEMU monitor commands: QEMU target/i386/monitor.c and monitor/hmp-cmds.c
 (QEMU 7.2); QMP dump: qapi/dump.json.
@@ -62,6 +63,25 @@ MODES = {
     "i386-pae-highmem": dict(meta="linux-image-686-pae:i386", arch="i386",
                              qemu="qemu-system-x86_64", cpu="qemu64",
                              vtop_mode="pae", va_bits=32, mem="4608"),
+}
+# Bench-only variants (never captured by `make guests` nor compared by the
+# truth tests): tests/bench/bench.mk captures them on demand for `make
+# bench` into build/bench-guests/<mode>/ (guest.py --bench DIR MODE).
+# amd64-4level-4k: the amd64-4level kernel on a CPU without PSE, over
+# 4 GiB. Linux then builds the direct map from 4K pages only
+# (arch/x86/mm/init.c, probe_page_size_mask: the 2M bit of page_size_mask
+# needs X86_FEATURE_PSE, and without it direct_gbpages is cleared): ~8 MiB
+# of PTE pages, far beyond L2, for the cold batched-translation rows. A
+# 64-bit kernel does not require PSE (arch/x86/include/asm/
+# required-features.h: NEED_PSE is 0 with CONFIG_PARAVIRT_XXL, as in
+# Debian's config, for Xen PV), and long mode honours PS in PDEs whatever
+# CPUID says (Intel SDM Vol. 3A 4.1.4, 4.5), so the kernel's own 2M text
+# mapping stays. Debian's kernel has no CONFIG_DEBUG_PAGEALLOC, so
+# debug_pagealloc=on (the other way to a 4K direct map) is ignored by it.
+# Only the raw image is kept beside the ELF (which carries CR3).
+BENCH_MODES = {
+    "amd64-4level-4k": dict(MODES["amd64-4level"], mem="4096",
+                            cpu="qemu64,-pse", convert=("raw",)),
 }
 MARKER = b"VTOP-GUEST-READY"
 BOOT_TIMEOUT = int(os.environ.get("VTOP_GUEST_BOOT_TIMEOUT", "240"))
@@ -359,8 +379,8 @@ def mark_done(outdir, meta):
         f.write("ok\n")
 
 
-def capture(mode, base=None):
-    cfg = MODES[mode]
+def capture(mode, base=None, modes=None):
+    cfg = (modes or MODES)[mode]
     base = base or os.path.join(ROOT, "build", "guests")
     outdir = os.path.join(base, mode)
     if not fresh_outdir(mode, outdir, ("guest.elf", "guest.raw", "guest.lime")):
@@ -429,6 +449,14 @@ def capture_modes(modes, known, capture_one, base):
 
 
 def main(argv):
+    if argv[1:2] == ["--bench"]:
+        # guest.py --bench DIR [MODE...]: the bench variants into DIR/<mode>.
+        if len(argv) < 3:
+            print("usage: guest.py --bench DIR [MODE...]", file=sys.stderr)
+            return 2
+        base = os.path.abspath(argv[2])
+        return capture_modes(argv[3:] or list(BENCH_MODES), BENCH_MODES,
+                             lambda m: capture(m, base, BENCH_MODES), base)
     return capture_modes(argv[1:] or list(MODES), MODES, capture,
                          os.path.join(ROOT, "build", "guests"))
 

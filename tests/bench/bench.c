@@ -1,13 +1,17 @@
 /* `make bench`: translation speed against the hardware limit.
  *
  * usage: bench [--quick] [--guests DIR] [--dumps DIR] [--json FILE] [--synthetic]
- *              [--vtop CLI]
+ *              [--vtop CLI] [--scan DIR] [--cold-guest DIR] [--only batch]
  * Uses DIR/amd64-4level and DIR/amd64-5level (guest.raw for the flat
  * minimal walk, guest.elf/guest.lime through the format API) when they
  * exist, synthetic 4/5-level tables (~75,000 4K leaves) otherwise. Prints
  * one table (median of >= 5 reps with min and max) and writes JSON.
  * --quick: tiny iteration counts, TAP `ok`/`not ok` lines for the checks
- * (the test-bench-smoke suite). Host code. */
+ * (the test-bench-smoke suite). --cold-guest DIR: the 4K direct-map guest
+ * of the cold batched rows (build/bench-guests/amd64-4level-4k, bench.mk
+ * captures it). --only batch: the cold batched rows alone (synthetic 4K
+ * space and the cold guest), for measuring them without the rest. Host
+ * code. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,8 +186,8 @@ int main(int argc, char **argv)
         return bench_spawn_helper(argc, argv);
     static bench_ctx b;
     const char *guests = "build/guests", *json = "build/bench.json";
-    const char *dumps = "build/dumps", *scan = NULL;
-    int synthetic = 0;
+    const char *dumps = "build/dumps", *scan = NULL, *cold = NULL;
+    int synthetic = 0, only_batch = 0;
     b.reps = 7;
     b.translations = 1u << 20;
     for (int i = 1; i < argc; i++) {
@@ -203,9 +207,15 @@ int main(int argc, char **argv)
             dumps = argv[++i];
         } else if (!strcmp(argv[i], "--scan") && i + 1 < argc) {
             scan = argv[++i];
+        } else if (!strcmp(argv[i], "--cold-guest") && i + 1 < argc) {
+            cold = argv[++i];
+        } else if (!strcmp(argv[i], "--only") && i + 1 < argc && !strcmp(argv[i + 1], "batch")) {
+            only_batch = 1;
+            i++;
         } else {
             fprintf(stderr, "usage: bench [--quick] [--synthetic] [--guests DIR] [--dumps DIR] "
-                            "[--json FILE] [--vtop CLI] [--scan DIR]\n");
+                            "[--json FILE] [--vtop CLI] [--scan DIR] [--cold-guest DIR] "
+                            "[--only batch]\n");
             return 2;
         }
     }
@@ -214,7 +224,7 @@ int main(int argc, char **argv)
     /* The amd64 guests fall back to synthetic tables; the i386 ones (PAE,
      * 32-bit paging) are measured only when captured. */
     const char *modes[4] = {"amd64-4level", "amd64-5level", "i386-pae", "i386-32bit"};
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 4 && !only_batch; i++) {
         snprintf(probe, sizeof probe, "%s/%s/guest.elf", guests, modes[i]);
         if (!synthetic && exists(probe)) {
             bench_guest(&b, guests, modes[i]);
@@ -230,10 +240,12 @@ int main(int argc, char **argv)
             free((void *)syn.base);
         }
     }
-    bench_a64(&b);
-    if (!synthetic)
+    bench_batch_cold(&b, synthetic ? NULL : cold);
+    if (!only_batch)
+        bench_a64(&b);
+    if (!synthetic && !only_batch)
         bench_kdump(&b, dumps);
-    if (!synthetic && scan)
+    if (!synthetic && scan && !only_batch)
         bench_scan(&b, scan);
     bench_note(&b, "EFI boot times: tests/bench/efi_boot.py (make bench), build/bench-efi.json");
     print_table(&b, cpu);

@@ -50,6 +50,8 @@ typedef struct bench_set {
 
 /* Measurements (bench_run.c, bench_extra.c, bench_batch.c). */
 void bench_batch(bench_ctx *b, const bench_image *im, const bench_set *set);
+/* The cold rows: a synthetic 4K space, then the 4K guest in dir (NULL: none). */
+void bench_batch_cold(bench_ctx *b, const char *dir);
 void bench_cli(bench_ctx *b, const bench_image *im, const bench_set *set);
 void bench_read(bench_ctx *b, const bench_image *im, const bench_set *set);
 /* The direct map: the VA - PA offset that maps the most bytes. */
