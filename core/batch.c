@@ -163,7 +163,7 @@ batch_group(const vtop_space *s, const batch_ctx *x, const uint64_t *va,
             /* The next entry's line, requested now: for a cold table it
              * is the load the walk would otherwise wait on (the upper
              * tables are few and stay cached). */
-            if (l + 2 >= levels)
+            if (l + 3 >= levels) /* the next entry is of the last two levels */
                 __builtin_prefetch((const void *)((uintptr_t)w.data +
                                                   (uintptr_t)(next[i] - w.phys)));
         }
