@@ -112,7 +112,7 @@ void bench_cli(bench_ctx *b, const bench_image *im, const bench_set *set)
               ok && s1.median <= lim);
     bench_row(b, "limit", im->name, "exec /bin/true with the same words, per word", "ns",
               s2, NULL, -1);
-    bench_row(b, "cli", im->name, "vtop's own share: vtop VA... less exec, per address",
+    bench_row(b, "cli", im->name, "own share: vtop VA... less exec, per address",
               "ns", s3, NULL, -1);
     bench_note(b, "%s: cli = child CPU time (user+sys) of build/vtop, output to /dev/null, "
                "open and exit included; %d lines / %d addresses", im->name,
