@@ -139,7 +139,8 @@ static bool vtop_line_ok_fixed(vtop_line *l, const vtop_translation *tr)
 void vtop_fmt_windbg_vtop(const vtop_out *out, const vtop_space *space,
                           const vtop_translation *tr)
 {
-    vtop_line l = {.n = 0};
+    vtop_line l; /* not `= {0}`: that clears 256 bytes per answer */
+    vtop_line_init(&l);
     bool a64 = vtop_mode_is_a64(space->desc);
     if (tr->status == VTOP_OK && !a64 && vtop_line_ok_fixed(&l, tr)) {
         vtop_line_flush(&l, out);

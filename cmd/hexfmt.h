@@ -22,6 +22,17 @@ typedef struct vtop_line {
     bool cut;          /* something did not fit */
 } vtop_line;
 
+/* Start l as an empty line without clearing its buffer: the pieces write
+ * every byte they count. An initializer (`vtop_line l = {.n = 0}`) clears
+ * all of buf for each line; for the one-line-per-address views that is a
+ * 256-byte `rep stos` per answer, measured here at about a seventh of a
+ * script line's whole cost (75 ns a line with it, 65 without). */
+static inline void vtop_line_init(vtop_line *l)
+{
+    l->n = 0;
+    l->cut = false;
+}
+
 /* Eight hex digits of v into d[0..8) (no NUL), most significant first,
  * as one 8-byte word (SWAR, after Lemire's "Converting integers to hex
  * strings"): each nibble spread into its own byte, then '0' added and,

@@ -3,12 +3,25 @@
 
 #include <string.h>
 
+#include "core/batch.h"
 #include "core/enum.h"
 
 #define PAGE 4096ull
 #define MIB2 (2ull << 20)
 #define GIB  (1ull << 30)
 #define MAX_REPORTED 8
+/* Probes translated together by vtop_translate_batch (core/batch.h): the
+ * walks of a batch overlap in the memory system. The records are exactly
+ * vtop_translate's, and the verdicts are taken in the order the probes
+ * were made, so the counts and mismatch lines are those of one by one. */
+#define PROBE_BATCH 32
+
+/* What a probe must show. */
+typedef enum probe_kind {
+    PROBE_PLANNED,   /* in a planned range: identity, planned rights and leaf */
+    PROBE_HOLE,      /* just after a range, nothing planned: not present */
+    PROBE_KEPT       /* a firmware identity address: still identity */
+} probe_kind;
 
 typedef struct checker {
     const vtop_space *ours;
@@ -16,6 +29,10 @@ typedef struct checker {
     const idplan *plan;
     const vtop_out *out;
     selfcheck_result *res;
+    size_t n;                        /* probes waiting in va[], kind[] */
+    uint64_t va[PROBE_BATCH];
+    uint8_t kind[PROBE_BATCH];
+    vtop_translation t[PROBE_BATCH];
 } checker;
 
 static void mismatch(checker *c, uint64_t va, const char *what,
@@ -30,23 +47,66 @@ static void mismatch(checker *c, uint64_t va, const char *what,
                     (unsigned)t->rights);
 }
 
-static void check_mapped(checker *c, uint64_t va)
+static void verdict_planned(checker *c, uint64_t va, const vtop_translation *t)
 {
     uint8_t attr = 0;
     uint64_t page = idmap_expected_page(c->map, c->plan, va, &attr);
-    vtop_translation t;
-    vtop_translate(c->ours, va, &t);
     c->res->addresses++;
-    if (t.status != VTOP_OK || t.pa != va) {
-        mismatch(c, va, "not identity mapped", &t);
+    if (t->status != VTOP_OK || t->pa != va) {
+        mismatch(c, va, "not identity mapped", t);
         return;
     }
-    bool w = t.rights & VTOP_RIGHT_WRITE, x = t.rights & VTOP_RIGHT_EXEC;
+    bool w = t->rights & VTOP_RIGHT_WRITE, x = t->rights & VTOP_RIGHT_EXEC;
     if (w != !!(attr & IDMAP_W) || x != !!(attr & IDMAP_X) ||
-        (t.rights & VTOP_RIGHT_USER))
-        mismatch(c, va, "rights differ from the plan", &t);
-    else if (t.page_size != page)
-        mismatch(c, va, "page size differs from the plan", &t);
+        (t->rights & VTOP_RIGHT_USER))
+        mismatch(c, va, "rights differ from the plan", t);
+    else if (t->page_size != page)
+        mismatch(c, va, "page size differs from the plan", t);
+}
+
+static void verdict(checker *c, probe_kind kind, uint64_t va,
+                    const vtop_translation *t)
+{
+    switch (kind) {
+    case PROBE_PLANNED:
+        verdict_planned(c, va, t);
+        break;
+    case PROBE_HOLE:
+        c->res->unmapped++;
+        if (t->status == VTOP_OK)
+            mismatch(c, va, "mapped but outside the plan", t);
+        break;
+    case PROBE_KEPT:
+        c->res->fw_identity++;
+        if (t->status != VTOP_OK || t->pa != va)
+            mismatch(c, va, "firmware maps it, we do not", t);
+        break;
+    }
+}
+
+/* Translate the waiting probes in one batch and judge them in order. The
+ * batch's own status (the first failure) says nothing a record does not. */
+static void flush(checker *c)
+{
+    if (c->n == 0)
+        return;
+    vtop_translate_batch(c->ours, c->va, c->n, c->t);
+    for (size_t i = 0; i < c->n; i++)
+        verdict(c, (probe_kind)c->kind[i], c->va[i], &c->t[i]);
+    c->n = 0;
+}
+
+static void probe(checker *c, uint64_t va, probe_kind kind)
+{
+    c->va[c->n] = va;
+    c->kind[c->n] = (uint8_t)kind;
+    if (++c->n == PROBE_BATCH)
+        flush(c);
+}
+
+static void check_mapped(checker *c, uint64_t va)
+{
+    probe(c, va, PROBE_PLANNED);
 }
 
 static void check_range(checker *c, const idplan_range *r)
@@ -61,13 +121,8 @@ static void check_range(checker *c, const idplan_range *r)
         check_mapped(c, r->end - PAGE);
     /* The page after the range, when nothing else is planned there. */
     uint8_t attr;
-    if (r->end < c->plan->limit && idplan_query(c->plan, r->end, PAGE, &attr) == 0) {
-        vtop_translation t;
-        vtop_translate(c->ours, r->end, &t);
-        c->res->unmapped++;
-        if (t.status == VTOP_OK)
-            mismatch(c, r->end, "mapped but outside the plan", &t);
-    }
+    if (r->end < c->plan->limit && idplan_query(c->plan, r->end, PAGE, &attr) == 0)
+        probe(c, r->end, PROBE_HOLE);
 }
 
 /* The firmware leaves walked once (vtop_enumerate): every identity one,
@@ -81,11 +136,7 @@ typedef struct fw_check {
 
 static void check_kept(checker *c, uint64_t a)
 {
-    vtop_translation t;
-    vtop_translate(c->ours, a, &t);
-    c->res->fw_identity++;
-    if (t.status != VTOP_OK || t.pa != a)
-        mismatch(c, a, "firmware maps it, we do not", &t);
+    probe(c, a, PROBE_KEPT);
 }
 
 static int fw_leaf(void *ctx, const vtop_leaf *l)
@@ -108,6 +159,7 @@ static void check_firmware(checker *c, const vtop_space *fw, uint64_t low_top)
 {
     fw_check f = {c, low_top};
     vtop_status st = vtop_enumerate(fw, 0, c->plan->limit - 1, NULL, fw_leaf, &f);
+    flush(c); /* the verdicts before the line below, as one by one */
     if (st != VTOP_OK)
         vtop_printf(c->out, "self-check: firmware tables only partly read (%s)\n",
                     vtop_status_name(st));
@@ -116,9 +168,11 @@ static void check_firmware(checker *c, const vtop_space *fw, uint64_t low_top)
 void selfcheck_run(const selfcheck_input *in, selfcheck_result *res)
 {
     memset(res, 0, sizeof *res);
-    checker c = { in->ours, in->map, in->plan, in->out, res };
+    checker c = {.ours = in->ours, .map = in->map, .plan = in->plan,
+                 .out = in->out, .res = res, .n = 0};
     for (size_t i = 0; i < in->plan->count; i++)
         check_range(&c, &in->plan->ranges[i]);
+    flush(&c);
     if (in->fw)
         check_firmware(&c, in->fw, in->top);
 }
@@ -128,9 +182,10 @@ bool selfcheck_live_identity(const vtop_space *ours, uint64_t code, bool stack_n
 {
     volatile int on_stack = 0;
     uint64_t stack = (uint64_t)(uintptr_t)&on_stack;
-    vtop_translation tc, ts;
-    vtop_translate(ours, code, &tc);
-    vtop_translate(ours, stack, &ts);
+    const uint64_t va[2] = {code, stack};
+    vtop_translation t[2];
+    vtop_translate_batch(ours, va, 2, t); /* records as vtop_translate's */
+    const vtop_translation tc = t[0], ts = t[1];
     bool ok = tc.status == VTOP_OK && tc.pa == code &&
               (tc.rights & VTOP_RIGHT_EXEC) && ts.status == VTOP_OK &&
               ts.pa == stack && (ts.rights & VTOP_RIGHT_WRITE) &&

@@ -1,5 +1,7 @@
 # tests/cli: golden tests of the `vtop` CLI (run.sh over cases.txt) and its
-# JSON answers parsed back (json_check.py), against the sanitized CLI.
+# JSON answers parsed back (json_check.py), many addresses on the command
+# line against a script and the command table (argv_check.py), against the
+# sanitized CLI.
 # VTOP_RUN_PREFIX="valgrind --error-exitcode=99 -q" runs them under a tool.
 CLI_IMG_DIR := $(BUILD)/cli-images
 # The CLI under test: sanitized by default; the Valgrind suite passes
@@ -29,6 +31,8 @@ test-cli: $(CLI_VTOP) $(CLI_IMG_DIR)/cli4.raw $(CLI_IMG_DIR)/cli4.kdump $(if $(w
 	VTOP=$(CLI_VTOP) SYN=$(BUILD)/images python3 tests/cli/a64_check.py || rc=1; \
 	VTOP=$(CLI_VTOP) IMG=$(CLI_IMG_DIR) SYN=$(BUILD)/images \
 	  python3 tests/cli/scan_check.py || rc=1; \
+	VTOP=$(CLI_VTOP) IMG=$(CLI_IMG_DIR) SYN=$(BUILD)/images \
+	  python3 tests/cli/argv_check.py || rc=1; \
 	tests/cli/install_check.sh "$(MAKE)" $(BUILD)/cli-install || rc=1; \
 	exit $$rc
 

@@ -1,6 +1,7 @@
 /* Tests for cmd/hexfmt.c: the pieces equal printf's "%0*" PRIx64 /
  * "%0*" PRIX64 / "%s" (the independent reference) over random values and
- * every width, and a line that does not fit is cut, never overrun. */
+ * every width, and a line that does not fit is cut, never overrun; a line
+ * started with vtop_line_init holds exactly what was written to it. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -61,11 +62,42 @@ static void test_cut_and_flush(void **state)
     assert_string_equal(sink.text, "va ffff800000001000\n");
 }
 
+/* vtop_line_init leaves buf as it was and the line empty: what follows is
+ * exactly the pieces written, whatever the stack held, and a cut line
+ * started again is no longer cut. */
+static void test_init_without_clearing(void **state)
+{
+    (void)state;
+    vtop_line l;
+    memset(&l, 0xAA, sizeof l);
+    vtop_line_init(&l);
+    assert_int_equal(l.n, 0);
+    assert_false(l.cut);
+    assert_int_equal((unsigned char)l.buf[0], 0xAA);
+    VTOP_LINE_LIT(&l, "pa ");
+    vtop_line_hex(&l, 0x1234, 16);
+    assert_int_equal(l.n, 19);
+    assert_memory_equal(l.buf, "pa 0000000000001234", 19);
+    assert_int_equal((unsigned char)l.buf[19], 0xAA); /* nothing beyond n */
+    for (int i = 0; i < 20; i++)
+        vtop_line_hex(&l, 1, 16);
+    assert_true(l.cut);
+    vtop_line_init(&l);
+    assert_false(l.cut);
+    assert_int_equal(l.n, 0);
+    text_sink sink = {.n = 0};
+    vtop_out out = {text_sink_write, &sink};
+    VTOP_LINE_LIT(&l, "ok\n");
+    vtop_line_flush(&l, &out);
+    assert_string_equal(sink.text, "ok\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hex_vs_printf),
         cmocka_unit_test(test_cut_and_flush),
+        cmocka_unit_test(test_init_without_clearing),
     };
     return cmocka_run_group_tests_name("hexfmt", tests, NULL, NULL);
 }

@@ -15,13 +15,19 @@ UNIT_LIBS_flattened_test := $(HOST_DECOMP_LIBS)
 UNIT_EXTRA_truncate_test := $(KDUMP_TEST_EXTRA)
 UNIT_LIBS_truncate_test := $(HOST_DECOMP_LIBS)
 
+# The EFI app's self-check (efi/selfcheck.c) on the host: the table builder
+# and planner it checks with, the gnu-efi headers they include
+# (UNIT_CFLAGS_<test>: extra compiler options).
+UNIT_EXTRA_selfcheck_test := efi/selfcheck.c efi/idmap.c efi/idplan.c
+UNIT_CFLAGS_selfcheck_test = -I$(GNUEFI_INC) -I$(GNUEFI_INC)/x86_64
+
 .SECONDEXPANSION:
 $(BUILD)/asan/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $$(UNIT_EXTRA_$$*) $(BUILD)/asan/libvtopcmd.a $(BUILD)/asan/libvtop.a
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $< $(UNIT_EXTRA_$*) -o $@ $(BUILD)/asan/libvtopcmd.a $(BUILD)/asan/libvtop.a -lcmocka $(UNIT_LIBS_$*)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(UNIT_CFLAGS_$*) $< $(UNIT_EXTRA_$*) -o $@ $(BUILD)/asan/libvtopcmd.a $(BUILD)/asan/libvtop.a -lcmocka $(UNIT_LIBS_$*)
 $(BUILD)/cov/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $$(UNIT_EXTRA_$$*) $(BUILD)/cov/libvtopcmd.a $(BUILD)/cov/libvtop.a
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(COV_FLAGS) $< $(UNIT_EXTRA_$*) -o $@ $(BUILD)/cov/libvtopcmd.a $(BUILD)/cov/libvtop.a -lcmocka $(UNIT_LIBS_$*)
+	$(HOST_CC) $(HOST_CFLAGS) $(COV_FLAGS) $(UNIT_CFLAGS_$*) $< $(UNIT_EXTRA_$*) -o $@ $(BUILD)/cov/libvtopcmd.a $(BUILD)/cov/libvtop.a -lcmocka $(UNIT_LIBS_$*)
 
 ALL_TARGETS += $(UNIT_BINS)
 TEST_SUITES += test-unit
