@@ -62,8 +62,11 @@ deps:
 # (single-threaded TCG, and sharing downloads and captures, so in order) beside
 # all the others.
 TEST_LANE_QEMU = $(filter test-efi test-protections test-dumps test-truth test-arm64,$(TEST_SUITES))
+# The build before the suites uses every core (it is a third of a first
+# run: newlib for three targets and every build variant).
+BUILD_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 test: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(BUILD_JOBS) all
 	@MAKE="$(MAKE)" tools/run-tests.sh $(TEST_LANE_QEMU) -- $(filter-out $(TEST_LANE_QEMU),$(TEST_SUITES))
 
 clean:
