@@ -363,19 +363,6 @@ void bench_batch(bench_ctx *b, const bench_image *im, const bench_set *set)
     free(cold);
 }
 
-/* The minimal enumeration's leaves (bench_leaf_fn). */
-static void add_leaf(void *ctx, uint64_t va, uint64_t size)
-{
-    bench_leaf_list *l = ctx;
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 4096;
-        l->va = realloc(l->va, l->cap * sizeof *l->va);
-        l->size = realloc(l->size, l->cap * sizeof *l->size);
-    }
-    l->va[l->n] = va;
-    l->size[l->n++] = size;
-}
-
 #define COLD_MAX_TABS (1u << 17) /* 512 MiB of table pages */
 
 /* Field by field (padding bytes are not part of a record). */
@@ -400,7 +387,7 @@ static void cold_guest_rows(bench_ctx *b, const bench_image *im)
     static uint64_t tabs[COLD_MAX_TABS];
     bench_leaf_list l = {0};
     size_t ntab = 0;
-    if (!bench_min_enum(im, add_leaf, &l, tabs, COLD_MAX_TABS, &ntab)) {
+    if (!bench_min_enum(im, bench_collect_leaf, &l, tabs, COLD_MAX_TABS, &ntab)) {
         bench_check(b, 0, "%s: minimal enumeration found leaves", im->name);
         return;
     }

@@ -17,7 +17,7 @@
 
 static volatile uint64_t sink;
 
-static void collect_leaf(void *ctx, uint64_t va, uint64_t size)
+void bench_collect_leaf(void *ctx, uint64_t va, uint64_t size)
 {
     bench_leaf_list *l = ctx;
     if (l->n == l->cap) {
@@ -160,7 +160,7 @@ void bench_translate(bench_ctx *b, const bench_image *flat, const bench_image *o
     bench_leaf_list l = {0};
     static uint64_t tabs[1 << 16];
     size_t ntab = 0;
-    uint64_t leaves = bench_min_enum(flat, collect_leaf, &l, tabs, 1 << 16, &ntab);
+    uint64_t leaves = bench_min_enum(flat, bench_collect_leaf, &l, tabs, 1 << 16, &ntab);
     if (!leaves) {
         bench_check(b, 0, "%s: minimal enumeration found leaves", flat->name);
         return;

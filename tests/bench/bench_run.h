@@ -56,6 +56,8 @@ void bench_cli(bench_ctx *b, const bench_image *im, const bench_set *set);
 void bench_read(bench_ctx *b, const bench_image *im, const bench_set *set);
 /* The direct map: the VA - PA offset that maps the most bytes. */
 uint64_t bench_direct_map_delta(const bench_image *im, const bench_leaf_list *l);
+/* A bench_leaf_fn that appends (va, size) to the bench_leaf_list ctx. */
+void bench_collect_leaf(void *ctx, uint64_t va, uint64_t size);
 void bench_translate(bench_ctx *b, const bench_image *flat, const bench_image *other);
 void bench_enumerate(bench_ctx *b, const bench_image *im, uint64_t min_leaves);
 void bench_cached(bench_ctx *b, const bench_image *im, const void *leaves,
