@@ -16,6 +16,7 @@
  */
 #include <string.h>
 
+#include "core/batch.h"
 #include "core/cache.h"
 #include "core/paging.h"
 #include "core/physmem.h"
@@ -156,6 +157,35 @@ static void check_cache(const vtop_space *space, const uint64_t *va, int n)
     }
 }
 
+/* The batch (core/batch.h) against one by one: the same record for
+ * every VA (its fast path and its hand-over to the walker), and the
+ * pa-only batch the same status and address as vtop_translate_pa. */
+static void check_batch(const vtop_space *space, const uint64_t *va, int n)
+{
+    vtop_translation one[4], many[4];
+    uint64_t pa[4];
+    vtop_status st[4];
+    vtop_translate_batch(space, va, (size_t)n, many);
+    vtop_translate_batch_pa(space, va, (size_t)n, pa, st);
+    for (int i = 0; i < n; i++) {
+        vtop_translate(space, va[i], &one[i]);
+        FUZZ_CHECK(many[i].status == one[i].status, "batch %d: status %d, walk %d", i,
+                   many[i].status, one[i].status);
+        same_record(&many[i], &one[i]);
+        FUZZ_CHECK(many[i].fault_level == one[i].fault_level &&
+                   many[i].nlevels == one[i].nlevels &&
+                   many[i].reserved_bits == one[i].reserved_bits &&
+                   many[i].swpte == one[i].swpte && many[i].va == one[i].va,
+                   "batch %d: fault level %d/%d, nlevels %u/%u", i, many[i].fault_level,
+                   one[i].fault_level, many[i].nlevels, one[i].nlevels);
+        uint64_t want = 0;
+        vtop_status s1 = vtop_translate_pa(space, va[i], &want, NULL);
+        FUZZ_CHECK(st[i] == s1 && pa[i] == (s1 == VTOP_OK ? want : 0),
+                   "batch_pa %d: status %d pa %llx, walk %d %llx", i, st[i],
+                   (unsigned long long)pa[i], s1, (unsigned long long)want);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fuzz_cursor c = {data, size};
@@ -177,6 +207,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vas[i] = fuzz_le64(p + 8 * i);
     }
     check_cache(&fs.space, vas, 4);
+    check_batch(&fs.space, vas, 4);
     size_t rlen = (size_t)(p[32] | (unsigned)p[33] << 8) % MAX_READ;
     static uint8_t buf[MAX_READ];
     size_t done = 0;
