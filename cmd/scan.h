@@ -62,6 +62,8 @@ vtop_status vtop_roots_scan_jobs(vtop_roots_job *j, vtop_roots_result *res);
  * walked side by side. What reaches on_pair / on_hit, in order, and the
  * status are those of one walk (vtop_ptov_map, vtop_ptov) whatever jobs
  * and progress there are. */
+#define VTOP_PTOV_SCAN_PAIRS ((size_t)4 << 20) /* 128 MiB of pairs */
+
 typedef struct vtop_ptov_scan {
     const vtop_space *space;
     const vtop_scan_services *svc;  /* NULL: one walk, no progress */
@@ -71,6 +73,9 @@ typedef struct vtop_ptov_scan {
     void (*on_hit)(void *ctx, const vtop_ptov_hit *hit);
     uint64_t pa_first, pa_last;
     size_t keep;
+    /* the map: pairs held at once (0: VTOP_PTOV_SCAN_PAIRS); a larger
+     * map is sorted window of PAs by window, one walk each */
+    size_t max_pairs;
     void *ctx;
     size_t stored;                  /* set: hits given to on_hit */
     uint64_t total;                 /* set: hits that exist */

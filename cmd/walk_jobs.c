@@ -321,6 +321,12 @@ vtop_status vtop_audit_scan(const vtop_space *space, const vtop_scan_services *s
 
 /* ---- ptov: the jobs ---- */
 
+/* The map's pairs held at once (32 bytes each: 128 MiB by default). */
+static size_t max_pairs(const vtop_ptov_scan *q)
+{
+    return q->max_pairs ? q->max_pairs : VTOP_PTOV_SCAN_PAIRS;
+}
+
 typedef struct hit_store {
     vtop_ptov_hit *v;
     size_t n, cap, keep;   /* keep: store at most this many */
@@ -353,14 +359,24 @@ static int store_hit(void *ctx, const vtop_ptov_hit *hit)
 typedef struct pair_store {
     vtop_ptov_pair *v;
     size_t n, cap;
-    bool no_memory;
+    size_t limit;          /* stop the walk past this many (0: none) */
+    uint64_t pa_lo, pa_hi; /* keep only pairs whose pa is in [lo, hi] */
+    bool no_memory, over;
 } pair_store;
 
 static int store_pair(void *ctx, const vtop_ptov_pair *p)
 {
     pair_store *s = ctx;
+    if (p->pa < s->pa_lo || p->pa > s->pa_hi)
+        return 0;
+    if (s->limit && s->n == s->limit) {
+        s->over = true;
+        return 1;
+    }
     if (s->n == s->cap) {
         size_t ncap = s->cap ? s->cap * 2 : 1024;
+        if (s->limit && ncap > s->limit)
+            ncap = s->limit;
         vtop_ptov_pair *v = realloc(s->v, ncap * sizeof *v);
         if (!v) {
             s->no_memory = true;
@@ -371,6 +387,11 @@ static int store_pair(void *ctx, const vtop_ptov_pair *p)
     }
     s->v[s->n++] = *p;
     return 0;
+}
+
+static pair_store pairs_all(size_t limit)
+{
+    return (pair_store){.limit = limit, .pa_hi = ~0ull};
 }
 
 typedef struct ptov_jobs {
@@ -422,7 +443,7 @@ static bool jobs_stand(const ptov_jobs *pj)
         tables += pj->tables[k];
     }
     for (unsigned i = 0; pj->map && i < pj->jobs; i++)
-        if (pj->pairs[i].no_memory)
+        if (pj->pairs[i].no_memory || pj->pairs[i].over)
             return false;
     return tables <= pj->budget;
 }
@@ -453,8 +474,9 @@ static unsigned job_count(const vtop_ptov_scan *q, const span_list *sl)
     return jobs;
 }
 
-/* Merge the jobs' sorted maps into q->on_pair, smallest first. */
-static void merge_pairs(const vtop_ptov_scan *q, pair_store *p, unsigned n)
+/* Merge the jobs' sorted maps into emit, smallest first. */
+static void merge_pairs(void (*emit)(void *, const vtop_ptov_pair *), void *ctx,
+                        const pair_store *p, unsigned n)
 {
     size_t at[MAX_JOBS] = {0};
     for (;;) {
@@ -465,7 +487,7 @@ static void merge_pairs(const vtop_ptov_scan *q, pair_store *p, unsigned n)
                 best = i;
         if (best == n)
             return;
-        q->on_pair(q->ctx, &p[best].v[at[best]++]);
+        emit(ctx, &p[best].v[at[best]++]);
     }
 }
 
@@ -493,12 +515,17 @@ static bool ptov_split(vtop_ptov_scan *q, const span_list *sl,
     bool ok = pj.st && pj.tables && (pj.pairs || pj.hits);
     for (size_t k = 0; ok && pj.hits && k < sl->n; k++)
         pj.hits[k].keep = q->keep;
+    /* the jobs together hold at most the map's bound */
+    size_t per_job = max_pairs(q) / jobs;
+    for (unsigned i = 0; ok && pj.pairs && i < jobs; i++)
+        pj.pairs[i] = pairs_all(per_job ? per_job : 1);
     if (ok)
         q->svc->parallel(q->svc->ctx, jobs, ptov_job, &pj);
     ok = ok && jobs_stand(&pj);
-    if (ok && pj.map) {
+    void (*emit)(void *, const vtop_ptov_pair *) = q->on_pair;
+    if (ok && pj.map && emit) {
         q->svc->parallel(q->svc->ctx, jobs, sort_job, pj.pairs);
-        merge_pairs(q, pj.pairs, jobs);
+        merge_pairs(emit, q->ctx, pj.pairs, jobs);
     }
     if (ok && !pj.map) {
         for (size_t k = 0; k < sl->n; k++) {
@@ -512,34 +539,133 @@ static bool ptov_split(vtop_ptov_scan *q, const span_list *sl,
     return ok;
 }
 
-/* One walk of the whole space, as without the services. */
-static vtop_status ptov_whole(vtop_ptov_scan *q, watch *w)
+/* ---- the map in PA windows: memory bounded however many leaves ---- */
+
+#define PA_BUCKETS 65536u
+
+typedef struct pa_census {
+    uint64_t n, lo, hi;        /* pairs, lowest and highest pa */
+    uint64_t *bucket;          /* NULL: first pass (n, lo, hi only) */
+    uint64_t width;
+} pa_census;
+
+static int count_pair(void *ctx, const vtop_ptov_pair *p)
 {
+    pa_census *c = ctx;
+    if (c->bucket) {
+        c->bucket[(p->pa - c->lo) / c->width]++;
+        return 0;
+    }
+    if (c->n == 0 || p->pa < c->lo)
+        c->lo = p->pa;
+    if (c->n == 0 || p->pa > c->hi)
+        c->hi = p->pa;
+    c->n++;
+    return 0;
+}
+
+/* One more walk of the whole space with progress started over. */
+static vtop_status walk_again(const vtop_ptov_scan *q, const span_list *sl,
+                              vtop_scan_hooks *h, vtop_ptov_pair_fn fn, void *ctx)
+{
+    watch w = {.sl = sl, .h = h};
+    if (h->progress && sl)
+        progress_begin(q->svc, "ptov", sl, h);
     vtop_enum_options eo = {.policy = VTOP_ENUM_STRICT,
-                            .on_event = w ? watch_event : NULL, .event_ctx = w};
-    if (q->on_pair) {
-        pair_store ps = {0};
-        vtop_status st = vtop_ptov_map_each(q->space, 0, ~0ull, &eo, store_pair, &ps);
+                            .on_event = h->progress && sl ? watch_event : NULL,
+                            .event_ctx = &w};
+    vtop_status st = vtop_ptov_map_each(q->space, 0, ~0ull, &eo, fn, ctx);
+    if (sl)
+        advance(&w, sl->total);
+    return st;
+}
+
+/* The map when it holds more pairs than max_pairs: a census of the pairs'
+ * physical addresses (two walks), then one walk per window of PAs that
+ * holds at most max_pairs (a single PA held more often gets a window of
+ * its own), sorted and given to on_pair in PA order. The walk is the same
+ * every time, so its status is the first census's. */
+static vtop_status ptov_windows(vtop_ptov_scan *q, const span_list *sl,
+                                vtop_scan_hooks *h)
+{
+    void (*emit)(void *, const vtop_ptov_pair *) = q->on_pair;
+    pa_census c = {0};
+    vtop_status st = walk_again(q, sl, h, count_pair, &c);
+    if (st != VTOP_OK || c.n == 0 || !emit)
+        return st;
+    c.width = (c.hi - c.lo) / PA_BUCKETS + 1;
+    c.bucket = calloc(PA_BUCKETS, sizeof *c.bucket);
+    if (!c.bucket) {
+        q->no_memory = true;
+        return VTOP_OK;
+    }
+    st = walk_again(q, sl, h, count_pair, &c);
+    size_t limit = max_pairs(q);
+    for (uint64_t b = 0; st == VTOP_OK && b < PA_BUCKETS;) {
+        uint64_t n = c.bucket[b], e = b + 1;
+        while (e < PA_BUCKETS && n + c.bucket[e] <= limit)
+            n += c.bucket[e++];
+        if (n) {
+            pair_store ps = pairs_all(0);
+            ps.pa_lo = c.lo + b * c.width;
+            ps.pa_hi = c.lo + (e * c.width - 1);
+            st = walk_again(q, sl, h, store_pair, &ps);
+            if (ps.no_memory) {
+                q->no_memory = true;
+                free(ps.v);
+                break;
+            }
+            vtop_ptov_sort(ps.v, ps.n);
+            for (size_t i = 0; st == VTOP_OK && i < ps.n; i++)
+                emit(q->ctx, &ps.v[i]);
+            free(ps.v);
+        }
+        b = e;
+    }
+    free(c.bucket);
+    return st;
+}
+
+/* One walk of the whole space, as without the services (the map in PA
+ * windows when it is larger than max_pairs). */
+static vtop_status ptov_whole(vtop_ptov_scan *q, const span_list *sl,
+                              vtop_scan_hooks *h)
+{
+    watch w = {.sl = sl, .h = h};
+    bool show = sl && h->progress;
+    vtop_enum_options eo = {.policy = VTOP_ENUM_STRICT,
+                            .on_event = show ? watch_event : NULL, .event_ctx = &w};
+    void (*emit)(void *, const vtop_ptov_pair *) = q->on_pair;
+    vtop_status st;
+    if (emit) {
+        pair_store ps = pairs_all(max_pairs(q));
+        st = vtop_ptov_map_each(q->space, 0, ~0ull, &eo, store_pair, &ps);
         if (ps.no_memory)
             q->no_memory = true;
+        if (st == VTOP_OK && ps.over) {
+            free(ps.v);
+            return ptov_windows(q, sl, h);
+        }
         if (st == VTOP_OK && !ps.no_memory) {
             vtop_ptov_sort(ps.v, ps.n);
             for (size_t i = 0; i < ps.n; i++)
-                q->on_pair(q->ctx, &ps.v[i]);
+                emit(q->ctx, &ps.v[i]);
         }
         free(ps.v);
-        return st;
+    } else {
+        hit_store hs = {.keep = q->keep};
+        st = vtop_ptov_each(q->space, 0, ~0ull, q->pa_first, q->pa_last, &eo,
+                            store_hit, &hs);
+        if (hs.no_memory)
+            q->no_memory = true;
+        for (size_t i = 0; i < hs.n; i++)
+            q->on_hit(q->ctx, &hs.v[i]);
+        q->stored = hs.n;
+        q->total = hs.total;
+        free(hs.v);
     }
-    hit_store hs = {.keep = q->keep};
-    vtop_status st = vtop_ptov_each(q->space, 0, ~0ull, q->pa_first, q->pa_last,
-                                    &eo, store_hit, &hs);
-    if (hs.no_memory)
-        q->no_memory = true;
-    for (size_t i = 0; i < hs.n; i++)
-        q->on_hit(q->ctx, &hs.v[i]);
-    q->stored = hs.n;
-    q->total = hs.total;
-    free(hs.v);
+    if (show)
+        advance(&w, sl->total);
     return st;
 }
 
@@ -556,7 +682,7 @@ vtop_status vtop_ptov_scan_run(vtop_ptov_scan *q)
     vtop_scan_hooks h = {0};
     if (!(want_progress(svc) || split_wanted) || !spans_find(q->space, &sl)) {
         spans_free(&sl);
-        return ptov_whole(q, NULL);
+        return ptov_whole(q, NULL, &h);
     }
     progress_begin(svc, "ptov", &sl, &h);
     unsigned jobs = job_count(q, &sl);
@@ -566,9 +692,7 @@ vtop_status vtop_ptov_scan_run(vtop_ptov_scan *q)
         q->total = 0;
         if (jobs >= 2 && h.progress) /* the split was in vain: start over */
             progress_begin(svc, "ptov", &sl, &h);
-        watch w = {.sl = &sl, .h = &h};
-        st = ptov_whole(q, h.progress ? &w : NULL);
-        advance(&w, sl.total);
+        st = ptov_whole(q, &sl, &h);
     }
     progress_end(svc, &h);
     spans_free(&sl);

@@ -186,22 +186,22 @@ static void walk_reps(const bench_ctx *b, const char *sparse, const char *dense,
 {
     f->ran = f->same = f->jobs_same = 1;
     for (int r = 0; r < reps; r++) {
-        walk_out s, d, d2;
-        int ok = walk_run(b, sparse, "1", root, mode, cmd, &s) == 0 &&
-                 walk_run(b, dense, "1", root, mode, cmd, &d) == 0 &&
-                 walk_run(b, dense, "2", root, mode, cmd, &d2) == 0;
+        walk_out ws = {0}, wd = {0}, wd2 = {0};
+        int ok = walk_run(b, sparse, "1", root, mode, cmd, &ws) == 0 &&
+                 walk_run(b, dense, "1", root, mode, cmd, &wd) == 0 &&
+                 walk_run(b, dense, "2", root, mode, cmd, &wd2) == 0;
         f->ran &= ok;
-        f->same &= ok && same_file(s.path, d.path);
-        f->jobs_same &= ok && same_file(d.path, d2.path);
-        unlink(s.path);
-        unlink(d.path);
-        unlink(d2.path);
-        f->sparse_s[r] = s.c.wall_s;
-        f->dense_s[r] = d.c.wall_s;
-        f->dense_cpu_gbs[r] = bytes / d.c.cpu_s / 1e9;
-        f->jobs2_s[r] = d2.c.wall_s;
-        f->sparse_rss[r] = s.c.max_rss_kib / 1024;
-        f->dense_rss[r] = d.c.max_rss_kib / 1024;
+        f->same &= ok && same_file(ws.path, wd.path);
+        f->jobs_same &= ok && same_file(wd.path, wd2.path);
+        unlink(ws.path);
+        unlink(wd.path);
+        unlink(wd2.path);
+        f->sparse_s[r] = ws.c.wall_s;
+        f->dense_s[r] = wd.c.wall_s;
+        f->dense_cpu_gbs[r] = bytes / wd.c.cpu_s / 1e9;
+        f->jobs2_s[r] = wd2.c.wall_s;
+        f->sparse_rss[r] = ws.c.max_rss_kib / 1024;
+        f->dense_rss[r] = wd.c.max_rss_kib / 1024;
     }
 }
 
