@@ -24,6 +24,14 @@
  * same. `audit` runs as one job: its findings merge adjacent leaves
  * across any boundary and the table checks report the second reference
  * in walk order, a state the whole walk shares.
+ *
+ * The map is held as 32-byte pairs to be sorted, four times what the
+ * leaves' page-table entries take: past VTOP_PTOV_SCAN_PAIRS (128 MiB) it
+ * is sorted in windows of physical addresses instead, a census of the
+ * pairs' PAs first (two walks), then one walk per window, so resident
+ * memory stays bounded however many leaves a space has (an arm64 kernel
+ * maps its linear map with 4K pages under rodata=full: 2^18 leaves per
+ * GiB of RAM).
  */
 #include <stdlib.h>
 
