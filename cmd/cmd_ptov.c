@@ -3,12 +3,12 @@
 #include "session_int.h"
 
 #include <inttypes.h>
-#include <stdlib.h>
 
 #include "../core/ptov.h"
 #include "fmt_json.h"
 #include "fmt_windbg.h"
 #include "num.h"
+#include "scan.h"
 
 /* Hits printed for one query; the total is always reported. */
 #define PTOV_MAX_HITS 4096
@@ -40,42 +40,59 @@ static void pair_line(vtop_cmd_ctx *c, const vtop_report *r, const vtop_ptov_pai
                 vtop_fmt_size_name(p->size), rights);
 }
 
+typedef struct ptov_print {
+    vtop_cmd_ctx *c;
+    vtop_report r;
+} ptov_print;
+
+static void print_hit(void *ctx, const vtop_ptov_hit *h)
+{
+    ptov_print *p = ctx;
+    hit_line(p->c, &p->r, h);
+}
+
+static void print_pair(void *ctx, const vtop_ptov_pair *pair)
+{
+    ptov_print *p = ctx;
+    pair_line(p->c, &p->r, pair);
+}
+
+/* One walk of the whole space (through the platform's scan services:
+ * progress, --jobs); what it prints is the same without them. */
+static vtop_status ptov_walk(vtop_cmd_ctx *c, const vtop_space *space,
+                             vtop_ptov_scan *q, ptov_print *p)
+{
+    *p = (ptov_print){c, {c->out, space}};
+    q->space = space;
+    q->svc = c->session->scan;
+    q->ctx = p;
+    return vtop_ptov_scan_run(q);
+}
+
 static int ptov_query(vtop_cmd_ctx *c, const vtop_space *space, uint64_t first,
                       uint64_t last)
 {
-    vtop_ptov_hit *hits = calloc(PTOV_MAX_HITS, sizeof *hits);
-    if (!hits)
+    ptov_print p;
+    vtop_ptov_scan q = {.on_hit = print_hit, .pa_first = first, .pa_last = last,
+                        .keep = PTOV_MAX_HITS};
+    vtop_status st = ptov_walk(c, space, &q, &p);
+    if (q.no_memory)
         return vtop_cmd_error(c, VTOP_EXIT_FAIL, "ptov: out of memory");
-    vtop_ptov_hits found = {hits, PTOV_MAX_HITS, 0, 0};
-    vtop_status st = vtop_ptov(space, first, last, NULL, &found);
-    size_t stored = found.stored;
-    uint64_t total = found.total;
-    vtop_report r = {c->out, space};
-    for (size_t i = 0; i < stored; i++)
-        hit_line(c, &r, &hits[i]);
-    free(hits);
-    if (st != VTOP_OK && st != VTOP_BUFFER_TOO_SMALL)
+    if (st != VTOP_OK)
         return vtop_cmd_error(c, VTOP_EXIT_FAIL, "ptov: %s", vtop_status_name(st));
     if (!c->json)
-        vtop_printf(c->out, "%" PRIu64 " mapping(s)%s\n", total,
-                    total > stored ? " (first ones shown)" : "");
-    return total ? VTOP_EXIT_OK : VTOP_EXIT_FAIL;
+        vtop_printf(c->out, "%" PRIu64 " mapping(s)%s\n", q.total,
+                    q.total > q.stored ? " (first ones shown)" : "");
+    return q.total ? VTOP_EXIT_OK : VTOP_EXIT_FAIL;
 }
 
 static int ptov_map(vtop_cmd_ctx *c, const vtop_space *space)
 {
-    size_t count = 0;
-    vtop_status st = vtop_ptov_map(space, NULL, NULL, 0, &count);
-    if (st != VTOP_OK && st != VTOP_BUFFER_TOO_SMALL)
-        return vtop_cmd_error(c, VTOP_EXIT_FAIL, "ptov: %s", vtop_status_name(st));
-    vtop_ptov_pair *pairs = calloc(count ? count : 1, sizeof *pairs);
-    if (!pairs)
+    ptov_print p;
+    vtop_ptov_scan q = {.on_pair = print_pair};
+    vtop_status st = ptov_walk(c, space, &q, &p);
+    if (q.no_memory)
         return vtop_cmd_error(c, VTOP_EXIT_FAIL, "ptov: out of memory");
-    st = vtop_ptov_map(space, NULL, pairs, count, &count);
-    vtop_report r = {c->out, space};
-    for (size_t i = 0; st == VTOP_OK && i < count; i++)
-        pair_line(c, &r, &pairs[i]);
-    free(pairs);
     if (st != VTOP_OK)
         return vtop_cmd_error(c, VTOP_EXIT_FAIL, "ptov: %s", vtop_status_name(st));
     return VTOP_EXIT_OK;

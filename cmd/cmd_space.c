@@ -15,6 +15,7 @@
 #include "fmt_qemu.h"
 #include "num.h"
 #include "qemu_quirks.h"
+#include "scan.h"
 
 /* Optional RANGE arguments (argv[1..argc)), inclusive last byte in *last. */
 static bool space_range(vtop_cmd_ctx *c, int argc, char **argv,
@@ -184,7 +185,8 @@ static int run_audit(vtop_cmd_ctx *c, int argc, char **argv)
         opt.refs[i].level = 0xff; /* empty slot (audit.h) */
     vtop_audit_stats stats;
     memset(&stats, 0, sizeof stats);
-    vtop_status st = vtop_audit(space, &opt, audit_finding, c, &stats);
+    vtop_status st = vtop_audit_scan(space, c->session->scan, &opt,
+                                     audit_finding, c, &stats);
     free(opt.refs);
     if (c->json)
         vtop_fmt_json_audit_summary(c->out, &stats);

@@ -23,6 +23,8 @@ typedef struct audit {
     vtop_finding_fn on_finding;
     void *ctx;
     vtop_audit_stats *st;
+    vtop_event_fn watch;
+    void *watch_ctx;
     open_range open[LEAF_KINDS];
 } audit;
 
@@ -154,6 +156,8 @@ static int table_ref(audit *a, const vtop_enum_event *e)
 static int on_event(void *ctx, const vtop_enum_event *e)
 {
     audit *a = ctx;
+    if (a->watch)
+        (void)a->watch(a->watch_ctx, e);
     vtop_finding f = {
         .va_start = e->va, .va_end = e->va + (e->size - 1), .count = 1,
         .level = e->level, .entry_pa = e->entry_pa, .entry = e->entry,
@@ -183,6 +187,15 @@ vtop_status vtop_audit(const vtop_space *space, const vtop_audit_options *opt,
                        vtop_finding_fn on_finding, void *ctx,
                        vtop_audit_stats *stats)
 {
+    return vtop_audit_watched(space, opt, NULL, NULL, on_finding, ctx, stats);
+}
+
+vtop_status vtop_audit_watched(const vtop_space *space,
+                               const vtop_audit_options *opt,
+                               vtop_event_fn watch, void *watch_ctx,
+                               vtop_finding_fn on_finding, void *ctx,
+                               vtop_audit_stats *stats)
+{
     vtop_audit_stats local = {0};
     vtop_audit_stats *st = stats ? stats : &local;
     *st = (vtop_audit_stats){0};
@@ -191,7 +204,7 @@ vtop_status vtop_audit(const vtop_space *space, const vtop_audit_options *opt,
     if (opt)
         for (size_t i = 0; i < opt->refs_cap; i++)
             opt->refs[i].level = REF_EMPTY;
-    audit a = {space, opt, on_finding, ctx, st, {{0}}};
+    audit a = {space, opt, on_finding, ctx, st, watch, watch_ctx, {{0}}};
     vtop_enum_options eo = {.policy = VTOP_ENUM_STRICT,
                             .max_tables = opt ? opt->max_tables : 0,
                             .on_event = on_event, .event_ctx = &a};

@@ -97,4 +97,14 @@ vtop_status vtop_audit(const vtop_space *space, const vtop_audit_options *opt,
                        vtop_finding_fn on_finding, void *ctx,
                        vtop_audit_stats *stats);
 
+/* vtop_audit with a watcher: watch(watch_ctx, event) sees every walk event
+ * before the audit does (a caller's progress: TABLE events come in VA
+ * order); its return value is ignored, the audit alone stops the walk.
+ * watch may be NULL (then it is vtop_audit). */
+vtop_status vtop_audit_watched(const vtop_space *space,
+                               const vtop_audit_options *opt,
+                               vtop_event_fn watch, void *watch_ctx,
+                               vtop_finding_fn on_finding, void *ctx,
+                               vtop_audit_stats *stats);
+
 #endif

@@ -13,6 +13,7 @@
 #ifndef VTOP_PTOV_H
 #define VTOP_PTOV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,6 +51,21 @@ vtop_status vtop_ptov(const vtop_space *space, uint64_t pa_start,
                       uint64_t pa_end, const vtop_enum_options *opt,
                       vtop_ptov_hits *out);
 
+/* Return 0 to go on, non-zero to stop the walk (the call then returns
+ * VTOP_OK; opt->stats->stopped says so). */
+typedef int (*vtop_ptov_hit_fn)(void *ctx, const vtop_ptov_hit *hit);
+
+/* vtop_ptov's hits among the leaves that overlap [va_first, va_last]
+ * (canonical, inclusive), one call of fn each, in VA order. A split of the
+ * VA space into ranges no leaf crosses (boundaries at multiples of the
+ * largest leaf's span) gives, range after range, the hits of one whole
+ * call. Returns as vtop_enumerate, VTOP_BAD_ARGUMENT also for
+ * pa_start > pa_end or a NULL fn. */
+vtop_status vtop_ptov_each(const vtop_space *space, uint64_t va_first,
+                           uint64_t va_last, uint64_t pa_start, uint64_t pa_end,
+                           const vtop_enum_options *opt, vtop_ptov_hit_fn fn,
+                           void *ctx);
+
 /* One pair of the whole physical-to-virtual map. */
 typedef struct vtop_ptov_pair {
     uint64_t pa;          /* physical base of the leaf */
@@ -67,5 +83,25 @@ typedef struct vtop_ptov_pair {
 vtop_status vtop_ptov_map(const vtop_space *space,
                           const vtop_enum_options *opt, vtop_ptov_pair *pairs,
                           size_t cap, size_t *count);
+
+/* The pairs of the leaves that overlap [va_first, va_last], unsorted (VA
+ * order), one call of fn each: for callers that store the map themselves
+ * (in one pass, or split into ranges as vtop_ptov_each). Returns as
+ * vtop_enumerate. */
+typedef int (*vtop_ptov_pair_fn)(void *ctx, const vtop_ptov_pair *pair);
+vtop_status vtop_ptov_map_each(const vtop_space *space, uint64_t va_first,
+                               uint64_t va_last, const vtop_enum_options *opt,
+                               vtop_ptov_pair_fn fn, void *ctx);
+
+/* The map's order: pa, then va (the key is unique: one leaf per VA). */
+static inline bool vtop_ptov_pair_less(const vtop_ptov_pair *a,
+                                       const vtop_ptov_pair *b)
+{
+    return a->pa != b->pa ? a->pa < b->pa : a->va < b->va;
+}
+
+/* Sort n pairs into the map's order in place (heap sort: no recursion, no
+ * allocation, O(n log n) worst case). */
+void vtop_ptov_sort(vtop_ptov_pair *pairs, size_t n);
 
 #endif

@@ -35,7 +35,7 @@ static const char usage_text[] =
     "Options (also `open`'s options):\n"
     VTOP_OPEN_OPTIONS_HELP
     "  --json           answers as JSON, one object per line\n"
-    "  --jobs N         whole-image scans (roots) use N threads (default 1)\n"
+    "  --jobs N         whole-image scans (roots, ptov) use N threads (default 1)\n"
     "  --progress       a progress line on stderr during whole-image scans\n"
     "                   (shown anyway when stderr is a terminal)\n"
     "  -h, --help       this help;  --version  the version\n"

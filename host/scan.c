@@ -1,7 +1,8 @@
 /* vtop host CLI: scan services (see scan.h).
  *
  * Progress goes to stderr, never to stdout (the answer), at most ten
- * times a second: percent, bytes per second and time left, on one line
+ * times a second: percent, bytes per second (of the image for `roots`,
+ * of VA covered for the table walks) and time left, on one line
  * rewritten with a carriage return. Jobs are POSIX threads: the core scan
  * of direct runs reads the image and writes only its own buffers.
  */
@@ -36,8 +37,13 @@ static void print_line(host_scan *hs, double t)
     double pct = hs->total ? 100.0 * (double)done / (double)hs->total : 100.0;
     double left = rate > 0 ? (double)(hs->total - done) / rate : 0;
     unsigned l = (unsigned)(left + 0.5);
-    fprintf(stderr, "\r%s: %5.1f%%  %8.2f MB/s  %02u:%02u:%02u left ", hs->what,
-            pct, rate / 1e6, l / 3600, l / 60 % 60, l % 60);
+    /* a table walk counts VA covered: up to petabytes a second */
+    static const char units[][3] = {"kB", "MB", "GB", "TB", "PB", "EB"};
+    unsigned u = 0;
+    for (rate /= 1e3; u + 1 < sizeof units / sizeof units[0] && rate >= 1e4; u++)
+        rate /= 1e3;
+    fprintf(stderr, "\r%s: %5.1f%%  %8.2f %s/s  %02u:%02u:%02u left ", hs->what,
+            pct, rate, units[u], l / 3600, l / 60 % 60, l % 60);
     fflush(stderr);
     hs->printed = true;
 }
@@ -69,6 +75,11 @@ static void progress_begin(void *ctx, const char *what, uint64_t total,
     hs->printed = false;
     h->progress = progress;
     h->progress_ctx = hs;
+}
+
+static bool shows_progress(void *ctx)
+{
+    return ((const host_scan *)ctx)->show;
 }
 
 static void progress_end(void *ctx)
@@ -122,6 +133,7 @@ void host_scan_services(host_scan *hs, unsigned jobs, bool show_progress,
     *svc = (vtop_scan_services){
         .hooks = host_image_hooks,
         .progress_begin = progress_begin,
+        .shows_progress = shows_progress,
         .progress_end = progress_end,
         .parallel = parallel,
         .jobs = jobs,

@@ -33,6 +33,8 @@ test-cli: $(CLI_VTOP) $(CLI_IMG_DIR)/cli4.raw $(CLI_IMG_DIR)/cli4.kdump $(if $(w
 	  python3 tests/cli/scan_check.py || rc=1; \
 	VTOP=$(CLI_VTOP) IMG=$(CLI_IMG_DIR) SYN=$(BUILD)/images \
 	  python3 tests/cli/argv_check.py || rc=1; \
+	VTOP=$(CLI_VTOP) IMG=$(CLI_IMG_DIR) SYN=$(BUILD)/images WORK=$(BUILD)/cli-work \
+	  python3 tests/cli/walk_check.py || rc=1; \
 	tests/cli/install_check.sh "$(MAKE)" $(BUILD)/cli-install || rc=1; \
 	exit $$rc
 
