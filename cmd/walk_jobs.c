@@ -14,17 +14,14 @@
  * across any boundary and the table checks report the second reference
  * in walk order, a state the whole walk shares.
  *
- * The map is held as 32-byte pairs to be sorted, four times what the
- * leaves' page-table entries take: past VTOP_PTOV_SCAN_PAIRS (128 MiB) it
- * is sorted in windows of physical addresses instead, a census of the
- * pairs' PAs first (two walks), then one walk per window, so resident
- * memory stays bounded however many leaves a space has (an arm64 kernel
- * maps its linear map with 4K pages under rodata=full: 2^18 leaves per
- * GiB of RAM).
+ * The map past VTOP_PTOV_SCAN_PAIRS is sorted in windows of physical
+ * addresses (walk_windows.c), so resident memory stays bounded.
  */
 #include <stdlib.h>
 
 #include "walk_spans.h"
+#include "walk_store.h"
+#include "walk_windows.h"
 
 #define MAX_JOBS 64u
 
@@ -52,79 +49,6 @@ vtop_status vtop_audit_scan(const vtop_space *space, const vtop_scan_services *s
 }
 
 /* ---- ptov: the jobs ---- */
-
-/* The map's pairs held at once (32 bytes each: 128 MiB by default). */
-static size_t max_pairs(const vtop_ptov_scan *q)
-{
-    return q->max_pairs ? q->max_pairs : VTOP_PTOV_SCAN_PAIRS;
-}
-
-typedef struct hit_store {
-    vtop_ptov_hit *v;
-    size_t n, cap, keep;   /* keep: store at most this many */
-    uint64_t total;
-    bool no_memory;
-} hit_store;
-
-static int store_hit(void *ctx, const vtop_ptov_hit *hit)
-{
-    hit_store *s = ctx;
-    s->total++;
-    if (s->n == s->keep)
-        return 0;
-    if (s->n == s->cap) {
-        size_t ncap = s->cap ? s->cap * 2 : 16;
-        if (ncap > s->keep)
-            ncap = s->keep;
-        vtop_ptov_hit *v = realloc(s->v, ncap * sizeof *v);
-        if (!v) {
-            s->no_memory = true;
-            return 1;
-        }
-        s->v = v;
-        s->cap = ncap;
-    }
-    s->v[s->n++] = *hit;
-    return 0;
-}
-
-typedef struct pair_store {
-    vtop_ptov_pair *v;
-    size_t n, cap;
-    size_t limit;          /* stop the walk past this many (0: none) */
-    uint64_t pa_lo, pa_hi; /* keep only pairs whose pa is in [lo, hi] */
-    bool no_memory, over;
-} pair_store;
-
-static int store_pair(void *ctx, const vtop_ptov_pair *p)
-{
-    pair_store *s = ctx;
-    if (p->pa < s->pa_lo || p->pa > s->pa_hi)
-        return 0;
-    if (s->limit && s->n == s->limit) {
-        s->over = true;
-        return 1;
-    }
-    if (s->n == s->cap) {
-        size_t ncap = s->cap ? s->cap * 2 : 1024;
-        if (s->limit && ncap > s->limit)
-            ncap = s->limit;
-        vtop_ptov_pair *v = realloc(s->v, ncap * sizeof *v);
-        if (!v) {
-            s->no_memory = true;
-            return 1;
-        }
-        s->v = v;
-        s->cap = ncap;
-    }
-    s->v[s->n++] = *p;
-    return 0;
-}
-
-static pair_store pairs_all(size_t limit)
-{
-    return (pair_store){.limit = limit, .pa_hi = ~0ull};
-}
 
 typedef struct ptov_jobs {
     const vtop_space *space;
@@ -155,10 +79,10 @@ static void ptov_job(void *arg, unsigned i)
         walk_watch_span(&w, k);
         if (pj->map)
             pj->st[k] = vtop_ptov_map_each(pj->space, s->lo, s->hi, &eo,
-                                           store_pair, &pj->pairs[i]);
+                                           walk_store_pair, &pj->pairs[i]);
         else
             pj->st[k] = vtop_ptov_each(pj->space, s->lo, s->hi, pj->pa_first,
-                                       pj->pa_last, &eo, store_hit, &pj->hits[k]);
+                                       pj->pa_last, &eo, walk_store_hit, &pj->hits[k]);
         pj->tables[k] = es.tables;
         walk_watch_advance(&w, pj->sl->before[k] + (s->hi - s->lo + 1));
     }
@@ -248,9 +172,9 @@ static bool ptov_split(vtop_ptov_scan *q, const span_list *sl,
     for (size_t k = 0; ok && pj.hits && k < sl->n; k++)
         pj.hits[k].keep = q->keep;
     /* the jobs together hold at most the map's bound */
-    size_t per_job = max_pairs(q) / jobs;
+    size_t per_job = walk_max_pairs(q) / jobs;
     for (unsigned i = 0; ok && pj.pairs && i < jobs; i++)
-        pj.pairs[i] = pairs_all(per_job ? per_job : 1);
+        pj.pairs[i] = walk_pairs_all(per_job ? per_job : 1);
     if (ok)
         q->svc->parallel(q->svc->ctx, jobs, ptov_job, &pj);
     ok = ok && jobs_stand(&pj);
@@ -271,95 +195,8 @@ static bool ptov_split(vtop_ptov_scan *q, const span_list *sl,
     return ok;
 }
 
-/* ---- the map in PA windows: memory bounded however many leaves ---- */
-
-#define PA_BUCKETS 65536u
-
-typedef struct pa_census {
-    uint64_t n, lo, hi;        /* pairs, lowest and highest pa */
-    uint64_t *bucket;          /* NULL: first pass (n, lo, hi only) */
-    uint64_t width;
-} pa_census;
-
-static int count_pair(void *ctx, const vtop_ptov_pair *p)
-{
-    pa_census *c = ctx;
-    if (c->bucket) {
-        c->bucket[(p->pa - c->lo) / c->width]++;
-        return 0;
-    }
-    if (c->n == 0 || p->pa < c->lo)
-        c->lo = p->pa;
-    if (c->n == 0 || p->pa > c->hi)
-        c->hi = p->pa;
-    c->n++;
-    return 0;
-}
-
-/* One more walk of the whole space with progress started over. */
-static vtop_status walk_again(const vtop_ptov_scan *q, const span_list *sl,
-                              vtop_scan_hooks *h, vtop_ptov_pair_fn fn, void *ctx)
-{
-    watch w = {.sl = sl, .h = h};
-    if (h->progress && sl)
-        walk_progress_begin(q->svc, "ptov", sl, h);
-    vtop_enum_options eo = {.policy = VTOP_ENUM_STRICT,
-                            .on_event = h->progress && sl ? walk_watch_event : NULL,
-                            .event_ctx = &w};
-    vtop_status st = vtop_ptov_map_each(q->space, 0, ~0ull, &eo, fn, ctx);
-    if (sl)
-        walk_watch_advance(&w, sl->total);
-    return st;
-}
-
-/* The map when it holds more pairs than max_pairs: a census of the pairs'
- * physical addresses (two walks), then one walk per window of PAs that
- * holds at most max_pairs (a single PA held more often gets a window of
- * its own), sorted and given to on_pair in PA order. The walk is the same
- * every time, so its status is the first census's. */
-static vtop_status ptov_windows(vtop_ptov_scan *q, const span_list *sl,
-                                vtop_scan_hooks *h)
-{
-    void (*emit)(void *, const vtop_ptov_pair *) = q->on_pair;
-    pa_census c = {0};
-    vtop_status st = walk_again(q, sl, h, count_pair, &c);
-    if (st != VTOP_OK || c.n == 0 || !emit)
-        return st;
-    c.width = (c.hi - c.lo) / PA_BUCKETS + 1;
-    c.bucket = calloc(PA_BUCKETS, sizeof *c.bucket);
-    if (!c.bucket) {
-        q->no_memory = true;
-        return VTOP_OK;
-    }
-    st = walk_again(q, sl, h, count_pair, &c);
-    size_t limit = max_pairs(q);
-    for (uint64_t b = 0; st == VTOP_OK && b < PA_BUCKETS;) {
-        uint64_t n = c.bucket[b], e = b + 1;
-        while (e < PA_BUCKETS && n + c.bucket[e] <= limit)
-            n += c.bucket[e++];
-        if (n) {
-            pair_store ps = pairs_all(0);
-            ps.pa_lo = c.lo + b * c.width;
-            ps.pa_hi = c.lo + (e * c.width - 1);
-            st = walk_again(q, sl, h, store_pair, &ps);
-            if (ps.no_memory) {
-                q->no_memory = true;
-                free(ps.v);
-                break;
-            }
-            vtop_ptov_sort(ps.v, ps.n);
-            for (size_t i = 0; st == VTOP_OK && i < ps.n; i++)
-                emit(q->ctx, &ps.v[i]);
-            free(ps.v);
-        }
-        b = e;
-    }
-    free(c.bucket);
-    return st;
-}
-
 /* One walk of the whole space, as without the services (the map in PA
- * windows when it is larger than max_pairs). */
+ * windows when it is larger than walk_max_pairs). */
 static vtop_status ptov_whole(vtop_ptov_scan *q, const span_list *sl,
                               vtop_scan_hooks *h)
 {
@@ -370,13 +207,13 @@ static vtop_status ptov_whole(vtop_ptov_scan *q, const span_list *sl,
     void (*emit)(void *, const vtop_ptov_pair *) = q->on_pair;
     vtop_status st;
     if (emit) {
-        pair_store ps = pairs_all(max_pairs(q));
-        st = vtop_ptov_map_each(q->space, 0, ~0ull, &eo, store_pair, &ps);
+        pair_store ps = walk_pairs_all(walk_max_pairs(q));
+        st = vtop_ptov_map_each(q->space, 0, ~0ull, &eo, walk_store_pair, &ps);
         if (ps.no_memory)
             q->no_memory = true;
         if (st == VTOP_OK && ps.over) {
             free(ps.v);
-            return ptov_windows(q, sl, h);
+            return walk_ptov_windows(q, sl, h);
         }
         if (st == VTOP_OK && !ps.no_memory) {
             vtop_ptov_sort(ps.v, ps.n);
@@ -387,7 +224,7 @@ static vtop_status ptov_whole(vtop_ptov_scan *q, const span_list *sl,
     } else {
         hit_store hs = {.keep = q->keep};
         st = vtop_ptov_each(q->space, 0, ~0ull, q->pa_first, q->pa_last, &eo,
-                            store_hit, &hs);
+                            walk_store_hit, &hs);
         if (hs.no_memory)
             q->no_memory = true;
         for (size_t i = 0; i < hs.n; i++)

@@ -3,8 +3,9 @@
  * (vtop_ptov_map, vtop_ptov) over random tables of every x86 mode, with
  * jobs run in an order unlike the sequential one; the progress it reports
  * adds up to the total it announced; a hostile self-map (every entry
- * pointing back to the root) ends as the one walk does; `audit` with
- * progress reports the findings vtop_audit reports. */
+ * pointing back to the root) ends as the one walk does; a map larger
+ * than its bound, sorted in PA windows (cmd/walk_windows.c), is the same
+ * map; `audit` with progress reports the findings vtop_audit reports. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
