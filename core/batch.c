@@ -182,21 +182,35 @@ batch_group(const vtop_space *s, const batch_ctx *x, const uint64_t *va,
 
 /* Every group of the batch, at one level count (a compile-time constant
  * for the group: the mode dispatch is made once per batch). A full
- * group's size is a constant too: the sweep over its walks unrolls. */
+ * group's size is a constant too: the sweep over its walks unrolls. One
+ * run with the records, one without: each passes the group only the
+ * outputs it writes. */
 static inline __attribute__((always_inline)) void
 batch_run(const vtop_space *s, const uint64_t *va, size_t n,
-          vtop_translation *out, const batch_pa_out *o, const unsigned levels)
+          vtop_translation *out, const unsigned levels)
 {
     const batch_ctx x = batch_ctx_of(s);
-    const bool rec = out != NULL;
     for (size_t g = 0; g < n; g += BATCH_GROUP) {
         unsigned m = n - g < BATCH_GROUP ? (unsigned)(n - g) : BATCH_GROUP;
-        batch_pa_out og = {rec ? NULL : o->pa + g, rec ? NULL : o->status + g};
-        vtop_translation *outg = rec ? out + g : NULL;
         if (m == BATCH_GROUP)
-            batch_group(s, &x, va + g, BATCH_GROUP, outg, &og, levels, rec);
+            batch_group(s, &x, va + g, BATCH_GROUP, out + g, NULL, levels, true);
         else
-            batch_group(s, &x, va + g, m, outg, &og, levels, rec);
+            batch_group(s, &x, va + g, m, out + g, NULL, levels, true);
+    }
+}
+
+static inline __attribute__((always_inline)) void
+batch_run_pa(const vtop_space *s, const uint64_t *va, size_t n,
+             const batch_pa_out *o, const unsigned levels)
+{
+    const batch_ctx x = batch_ctx_of(s);
+    for (size_t g = 0; g < n; g += BATCH_GROUP) {
+        unsigned m = n - g < BATCH_GROUP ? (unsigned)(n - g) : BATCH_GROUP;
+        const batch_pa_out og = {o->pa + g, o->status + g};
+        if (m == BATCH_GROUP)
+            batch_group(s, &x, va + g, BATCH_GROUP, NULL, &og, levels, false);
+        else
+            batch_group(s, &x, va + g, m, NULL, &og, levels, false);
     }
 }
 
@@ -226,16 +240,16 @@ vtop_status vtop_translate_batch(const vtop_space *space, const uint64_t *va,
         return VTOP_BAD_ARGUMENT;
     switch (batch_levels(space, n)) {
     case 5:
-        batch_run(space, va, n, out, NULL, 5);
+        batch_run(space, va, n, out, 5);
         break;
     case 4:
-        batch_run(space, va, n, out, NULL, 4);
+        batch_run(space, va, n, out, 4);
         break;
     case 3:
-        batch_run(space, va, n, out, NULL, 3);
+        batch_run(space, va, n, out, 3);
         break;
     case 2:
-        batch_run(space, va, n, out, NULL, 2);
+        batch_run(space, va, n, out, 2);
         break;
     default:
         for (size_t i = 0; i < n; i++)
@@ -255,16 +269,16 @@ vtop_status vtop_translate_batch_pa(const vtop_space *space, const uint64_t *va,
     const batch_pa_out o = {pa, status};
     switch (batch_levels(space, n)) {
     case 5:
-        batch_run(space, va, n, NULL, &o, 5);
+        batch_run_pa(space, va, n, &o, 5);
         break;
     case 4:
-        batch_run(space, va, n, NULL, &o, 4);
+        batch_run_pa(space, va, n, &o, 4);
         break;
     case 3:
-        batch_run(space, va, n, NULL, &o, 3);
+        batch_run_pa(space, va, n, &o, 3);
         break;
     case 2:
-        batch_run(space, va, n, NULL, &o, 2);
+        batch_run_pa(space, va, n, &o, 2);
         break;
     default:
         for (size_t i = 0; i < n; i++) {
