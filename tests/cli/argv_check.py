@@ -25,6 +25,9 @@ import shlex
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tap  # noqa: E402  (tests/cli/tap.py: the shared TAP report)
+
 VTOP = os.environ.get('VTOP', 'build/asan/vtop')
 IMG = os.environ.get('IMG', 'build/cli-images')
 SYN = os.environ.get('SYN', 'build/images')
@@ -251,14 +254,7 @@ def main():
         for k, v in frozen_bad.items():
             print(f"    '{k}': '{v}',")
         print('}')
-    failed = 0
-    for n, (name, ok, detail) in enumerate(results, 1):
-        print(f'{"ok" if ok else "not ok"} {n} - argv {name}')
-        if not ok:
-            failed += 1
-            print('# ' + detail.replace('\n', '\n# ')[:2000])
-    print(f'# {len(results)} checks')
-    return 1 if failed or not results else 0
+    return tap.report(results, 'argv')
 
 
 if __name__ == '__main__':

@@ -44,3 +44,17 @@ def done(planned):
         print(f'# plan 1..{planned}, {n} checks ran')
         return 1
     return 1 if failed else 0
+
+
+def report(results, suite):
+    """Print collected (name, ok, detail) results as numbered TAP lines of
+    suite, details of the failures as comments (at most 2000 characters),
+    then the count; the exit status: 1 when one failed or none ran."""
+    failed = 0
+    for k, (name, ok, detail) in enumerate(results, 1):
+        print(f'{"ok" if ok else "not ok"} {k} - {suite} {name}')
+        if not ok:
+            failed += 1
+            print('# ' + detail.replace('\n', '\n# ')[:2000])
+    print(f'# {len(results)} checks')
+    return 1 if failed or not results else 0

@@ -15,6 +15,9 @@ import shlex
 import struct
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tap  # noqa: E402  (tests/cli/tap.py: the shared TAP report)
 import threading
 
 VTOP = os.environ.get('VTOP', 'build/asan/vtop')
@@ -176,14 +179,7 @@ def main():
               repr(tty[2][-300:]))
     check('the progress line never reaches stdout', '\r' not in plain[1])
     os.remove(big)
-    failed = 0
-    for n, (name, ok, detail) in enumerate(results, 1):
-        print(f'{"ok" if ok else "not ok"} {n} - walk {name}')
-        if not ok:
-            failed += 1
-            print('# ' + detail.replace('\n', '\n# ')[:2000])
-    print(f'# {len(results)} checks')
-    return 1 if failed or not results else 0
+    return tap.report(results, 'walk')
 
 
 if __name__ == '__main__':
