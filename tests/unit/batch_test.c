@@ -2,7 +2,8 @@
  * the record and status vtop_translate gives (the independent reference:
  * one walk at a time), in every mode, over random tables with large pages,
  * reserved bits, Windows software PTEs and tables outside the image, with
- * batch sizes that are and are not multiples of the group; the pa-only
+ * batch sizes that are and are not multiples of the groups (8 with the
+ * record, 16 without); the pa-only
  * batch gives vtop_translate_pa's status and address. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -130,7 +131,7 @@ static void random_mode(vtop_mode mode, uint64_t seed, int windows)
         ok += check_batch(&s, va, MAXN);
     }
     assert_true(done >= 100000);
-    size_t sizes[] = {MAXN, 0, 1, 2, 3, 7, 8, 9, 17, 1000};
+    size_t sizes[] = {MAXN, 0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 33, 1000};
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++)
         ok += check_batch(&s, va + (k * 13) % 64, sizes[k] - (k ? 0 : 64));
     assert_true(ok > 10000);
