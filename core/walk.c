@@ -4,8 +4,8 @@
  * stop on P=0 (or classify a Windows software PTE), stop on a set reserved
  * bit, accumulate the access rights (4.6), then either map the page (a leaf)
  * or descend to the table the entry points to. That step is
- * core/walk_step.h's walk_step, shared with the batched walk (batch.c);
- * this file runs it in a loop for one address. Every mode difference is in
+ * core/walk_step.h's walk_step; this file runs it in a loop for one
+ * address (and for every address the batched walk, batch.c, hands over). Every mode difference is in
  * the space's per-level data (vtop_space_level, derived by vtop_space_init
  * from the mode descriptor), so the loop has no per-mode code; entries are
  * decoded by core/entry.h, the decoder every walk-like module shares.

@@ -5,8 +5,9 @@
  * bit, accumulate the access rights (4.6), then either map the page (a leaf)
  * or descend to the table the entry points to. walk_step does one level of
  * that for one walk whose state is a walk_cursor; walk.c runs it in a loop
- * (one address), batch.c runs it for several addresses at once, level by
- * level, so the loads of different walks overlap. Every mode difference is
+ * (one address). batch.c walks the common case of many addresses itself,
+ * level by level, with the same tests, and uses this file's window_move;
+ * every other case it hands to walk.c. Every mode difference is
  * in the space's per-level data (vtop_space_level, derived by
  * vtop_space_init from the mode descriptor); entries are decoded by
  * core/entry.h, the decoder every walk-like module shares.
