@@ -21,16 +21,17 @@
 
 #include "walk_step.h"
 
-/* Eight walks: enough to cover a DRAM or host-TLB miss with the others'
- * work (the synthetic cold space in tests/bench/bench_batch.c: 8 measured
- * no slower than 16, whose cursors spill out of registers). */
+/* Sixteen walks with the record too: on a cold space the misses in
+ * flight decide (tests/bench/bench_batch.c, Intel Xeon here: 4K-page
+ * guest 2.7x one by one with 16, 1.9x with 8; synthetic 32 GiB 2.8x
+ * against 2.0x; hot the same within noise on 4- and 5-level, slower on
+ * 32-bit, where neither size meets the hot target). An earlier AMD Zen 4
+ * machine measured 8 no slower than 16 cold. */
 #ifndef BATCH_GROUP
-#define BATCH_GROUP 8u
+#define BATCH_GROUP 16u
 #endif
-/* The pa-only batch keeps one value a walk (the next entry's address), so
- * twice the walks fit the same registers and stack: on a cold space twice
- * the misses are in flight (tests/bench/bench_batch.c, 4K-page guest:
- * 3.0x one by one with 16 walks, 1.9x with 8; hot: the same within noise). */
+/* The pa-only batch: sixteen as well (4K-page guest: 3.0x one by one
+ * with 16 walks, 1.9x with 8; hot: the same within noise). */
 #ifndef BATCH_GROUP_PA
 #define BATCH_GROUP_PA 16u
 #endif

@@ -2,8 +2,8 @@
  * the record and status vtop_translate gives (the independent reference:
  * one walk at a time), in every mode, over random tables with large pages,
  * reserved bits, Windows software PTEs and tables outside the image, with
- * batch sizes that are and are not multiples of the groups (8 with the
- * record, 16 without); the pa-only
+ * batch sizes that are and are not multiples of the group (16 walks, with
+ * and without the record); the pa-only
  * batch gives vtop_translate_pa's status and address. */
 #include <stdarg.h>
 #include <stddef.h>
