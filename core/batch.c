@@ -21,19 +21,15 @@
 
 #include "walk_step.h"
 
-/* Sixteen walks with the record too: on a cold space the misses in
- * flight decide (tests/bench/bench_batch.c, Intel Xeon here: 4K-page
- * guest 2.7x one by one with 16, 1.9x with 8; synthetic 32 GiB 2.8x
- * against 2.0x; hot the same within noise on 4- and 5-level, slower on
- * 32-bit, where neither size meets the hot target). An earlier AMD Zen 4
- * machine measured 8 no slower than 16 cold. */
+/* Sixteen walks, with the record and without: on a cold space the misses
+ * in flight decide (tests/bench/bench_batch.c). Intel Xeon, with the
+ * record: 4K-page guest 2.7x one by one with 16 walks, 1.9x with 8;
+ * synthetic 32 GiB 2.8x against 2.0x; hot the same within noise on 4-
+ * and 5-level, slower on 32-bit, where neither size meets the hot target.
+ * AMD Zen 4, pa-only: 4K-page guest 3.0x with 16, 1.9x with 8 (with the
+ * record there, 8 measured no slower than 16 cold). */
 #ifndef BATCH_GROUP
 #define BATCH_GROUP 16u
-#endif
-/* The pa-only batch: sixteen as well (4K-page guest: 3.0x one by one
- * with 16 walks, 1.9x with 8; hot: the same within noise). */
-#ifndef BATCH_GROUP_PA
-#define BATCH_GROUP_PA 16u
 #endif
 
 /* Where the pa-only batch writes: pa[i], status[i]. */
@@ -106,7 +102,7 @@ batch_group(const vtop_space *s, const batch_ctx *x, const uint64_t *va,
 {
     const unsigned esize = WALK_ESIZE(levels);
     walk_window w = walk_root_window(s);
-    uint64_t next[BATCH_GROUP_PA], and_acc[BATCH_GROUP_PA], or_acc[BATCH_GROUP_PA];
+    uint64_t next[BATCH_GROUP], and_acc[BATCH_GROUP], or_acc[BATCH_GROUP];
     unsigned live = 0, redo = 0;
     for (unsigned i = 0; i < n; i++) {
         uint64_t v = va[i];
@@ -212,11 +208,11 @@ batch_run_pa(const vtop_space *s, const uint64_t *va, size_t n,
              const batch_pa_out *o, const unsigned levels)
 {
     const batch_ctx x = batch_ctx_of(s);
-    for (size_t g = 0; g < n; g += BATCH_GROUP_PA) {
-        unsigned m = n - g < BATCH_GROUP_PA ? (unsigned)(n - g) : BATCH_GROUP_PA;
+    for (size_t g = 0; g < n; g += BATCH_GROUP) {
+        unsigned m = n - g < BATCH_GROUP ? (unsigned)(n - g) : BATCH_GROUP;
         const batch_pa_out og = {o->pa + g, o->status + g};
-        if (m == BATCH_GROUP_PA)
-            batch_group(s, &x, va + g, BATCH_GROUP_PA, NULL, &og, levels, false);
+        if (m == BATCH_GROUP)
+            batch_group(s, &x, va + g, BATCH_GROUP, NULL, &og, levels, false);
         else
             batch_group(s, &x, va + g, m, NULL, &og, levels, false);
     }
