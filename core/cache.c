@@ -61,10 +61,13 @@ vtop_status vtop_cache_init(vtop_cache *cache, vtop_cache_tag *tags,
         sets <<= 1;
         bits++;
     }
+    unsigned shift = bits ? 64u - bits : 63u; /* at least 6: sets < 2^58 */
     *cache = (vtop_cache){.tags = tags, .records = records,
                           .capacity = capacity, .set_mask = sets - 1,
-                          .set_shift = bits ? 64u - bits : 63u,
-                          .ways = ways, .cur_root = VTOP_CACHE_NO_ROOT};
+                          .set_shift = shift, .line_shift = shift - 6,
+                          .line_mask = (uint64_t)(sets - 1) << 6,
+                          .ways = ways, .cur_root = VTOP_CACHE_NO_ROOT,
+                          .fast_root = VTOP_CACHE_NO_ROOT};
     for (size_t i = 0; i < capacity; i++)
         tags[i].key = 0;
     return VTOP_OK;
@@ -91,9 +94,16 @@ static inline const vtop_cache_tag *probe(const vtop_cache *c, uint64_t key)
     return any ? set + way : NULL;
 }
 
-static void root_remember(vtop_cache *c, uint64_t root, unsigned slot)
+/* The remembered root, and the inline paths' gate (cache.h: fast_root). */
+static void root_set_current(vtop_cache *c, uint64_t root)
 {
     c->cur_root = root;
+    c->fast_root = c->ways == VTOP_CACHE_WAYS ? root : VTOP_CACHE_NO_ROOT;
+}
+
+static void root_remember(vtop_cache *c, uint64_t root, unsigned slot)
+{
+    root_set_current(c, root);
     c->cur_slot = slot;
     c->cur_flags = key_of(0, slot, 0);
 }
@@ -101,7 +111,7 @@ static void root_remember(vtop_cache *c, uint64_t root, unsigned slot)
 /* Slot of a root already cached, or -1 (and the remembered root reset). */
 __attribute__((noinline)) static int root_find(vtop_cache *c, uint64_t root)
 {
-    c->cur_root = VTOP_CACHE_NO_ROOT;
+    root_set_current(c, VTOP_CACHE_NO_ROOT);
     for (unsigned i = 0; i < VTOP_CACHE_ROOTS; i++) {
         if ((c->root_used >> i) & 1u && c->root[i] == root) {
             root_remember(c, root, i);
@@ -150,7 +160,7 @@ static void root_release(vtop_cache *c, unsigned slot)
 {
     c->root_used &= ~(1u << slot);
     if (c->cur_slot == slot)
-        c->cur_root = VTOP_CACHE_NO_ROOT;
+        root_set_current(c, VTOP_CACHE_NO_ROOT);
 }
 
 /* The slot for root, claimed if new: a free one, else the round-robin
@@ -257,7 +267,8 @@ static void derive(vtop_cache *c, const vtop_cache_tag *large, uint64_t va)
     if (!e)
         return;
     e->key = key;
-    e->val = pa | (lval & VAL_RIGHTS) | (uint64_t)cls << VAL_CLASS | VAL_DERIVED;
+    e->val = pa | (lval & VAL_RIGHTS) | (uint64_t)cls << VAL_CLASS | VAL_DERIVED |
+             VTOP_CACHE_VAL_VALID;
     if (c->records) {
         rec.va = piece;
         rec.pa = pa;
@@ -278,7 +289,8 @@ static void fill(vtop_cache *c, const vtop_space *s, const vtop_translation *t)
     vtop_cache_tag *e = way_for(c, key);
     uint64_t pa_base = t->pa - (t->va - base);
     e->key = key;
-    e->val = pa_base | (t->rights & VAL_RIGHTS) | (uint64_t)cls << VAL_CLASS;
+    e->val = pa_base | (t->rights & VAL_RIGHTS) | (uint64_t)cls << VAL_CLASS |
+             VTOP_CACHE_VAL_VALID;
     if (c->records) {
         vtop_translation *r = &c->records[e - c->tags];
         *r = *t;
@@ -378,7 +390,7 @@ size_t vtop_cache_invalidate_all(vtop_cache *cache)
         return 0;
     size_t n = drop(cache, (drop_filter){.all_roots = true, .whole = true});
     cache->root_used = 0;
-    cache->cur_root = VTOP_CACHE_NO_ROOT;
+    root_set_current(cache, VTOP_CACHE_NO_ROOT);
     cache->stats.invalidations += n;
     return n;
 }

@@ -269,6 +269,36 @@ static void test_translate_pa(void **state)
     assert_int_equal(vtop_cache_translate_pa(&s, &c, 0x2123, NULL, NULL, NULL), VTOP_OK);
 }
 
+/* A page whose tag value would be all zero but for VTOP_CACHE_VAL_VALID:
+ * frame 0, read-only, supervisor, NX. The inline hit ORs the matching
+ * ways' values, so this hit must still be found, with pa 0 and no rights. */
+static void test_frame_zero_no_rights(void **state)
+{
+    (void)state;
+    vtop_space s;
+    build(&s);
+    fx_put64(0x5018, 0x8000000000000001ull); /* 4K at 0x3000 -> frame 0 */
+    _Alignas(64) vtop_cache_tag e[16];
+    vtop_cache c;
+    vtop_cache_init(&c, e, NULL, 16);
+    uint64_t pa = 1, size = 0;
+    unsigned rights = 7;
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(vtop_cache_translate_pa(&s, &c, 0x3abc, &pa, &size, &rights),
+                         VTOP_OK);
+        assert_int_equal(pa, 0xabc);
+        assert_int_equal(size, 0x1000);
+        assert_int_equal(rights, 0);
+    }
+    assert_int_equal(c.stats.misses, 1);
+    assert_int_equal(c.stats.hits, 1);
+    /* the tag that hit is the valid, non-derived 4K leaf */
+    size_t valid = 0;
+    for (size_t i = 0; i < 16; i++)
+        valid += e[i].key && e[i].val == VTOP_CACHE_VAL_VALID;
+    assert_int_equal(valid, 1);
+}
+
 /* A large leaf's 4K pieces: the inline path serves them (size and rights
  * of the leaf), they are not counted as fills or invalidations, and an
  * invalidation anywhere in the leaf drops them with it. */
@@ -387,6 +417,7 @@ int main(void)
         cmocka_unit_test_setup(test_invalidation, reset),
         cmocka_unit_test_setup(test_property_100k, reset),
         cmocka_unit_test_setup(test_translate_pa, reset),
+        cmocka_unit_test_setup(test_frame_zero_no_rights, reset),
         cmocka_unit_test_setup(test_large_pieces, reset),
         cmocka_unit_test_setup(test_working_set_no_collisions, reset),
         cmocka_unit_test_setup(test_small_capacities, reset),
