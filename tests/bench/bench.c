@@ -1,7 +1,7 @@
 /* `make bench`: translation speed against the hardware limit.
  *
  * usage: bench [--quick] [--guests DIR] [--dumps DIR] [--json FILE] [--synthetic]
- *              [--vtop CLI] [--scan DIR] [--cold-guest DIR] [--only batch]
+ *              [--vtop CLI] [--scan DIR] [--cold-guest DIR] [--only batch|kdump]
  * Uses DIR/amd64-4level and DIR/amd64-5level (guest.raw for the flat
  * minimal walk, guest.elf/guest.lime through the format API) when they
  * exist, synthetic 4/5-level tables (~75,000 4K leaves) otherwise. Prints
@@ -10,8 +10,8 @@
  * (the test-bench-smoke suite). --cold-guest DIR: the 4K direct-map guest
  * of the cold batched rows (build/bench-guests/amd64-4level-4k, bench.mk
  * captures it). --only batch: the cold batched rows alone (synthetic 4K
- * space and the cold guest), for measuring them without the rest. Host
- * code. */
+ * space and the cold guest), for measuring them without the rest; --only
+ * kdump: the kdump and flattened rows alone. Host code. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,7 +187,7 @@ int main(int argc, char **argv)
     static bench_ctx b;
     const char *guests = "build/guests", *json = "build/bench.json";
     const char *dumps = "build/dumps", *scan = NULL, *cold = NULL;
-    int synthetic = 0, only_batch = 0;
+    int synthetic = 0, only_batch = 0, only_kdump = 0;
     b.reps = 7;
     b.translations = 1u << 20;
     for (int i = 1; i < argc; i++) {
@@ -212,10 +212,13 @@ int main(int argc, char **argv)
         } else if (!strcmp(argv[i], "--only") && i + 1 < argc && !strcmp(argv[i + 1], "batch")) {
             only_batch = 1;
             i++;
+        } else if (!strcmp(argv[i], "--only") && i + 1 < argc && !strcmp(argv[i + 1], "kdump")) {
+            only_batch = only_kdump = 1; /* skips what --only batch skips */
+            i++;
         } else {
             fprintf(stderr, "usage: bench [--quick] [--synthetic] [--guests DIR] [--dumps DIR] "
                             "[--json FILE] [--vtop CLI] [--scan DIR] [--cold-guest DIR] "
-                            "[--only batch]\n");
+                            "[--only batch|kdump]\n");
             return 2;
         }
     }
@@ -240,10 +243,11 @@ int main(int argc, char **argv)
             free((void *)syn.base);
         }
     }
-    bench_batch_cold(&b, synthetic ? NULL : cold);
+    if (!only_kdump)
+        bench_batch_cold(&b, synthetic ? NULL : cold);
     if (!only_batch)
         bench_a64(&b);
-    if (!synthetic && !only_batch)
+    if (!synthetic && (!only_batch || only_kdump))
         bench_kdump(&b, dumps);
     if (!synthetic && scan && !only_batch)
         bench_scan(&b, scan);

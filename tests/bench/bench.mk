@@ -62,7 +62,8 @@ bench-cold-guest:
 
 .PHONY: bench test-bench-smoke
 # BENCH_EFI=0 skips the EFI boot timing (about 15 s per QEMU/TCG boot).
-# BENCH_ONLY=batch runs only the cold batched rows (bench --only batch).
+# BENCH_ONLY=batch runs only the cold batched rows (bench --only batch),
+# BENCH_ONLY=kdump only the kdump and flattened rows.
 BENCH_EFI ?= 1
 BENCH_ONLY ?=
 bench: $(BENCH_BIN) $(BUILD)/vtop $(if $(BENCH_ONLY),,$(BENCH_SCAN_FILES)) bench-cold-guest
