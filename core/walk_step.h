@@ -45,6 +45,24 @@ window_move(const vtop_space *s, walk_window *w, uint64_t pa, unsigned esize)
     return off < w->span ? w->data + off : NULL;
 }
 
+/* The fast part of window_move, inline in the walk: the entry's page in
+ * the page cache (a source run: kdump, flattened). Every level of such a
+ * walk leaves the window (each table is its own page), so the out-of-line
+ * call, its frame and the window rebuilt through a vtop_window cost more
+ * than the lookup itself. False: not cached (or no page source), the
+ * caller takes window_move. */
+static inline __attribute__((always_inline)) bool
+window_cached(const vtop_space *s, walk_window *w, uint64_t pa, unsigned esize)
+{
+    const uint8_t *page = vtop_physmem_cached(&s->mem, pa);
+    if (!page)
+        return false;
+    w->phys = pa & ~(uint64_t)(VTOP_PAGE_SIZE - 1);
+    w->span = VTOP_PAGE_SIZE - esize + 1;
+    w->data = page;
+    return true;
+}
+
 static inline vtop_status walk_stop(vtop_translation *out, unsigned l,
                              vtop_status status)
 {
@@ -323,7 +341,7 @@ walk_step(const vtop_space *s, walk_cursor *k, vtop_translation *out,
     }
     if (__builtin_expect(off >= k->win->span, 0)) {
         walk_window w = *k->win; /* a copy: the cursor's window stays in registers */
-        if (!window_move(s, &w, pa, esize))
+        if (!window_cached(s, &w, pa, esize) && !window_move(s, &w, pa, esize))
             return walk_not_in_image(out, l, pa);
         *k->win = w;
         off = pa - w.phys;
