@@ -259,13 +259,16 @@ static void derive(vtop_cache *c, const vtop_cache_tag *large, uint64_t va)
         return;
     uint64_t lbase = lkey & ~KEY_FLAGS, piece = va & ~0xfffull;
     uint64_t pa = (lval & ~KEY_FLAGS) + (piece - lbase);
-    vtop_translation rec;
-    if (c->records)
-        rec = c->records[large - c->tags];
     uint64_t key = key_of(piece, key_slot(lkey), 0);
     vtop_cache_tag *e = piece_way(c, key);
     if (!e)
-        return;
+        return; /* a set of leaves only: the hit stays the out-of-line one */
+    /* The leaf's record, read before the piece's way is written: the way
+     * may be the leaf's own set, never the leaf itself (a leaf is not a
+     * piece), but the copy keeps the order obviously safe. */
+    vtop_translation rec;
+    if (c->records)
+        rec = c->records[large - c->tags];
     e->key = key;
     e->val = pa | (lval & VAL_RIGHTS) | (uint64_t)cls << VAL_CLASS | VAL_DERIVED |
              VTOP_CACHE_VAL_VALID;
