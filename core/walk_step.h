@@ -27,30 +27,13 @@ typedef struct walk_window {
     const uint8_t *data;
 } walk_window;
 
-/* Slow path: the entry is outside the current run. NULL when it is not
- * entirely inside any run of the image. A page-source run's window is one
- * page: its cached bytes first (one hash and load), else the physmem. */
-__attribute__((cold)) static inline const uint8_t *
-window_move(const vtop_space *s, walk_window *w, uint64_t pa, unsigned esize)
-{
-    const uint8_t *cached = vtop_physmem_cached(&s->mem, pa);
-    vtop_window win = {pa & ~(uint64_t)(VTOP_PAGE_SIZE - 1), VTOP_PAGE_SIZE, cached};
-    if (!cached && vtop_physmem_window(&s->mem, pa, &win) != VTOP_OK)
-        return NULL;
-    /* A direct run is one window; a source run's window is one page. */
-    w->phys = win.phys;
-    w->span = win.len >= esize ? win.len - esize + 1 : 0;
-    w->data = win.data;
-    uint64_t off = pa - w->phys;
-    return off < w->span ? w->data + off : NULL;
-}
-
-/* The fast part of window_move, inline in the walk: the entry's page in
- * the page cache (a source run: kdump, flattened). Every level of such a
- * walk leaves the window (each table is its own page), so the out-of-line
- * call, its frame and the window rebuilt through a vtop_window cost more
- * than the lookup itself. False: not cached (or no page source), the
- * caller takes window_move. */
+/* The entry at pa, outside the current window, in the page cache (a
+ * source run: kdump, flattened): w becomes that page. Inline in the walk:
+ * every level of such a walk leaves the window (each table is its own
+ * page), and an out-of-line call around this one hash and load cost more
+ * than the lookup itself. False when the page is not cached, there is no
+ * page source, or the entry does not fit in the page (then w may have
+ * moved; window_search decides). */
 static inline __attribute__((always_inline)) bool
 window_cached(const vtop_space *s, walk_window *w, uint64_t pa, unsigned esize)
 {
@@ -60,7 +43,33 @@ window_cached(const vtop_space *s, walk_window *w, uint64_t pa, unsigned esize)
     w->phys = pa & ~(uint64_t)(VTOP_PAGE_SIZE - 1);
     w->span = VTOP_PAGE_SIZE - esize + 1;
     w->data = page;
-    return true;
+    return pa - w->phys < w->span;
+}
+
+/* Slow path, after window_cached: the run (direct: one window) or the page
+ * (source run: fetched into the cache) holding pa, through the physmem.
+ * False when the entry is not entirely inside one of them. */
+__attribute__((cold)) static inline bool
+window_search(const vtop_space *s, walk_window *w, uint64_t pa, unsigned esize)
+{
+    vtop_window win;
+    if (vtop_physmem_window(&s->mem, pa, &win) != VTOP_OK)
+        return false;
+    w->phys = win.phys;
+    w->span = win.len >= esize ? win.len - esize + 1 : 0;
+    w->data = win.data;
+    return pa - w->phys < w->span;
+}
+
+/* The entry is outside the current window: w becomes the window holding
+ * it, the page cache first. False when it is not entirely inside any run
+ * of the image. Out of line (cold) for the batch, whose unrolled group
+ * would otherwise inline the lookup at every step; the one-address walk
+ * inlines window_cached itself (walk_step). */
+__attribute__((cold)) static inline bool
+window_move(const vtop_space *s, walk_window *w, uint64_t pa, unsigned esize)
+{
+    return window_cached(s, w, pa, esize) || window_search(s, w, pa, esize);
 }
 
 static inline vtop_status walk_stop(vtop_translation *out, unsigned l,
@@ -341,7 +350,7 @@ walk_step(const vtop_space *s, walk_cursor *k, vtop_translation *out,
     }
     if (__builtin_expect(off >= k->win->span, 0)) {
         walk_window w = *k->win; /* a copy: the cursor's window stays in registers */
-        if (!window_cached(s, &w, pa, esize) && !window_move(s, &w, pa, esize))
+        if (!window_cached(s, &w, pa, esize) && !window_search(s, &w, pa, esize))
             return walk_not_in_image(out, l, pa);
         *k->win = w;
         off = pa - w.phys;
