@@ -187,7 +187,9 @@ int main(int argc, char **argv)
     static bench_ctx b;
     const char *guests = "build/guests", *json = "build/bench.json";
     const char *dumps = "build/dumps", *scan = NULL, *cold = NULL;
-    int synthetic = 0, only_batch = 0, only_kdump = 0;
+    int synthetic = 0;
+    /* --only: one group of rows, else every row (ONLY_ALL). */
+    enum { ONLY_ALL, ONLY_BATCH, ONLY_KDUMP } only = ONLY_ALL;
     b.reps = 7;
     b.translations = 1u << 20;
     for (int i = 1; i < argc; i++) {
@@ -210,10 +212,10 @@ int main(int argc, char **argv)
         } else if (!strcmp(argv[i], "--cold-guest") && i + 1 < argc) {
             cold = argv[++i];
         } else if (!strcmp(argv[i], "--only") && i + 1 < argc && !strcmp(argv[i + 1], "batch")) {
-            only_batch = 1;
+            only = ONLY_BATCH;
             i++;
         } else if (!strcmp(argv[i], "--only") && i + 1 < argc && !strcmp(argv[i + 1], "kdump")) {
-            only_batch = only_kdump = 1; /* skips what --only batch skips */
+            only = ONLY_KDUMP;
             i++;
         } else {
             fprintf(stderr, "usage: bench [--quick] [--synthetic] [--guests DIR] [--dumps DIR] "
@@ -227,7 +229,7 @@ int main(int argc, char **argv)
     /* The amd64 guests fall back to synthetic tables; the i386 ones (PAE,
      * 32-bit paging) are measured only when captured. */
     const char *modes[4] = {"amd64-4level", "amd64-5level", "i386-pae", "i386-32bit"};
-    for (int i = 0; i < 4 && !only_batch; i++) {
+    for (int i = 0; i < 4 && only == ONLY_ALL; i++) {
         snprintf(probe, sizeof probe, "%s/%s/guest.elf", guests, modes[i]);
         if (!synthetic && exists(probe)) {
             bench_guest(&b, guests, modes[i]);
@@ -243,13 +245,13 @@ int main(int argc, char **argv)
             free((void *)syn.base);
         }
     }
-    if (!only_kdump)
+    if (only == ONLY_ALL || only == ONLY_BATCH)
         bench_batch_cold(&b, synthetic ? NULL : cold);
-    if (!only_batch)
+    if (only == ONLY_ALL)
         bench_a64(&b);
-    if (!synthetic && (!only_batch || only_kdump))
+    if (!synthetic && (only == ONLY_ALL || only == ONLY_KDUMP))
         bench_kdump(&b, dumps);
-    if (!synthetic && scan && !only_batch)
+    if (!synthetic && scan && only == ONLY_ALL)
         bench_scan(&b, scan);
     bench_note(&b, "EFI boot times: tests/bench/efi_boot.py (make bench), build/bench-efi.json");
     print_table(&b, cpu);
