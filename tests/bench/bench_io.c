@@ -17,7 +17,13 @@
 #define CLI_LINES 1000000
 #define CLI_LINES_QUICK 5000
 #define CLI_WORDS 60000
-#define CLI_PER_WALK 25 /* 200 ns a line at an 8 ns minimal walk: the CLI target */
+/* The CLI target: issue #20 asks for 200 ns a line, set on the 4-level
+ * image where the minimal walk took 8 ns, so 25x that walk in the same
+ * run. The reference is the 4-level image's walk in every mode: a line's
+ * cost is the parse, the output and the process, none of which shrinks
+ * with the table depth; the mode's own walk (2.6 ns on 32-bit paging
+ * here) would ask 65 ns a line, a third of the issue's figure. */
+#define CLI_PER_WALK 25
 #define READ_BYTES (64u << 20)
 
 /* Child CPU seconds (user + system) of argv with stdin from in, or -1. */
@@ -101,9 +107,11 @@ void bench_cli(bench_ctx *b, const bench_image *im, const bench_set *set)
     }
     bench_check(b, ok, "%s: the CLI (%s) ran every script and command line", im->name,
                 b->vtop_bin);
-    double lim = CLI_PER_WALK * set->min_indep;
+    double ref = b->ref_walk_ns > 0 ? b->ref_walk_ns : set->min_indep;
+    double lim = CLI_PER_WALK * ref;
     char tgt[96];
-    snprintf(tgt, sizeof tgt, "<= %dx minimal walk (%.0f ns)", CLI_PER_WALK, lim);
+    snprintf(tgt, sizeof tgt, "<= %dx %s minimal walk (%.0f ns)", CLI_PER_WALK,
+             b->ref_walk_ns > 0 ? "4-level" : "this image's", lim);
     bench_stat s0 = bench_stats(v[0], b->reps), s1 = bench_stats(v[1], b->reps);
     bench_stat s2 = bench_stats(v[2], b->reps), s3 = bench_stats(v[3], b->reps);
     bench_row(b, "cli", im->name, "script of vtop VA lines, per line", "ns", s0, tgt,

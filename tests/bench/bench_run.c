@@ -229,6 +229,8 @@ void bench_translate(bench_ctx *b, const bench_image *flat, const bench_image *o
                   bench_stats(v[0], b->reps), NULL, -1);
     }
     bench_set set = {hot, n, tabs, ntab < (1 << 16) ? ntab : (1 << 16), &l, minh.median};
+    if (b->ref_walk_ns == 0 && flat->space.desc->levels == 4)
+        b->ref_walk_ns = minh.median;
     bench_batch(b, flat, &set);
     bench_read(b, flat, &set);
     bench_cli(b, flat, &set);

@@ -26,6 +26,9 @@ typedef struct bench_ctx {
     int nnotes;
     int checks, failed;
     const char *vtop_bin; /* the CLI for the cli rows (--vtop), or NULL */
+    /* The 4-level image's minimal walk, hot and independent, in this run
+     * (0 until measured): the CLI rows' reference in every mode. */
+    double ref_walk_ns;
 } bench_ctx;
 
 void bench_row(bench_ctx *b, const char *section, const char *image,
