@@ -46,8 +46,11 @@ void bench_row(bench_ctx *b, const char *section, const char *image,
 
 void bench_note(bench_ctx *b, const char *fmt, ...)
 {
-    if (b->nnotes == 64)
+    if (b->nnotes == BENCH_MAX_NOTES) {
+        fprintf(stderr, "bench: more than %d notes: one dropped (raise BENCH_MAX_NOTES)\n",
+                BENCH_MAX_NOTES);
         return;
+    }
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(b->notes[b->nnotes++], sizeof b->notes[0], fmt, ap);

@@ -45,6 +45,9 @@ uint64_t bench_rand(uint64_t *state);
 /* The minimal unchecked walk: only P and PS, flat memory, no record.
  * Returns the physical address or ~0 when not mapped. */
 uint64_t bench_min_walk(const bench_image *im, uint64_t va);
+/* The same walk writing every field of the record (status VTOP_OK on a
+ * leaf, VTOP_NOT_PRESENT otherwise): the cost of the record's stores. */
+void bench_min_walk_record(const bench_image *im, uint64_t va, vtop_translation *out);
 
 /* Minimal enumeration (P and PS only): calls fn for each leaf (va, size);
  * returns the number of leaves; *tables receives the table pages visited

@@ -104,6 +104,81 @@ uint64_t bench_min_walk(const bench_image *im, uint64_t va)
     return min_pd_pt(im, e & ADDR, va);
 }
 
+/* May a PS=1 entry at this level be a leaf (minimal rules per mode)? */
+static int min_large_ok(const bench_image *im, int level)
+{
+    int levels = im->space.desc->levels;
+    if (levels == 3)
+        return level == 1;
+    if (levels == 2)
+        return level == 0 && im->space.desc->mode == VTOP_MODE_32BIT_PSE;
+    return level >= levels - 3 && level < levels - 1;
+}
+
+/* The minimal walk that also writes the record: every field
+ * vtop_translate writes on a leaf (levels[] with entry_pa, entry and
+ * level; status, va, pa, page_size, nlevels, fault_level, reserved_bits,
+ * swpte, rights, leaf_flags), each by the simplest rule (rights: AND of
+ * R/W, U/S and the OR of NX; flags: bits 6:3), and only the P and PS tests.
+ * The floor under a record-filling walk: what the stores of the record
+ * cost on top of bench_min_walk. levels is a constant at each call. */
+static inline __attribute__((always_inline)) void
+min_walk_record(const bench_image *im, uint64_t va, vtop_translation *o,
+                const int levels)
+{
+    const unsigned esize = levels == 2 ? 4u : 8u, bits = levels == 2 ? 10u : 9u;
+    const uint64_t addr = levels == 2 ? 0xfffff000ull : ADDR;
+    uint64_t t = im->space.root, and_acc = ~0ull, or_acc = 0;
+    int bad = 0;
+    o->va = va;
+#pragma GCC unroll 5
+    for (int l = 0; l < levels; l++) {
+        unsigned shift = 12 + bits * (unsigned)(levels - 1 - l);
+        uint64_t pa = t + ((va >> shift) & ((1u << bits) - 1)) * esize;
+        uint64_t e = ld_n(im, pa, esize, &bad);
+        o->levels[l].entry_pa = pa;
+        o->levels[l].entry = e;
+        o->levels[l].level = (uint8_t)l;
+        if (!(e & 1) || bad) {
+            o->status = VTOP_NOT_PRESENT;
+            return;
+        }
+        and_acc &= e;
+        or_acc |= e;
+        if (l + 1 == levels || ((e & PS) && min_large_ok(im, l))) {
+            uint64_t size = 1ull << shift;
+            o->status = VTOP_OK;
+            o->page_size = size;
+            o->pa = (e & addr & ~(size - 1)) | (va & (size - 1));
+            o->nlevels = (uint8_t)(l + 1);
+            o->fault_level = -1;
+            o->reserved_bits = 0;
+            o->swpte = VTOP_SWPTE_NONE;
+            o->rights = (uint8_t)(((and_acc >> 1) & 3) | ((or_acc >> 63) ? 0 : VTOP_RIGHT_EXEC));
+            o->leaf_flags = (uint16_t)((e >> 3) & 15);
+            return;
+        }
+        t = e & addr;
+    }
+}
+
+void bench_min_walk_record(const bench_image *im, uint64_t va, vtop_translation *out)
+{
+    switch (im->space.desc->levels) {
+    case 5:
+        min_walk_record(im, va, out, 5);
+        break;
+    case 4:
+        min_walk_record(im, va, out, 4);
+        break;
+    case 3:
+        min_walk_record(im, va, out, 3);
+        break;
+    default:
+        min_walk_record(im, va, out, 2);
+    }
+}
+
 typedef struct min_enum_state {
     const bench_image *im;
     bench_leaf_fn fn;
@@ -119,17 +194,6 @@ static uint64_t sext(const bench_image *im, uint64_t va)
         return va;
     unsigned unused = 64u - im->space.desc->va_bits;
     return (uint64_t)((int64_t)(va << unused) >> unused);
-}
-
-/* May a PS=1 entry at this level be a leaf (minimal rules per mode)? */
-static int min_large_ok(const bench_image *im, int level)
-{
-    int levels = im->space.desc->levels;
-    if (levels == 3)
-        return level == 1;
-    if (levels == 2)
-        return level == 0 && im->space.desc->mode == VTOP_MODE_32BIT_PSE;
-    return level >= levels - 3 && level < levels - 1;
 }
 
 static void min_enum_table(min_enum_state *st, uint64_t table, int level,

@@ -8,7 +8,8 @@
 #include "bench.h"
 
 #define BENCH_MAX_REPS 64
-#define BENCH_MAX_ROWS 192
+#define BENCH_MAX_ROWS 320
+#define BENCH_MAX_NOTES 128
 
 typedef struct bench_row_data {
     char section[16], image[64], what[64], unit[12], target[96];
@@ -22,7 +23,7 @@ typedef struct bench_ctx {
     int quick;
     bench_row_data rows[BENCH_MAX_ROWS];
     int nrows;
-    char notes[64][256];
+    char notes[BENCH_MAX_NOTES][256];
     int nnotes;
     int checks, failed;
     const char *vtop_bin; /* the CLI for the cli rows (--vtop), or NULL */
