@@ -116,7 +116,7 @@ static double time_min_walk_dep(const bench_image *im, const uint64_t *va, size_
     return dt / (double)n;
 }
 
-static double time_min_walk(const bench_image *im, const uint64_t *va, size_t n)
+double bench_time_min_walk(const bench_image *im, const uint64_t *va, size_t n)
 {
     uint64_t acc = 0;
     double t0 = bench_now_ns();
@@ -173,9 +173,9 @@ void bench_translate(bench_ctx *b, const bench_image *flat, const bench_image *o
     double v[8][BENCH_MAX_REPS], lv = 0;
     for (int r = 0; r < b->reps; r++) {
         v[0][r] = bench_chase_ns((uint64_t)ntab * 4096, n / 2, 7 + (uint64_t)r);
-        v[1][r] = time_min_walk(flat, hot, n);
+        v[1][r] = bench_time_min_walk(flat, hot, n);
         v[2][r] = time_translate(&flat->space, hot, n, &lv);
-        v[3][r] = time_min_walk(flat, spread, n);
+        v[3][r] = bench_time_min_walk(flat, spread, n);
         v[4][r] = time_min_walk_dep(flat, hot, n);
         v[5][r] = time_translate_dep(&flat->space, hot, n);
         v[6][r] = bench_time_translate_pa(&flat->space, hot, n, 1);

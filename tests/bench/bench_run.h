@@ -71,6 +71,8 @@ void bench_ptov(bench_ctx *b, const bench_image *im, uint64_t leaves);
  * address depending on the previous result (bench_run.c). */
 double bench_time_translate(const vtop_space *s, const uint64_t *va, size_t n, int dep);
 double bench_time_translate_pa(const vtop_space *s, const uint64_t *va, size_t n, int dep);
+/* ns per address of the minimal walk (bench_min_walk) over va[0..n). */
+double bench_time_min_walk(const bench_image *im, const uint64_t *va, size_t n);
 /* The aarch64 rows against a minimal aarch64 walk (bench_a64.c). */
 void bench_a64(bench_ctx *b);
 /* A child run of the CLI (bench_child.c): argv with stdin from in and
