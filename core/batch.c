@@ -78,10 +78,13 @@ typedef struct batch_pa_out {
  * the space after every record store. */
 typedef struct batch_ctx {
     uint64_t stop[VTOP_MAX_LEVELS], ps[VTOP_MAX_LEVELS];
-    /* The rights of a walk in one accumulator: the AND over its entries
-     * of (e ^ nx) | fill, whose NX bit stays set only when no entry has
-     * NX (SDM Vol. 3A 4.6: executable iff no level sets XD), beside the
-     * AND of R/W and U/S that vtop_rights_of takes. */
+    /* A walk's rights in one accumulator (batch_walks.acc): the AND over
+     * its entries of (e ^ nx) | fill. Bits 2:1 are the AND of U/S and R/W
+     * (fill sets them where the entry has none, the PAE PDPTE), and the
+     * NX bit stays set only when no entry has NX: the same rights as
+     * vtop_rights_of's AND and OR accumulators (SDM Vol. 3A 4.6), with one
+     * array update per step instead of two. batch_test compares them with
+     * vtop_translate's in every mode, with and without NXE. */
     uint64_t fill[VTOP_MAX_LEVELS], nx;
     uint64_t root, addr_mask;
     /* walk_begin's address test: valid when (va + bias) & high == 0
@@ -104,18 +107,26 @@ static batch_ctx batch_ctx_of(const vtop_space *s)
     return x;
 }
 
-/* The OK record of a leaf e at level l below tables whose rights
- * accumulate to acc (batch_ctx: the AND of (entry ^ nx) | fill), its
- * header written once (the entries above it are in levels[] already):
- * what walk_leaf and record_start together write on this path. The
- * rights are vtop_rights_of's: W and U from the AND of R/W and U/S, EXEC
- * unless an entry has NX (nx 0, no NXE: always). */
+/* A group's walks: the next entry's address and the rights accumulated
+ * so far (batch_ctx), and for a walk that reached a leaf, its level and
+ * entry (the record's header is written from them after the sweeps). */
+typedef struct batch_walks {
+    uint64_t next[BATCH_GROUP], acc[BATCH_GROUP];
+    uint64_t leaf_e[BATCH_GROUP];
+    uint8_t leaf_l[BATCH_GROUP];
+} batch_walks;
+
+/* The OK record of walk i, which reached its leaf (the entries above it
+ * are in levels[] already), its header written once: what walk_leaf and
+ * record_start together write on this path. */
 static inline __attribute__((always_inline)) void
-batch_leaf_record(const vtop_space *s, const batch_ctx *x, vtop_translation *out,
-                  uint64_t va, const unsigned l, uint64_t e, uint64_t acc)
+batch_leaf_record(const vtop_space *s, const batch_ctx *x, const batch_walks *k,
+                  unsigned i, vtop_translation *out, uint64_t va)
 {
+    const unsigned l = k->leaf_l[i];
+    const uint64_t e = k->leaf_e[i];
+    const uint64_t acc = k->acc[i] & ((e ^ x->nx) | x->fill[l]);
     const vtop_space_level *f = &s->level[l];
-    acc &= (e ^ x->nx) | x->fill[l];
     out->status = VTOP_OK;
     out->va = va;
     out->page_size = f->page_size;
@@ -129,20 +140,18 @@ batch_leaf_record(const vtop_space *s, const batch_ctx *x, vtop_translation *out
     out->leaf_flags = (uint16_t)vtop_level_leaf_flags(f, e);
 }
 
-/* The records of the walks in ok (each reached a leaf: its level in
- * leaf_l, its entry in leaf_e), written after the level sweeps: one rolled
- * loop instead of a header store sequence at every (level, walk) of the
- * unrolled sweep, which on 5-level paging made the sweep's code outgrow
- * the decoded-instruction cache (the record batch took 3.5x the pa-only
- * one there). */
+/* The records of the walks in ok (each reached a leaf), written after
+ * the level sweeps: one rolled loop instead of the header's stores at
+ * every (level, walk) of the unrolled sweep. The batch's code is half
+ * the size (107 to 52 KiB); callgrind counts 5 more instructions an
+ * address (synthetic 4-level), and wall time is the same within noise. */
 static inline __attribute__((always_inline)) void
-batch_records(const vtop_space *s, const batch_ctx *x, const uint64_t *va,
-              unsigned ok, vtop_translation *out, const uint8_t *leaf_l,
-              const uint64_t *leaf_e, const uint64_t *acc)
+batch_records(const vtop_space *s, const batch_ctx *x, const batch_walks *k,
+              const uint64_t *va, unsigned ok, vtop_translation *out)
 {
     for (; ok; ok &= ok - 1) {
         unsigned i = (unsigned)__builtin_ctz(ok);
-        batch_leaf_record(s, x, &out[i], va[i], leaf_l[i], leaf_e[i], acc[i]);
+        batch_leaf_record(s, x, k, i, &out[i], va[i]);
     }
 }
 
@@ -166,9 +175,7 @@ batch_group(const vtop_space *s, const batch_ctx *x, const uint64_t *va,
 {
     const unsigned esize = WALK_ESIZE(levels);
     walk_window w = walk_root_window(s);
-    uint64_t next[BATCH_GROUP], acc[BATCH_GROUP];
-    uint64_t leaf_e[BATCH_GROUP];
-    uint8_t leaf_l[BATCH_GROUP];
+    batch_walks k;
     unsigned live = 0, redo = 0;
     for (unsigned i = 0; i < n; i++) {
         uint64_t v = va[i];
@@ -176,8 +183,8 @@ batch_group(const vtop_space *s, const batch_ctx *x, const uint64_t *va,
             redo |= 1u << i;
             continue;
         }
-        next[i] = walk_entry_pa(x->root, v, 0, levels);
-        acc[i] = ~0ull;
+        k.next[i] = walk_entry_pa(x->root, v, 0, levels);
+        k.acc[i] = ~0ull;
         live |= 1u << i;
     }
     BATCH_UNROLL_LEVELS
@@ -187,7 +194,7 @@ batch_group(const vtop_space *s, const batch_ctx *x, const uint64_t *va,
         for (unsigned i = 0, bit = 1; i < n; i++, bit <<= 1) {
             if (!(live & bit))
                 continue;
-            uint64_t pa = next[i], off = pa - w.phys;
+            uint64_t pa = k.next[i], off = pa - w.phys;
             if (__builtin_expect(off >= w.span, 0)) {
                 walk_window moved = w; /* a copy: w itself stays in registers */
                 if (!window_move(s, &moved, pa, esize)) {
@@ -218,8 +225,8 @@ batch_group(const vtop_space *s, const batch_ctx *x, const uint64_t *va,
                     continue;
                 }
                 if (rec) {
-                    leaf_l[i] = (uint8_t)l;
-                    leaf_e[i] = e;
+                    k.leaf_l[i] = (uint8_t)l;
+                    k.leaf_e[i] = e;
                 } else {
                     const vtop_space_level *f = &s->level[l];
                     o->pa[i] = vtop_level_leaf_base(f, e) | (va[i] & (f->page_size - 1));
@@ -228,20 +235,19 @@ batch_group(const vtop_space *s, const batch_ctx *x, const uint64_t *va,
                 continue;
             }
             if (rec) {
-                acc[i] &= (e ^ x->nx) | x->fill[l];
+                k.acc[i] &= (e ^ x->nx) | x->fill[l];
             }
-            next[i] = walk_entry_pa(e & x->addr_mask, va[i], l + 1, levels);
+            k.next[i] = walk_entry_pa(e & x->addr_mask, va[i], l + 1, levels);
             /* The next entry's line, requested now: for a cold table it
              * is the load the walk would otherwise wait on (the upper
              * tables are few and stay cached). */
             if (l + 3 >= levels) /* the next entry is of the last two levels */
                 __builtin_prefetch((const void *)((uintptr_t)w.data +
-                                                  (uintptr_t)(next[i] - w.phys)));
+                                                  (uintptr_t)(k.next[i] - w.phys)));
         }
     }
     if (rec)
-        batch_records(s, x, va, ((n < 32 ? 1u << n : 0u) - 1) & ~redo, out, leaf_l,
-                      leaf_e, acc);
+        batch_records(s, x, &k, va, ((n < 32 ? 1u << n : 0u) - 1) & ~redo, out);
     vtop_status first = VTOP_OK;
     while (__builtin_expect(redo != 0, 0)) {
         unsigned i = (unsigned)__builtin_ctz(redo);

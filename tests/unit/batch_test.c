@@ -108,12 +108,12 @@ static vtop_space *source_space(vtop_space *t, const vtop_space_config *cfg)
     return t;
 }
 
-static void random_mode(vtop_mode mode, uint64_t seed, int windows)
+static void random_mode(vtop_mode mode, uint64_t seed, int windows, int nxe)
 {
     vtop_space s;
     fx_reset();
     rx_state = seed * 0x9E3779B97F4A7C15ull + 1;
-    fx_space(&s, (fx_cfg){mode, 0x1000, 1, 40, 0, windows});
+    fx_space(&s, (fx_cfg){mode, 0x1000, nxe, 40, 0, windows});
     gen g = {&s, 0x2000, 60, 120, 150, 20}; /* 2% reserved-bit entries */
     gen_table(&g, 0x1000, 0);
     /* Windows software PTEs: not-present entries with bit 11 (transition)
@@ -157,8 +157,9 @@ static void test_every_mode(void **state)
                                       VTOP_MODE_PAE, VTOP_MODE_4LEVEL,
                                       VTOP_MODE_5LEVEL};
     for (unsigned i = 0; i < 5; i++) {
-        random_mode(modes[i], 100 + i, 0);
-        random_mode(modes[i], 200 + i, 1);
+        random_mode(modes[i], 100 + i, 0, 1);
+        random_mode(modes[i], 200 + i, 1, 1);
+        random_mode(modes[i], 300 + i, 0, 0); /* without NXE: NX is a reserved bit */
     }
 }
 
